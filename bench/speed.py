@@ -212,7 +212,7 @@ def ours_search(engine: Ours):
                 filters[key] = query[key]
         for key in ("since", "until"):
             if key in query:
-                filters[key] = date.fromisoformat(query[key])
+                filters[key] = query[key]  # ISO dates, as the CLI passes them
         return engine.search(query["q"], LIMIT, **filters)
 
     return search
@@ -256,13 +256,24 @@ def run_worker(args: argparse.Namespace) -> int:
 
 
 def report_dict(report) -> dict:
+    """The indexing report as JSON-ready data; long lists shrink to their length."""
     if report is None:
         return {}
     if dataclasses.is_dataclass(report):
-        return dataclasses.asdict(report)
-    if isinstance(report, dict):
-        return report
-    return {key: value for key, value in vars(report).items() if not key.startswith("_")}
+        data = dataclasses.asdict(report)
+    elif isinstance(report, dict):
+        data = dict(report)
+    else:
+        data = {key: value for key, value in vars(report).items() if not key.startswith("_")}
+    for key in ("articles", "rate"):
+        if hasattr(report, key):
+            data[key] = getattr(report, key)
+    for key, value in list(data.items()):
+        if isinstance(value, list):
+            data[key] = len(value)
+            if value:
+                data[f"first_{key[:-1] if key.endswith('s') else key}"] = str(value[0])[:200]
+    return data
 
 
 # --------------------------------------------------------------------------- parent

@@ -42,6 +42,7 @@ class Outcome:
     query_ms: list[float] = field(default_factory=list)
     ranks: list[int | None] = field(default_factory=list)  # 1-based rank of the relevant id
     misses: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # questions the engine refused
 
     def mrr(self) -> float:
         return sum(1 / r for r in self.ranks if r) / len(self.ranks)
@@ -70,6 +71,15 @@ def make_engine(name: str):
     return Ours(jobs=1) if name == "ours" else PEERS[name]()
 
 
+def refusal(error: Exception) -> bool:
+    """Whether an error is our library refusing a query (rather than a bug to surface)."""
+    try:
+        from indexer import IndexerError
+    except ImportError:
+        return False
+    return isinstance(error, IndexerError)
+
+
 def run_engine(name: str, docs: list[Doc], questions: list[dict], workdir: Path) -> Outcome:
     engine = make_engine(name)
     outcome = Outcome(engine.name)
@@ -80,7 +90,13 @@ def run_engine(name: str, docs: list[Doc], questions: list[dict], workdir: Path)
     try:
         for question in questions:
             start = time.perf_counter()
-            ids = engine.search(question["question"], DEPTH)
+            try:
+                ids = engine.search(question["question"], DEPTH)
+            except Exception as error:  # a refused question is a miss, counted and shown
+                if not refusal(error):
+                    raise
+                outcome.errors.append(f"{question['qid']}: {type(error).__name__}: {error}")
+                ids = []
             outcome.query_ms.append((time.perf_counter() - start) * 1000)
             rank = ids.index(question["relevant"]) + 1 if question["relevant"] in ids else None
             outcome.ranks.append(rank)
@@ -153,11 +169,24 @@ def main(argv: list[str] | None = None) -> int:
             f"{o.index_seconds:.2f}",
             f"{median(o.query_ms):.2f}",
             f"{percentile(o.query_ms, 95):.2f}",
+            str(len(o.errors)),
         ]
         for o in outcomes
     ]
-    headers = ["engine", "MRR@10", "success@1", "success@10", "index s", "query p50 ms", "p95 ms"]
+    headers = [
+        "engine",
+        "MRR@10",
+        "success@1",
+        "success@10",
+        "index s",
+        "query p50 ms",
+        "p95 ms",
+        "refused",
+    ]
     print(render_table(headers, rows))
+    for o in outcomes:
+        if o.errors:
+            print(f"{o.name} refused {len(o.errors)} questions, e.g. {o.errors[0]}")
 
     ours = next((o for o in outcomes if o.name == "ours"), None)
     if args.dump_failures:

@@ -1,0 +1,186 @@
+"""User corrections to entity extraction, read from a TOML file.
+
+Rules and gazetteers get most names right; the rest is for the user to fix
+without touching code. The file has three optional tables::
+
+    # depeches.toml
+
+    [aliases]                       # surface form = canonical name
+    "Poutine" = "Vladimir Poutine"  # a surname-only mention, merged
+    "Etats-Unis d'Amérique" = "États-Unis"
+    "Daech" = "État islamique"      # several surfaces may share one canonical
+
+    [exclude]                       # never report these names
+    actors = ["Sana"]               # as an actor (person or organisation)
+    places = ["Contactez"]          # as a place
+    names = ["Envie"]               # as anything
+
+    [types]                         # force the kind of a name
+    "Sana" = "organization"         # person | organization | actor | place
+
+How names are compared: every name (surface forms, canonical names,
+exclusions, types) is matched through :func:`name_key` -- casefolded,
+accents folded, hyphens, apostrophes and whitespace normalised -- so
+``"etats-unis"`` and ``"États-Unis"`` are the same name.
+
+Semantics:
+
+* An alias maps a surface form to a canonical name.  The surface form is
+  also *spotted* in text even when the rules would miss it, and the kind of
+  the canonical is taken from ``[types]``, else from the gazetteers, else
+  from what the rules decide for the surface.
+* A name in ``[types]`` is spotted in text too, with the forced kind.
+* Exclusions apply to canonical names, after aliases are resolved, and to
+  the surface forms themselves.
+
+A file that cannot be read or parsed raises :class:`CorrectionsError`
+carrying the path and, when known, the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KINDS = frozenset({"person", "organization", "actor", "place"})
+_EXCLUDE_GROUPS = ("actors", "places", "names")
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'"})
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_]+")
+
+
+def name_key(name: str) -> str:
+    """Fold a name for matching: casefold, strip accents, unify apostrophes and hyphens.
+
+    Hyphens become spaces so that ``"Etats Unis"`` and ``"États-Unis"`` agree.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SEPARATORS.sub(" ", stripped.translate(_APOSTROPHES)).strip()
+
+
+class CorrectionsError(ValueError):
+    """A corrections file cannot be read or is malformed."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """Parsed corrections; ``Corrections()`` means none.
+
+    Fields hold folded keys (see :func:`name_key`) so lookups are O(1), and
+    are tuples/frozensets so that a ``Corrections`` is hashable and the
+    extractor can cache the phrase table it derives from it.
+    """
+
+    aliases: tuple[tuple[str, str], ...] = ()  # (surface as written, canonical)
+    types: tuple[tuple[str, str], ...] = ()  # (name as written, kind)
+    exclude_actors: frozenset[str] = frozenset()
+    exclude_places: frozenset[str] = frozenset()
+
+    _alias_map: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    _type_map: Mapping[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Fold once here rather than on every lookup during extraction.
+        object.__setattr__(self, "_alias_map", {name_key(k): v for k, v in self.aliases})
+        object.__setattr__(self, "_type_map", {name_key(k): v for k, v in self.types})
+
+    def canonical(self, surface: str) -> str | None:
+        """The canonical name an alias gives to ``surface``, if any."""
+        return self._alias_map.get(name_key(surface))
+
+    def kind(self, name: str) -> str | None:
+        """The kind forced on ``name`` by ``[types]``, if any."""
+        return self._type_map.get(name_key(name))
+
+    def excluded(self, name: str, kind: str) -> bool:
+        """Whether ``name`` must not be reported as ``kind`` ("actor" or "place")."""
+        key = name_key(name)
+        return key in (self.exclude_places if kind == "place" else self.exclude_actors)
+
+    def __bool__(self) -> bool:
+        return bool(self.aliases or self.types or self.exclude_actors or self.exclude_places)
+
+
+def load_corrections(path: str | Path) -> Corrections:
+    """Read a corrections TOML file (format in the module docstring)."""
+    shown = str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as err:
+        raise CorrectionsError(shown, None, err.strerror or str(err)) from err
+    except tomllib.TOMLDecodeError as err:
+        raise CorrectionsError(shown, getattr(err, "lineno", None), _toml_message(err)) from err
+    except UnicodeDecodeError as err:
+        raise CorrectionsError(shown, None, f"not UTF-8 ({err.reason})") from err
+    return parse_corrections(data, shown)
+
+
+def parse_corrections(data: Mapping[str, object], path: str = "<corrections>") -> Corrections:
+    """Build :class:`Corrections` from already-parsed TOML data."""
+    unknown = sorted(set(data) - {"aliases", "exclude", "types"})
+    if unknown:
+        raise CorrectionsError(path, None, f"unknown table [{unknown[0]}]")
+    aliases = _string_table(data.get("aliases", {}), "aliases", path)
+    types = _string_table(data.get("types", {}), "types", path)
+    for name, kind in types:
+        if kind not in KINDS:
+            choices = ", ".join(sorted(KINDS))
+            raise CorrectionsError(
+                path, None, f"[types] {name!r}: {kind!r} is not one of {choices}"
+            )
+    exclude = _exclusions(data.get("exclude", {}), path)
+    names = exclude["names"]
+    return Corrections(
+        aliases=aliases,
+        types=types,
+        exclude_actors=frozenset(exclude["actors"] | names),
+        exclude_places=frozenset(exclude["places"] | names),
+    )
+
+
+def _string_table(table: object, name: str, path: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(table, dict):
+        raise CorrectionsError(path, None, f'[{name}] must be a table of "name" = "value"')
+    for key, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            raise CorrectionsError(
+                path, None, f"[{name}] {key!r}: value must be a non-empty string"
+            )
+    return tuple(sorted((k, v.strip()) for k, v in table.items()))
+
+
+def _exclusions(table: object, path: str) -> dict[str, frozenset[str]]:
+    if not isinstance(table, dict):
+        raise CorrectionsError(path, None, "[exclude] must be a table of lists")
+    unknown = sorted(set(table) - set(_EXCLUDE_GROUPS))
+    if unknown:
+        raise CorrectionsError(path, None, f"[exclude] unknown key {unknown[0]!r}")
+    groups: dict[str, frozenset[str]] = {}
+    for group in _EXCLUDE_GROUPS:
+        values = table.get(group, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise CorrectionsError(path, None, f"[exclude] {group} must be a list of strings")
+        groups[group] = frozenset(name_key(v) for v in values)
+    return groups
+
+
+def _toml_message(err: tomllib.TOMLDecodeError) -> str:
+    # tomllib appends " (at line L, column C)"; the line is already in our prefix.
+    message = getattr(err, "msg", None) or str(err)
+    return re.sub(r"\s*\(at line \d+, column \d+\)$", "", message)

@@ -1,0 +1,200 @@
+"""French analysis: tokenizer | elision | lowercase | stop words | stem | fold.
+
+One chain serves the index and the query, and the index records
+:data:`CHAIN_VERSION` so that a changed chain asks for a re-index instead of
+silently losing recall.
+
+Each token has two forms, indexed in two fields:
+
+- ``exact``: lowercased and accent-folded, never stemmed;
+- ``stem``: the Snowball stem, then accent-folded. Snowball relies on accents,
+  so folding comes after stemming. Proper nouns (capitalised words that do not
+  start a sentence, and acronyms) keep their exact form here too, because
+  Snowball over-stems names: ``Gaza`` would become ``gaz`` and ``Français``
+  ``franc``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import NamedTuple
+
+CHAIN_VERSION = "fr-2"
+
+# Elided articles and conjunctions, dropped with their apostrophe (l'ONU -> ONU).
+ELISIONS = frozenset(
+    "l d j m n s t c qu jusqu lorsqu puisqu quoiqu".split()
+)
+
+# The full Snowball French stop list (Whoosh's own list lacks "les" and "ils").
+FRENCH_STOP_WORDS = frozenset("""
+au aux avec ce ces dans de des du elle en et eux il ils je la le les leur leurs lui ma mais
+me même mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te
+tes toi ton tu un une vos votre vous c d j l à m n s t y été étée étées étés étant étante
+étants étantes suis es est sommes êtes sont serai seras sera serons serez seront serais
+serait serions seriez seraient étais était étions étiez étaient fus fut fûmes fûtes furent
+sois soit soyons soyez soient fusse fusses fût fussions fussiez fussent ayant ayante
+ayantes ayants eu eue eues eus ai as avons avez ont aurai auras aura aurons aurez auront
+aurais aurait aurions auriez auraient avais avait avions aviez avaient eut eûmes eûtes
+eurent aie aies ait ayons ayez aient eusse eusses eût eussions eussiez eussent
+""".split())
+
+# Words that make a question a question; dropped from queries only, since in
+# a passage they carry meaning ("quand" in "quand la guerre a éclaté").
+QUESTION_WORDS = frozenset("""
+quel quels quelle quelles lequel laquelle lesquels lesquelles combien comment pourquoi
+où quand quoi qui que qu est-ce
+""".split())
+
+# Snowball algorithms by ISO 639-1 code, for languages other than French.
+SNOWBALL_LANGUAGES = {
+    "fr": "french", "en": "english", "de": "german", "es": "spanish", "it": "italian",
+    "pt": "portuguese", "nl": "dutch", "sv": "swedish", "no": "norwegian", "da": "danish",
+    "fi": "finnish", "ru": "russian", "hu": "hungarian", "ro": "romanian", "tr": "turkish",
+    "ca": "catalan", "el": "greek", "lt": "lithuanian", "ar": "arabic", "id": "indonesian",
+    "ga": "irish", "ne": "nepali", "ta": "tamil", "hy": "armenian", "eu": "basque",
+    "sr": "serbian", "yi": "yiddish",
+}
+
+# Abbreviations after which a full stop does not end a sentence.
+ABBREVIATIONS = frozenset(
+    "M MM Mme Mmes Mlle Mlles Me Mes Dr Pr Mgr St Ste Cie av apr J.-C etc cf p vol n".split()
+)
+
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_GAP = re.compile(r"[.!?…:«\"“\n]")
+
+
+class Token(NamedTuple):
+    """One analysed word: its index forms and where it stands in the text."""
+
+    stem: str
+    exact: str
+    start: int
+    end: int
+    proper: bool
+
+
+def fold(text: str) -> str:
+    """Accent folding: ``États`` -> ``Etats``, ``œuvre`` -> ``oeuvre``."""
+    return _fold_cached(text) if len(text) < 40 else _fold(text)
+
+
+def _fold(text: str) -> str:
+    if text.isascii():
+        return text
+    text = text.translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_fold_cached = lru_cache(maxsize=200_000)(_fold)
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
+def _load_stemmer(algorithm: str):
+    """PyStemmer (C) when installed, else the pure-Python snowballstemmer."""
+    try:
+        import Stemmer
+
+        return Stemmer.Stemmer(algorithm).stemWord
+    except (ImportError, KeyError):
+        import snowballstemmer
+
+        return snowballstemmer.stemmer(algorithm).stemWord
+
+
+_stemmers: dict[str, object] = {}
+
+
+def stemmer_for(lang: str | None):
+    """The stem function for a language code, or ``None`` when Snowball has none."""
+    algorithm = SNOWBALL_LANGUAGES.get(lang or "fr")
+    if algorithm is None:
+        return None
+    fn = _stemmers.get(algorithm)
+    if fn is None:
+        try:
+            fn = _stemmers[algorithm] = _load_stemmer(algorithm)
+        except (KeyError, ValueError):
+            return None
+    return fn
+
+
+@lru_cache(maxsize=400_000)
+def word_forms(lower: str, lang: str = "fr") -> tuple[str, str] | None:
+    """``(stem, exact)`` of a lowercased word, or ``None`` for a stop word."""
+    if lang == "fr" and lower in FRENCH_STOP_WORDS:
+        return None
+    exact = fold(lower)
+    if lower.isdigit():
+        return exact, exact
+    stem = stemmer_for(lang)
+    return (fold(stem(lower)) if stem else exact), exact
+
+
+def number_variants(exact: str) -> frozenset[str]:
+    """The other grammatical number of a folded word (``bombardement`` ↔ ``bombardements``,
+    ``hopital`` ↔ ``hopitaux``), so that an exact match is not lost to a plural."""
+    if len(exact) <= 3 or exact.isdigit():
+        return frozenset()
+    if exact.endswith("aux"):
+        return frozenset([exact[:-3] + "al"])
+    if exact.endswith("al"):
+        return frozenset([exact[:-2] + "aux"])
+    if exact.endswith(("s", "x")) and not exact.endswith("ss"):
+        return frozenset([exact[:-1]])
+    return frozenset([exact + "s"])
+
+
+def words(text: str) -> Iterator[tuple[str, int, int, bool]]:
+    """Split text into ``(word, start, end, sentence_initial)``, elisions dropped.
+
+    Hyphens and apostrophes separate words, so ``cessez-le-feu`` gives three
+    consecutive words and can be found both as a phrase and by its parts.
+    """
+    prev_end = 0
+    prev_word = ""
+    first = True
+    for m in _WORD.finditer(text):
+        start, end = m.span()
+        word = m.group()
+        if end < len(text) and text[end] in "'’" and word.lower() in ELISIONS:
+            continue
+        gap = text[prev_end:start]
+        initial = first or (
+            _SENTENCE_GAP.search(gap) is not None
+            and not (gap.startswith(".") and prev_word in ABBREVIATIONS)
+        )
+        yield word, start, end, initial
+        prev_end, prev_word, first = end, word, False
+
+
+def is_proper(word: str, sentence_initial: bool) -> bool:
+    """A name to keep unstemmed: capitalised mid-sentence, or an acronym."""
+    if not word[0].isupper():
+        return False
+    return not sentence_initial or (len(word) > 1 and word.isupper())
+
+
+def analyze(text: str, lang: str | None = "fr") -> list[Token]:
+    """The index-time chain: every kept word with both of its forms and its offsets."""
+    lang = lang or "fr"
+    tokens = []
+    for word, start, end, initial in words(text):
+        forms = word_forms(word.lower(), lang)
+        if forms is None:
+            continue
+        stem, exact = forms
+        proper = is_proper(word, initial)
+        tokens.append(Token(exact if proper else stem, exact, start, end, proper))
+    return tokens
+
+
+def index_forms(text: str, lang: str | None = "fr") -> tuple[str, str]:
+    """The ``stem`` and ``exact`` field values: space-joined forms, in order."""
+    tokens = analyze(text, lang)
+    return " ".join(t.stem for t in tokens), " ".join(t.exact for t in tokens)

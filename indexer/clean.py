@@ -1,0 +1,101 @@
+"""Cleaning: from raw scraped text to paragraphs and section headings.
+
+Each rule is one small function; :func:`clean_article` runs them in order.
+Cleaning is idempotent: cleaning a clean article changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+
+from .model import Article, Block
+
+# Soft hyphens and zero-width characters vanish; the various no-break and thin
+# spaces become plain spaces so that words split where a reader sees a space.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " ")
+
+# "…Pyrénées.Alors que…": a sentence end glued to the next capitalised word.
+# Two lowercase letters before the stop keep "U.S.A" and "M.Dupont" intact,
+# and an optional closing quote keeps "…suite\".Le…" working.
+_GLUED = re.compile(r"(?<=[a-zà-öø-ÿ]{2}[.!?])([»\"”]?)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
+
+# Web furniture: lines that belong to the page, not to the article.
+_BOILERPLATE = re.compile(
+    r"""^(?:
+        envie\ d['’]afficher\ votre\ publicit
+      | contactez-nous
+      | l['’]espace\ des\ commentaires
+      | connectez-vous\ ou\ cr[ée]ez\ un\ compte
+      | (?:lire|voir)\ aussi\b
+      | (?:à|a)\ lire\ (?:aussi|également)
+      | abonnez-vous
+      | inscrivez-vous
+      | suivez-nous
+      | partager\ (?:sur|cet\ article)
+      | publicit[ée]\s*$
+      | tous\ droits\ r[ée]serv[ée]s
+      | (?:©|\(c\))\s
+      | cet\ article\ (?:vous\ a\ plu|est\ r[ée]serv[ée])
+      | commentaires?\s*(?:\(\d+\))?\s*$
+      | réagir\s*$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_BOILERPLATE_MAX = 200  # a real paragraph may mention "publicité"; furniture is short
+
+# "- Offensive rebelle -": an AFP intertitle.
+_INTERTITLE = re.compile(r"^[-–—]\s*(\S.{0,118}?)\s*[-–—]$")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, no invisible characters, plain spaces, ``\\n`` line ends."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_glued(text: str) -> str:
+    """Put back the paragraph breaks that scraping removed (``Pyrénées.Alors``)."""
+    return _GLUED.sub(r"\1\n", text)
+
+
+def is_boilerplate(line: str) -> bool:
+    """Advertising, account and comment invitations, and other page furniture."""
+    return len(line) <= _BOILERPLATE_MAX and _BOILERPLATE.match(line) is not None
+
+
+def intertitle(line: str) -> str | None:
+    """The heading text of an intertitle line, else ``None``."""
+    m = _INTERTITLE.match(line)
+    return m.group(1) if m else None
+
+
+def clean_lines(text: str) -> list[Block]:
+    """Blocks from raw text: one paragraph per non-empty line, furniture dropped."""
+    blocks = []
+    for raw in split_glued(normalize_text(text)).split("\n"):
+        line = " ".join(raw.split())
+        if not line or is_boilerplate(line):
+            continue
+        heading = intertitle(line)
+        blocks.append(Block(heading, "heading") if heading else Block(line))
+    return blocks
+
+
+def clean_article(article: Article) -> Article:
+    """The article with every cleaning rule applied to its title, lede and blocks."""
+    blocks: list[Block] = []
+    for block in article.blocks:
+        if block.kind == "heading":
+            blocks.append(Block(" ".join(normalize_text(block.text).split()), "heading"))
+        else:
+            blocks.extend(clean_lines(block.text))
+    lede_blocks = clean_lines(article.lede)
+    lede = " ".join(b.text for b in lede_blocks if b.kind == "paragraph")
+    # An intertitle in the lede slot is a heading that opens the body.
+    headings = [b for b in lede_blocks if b.kind == "heading"]
+    title = " ".join(normalize_text(article.title).split())
+    return replace(article, title=title, lede=lede, blocks=tuple(headings + blocks))

@@ -1,0 +1,91 @@
+"""Highlighting: which characters of a passage matched the query, and how.
+
+Spans are data (``[start, end)`` character offsets); markup happens in the CLI.
+A phrase is one span from its first word to its last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .analysis import Token, analyze
+from .model import Span, TermMatch
+
+
+@dataclass(frozen=True)
+class WordPattern:
+    """What one query word accepts in a passage: its stem-field forms, its exact form."""
+
+    word: str
+    stems: frozenset[str]
+    exact: str
+    prefix: bool = False
+    fuzzy: frozenset[str] = frozenset()
+    variants: frozenset[str] = frozenset()  # singular/plural of ``exact``: still exact
+
+    def how(self, token: Token, surface: str) -> str | None:
+        """How ``token`` matches: ``exact``, ``folding``, ``stem``, ``fuzzy``, or None."""
+        if token.exact == self.exact or token.exact in self.variants or (
+                self.prefix and token.exact.startswith(self.exact)):
+            # Same letters once accents are folded, different as typed: folding.
+            return "folding" if surface.lower() != self.word.lower() and \
+                token.exact == self.exact else "exact"
+        if token.stem in self.stems:
+            return "stem"
+        if token.exact in self.fuzzy:
+            return "fuzzy"
+        return None
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One positive query clause: a word, or a phrase of consecutive words."""
+
+    label: str
+    words: tuple[WordPattern, ...]
+
+
+def find_matches(text: str, lang: str | None,
+                 patterns: Sequence[Pattern]) -> tuple[tuple[Span, ...], tuple[TermMatch, ...]]:
+    """Merged spans of every pattern in ``text``, and one :class:`TermMatch` per matched word."""
+    tokens = analyze(text, lang)
+    spans: list[Span] = []
+    matches: list[TermMatch] = []
+    for pattern in patterns:
+        n = len(pattern.words)
+        for i in range(len(tokens) - n + 1):
+            hows = []
+            for wp, tok in zip(pattern.words, tokens[i:i + n], strict=False):
+                how = wp.how(tok, text[tok.start:tok.end])
+                if how is None:
+                    break
+                hows.append(how)
+            else:
+                first, last = tokens[i], tokens[i + n - 1]
+                spans.append((first.start, last.end))
+                surface = text[first.start:last.end]
+                how = hows[0] if n == 1 else "phrase"
+                matches.append(TermMatch(pattern.label, surface, how))  # type: ignore[arg-type]
+    return merge_spans(spans), tuple(dict.fromkeys(matches))
+
+
+def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Sorted spans with overlapping ones merged (adjacent words stay separate)."""
+    out: list[list[int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return tuple((s, e) for s, e in out)
+
+
+def mark(text: str, spans: Iterable[Span], before: str = "[[", after: str = "]]") -> str:
+    """``text`` with each span wrapped in markers: the plain formatter tests read."""
+    out, pos = [], 0
+    for start, end in spans:
+        out += [text[pos:start], before, text[start:end], after]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,415 @@
+"""The index: the one place that wires the index-time stages together.
+
+``source → clean → language → entities → passages → analysis → index``
+
+:class:`NewsIndex` is the door of the library: it writes articles in batches
+(each batch one commit, so an interruption loses at most one batch), skips
+unchanged articles by content hash, and answers searches.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .analysis import index_forms
+from .clean import clean_article
+from .entities import extract_entities, filter_keys, mentioned
+from .errors import CorpusError, CorpusNote, IndexerError, IndexLockedError, IndexNotFoundError
+from .language import with_language
+from .model import Article, FacetCount, IndexReport, Results
+from .passages import select_passages
+from .schema import INDEX_NAME, META_FILE, build_schema, check_meta, write_meta
+
+BATCH_ARTICLES = 2000
+"""Articles per commit: a crash loses at most this many."""
+LOCK_FILE = "writer.lock"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article after every index-time stage, ready for Whoosh."""
+
+    article_id: str
+    article_doc: dict[str, Any]
+    passage_docs: list[dict[str, Any]]
+    seconds: dict[str, float]
+
+
+def _keys(names: Iterable[str], kind: str) -> str:
+    keys: set[str] = set()
+    for name in names:
+        keys |= filter_keys(name, kind)
+    return ",".join(sorted(keys))
+
+
+def prepare_article(article: Article, content_hash: str = "") -> Prepared:
+    """Run clean, language, entities, passages and analysis on one article."""
+    t0 = time.perf_counter()
+    article = clean_article(article)
+    t1 = time.perf_counter()
+    article = with_language(article)
+    t2 = time.perf_counter()
+    ents = extract_entities(article.title, [article.lede, *article.paragraphs])
+    article = replace(article, actors=ents.actors, places=ents.places)
+    t3 = time.perf_counter()
+    passages = select_passages(article)
+    t4 = time.perf_counter()
+    lang = article.lang or "fr"
+    title_stem, title_exact = index_forms(article.title, lang)
+    common = {
+        "kind": "p", "article_id": article.id, "lang": lang,
+        "actor": _keys(ents.actors, "actor"), "place": _keys(ents.places, "place"),
+        "title_stem": title_stem, "title_exact": title_exact,
+    }
+    if article.date:
+        common["date"] = article.date
+    if article.source:
+        common["source"] = source_key(article.source)
+    docs = []
+    for p in passages:
+        stem, exact = index_forms(p.text, lang)
+        seen = mentioned(p.text, ents)
+        mentions = ",".join(sorted(
+            {f"a:{k}" for a in seen.actors for k in filter_keys(a, "actor")}
+            | {f"p:{k}" for a in seen.places for k in filter_keys(a, "place")}))
+        docs.append({**common, "pid": f"{article.id}#{p.ordinal}", "stem": stem, "exact": exact,
+                     "mentions": mentions, "text": p.text, "meta": (p.ordinal, p.section)})
+    t5 = time.perf_counter()
+    meta = {"title": article.title, "date": article.date, "source": article.source,
+            "url": article.url, "lang": lang, "actors": ents.actors, "places": ents.places,
+            "hash": content_hash, "passages": len(docs)}
+    article_doc = {k: v for k, v in common.items() if k not in ("title_stem", "title_exact")}
+    article_doc.update(kind="a", pid=f"a:{article.id}", meta=meta)
+    return Prepared(article.id, article_doc, docs, {
+        "clean": t1 - t0, "language": t2 - t1, "entities": t3 - t2,
+        "passages": t4 - t3, "analysis": t5 - t4})
+
+
+def source_key(source: str) -> str:
+    """The filter key of a source: case- and accent-insensitive."""
+    from .analysis import fold
+
+    return " ".join(fold(source).lower().split())
+
+
+def _prepare_job(job: tuple[Article, str]) -> Prepared:
+    return prepare_article(*job)
+
+
+def _ignore_sigint() -> None:
+    # Workers leave Ctrl-C to the parent, which cancels the batch and stops them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _WriterLock:
+    """An exclusive, advisory lock on the index: released by the kernel if the process dies,
+    so a ``kill -9`` never leaves a lock that needs removing by hand."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path / LOCK_FILE
+        self.fd: int | None = None
+
+    def acquire(self, wait: float = 0.0) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = self._holder(fd)
+                    os.close(fd)
+                    raise IndexLockedError(str(self.path.parent), *holder) from None
+                time.sleep(0.2)
+        info = json.dumps({"pid": os.getpid(),
+                           "since": time.strftime("%Y-%m-%d %H:%M:%S")}).encode()
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, info, 0)
+        self.fd = fd
+
+    @staticmethod
+    def _holder(fd: int) -> tuple[int | None, str | None]:
+        try:
+            info = json.loads(os.pread(fd, 4096, 0) or b"{}")
+            return info.get("pid"), info.get("since")
+        except ValueError:
+            return None, None
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.ftruncate(self.fd, 0)
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+class NewsIndex:
+    """A depeches index on disk.
+
+    >>> with NewsIndex.open("index") as idx:          # doctest: +SKIP
+    ...     for hit in idx.search("cessez-le-feu", since="2016-01-01"):
+    ...         print(hit.title, hit.highlights)
+    """
+
+    def __init__(self, path: Path, ix: Any) -> None:
+        self.path = path
+        self._ix = ix
+        self._searcher: Any = None
+        self._cache: dict[str, Any] = {}
+
+    # -- opening -----------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False) -> NewsIndex:
+        """A new, empty index at ``path``; an existing index there is kept unless ``overwrite``."""
+        from whoosh import index as windex
+
+        p = Path(path)
+        if p.exists() and not p.is_dir():
+            raise IndexNotFoundError(str(p), "exists and is not a directory")
+        if (p / META_FILE).exists() and not overwrite:
+            return cls.open(p)
+        if p.exists() and any(x for x in p.iterdir() if x.name != "README.md"):
+            if not overwrite or not (p / META_FILE).exists():
+                raise IndexNotFoundError(str(p), "directory is not empty and not an index")
+            for child in p.iterdir():
+                if child.name != "README.md":
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+        try:
+            p.mkdir(parents=True, exist_ok=True)
+            ix = windex.create_in(str(p), build_schema(), indexname=INDEX_NAME)
+            write_meta(p)
+        except OSError as e:
+            raise IndexNotFoundError(str(p), f"cannot create index ({e.strerror})") from None
+        return cls(p, ix)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> NewsIndex:
+        """An existing index; a missing or foreign directory is a clear error."""
+        from whoosh import index as windex
+
+        p = Path(path)
+        check_meta(p)
+        try:
+            ix = windex.open_dir(str(p), indexname=INDEX_NAME)
+        except Exception as e:  # whoosh raises many kinds on a damaged directory
+            raise IndexNotFoundError(str(p), f"unreadable index ({type(e).__name__})") from None
+        return cls(p, ix)
+
+    def __enter__(self) -> NewsIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the searcher and its open files."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._cache.clear()
+
+    def searcher(self) -> Any:
+        """The shared Whoosh searcher, opened once and reused until the next commit."""
+        if self._searcher is None:
+            from whoosh import scoring
+
+            # A fresh searcher rather than refresh(): forks of Whoosh return
+            # deleted documents after refresh(), and the original is cheap to reopen.
+            self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+            self._cache.clear()
+        return self._searcher
+
+    def _reopen(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._cache.clear()
+
+    # -- writing -----------------------------------------------------------
+    def add(self, article: Article) -> IndexReport:
+        """Index one article (replacing an older version with the same id)."""
+        return self.add_articles([article])
+
+    def add_paths(self, paths: Iterable[str | os.PathLike[str]], *, jobs: int = 1,
+                  progress: Callable[[int], None] | None = None,
+                  wait: float = 0.0) -> IndexReport:
+        """Index every article under ``paths``; bad files are reported in the report and skipped."""
+        from .sources import read_articles
+
+        return self._write(read_articles(paths), jobs=jobs, progress=progress, wait=wait)
+
+    def add_articles(self, articles: Iterable[Article], *, jobs: int = 1,
+                     progress: Callable[[int], None] | None = None,
+                     wait: float = 0.0) -> IndexReport:
+        """Index articles given as :class:`Article` values."""
+        return self._write(articles, jobs=jobs, progress=progress, wait=wait)
+
+    def _hashes(self) -> dict[str, str]:
+        with self._ix.searcher() as s:
+            return {f["article_id"]: f["meta"]["hash"] for f in s.documents(kind="a")}
+
+    def _write(self, items: Iterable[Article | CorpusError], *, jobs: int,
+               progress: Callable[[int], None] | None, wait: float) -> IndexReport:
+        report = IndexReport()
+        start = time.perf_counter()
+        lock = _WriterLock(self.path)
+        lock.acquire(wait)
+        pool = None
+        try:
+            existing = self._hashes()
+            jobs_iter = self._changed(items, existing, report)
+            if jobs > 1:
+                ctx = multiprocessing.get_context("fork")
+                pool = ctx.Pool(jobs, initializer=_ignore_sigint)
+                prepared: Iterator[Prepared] = pool.imap(_prepare_job, jobs_iter, chunksize=8)
+            else:
+                prepared = map(_prepare_job, jobs_iter)
+            self._commit_batches(prepared, existing, report, progress)
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+            lock.release()
+            self._reopen()
+            report.seconds = time.perf_counter() - start
+        return report
+
+    def _changed(self, items: Iterable[Article | CorpusError], existing: dict[str, str],
+                 report: IndexReport) -> Iterator[tuple[Article, str]]:
+        seen: set[str] = set()
+        for item in items:
+            if isinstance(item, CorpusNote):
+                report.notes.append(str(item))
+                continue
+            if isinstance(item, CorpusError):
+                report.errors.append(str(item))
+                report.skipped += 1
+                continue
+            if item.id in seen:
+                report.errors.append(f"{item.id}: duplicate article id in this run, skipped")
+                report.skipped += 1
+                continue
+            seen.add(item.id)
+            digest = item.content_hash()
+            if existing.get(item.id) == digest:
+                report.unchanged += 1
+                continue
+            yield item, digest
+
+    def _commit_batches(self, prepared: Iterator[Prepared], existing: dict[str, str],
+                        report: IndexReport, progress: Callable[[int], None] | None) -> None:
+        writer = None
+        pending: list[Prepared] = []
+        done = 0
+        try:
+            for prep in prepared:
+                if writer is None:
+                    writer = self._ix.writer(limitmb=256)
+                if prep.article_id in existing:
+                    writer.delete_by_term("article_id", prep.article_id)
+                writer.add_document(**prep.article_doc)
+                for doc in prep.passage_docs:
+                    writer.add_document(**doc)
+                pending.append(prep)
+                if len(pending) >= BATCH_ARTICLES:
+                    writer.commit()
+                    writer = None
+                    self._account(pending, existing, report)
+                    pending = []
+                done += 1
+                if progress:
+                    progress(done)
+            if writer is not None:
+                writer.commit()
+                writer = None
+                self._account(pending, existing, report)
+        except KeyboardInterrupt:
+            report.interrupted = True
+        finally:
+            if writer is not None:
+                writer.cancel()
+
+    @staticmethod
+    def _account(batch: list[Prepared], existing: dict[str, str], report: IndexReport) -> None:
+        for prep in batch:
+            if prep.article_id in existing:
+                report.updated += 1
+            else:
+                report.new += 1
+            report.passages += len(prep.passage_docs)
+            for stage, secs in prep.seconds.items():
+                report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + secs
+
+    # -- reading -----------------------------------------------------------
+    def search(self, query: str = "", **options: Any) -> Results:
+        """Ranked passages for ``query``; see :class:`indexer.search.SearchOptions` for options."""
+        from .search import SearchOptions, run_search
+
+        return run_search(self, query, SearchOptions.from_kwargs(**options))
+
+    def facets(self, query: str | None = None, field: str = "actors", top: int = 10,
+               **options: Any) -> tuple[FacetCount, ...]:
+        """The ``top`` values of a facet (actors, places, sources, lang) over matching articles."""
+        from .facets import count_facet
+        from .search import SearchOptions, matching_articles
+
+        ids = matching_articles(self, query or "", SearchOptions.from_kwargs(**options))
+        return count_facet(self, ids, field, top)
+
+    def export(self, query: str | None = None, **options: Any) -> Iterator[dict[str, Any]]:
+        """One record per matching article: id, title, date, source, url, lang, actors, places."""
+        from .search import SearchOptions, matching_articles
+
+        for article_id in sorted(matching_articles(self, query or "",
+                                                   SearchOptions.from_kwargs(**options))):
+            meta = self.article_meta(article_id)
+            if meta is not None:
+                yield {"article_id": article_id, **{k: meta[k] for k in (
+                    "title", "date", "source", "url", "lang")},
+                    "actors": list(meta["actors"]), "places": list(meta["places"])}
+
+    def article_meta(self, article_id: str) -> dict[str, Any] | None:
+        """The stored metadata of one article, or ``None``."""
+        doc = self.searcher().document(pid=f"a:{article_id}")
+        return doc["meta"] if doc else None
+
+    def article(self, article_id: str) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
+        """Metadata and ``(section, text)`` passages of one article, for ``depeches show``."""
+        meta = self.article_meta(article_id)
+        if meta is None:
+            raise IndexerError(f"no article with id {article_id!r} in {self.path}",
+                               hint="`depeches search` shows article ids")
+        s = self.searcher()
+        rows = sorted((d["meta"][0], d["meta"][1], d["text"])
+                      for d in s.documents(article_id=article_id) if "text" in d)
+        return meta, [(section, text) for _, section, text in rows]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts, languages, sources, date range and size on disk."""
+        s = self.searcher()
+        langs: dict[str, int] = {}
+        dates = []
+        articles = 0
+        for doc in s.documents(kind="a"):
+            articles += 1
+            lang = doc["meta"]["lang"] or "?"
+            langs[lang] = langs.get(lang, 0) + 1
+            if doc.get("date"):
+                dates.append(doc["date"])
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        return {"path": str(self.path), "articles": articles,
+                "passages": s.doc_count() - articles,
+                "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "date_min": min(dates) if dates else None,
+                "date_max": max(dates) if dates else None, "size_bytes": size}

@@ -1,0 +1,180 @@
+"""Plain, frozen data: what flows between the stages and what the API returns."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "heading"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of an article, or an intertitle (``- Offensive rebelle -``)."""
+
+    text: str
+    kind: BlockKind = "paragraph"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article, as read from a source and then cleaned.
+
+    ``blocks`` hold the body: paragraphs and section headings, in order. The
+    lede (standfirst) is kept apart because it is not always body text.
+    """
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    lede: str = ""
+    actors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+
+    @classmethod
+    def from_fields(
+        cls,
+        *,
+        id: str,
+        body: str,
+        title: str = "",
+        date: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        lang: str | None = None,
+        lede: str = "",
+    ) -> Article:
+        """An article from flat fields; ``body`` paragraphs are separated by blank lines."""
+        paragraphs = [p.strip() for p in body.replace("\r\n", "\n").split("\n\n")]
+        blocks = tuple(Block(p) for p in paragraphs if p)
+        return cls(id=id, title=title, blocks=blocks, date=date, source=source, url=url,
+                   lang=lang, lede=lede)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text of the body paragraphs, headings left out."""
+        return [b.text for b in self.blocks if b.kind == "paragraph"]
+
+    @property
+    def body(self) -> str:
+        """The body as text: blocks separated by blank lines."""
+        return "\n\n".join(b.text for b in self.blocks)
+
+    def content_hash(self) -> str:
+        """A digest of everything indexed, so that re-indexing skips unchanged articles."""
+        h = hashlib.blake2b(digest_size=16)
+        for part in (self.title, self.date or "", self.source or "", self.url or "",
+                     self.lang or "", self.lede):
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
+        for b in self.blocks:
+            h.update(b.kind.encode())
+            h.update(b.text.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A searchable piece of an article: a paragraph, or part of a long one."""
+
+    article_id: str
+    ordinal: int
+    text: str
+    section: str | None = None
+
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage; ``highlights`` are ``[start, end)`` character offsets into it."""
+
+    rank: int
+    article_id: str
+    title: str
+    date: str | None
+    source: str | None
+    url: str | None
+    lang: str | None
+    score: float
+    passage: str
+    highlights: tuple[Span, ...]
+    ordinal: int = 0
+    section: str | None = None
+    actors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    matches: tuple[TermMatch, ...] = ()
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """How one query term matched one word of a passage (for ``--explain``)."""
+
+    query_term: str
+    word: str
+    how: Literal["exact", "stem", "folding", "fuzzy", "phrase"]
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """One facet value and the number of matching articles that carry it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Results(Sequence[Hit]):
+    """Ranked hits of one search, with the counts the summary needs."""
+
+    query: str
+    hits: tuple[Hit, ...]
+    total_articles: int
+    total_passages: int
+    elapsed_ms: float
+    analysed: str = ""
+    suggestions: tuple[str, ...] = ()
+    facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.hits[i]
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self.hits)
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did. ``errors`` are one-line messages naming file and reason."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    passages: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    interrupted: bool = False
+
+    @property
+    def articles(self) -> int:
+        """Articles read and accepted (new + updated + unchanged)."""
+        return self.new + self.updated + self.unchanged
+
+    @property
+    def rate(self) -> float:
+        """Articles per second over the whole run."""
+        return self.articles / self.seconds if self.seconds > 0 else 0.0

@@ -1,0 +1,84 @@
+"""Passages: paragraphs, with long ones split at French sentence boundaries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .analysis import ABBREVIATIONS
+from .model import Article, Passage
+
+MAX_PASSAGE_CHARS = 700
+"""A paragraph longer than this is split into runs of whole sentences."""
+
+# A sentence may end at . ! ? or … (French puts a space before ? and !), perhaps
+# followed by a closing quote, then whitespace and something that opens a sentence.
+_END = re.compile(r"[.!?…]+(?:\s?[»\"”)])?(?=\s+[«\"“(\-–—]?\s*[A-ZÀ-ÖØ-Þ0-9])")
+_WORD_BEFORE = re.compile(r"([\w.-]+)$")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences.
+
+    Not a boundary: the stop after ``M.``, ``Mme``, ``Dr`` and initials (``J.``),
+    and anything inside « guillemets ».
+    """
+    out, start = [], 0
+    for m in _END.finditer(text):
+        end = m.end()
+        if m.group().startswith(".") and _is_abbreviation(text, m.start()):
+            continue
+        if _quote_depth(text, start, m.start()) > 0 and not m.group().endswith("»"):
+            continue
+        out.append(text[start:end].strip())
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    m = _WORD_BEFORE.search(text, 0, dot)
+    if not m:
+        return False
+    word = m.group(1)
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def _quote_depth(text: str, start: int, end: int) -> int:
+    return text.count("«", start, end) - text.count("»", start, end)
+
+
+def split_paragraph(text: str, limit: int = MAX_PASSAGE_CHARS) -> Iterator[str]:
+    """Runs of whole sentences of at most ``limit`` characters (a longer sentence stands alone)."""
+    if len(text) <= limit:
+        yield text
+        return
+    run: list[str] = []
+    size = 0
+    for sentence in sentences(text):
+        if run and size + 1 + len(sentence) > limit:
+            yield " ".join(run)
+            run, size = [], 0
+        run.append(sentence)
+        size += len(sentence) + (1 if size else 0)
+    if run:
+        yield " ".join(run)
+
+
+def select_passages(article: Article) -> list[Passage]:
+    """The passages of an article, in reading order; the lede comes first."""
+    out: list[Passage] = []
+    section: str | None = None
+    if article.lede:
+        out.extend(Passage(article.id, len(out), t) for t in split_paragraph(article.lede))
+    for block in article.blocks:
+        if block.kind == "heading":
+            section = block.text
+            continue
+        for text in split_paragraph(block.text):
+            out.append(Passage(article.id, len(out), text, section))
+    if not out and article.title:
+        out.append(Passage(article.id, 0, article.title))
+    return out

@@ -1,0 +1,225 @@
+"""Query parsing: from what a user types to a small, typed tree.
+
+The grammar is forgiving on purpose (ripgrep never refuses a pattern it can
+read literally): an unclosed quote runs to the end, a stray parenthesis or a
+dangling operator is ignored, a lone ``field:`` is a word. Only things that
+cannot be searched at all (a bad date) are errors.
+
+Syntax: ``word``, ``"a phrase"``, ``prefix*``, ``AND``/``OR``/``NOT``, ``-word``,
+``+word``, ``(groups)``, ``field:value`` with fields ``title``, ``source``,
+``lang``, ``actor``, ``place`` and ``date`` (``date:2016``, ``date:2016-05``,
+``date:2016-01-01..2016-06-30``, ``date:[2016-01 TO 2016-06]``, ``date:>2016-05-01``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .analysis import words as analysis_words
+from .errors import QuerySyntaxError
+
+MAX_QUERY_CHARS = 10_000
+MAX_TERMS = 64
+
+FIELDS = frozenset({"title", "source", "lang", "actor", "place", "date"})
+Occur = Literal["should", "must", "must_not"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words to find; several words (``cessez-le-feu``, a quoted phrase) form a phrase."""
+
+    words: tuple[str, ...]
+    phrase: bool = False
+    prefix: bool = False
+    title_only: bool = False
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """An exact-value clause on a metadata field."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Inclusive ISO date bounds (``None`` is open)."""
+
+    start: str | None
+    end: str | None
+
+
+@dataclass(frozen=True)
+class Group:
+    """Clauses with Lucene-style occurrences; ``any_of`` alternatives are OR-ed groups."""
+
+    clauses: tuple[tuple[Occur, Node], ...] = ()
+
+
+@dataclass(frozen=True)
+class Any_:
+    """Alternatives joined by ``OR``."""
+
+    options: tuple[Node, ...] = field(default_factory=tuple)
+
+
+Node = Text | Filter | DateRange | Group | Any_
+
+_TOKEN = re.compile(
+    r"""
+      (?P<ws>\s+)
+    | (?P<lparen>\()
+    | (?P<rparen>\))
+    | (?P<field>[A-Za-z]+):(?=\S)
+    | (?P<quote>"[^"]*"?)
+    | (?P<range>\[[^\]]*\]?)
+    | (?P<word>[^\s()"]+)
+    """,
+    re.VERBOSE,
+)
+
+
+def parse_query(query: str) -> Group:
+    """Parse a query string into a :class:`Group` (possibly empty)."""
+    query = query.replace("\x00", " ")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(query[:40] + "…", MAX_QUERY_CHARS,
+                               f"query longer than {MAX_QUERY_CHARS} characters")
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(query)
+              if m.lastgroup != "ws"]
+    parser = _Parser(query, tokens)
+    group = parser.parse_or()
+    if parser.terms > MAX_TERMS:
+        raise QuerySyntaxError(query[:40] + ("…" if len(query) > 40 else ""), 0,
+                               f"more than {MAX_TERMS} terms")
+    return group if isinstance(group, Group) else Group((("should", group),))
+
+
+class _Parser:
+    def __init__(self, query: str, tokens: list[tuple[str | None, str, int]]) -> None:
+        self.query = query
+        self.tokens = tokens
+        self.i = 0
+        self.terms = 0
+
+    def peek(self) -> tuple[str | None, str, int] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def parse_or(self, depth: int = 0) -> Node:
+        options = [self.parse_clauses(depth)]
+        while (tok := self.peek()) and tok[0] == "word" and tok[1] == "OR":
+            self.i += 1
+            options.append(self.parse_clauses(depth))
+        options = [o for o in options if not (isinstance(o, Group) and not o.clauses)]
+        if len(options) == 1:
+            return options[0]
+        return Any_(tuple(options)) if options else Group()
+
+    def parse_clauses(self, depth: int) -> Group:
+        clauses: list[tuple[Occur, Node]] = []
+        pending: Occur | None = None
+        and_next = False
+        while (tok := self.peek()) is not None:
+            kind, text, pos = tok
+            if kind == "rparen":
+                if depth > 0:
+                    break
+                self.i += 1  # a stray ")" is ignored
+                continue
+            if kind == "word" and text == "OR":
+                break
+            self.i += 1
+            if kind == "word" and text == "AND":
+                and_next = bool(clauses)
+                if clauses and clauses[-1][0] == "should":
+                    clauses[-1] = ("must", clauses[-1][1])
+                continue
+            if kind == "word" and text == "NOT":
+                pending = "must_not"
+                continue
+            occur: Occur = pending or ("must" if and_next else "should")
+            pending, and_next = None, False
+            if kind == "word" and len(text) > 1 and text[0] in "-+":
+                occur = "must_not" if text[0] == "-" else "must"
+                text = text[1:]
+            node = self.parse_item(kind, text, pos, depth)
+            if node is not None:
+                clauses.append((occur, node))
+        return Group(tuple(clauses))
+
+    def parse_item(self, kind: str | None, text: str, pos: int, depth: int) -> Node | None:
+        if kind == "lparen":
+            inner = self.parse_or(depth + 1)
+            if (tok := self.peek()) and tok[0] == "rparen":
+                self.i += 1
+            return inner
+        if kind == "field":
+            name = text[:-1].lower()
+            nxt = self.peek()
+            if name in FIELDS and nxt and nxt[0] in ("word", "quote", "range"):
+                self.i += 1
+                return self.parse_field(name, nxt[1], nxt[2])
+            return self.text(text[:-1], phrase=False)  # "Note:" or an unknown field: a word
+        if kind == "quote":
+            return self.text(text.strip('"'), phrase=True)
+        if kind == "range":
+            return self.text(text.strip("[]"), phrase=False)
+        return self.text(text, phrase=False)
+
+    def text(self, raw: str, *, phrase: bool, title_only: bool = False) -> Text | None:
+        prefix = raw.endswith("*") and not phrase
+        words = tuple(w for w, *_ in analysis_words(raw))
+        if not words:
+            return None
+        self.terms += len(words)
+        return Text(words, phrase=phrase or len(words) > 1, prefix=prefix,
+                    title_only=title_only, raw=raw)
+
+    def parse_field(self, name: str, value: str, pos: int) -> Node | None:
+        value = value.strip('"') if value.startswith('"') else value
+        if name == "title":
+            return self.text(value, phrase=False, title_only=True)
+        if name == "date":
+            return parse_date_range(value, self.query, pos)
+        if not value.strip():
+            return None
+        return Filter(name, value)
+
+
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def date_bound(value: str, *, end: bool) -> str:
+    """An ISO date from ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, as a start or an end bound."""
+    value = value.strip()
+    if not _DATE.match(value):
+        raise ValueError(f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+    parts = value.split("-")
+    y = int(parts[0])
+    m = int(parts[1]) if len(parts) > 1 else (12 if end else 1)
+    d = int(parts[2]) if len(parts) > 2 else (31 if end else 1)
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        raise ValueError(f"not a date: {value!r}")
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def parse_date_range(value: str, query: str = "", pos: int = 0) -> DateRange:
+    """``2016``, ``2016-05``, ``A..B``, ``[A TO B]``, ``>A``, ``<B`` as a :class:`DateRange`."""
+    v = value.strip().strip("[]")
+    try:
+        if ".." in v or " TO " in v:
+            lo, hi = re.split(r"\.\.| TO ", v, maxsplit=1)
+            return DateRange(date_bound(lo, end=False) if lo.strip() not in ("", "*") else None,
+                             date_bound(hi, end=True) if hi.strip() not in ("", "*") else None)
+        if v.startswith(">"):
+            return DateRange(date_bound(v.lstrip(">="), end=False), None)
+        if v.startswith("<"):
+            return DateRange(None, date_bound(v.lstrip("<="), end=True))
+        return DateRange(date_bound(v, end=False), date_bound(v, end=True))
+    except ValueError as e:
+        raise QuerySyntaxError(query or value, pos, str(e)) from None

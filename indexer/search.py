@@ -1,0 +1,365 @@
+"""Search: query tree → Whoosh query → ranked passages → highlights.
+
+Ranking is BM25F over passages, with the title boosted and exact (unstemmed)
+matches worth more than stem-only ones. Passages that contain more of the
+query's clauses come first (coordination), ties are broken by article id, and
+each article shows at most ``per_article`` passages.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from whoosh import query as wq
+
+from .analysis import (
+    QUESTION_WORDS,
+    SNOWBALL_LANGUAGES,
+    fold,
+    number_variants,
+    stemmer_for,
+    word_forms,
+)
+from .entities import entity_key
+from .errors import OptionError
+from .highlight import Pattern, WordPattern, find_matches
+from .model import FacetCount, Hit, Results
+from .query import DateRange, Filter, Group, Node, Text, date_bound, parse_query
+
+TITLE_BOOST = 2.0
+EXACT_BOOST = 0.6
+MENTION_BOOST = 0.5
+MIN_CANDIDATES = 100
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """Everything a search needs besides the query, validated once."""
+
+    limit: int = 10
+    per_article: int = 1
+    since: str | None = None
+    until: str | None = None
+    lang: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+
+    @classmethod
+    def from_kwargs(cls, **kwargs: Any) -> SearchOptions:
+        """Options from keyword arguments; a bad value raises :class:`OptionError`."""
+        known = {f.name for f in fields(cls)}
+        for name in kwargs:
+            if name not in known:
+                raise OptionError(name, kwargs[name], f"unknown search option (known: "
+                                  f"{', '.join(sorted(known))})")
+        values = dict(kwargs)
+        for name in ("limit", "per_article"):
+            if name in values:
+                v = values[name]
+                if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                    raise OptionError(name, v, "must be a whole number ≥ 1")
+        for name, end in (("since", False), ("until", True)):
+            if values.get(name) is not None:
+                try:
+                    values[name] = date_bound(str(values[name]), end=end)
+                except ValueError as e:
+                    raise OptionError(name, values[name], str(e)) from None
+        for name in ("lang", "source", "actors", "places"):
+            v = values.get(name)
+            if isinstance(v, str):
+                values[name] = (v,)
+            elif v is not None:
+                values[name] = tuple(v)
+        return cls(**values)
+
+
+class _Compiler:
+    """Turns the query tree into a Whoosh query, collecting highlight patterns on the way."""
+
+    def __init__(self, searcher: Any, langs: Iterable[str]) -> None:
+        self.s = searcher
+        self.other_langs = [lang for lang in langs if lang != "fr" and lang in SNOWBALL_LANGUAGES]
+        self.patterns: list[Pattern] = []
+        self.clauses: list[frozenset[tuple[str, str]]] = []
+        self.suggestions: list[str] = []
+        self.analysed: list[str] = []
+
+    def compile(self, node: Node) -> wq.Query | None:
+        if isinstance(node, Text):
+            return self.text(node)
+        if isinstance(node, Filter):
+            return wq.ConstantScoreQuery(filter_term(node.field, node.value), 0.0)
+        if isinstance(node, DateRange):
+            return wq.ConstantScoreQuery(date_query(node.start, node.end), 0.0)
+        if isinstance(node, Group):
+            return self.group(node)
+        subs = [q for q in (self.compile(o) for o in node.options) if q is not None]
+        return wq.Or(subs) if subs else None
+
+    def group(self, group: Group) -> wq.Query | None:
+        must, should, must_not = [], [], []
+        for occur, child in group.clauses:
+            q = self.compile(child) if occur != "must_not" else self.negative(child)
+            if q is None:
+                continue
+            if occur == "must_not":
+                must_not.append(q)
+            elif occur == "must" or isinstance(child, (Filter, DateRange)):
+                must.append(q)
+            else:
+                should.append(q)
+        if must:
+            q = wq.And(must) if len(must) > 1 else must[0]
+            if should:
+                q = wq.AndMaybe(q, wq.Or(should))
+        elif should:
+            q = wq.Or(should) if len(should) > 1 else should[0]
+        elif must_not:
+            q = wq.Term("kind", "p")
+        else:
+            return None
+        if must_not:
+            q = wq.AndNot(q, wq.Or(must_not))
+        return q
+
+    def negative(self, node: Node) -> wq.Query | None:
+        # Negated words are searched but not highlighted or counted.
+        saved = (len(self.patterns), len(self.clauses), len(self.analysed))
+        q = self.compile(node)
+        del self.patterns[saved[0]:], self.clauses[saved[1]:]
+        self.analysed[saved[2]:] = [f"-{a}" for a in self.analysed[saved[2]:]]
+        return q
+
+    def text(self, node: Text) -> wq.Query | None:
+        natural = not node.phrase and not node.prefix and len(node.words) == 1
+        wps = [wp for w in node.words if (wp := self.word(w, natural, node.prefix))]
+        if not wps:
+            return None
+        body, title = ("stem", "exact"), ("title_stem", "title_exact")
+        if node.prefix:
+            wp = wps[0]
+            q = wq.Or([wq.Prefix("exact", wp.exact), wq.Prefix("title_exact", wp.exact,
+                                                                 boost=TITLE_BOOST)])
+            terms = frozenset([("exact", wp.exact)])
+            self.analysed.append(f"{wp.exact}*")
+        elif len(wps) == 1:
+            wp = wps[0]
+            subs = []
+            for fields_, boost in (((body,) if not node.title_only else ()), 1.0), \
+                                  ((title,), TITLE_BOOST):
+                for stem_field, exact_field in fields_:
+                    subs += [wq.Term(stem_field, s, boost=boost) for s in sorted(wp.stems)]
+                    subs += [wq.Term(exact_field, f, boost=boost * 0.8) for f in sorted(wp.fuzzy)]
+                    subs += [wq.Term(exact_field, f, boost=boost * EXACT_BOOST)
+                             for f in sorted(wp.variants | {wp.exact})]
+            q = wq.Or(subs)
+            terms = frozenset([("stem", s) for s in wp.stems] + [("exact", wp.exact)]
+                              + [("exact", f) for f in wp.fuzzy | wp.variants])
+            self.analysed.append("|".join(sorted(wp.stems | {wp.exact} | wp.fuzzy)))
+        else:
+            seqs = [self.sequence("title_stem", wps, TITLE_BOOST)]
+            if not node.title_only:
+                seqs.insert(0, self.sequence("stem", wps, 1.0))
+            q = wq.Or(seqs)
+            terms = frozenset(("stem", s) for wp in wps for s in wp.stems)
+            self.analysed.append('"' + " ".join("|".join(sorted(wp.stems)) for wp in wps) + '"')
+        if node.title_only:
+            q = wq.Or([q])  # titles only: nothing in the body to highlight
+        else:
+            self.patterns.append(Pattern(node.raw, tuple(wps)))
+        self.clauses.append(terms)
+        return q
+
+    @staticmethod
+    def sequence(field: str, wps: list[WordPattern], boost: float) -> wq.Query:
+        if all(len(wp.stems) == 1 for wp in wps):
+            return wq.Phrase(field, [next(iter(wp.stems)) for wp in wps], boost=boost)
+        return wq.Sequence([wq.Or([wq.Term(field, s) for s in sorted(wp.stems)])
+                            for wp in wps], boost=boost)
+
+    def word(self, word: str, natural: bool, prefix: bool) -> WordPattern | None:
+        lower = word.lower()
+        if natural and lower in QUESTION_WORDS:
+            return None
+        forms = word_forms(lower, "fr")
+        if forms is None:
+            return None
+        stem, exact = forms
+        if prefix:
+            return WordPattern(word, frozenset([exact]), exact, prefix=True)
+        # A capitalised word the corpus knows as a name stays a name: Gaza, not gaz.
+        variants: frozenset[str] = frozenset()
+        if word[0].isupper() and self.s.doc_frequency("stem", exact) > 0:
+            stems = {exact}
+        else:
+            variants = number_variants(exact)
+            stems = {stem, exact}
+            for lang in self.other_langs:
+                fn = stemmer_for(lang)
+                if fn:
+                    stems.add(fold(fn(lower)))
+        fuzzy: frozenset[str] = frozenset()
+        if not any(self.s.doc_frequency("stem", s) for s in stems) and \
+                not self.s.doc_frequency("exact", exact):
+            fuzzy = self.suggest(exact)
+        return WordPattern(word, frozenset(stems), exact, fuzzy=fuzzy, variants=variants)
+
+    def suggest(self, exact: str) -> frozenset[str]:
+        """Closest known words for an unknown one (``lavrof`` → ``lavrov``)."""
+        if len(exact) < 4 or exact.isdigit():
+            return frozenset()
+        maxdist = 1 if len(exact) < 7 else 2
+        reader = self.s.reader()
+        candidates = [(reader.doc_frequency("exact", t), t)
+                      for t in reader.terms_within("exact", exact, maxdist, prefix=1)]
+        if not candidates:
+            return frozenset()
+        best = max(candidates)[1]
+        self.suggestions.append(best)
+        return frozenset([best])
+
+
+def filter_term(field: str, value: str) -> wq.Query:
+    """The clause for ``field:value`` on a metadata field."""
+    if field == "lang":
+        return wq.Term("lang", value.strip().lower())
+    if field == "source":
+        from .index import source_key
+
+        return wq.Term("source", source_key(value))
+    return wq.Term(field, entity_key(value))
+
+
+def date_query(start: str | None, end: str | None) -> wq.Query:
+    """Inclusive ISO date bounds as a term range on ``date``."""
+    return wq.TermRange("date", start, end, startexcl=False, endexcl=False)
+
+
+def filter_query(opts: SearchOptions) -> wq.Query:
+    """Passages only, and every option filter (AND between kinds, OR within lang and source)."""
+    parts: list[wq.Query] = [wq.Term("kind", "p")]
+    if opts.since or opts.until:
+        parts.append(date_query(opts.since, opts.until))
+    if opts.lang:
+        parts.append(wq.Or([filter_term("lang", v) for v in opts.lang]))
+    if opts.source:
+        parts.append(wq.Or([filter_term("source", v) for v in opts.source]))
+    parts += [filter_term("actor", a) for a in opts.actors]
+    parts += [filter_term("place", p) for p in opts.places]
+    return wq.And(parts) if len(parts) > 1 else parts[0]
+
+
+def _index_langs(idx: Any) -> list[str]:
+    langs = idx._cache.get("langs")
+    if langs is None:
+        langs = idx._cache["langs"] = [
+            t.decode() if isinstance(t, bytes) else t
+            for t in idx.searcher().reader().lexicon("lang")]
+    return langs
+
+
+def _compile(idx: Any, query: str, opts: SearchOptions) -> tuple[_Compiler, wq.Query, bool]:
+    comp = _Compiler(idx.searcher(), _index_langs(idx))
+    q = comp.compile(parse_query(query))
+    has_text = bool(comp.clauses)
+    if q is None:
+        q = wq.Term("kind", "p")
+    boosts = [wq.Term("mentions", f"a:{entity_key(a)}", boost=MENTION_BOOST) for a in opts.actors]
+    boosts += [wq.Term("mentions", f"p:{entity_key(p)}", boost=MENTION_BOOST)
+               for p in opts.places]
+    if boosts:
+        q = wq.AndMaybe(q, wq.Or(boosts))
+    return comp, q, has_text
+
+
+def matching_articles(idx: Any, query: str, opts: SearchOptions) -> set[str]:
+    """Ids of every article with a passage that matches the query and the filters."""
+    _, q, _ = _compile(idx, query, opts)
+    s = idx.searcher()
+    col = s.reader().column_reader("article_id")
+    return {col[d] for d in s.docs_for_query(wq.And([q, filter_query(opts)]))}
+
+
+def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
+    """Ranked, grouped and highlighted passages for one query."""
+    t0 = time.perf_counter()
+    s = idx.searcher()
+    comp, q, has_text = _compile(idx, query, opts)
+    wanted = opts.limit * opts.per_article
+    k = max(MIN_CANDIDATES, wanted * 10)
+    res = s.search(q, limit=k, filter=filter_query(opts), terms=has_text)
+    scored = []
+    for hit in res:
+        stored = hit.fields()
+        coverage = _coverage(hit, comp.clauses) if has_text else 0
+        ordinal, section = stored["meta"]
+        scored.append((coverage, hit.score, stored["article_id"], ordinal, section,
+                       stored["text"]))
+    if has_text:
+        scored.sort(key=lambda r: (-r[0], -round(r[1], 6), r[2], r[3]))
+    else:  # no words to rank by: newest first, like a news feed
+        dates = {r[2]: (idx.article_meta(r[2]) or {}).get("date") or "" for r in scored}
+        scored.sort(key=lambda r: (_neg(dates[r[2]]), r[2], r[3]))
+    hits = _group(idx, scored, comp, opts)
+    col = s.reader().column_reader("article_id")
+    docs = res.docs() if len(res) > len(scored) else [h.docnum for h in res]
+    total_articles = len({col[d] for d in docs})
+    facets = _hit_facets(hits)
+    return Results(query=query, hits=tuple(hits), total_articles=total_articles,
+                   total_passages=len(res), elapsed_ms=(time.perf_counter() - t0) * 1000,
+                   analysed=" ".join(comp.analysed), suggestions=tuple(comp.suggestions),
+                   facets=facets)
+
+
+def _neg(date: str) -> str:
+    return "".join(chr(0x10FFFF - ord(c)) for c in date)
+
+
+def _coverage(hit: Any, clauses: list[frozenset[tuple[str, str]]]) -> int:
+    matched = {(f.replace("title_", ""), t.decode() if isinstance(t, bytes) else t)
+               for f, t in hit.matched_terms()}
+    return sum(1 for c in clauses if c & matched)
+
+
+def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions) -> list[Hit]:
+    per: dict[str, list[tuple]] = {}
+    order: list[str] = []
+    for row in scored:
+        aid = row[2]
+        if aid not in per:
+            if len(order) >= opts.limit:
+                continue
+            per[aid] = []
+            order.append(aid)
+        if len(per[aid]) < opts.per_article:
+            per[aid].append(row)
+    hits = []
+    for aid in order:
+        meta = idx.article_meta(aid) or {}
+        for _, score, _, ordinal, section, text in per[aid]:
+            spans, matches = find_matches(text, meta.get("lang"), comp.patterns)
+            hits.append(Hit(
+                rank=len(hits) + 1, article_id=aid, title=meta.get("title", ""),
+                date=meta.get("date"), source=meta.get("source"), url=meta.get("url"),
+                lang=meta.get("lang"), score=round(float(score), 4), passage=text,
+                highlights=spans, ordinal=ordinal, section=section,
+                actors=tuple(meta.get("actors", ())), places=tuple(meta.get("places", ())),
+                matches=matches))
+    return hits
+
+
+def _hit_facets(hits: list[Hit], top: int = 5) -> dict[str, tuple[FacetCount, ...]]:
+    out = {}
+    for name in ("actors", "places"):
+        counts: dict[str, int] = {}
+        for aid, values in {h.article_id: getattr(h, name) for h in hits}.items():
+            del aid
+            for v in values:
+                counts[v] = counts.get(v, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        out[name] = tuple(FacetCount(v, c) for v, c in ranked)
+    return out

@@ -1,0 +1,283 @@
+"""The ``depeches`` command: a thin shell over :mod:`indexer`.
+
+Each command validates its flags, calls one library function and hands the
+result to a renderer. Exit status, as ripgrep: 0 something matched, 1 nothing
+matched, 2 an error (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import render
+from .options import DATE, index_path, search_kwargs, use_color
+
+
+class DepechesGroup(click.Group):
+    """Translates library errors into one line on stderr and exit 2, once, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from indexer.errors import IndexerError
+
+        try:
+            return super().invoke(ctx)
+        except IndexerError as e:
+            fail(str(e), e.hint)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (| head): not an error
+            raise SystemExit(0) from None
+        except KeyboardInterrupt:
+            click.echo("depeches: interrupted", err=True)
+            raise SystemExit(130) from None
+
+
+def fail(message: str, hint: str | None = None) -> None:
+    line = f"depeches: error: {message}"
+    if hint:
+        line += f" ({hint})"
+    click.echo(line.replace("\n", " "), err=True)
+    raise SystemExit(2)
+
+
+def index_option(f: Callable) -> Callable:
+    return click.option("--index", "index_dir", metavar="DIR",
+                        help="Index directory (default: $DEPECHES_INDEX or index/).")(f)
+
+
+def filter_options(f: Callable) -> Callable:
+    for opt in reversed([
+        click.option("--since", type=DATE, help="Articles dated on or after (YYYY[-MM[-DD]])."),
+        click.option("--until", type=DATE, help="Articles dated on or before."),
+        click.option("--lang", multiple=True, metavar="CODE", help="Language code; repeatable."),
+        click.option("--source", multiple=True, help="Source name; repeatable."),
+        click.option("--actor", multiple=True, metavar="NAME",
+                     help="Articles naming this person or organisation; repeatable (all must)."),
+        click.option("--place", multiple=True, metavar="NAME",
+                     help="Articles naming this place; repeatable (all must)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def open_index(index_dir: str | None):
+    from indexer import NewsIndex
+
+    return NewsIndex.open(index_path(index_dir))
+
+
+@click.group(cls=DepechesGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="depeches")
+def cli() -> None:
+    """Search French news: ranked passages with highlighted matches, and entity facets."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@index_option
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes for cleaning and analysis.")
+@click.option("--rebuild", is_flag=True, help="Delete the index first and index everything.")
+@click.option("--wait", type=click.FloatRange(0), default=0.0, metavar="SECONDS",
+              help="Wait this long for another writer to finish.")
+def index(paths: tuple[str, ...], index_dir: str | None, jobs: int, rebuild: bool,
+          wait: float) -> None:
+    """Index the articles under PATHS (txt, html, json, jsonl, jsonl.gz), incrementally."""
+    from indexer import NewsIndex
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    progress = _progress() if sys.stderr.isatty() else None
+    with NewsIndex.create(index_path(index_dir), overwrite=rebuild) as idx:
+        report = idx.add_paths(paths, jobs=jobs, progress=progress, wait=wait)
+    if progress:
+        click.echo("\r\x1b[K", err=True, nl=False)
+    for note in report.notes:
+        click.echo(f"depeches: note: {note}", err=True)
+    for error in report.errors:
+        click.echo(f"depeches: skipped {error}", err=True)
+    click.echo(
+        f"{report.articles + report.skipped} articles: {report.new} new, {report.updated} "
+        f"updated, {report.unchanged} unchanged, {report.skipped} skipped · {report.passages} "
+        f"passages · {report.seconds:.1f} s · {report.rate:.0f} articles/s")
+    if report.interrupted:
+        click.echo(f"depeches: interrupted: {report.new + report.updated} articles committed "
+                   "and searchable; run the same command again to finish", err=True)
+        raise SystemExit(130)
+    if report.skipped:
+        raise SystemExit(2)
+
+
+def _progress() -> Callable[[int], None]:
+    def show(done: int) -> None:
+        if done % 50 == 0:
+            click.echo(f"\rindexing… {done} articles", err=True, nl=False)
+    return show
+
+
+@cli.command()
+@click.argument("query")
+@index_option
+@filter_options
+@click.option("--limit", "-n", type=click.IntRange(1, 10_000), default=10, show_default=True,
+              help="Articles to show.")
+@click.option("--per-article", type=click.IntRange(1, 100), default=None,
+              help="Passages per article (default 1).")
+@click.option("--fragments", type=click.IntRange(1, 100), default=None,
+              help="Same as --per-article.")
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON Lines: one hit per line, then a summary.")
+@click.option("--explain", is_flag=True, help="Show the analysed query and how each word matched.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True)
+def search(query: str, index_dir: str | None, since: str | None, until: str | None,
+           lang: tuple[str, ...], source: tuple[str, ...], actor: tuple[str, ...],
+           place: tuple[str, ...], limit: int, per_article: int | None, fragments: int | None,
+           as_json: bool, explain: bool, color: str) -> None:
+    """Ranked passages matching QUERY, best first, grouped by article."""
+    kwargs = search_kwargs(limit, per_article or fragments, since, until, lang, source,
+                           actor, place)
+    with open_index(index_dir) as idx:
+        results = idx.search(query, **kwargs)
+        hints = _unknown_entity_hints(idx, actor, place) if not len(results) else []
+    out = click.get_text_stream("stdout")
+    if as_json:
+        render.render_results_json(results, out, explain)
+    else:
+        render.render_results_text(results, out, render.Style(use_color(color, out)), explain)
+    for hint in hints:
+        click.echo(f"depeches: {hint}", err=True)
+    raise SystemExit(0 if len(results) else 1)
+
+
+def _unknown_entity_hints(idx: Any, actors: tuple[str, ...], places: tuple[str, ...]) -> list[str]:
+    from indexer.facets import closest_names
+
+    hints = []
+    for field, names in (("actors", actors), ("places", places)):
+        for name in names:
+            close = closest_names(idx, field, name)
+            if close and name not in close:
+                hints.append(f"no {field[:-1]} {name!r}; closest known: {', '.join(close)}")
+    return hints
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@index_option
+@filter_options
+@click.option("--field", type=click.Choice(["actors", "places", "sources", "lang"]),
+              default="actors", show_default=True)
+@click.option("--top", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one facet value per line.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+def facets(query: str, index_dir: str | None, field: str, top: int, as_json: bool, color: str,
+           **filters: Any) -> None:
+    """Count articles per actor, place, source or language (optionally for QUERY)."""
+    kwargs = search_kwargs(None, None, **filters)
+    with open_index(index_dir) as idx:
+        counts = idx.facets(query, field, top, **kwargs)
+    out = click.get_text_stream("stdout")
+    if as_json:
+        render.render_facets_json(counts, field, out)
+    else:
+        render.render_facets_text(counts, field, out, render.Style(use_color(color, out)))
+    raise SystemExit(0 if counts else 1)
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@index_option
+@filter_options
+@click.option("--json", "as_json", is_flag=True, default=True,
+              help="JSON Lines (the only format; accepted for clarity).")
+def export(query: str, index_dir: str | None, as_json: bool, **filters: Any) -> None:
+    """Write matching articles as JSON Lines: id, title, date, source, url, lang, entities."""
+    kwargs = search_kwargs(None, None, **filters)
+    with open_index(index_dir) as idx:
+        n = render.write_json_lines(idx.export(query, **kwargs),
+                                    click.get_text_stream("stdout"))
+    raise SystemExit(0 if n else 1)
+
+
+@cli.command()
+@click.argument("article_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+def show(article_id: str, index_dir: str | None, as_json: bool) -> None:
+    """Print one whole article with its metadata."""
+    with open_index(index_dir) as idx:
+        meta, passages = idx.article(article_id)
+    if as_json:
+        obj = {"article_id": article_id, **{k: meta[k] for k in (
+            "title", "date", "source", "url", "lang")}, "actors": list(meta["actors"]),
+            "places": list(meta["places"]),
+            "passages": [{"section": s, "text": t} for s, t in passages]}
+        click.echo(json.dumps(obj, ensure_ascii=False))
+        return
+    click.echo(meta["title"])
+    for key in ("date", "source", "url", "lang"):
+        if meta.get(key):
+            click.echo(f"{key}: {meta[key]}")
+    click.echo(f"id: {article_id}")
+    for key in ("actors", "places"):
+        if meta.get(key):
+            click.echo(f"{key}: {', '.join(meta[key])}")
+    section = None
+    for sec, text in passages:
+        if sec and sec != section:
+            click.echo(f"\n— {sec} —")
+            section = sec
+        click.echo(f"\n{text}")
+
+
+@cli.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+def stats(index_dir: str | None, as_json: bool) -> None:
+    """Counts, languages, date range and size of the index."""
+    with open_index(index_dir) as idx:
+        info = idx.stats()
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False))
+        return
+    click.echo(f"index: {info['path']}")
+    click.echo(f"articles: {info['articles']}   passages: {info['passages']}")
+    langs = ", ".join(f"{k} {v}" for k, v in info["languages"].items())
+    click.echo(f"languages: {langs or '-'}")
+    click.echo(f"dates: {info['date_min'] or '-'} … {info['date_max'] or '-'}")
+    click.echo(f"size: {info['size_bytes'] / 1e6:.1f} MB")
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--lang", default="fr", show_default=True, help="Language of the chain.")
+@click.option("--json", "as_json", is_flag=True)
+def analyze(text: str, lang: str, as_json: bool) -> None:
+    """Show the tokens the analysis chain makes of TEXT, with offsets (like _analyze)."""
+    from indexer.analysis import analyze as run
+
+    tokens = run(text, lang)
+    for pos, t in enumerate(tokens):
+        if as_json:
+            click.echo(json.dumps({"position": pos, "start": t.start, "end": t.end,
+                                   "word": text[t.start:t.end], "stem": t.stem,
+                                   "exact": t.exact, "proper": t.proper}, ensure_ascii=False))
+        else:
+            flag = " (name)" if t.proper else ""
+            click.echo(f"{pos:>3} {t.start:>4}-{t.end:<4} {text[t.start:t.end]:<20} "
+                       f"{t.stem:<16} {t.exact}{flag}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="depeches")
+
+

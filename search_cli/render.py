@@ -1,0 +1,142 @@
+"""Renderers: one per output format, each writing to the stream it is given.
+
+Text respects ``--color``; JSON writes JSON Lines (one object per line):
+
+- ``{"type": "hit", "rank", "article_id", "title", "date", "source", "url", "lang",
+  "score", "passage", "highlights": [[start, end], ...], "actors", "places"}``
+- then ``{"type": "summary", "query", "total_articles", "total_passages", "elapsed_ms"}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from indexer.model import FacetCount, Hit, Results
+
+
+class Style:
+    """ANSI styling that turns into nothing when colour is off."""
+
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
+
+    def match(self, text: str) -> str:
+        return self._wrap("1;31", text)
+
+    def title(self, text: str) -> str:
+        return self._wrap("1;32", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def heading(self, text: str) -> str:
+        return self._wrap("1", text)
+
+
+def highlighted(text: str, spans: Iterable[tuple[int, int]], style: Style,
+                plain: tuple[str, str] = ("", "")) -> str:
+    """The passage with its matches styled (or wrapped in ``plain`` markers without colour)."""
+    out, pos = [], 0
+    for start, end in spans:
+        word = text[start:end]
+        out += [text[pos:start], style.match(word) if style.color else plain[0] + word + plain[1]]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def hit_json(hit: Hit, explain: bool = False) -> dict[str, Any]:
+    """The documented JSON object of one hit."""
+    obj: dict[str, Any] = {
+        "type": "hit", "rank": hit.rank, "article_id": hit.article_id, "title": hit.title,
+        "date": hit.date, "source": hit.source, "url": hit.url, "lang": hit.lang,
+        "score": hit.score, "passage": hit.passage,
+        "highlights": [list(s) for s in hit.highlights],
+        "actors": list(hit.actors), "places": list(hit.places)}
+    if explain:
+        obj["matches"] = [{"query": m.query_term, "word": m.word, "how": m.how}
+                          for m in hit.matches]
+    return obj
+
+
+def render_results_json(results: Results, out: IO[str], explain: bool = False) -> None:
+    for hit in results:
+        out.write(json.dumps(hit_json(hit, explain), ensure_ascii=False) + "\n")
+    summary: dict[str, Any] = {
+        "type": "summary", "query": results.query, "total_articles": results.total_articles,
+        "total_passages": results.total_passages, "elapsed_ms": round(results.elapsed_ms, 2)}
+    if results.suggestions:
+        summary["did_you_mean"] = list(results.suggestions)
+    if explain:
+        summary["analysed"] = results.analysed
+    out.write(json.dumps(summary, ensure_ascii=False) + "\n")
+
+
+def render_results_text(results: Results, out: IO[str], style: Style,
+                        explain: bool = False) -> None:
+    """Hits grouped by article: a title line, a metadata line, then the passages."""
+    if results.suggestions:
+        out.write(style.dim(f"did you mean: {', '.join(results.suggestions)}?") + "\n")
+    if explain:
+        out.write(style.dim(f"analysed query: {results.analysed or '(no words)'}") + "\n")
+    previous = None
+    for hit in results:
+        if hit.article_id != previous:
+            if previous is not None:
+                out.write("\n")
+            out.write(style.title(hit.title or hit.article_id) + "\n")
+            meta = " · ".join(x for x in (hit.date, hit.source, hit.article_id,
+                                          f"score {hit.score:.2f}") if x)
+            out.write(style.dim(meta) + "\n")
+            previous = hit.article_id
+        if hit.section:
+            out.write("  " + style.heading(f"— {hit.section} —") + "\n")
+        out.write("  " + highlighted(hit.passage, hit.highlights, style, ("**", "**")) + "\n")
+        if explain and hit.matches:
+            for m in hit.matches:
+                out.write(style.dim(f"    {m.query_term} → {m.word} ({m.how})") + "\n")
+    out.write("\n" if len(results) else "")
+    out.write(style.dim(summary_line(results)) + "\n")
+
+
+def summary_line(results: Results) -> str:
+    shown = len({h.article_id for h in results})
+    line = (f"{shown} of {results.total_articles} articles shown "
+            f"({results.total_passages} passages matched) in {results.elapsed_ms:.0f} ms")
+    for name in ("actors", "places"):
+        top = results.facets.get(name)
+        if top:
+            line += f" · {name}: " + ", ".join(f.value for f in top[:3])
+    return line
+
+
+def render_facets_text(counts: Sequence[FacetCount], field: str, out: IO[str],
+                       style: Style, width: int = 30) -> None:
+    """A compact table with bars: value, count, bar scaled to the largest count."""
+    if not counts:
+        out.write(f"no {field}\n")
+        return
+    name_w = min(40, max(len(c.value) for c in counts))
+    top = counts[0].count
+    for c in counts:
+        bar = "█" * max(1, round(width * c.count / top))
+        out.write(f"{c.value[:name_w]:<{name_w}}  {c.count:>6}  {style.dim(bar)}\n")
+
+
+def render_facets_json(counts: Sequence[FacetCount], field: str, out: IO[str]) -> None:
+    for c in counts:
+        out.write(json.dumps({"type": "facet", "field": field, "value": c.value,
+                              "count": c.count}, ensure_ascii=False) + "\n")
+
+
+def write_json_lines(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    n = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n

@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make run`, then `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[fast,test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/depeches index corpus/ --index index/ --jobs 2
+	$(BIN)/depeches search "cessez-le-feu" --index index/ --per-article 2 --color always
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/entities.py
+	$(BIN)/python bench/relevance.py
+	$(BIN)/python bench/speed.py
+
+clean:
+	rm -rf index/MAIN* index/*.seg index/depeches.json index/writer.lock $(VENV)

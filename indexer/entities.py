@@ -117,15 +117,15 @@ _ORG_HEADS = frozenset(
     """parti ministere assemblee conseil union front agence observatoire groupe
     federation universite banque cour tribunal commission organisation comite senat
     association fondation institut office compagnie societe club academie ecole lycee
-    college hopital clinique eglise mosquee musee orchestre mouvement ligue syndicat
-    alliance coalition brigade brigades armee forces police gendarmerie gouvernement
+    college hopital clinique eglise mosquee musee orchestre mouvement syndicat
+    alliance coalition brigade brigades armee forces police gendarmerie gouvernement ministry
     direction service services bureau chambre parlement congres corporation inc ltd
     airlines airways group company bank university institute council party agency
     news press times post journal radio television tv fc ac olympique racing sporting
     stade real united laboratoire laboratoires centre fonds programme reseau conference
     confederation caisse regie autorite administration departement secretariat
     consortium holding industries entreprise editions presse quotidien hebdomadaire
-    magazine chaine diocese fraternite congregation ordre communaute organization
+    magazine chaine diocese fraternite congregation communaute organization
     foundation association commission committee national nationale international
     internationale""".split()
 )
@@ -143,12 +143,25 @@ _LOWER_PLACE_HEADS = frozenset(
     "place rue avenue boulevard quai pont lac mont ile iles mer ocean golfe detroit canal "
     "baie".split()
 )
+_LOWER_PLACE_OPENERS = frozenset(
+    "place rue avenue boulevard quai pont lac mont île îles ile iles mer océan golfe détroit "
+    "canal baie".split()
+)
 # All-caps words that are not organisations.
 _NOT_ACRONYMS = frozenset(
     """II III IV VI VII VIII IX XI XII XIII XIV XV XVI XVII XVIII XIX XX XXI OK TV PIB
-    TVA SMS GPS ADN VIH SIDA HIV CV PDG DJ BD CD DVD PC USB LED UV HD QG
-    SUV VTT""".split()
+    TVA SMS GPS ADN VIH SIDA HIV CV PDG DJ BD CD DVD PC USB LED UV HD QG SUV VTT UTC
+    GMT CET CDD CDI AVC NDLR TPE PME SOS ONG OGM IVG RSA SMIC HLM RER TGV PMA GPA QI
+    PV KO MVP JO ISF TNT LGBT LGBTI LGBTQ ADSL WIFI PDF CO2 NB PS. AM FM""".split()
 )
+# Words that open names of events and works, which are not entities here.
+_EVENT_HEADS = frozenset(
+    """jeux prix coupe championnat championnats tournoi festival concours operation loi
+    tour voie trophee marathon rallye open sommet salon exposition biennale journee
+    journees semaine saison mondial mondiaux gala ceremonie edition grand-prix""".split()
+)
+_UPPER = "A-ZÀ-ÖØ-ÞŒŠŽŸĆČĐŁŃŚŹŻ"
+_ORDINAL_RE = re.compile(r"^[IVXLC]+(?:e|er|re|ème)s?$")
 _SENTENCE_ENDS = frozenset(".!?…:;«»\"“”—–-()[]")
 
 
@@ -197,18 +210,25 @@ def _is_cap(text: str) -> bool:
     return first.isalpha() and bool(_NAME_PREFIX_RE.match(text))
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split a paragraph into tokens, marking sentence starts."""
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Split ``text[start:end]`` into tokens (offsets stay absolute), marking sentence starts.
+
+    ``start`` should be 0 or just after a space: the first word of the slice
+    counts as sentence-initial only when ``start`` is 0.
+    """
     tokens: list[Token] = []
-    initial = True
-    for match in _TOKEN_RE.finditer(text):
+    initial = start == 0
+    append = tokens.append
+    fold = _fold
+    for match in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         word = match.group()
-        if match.lastgroup == "punct":
+        group = match.lastgroup
+        if group == "punct":
             initial = initial or word in _SENTENCE_ENDS
-            tokens.append(Token(word, word, False, match.start(), match.end(), False))
+            append(Token(word, word, False, match.start(), match.end(), False))
             continue
-        cap = _is_cap(word) and match.lastgroup != "elision" or match.lastgroup == "abbr"
-        tokens.append(Token(word, _fold(word), cap, match.start(), match.end(), initial))
+        cap = group == "abbr" or (group == "word" and _is_cap(word))
+        append(Token(word, fold(word), cap, match.start(), match.end(), initial))
         initial = False
     return tokens
 
@@ -222,15 +242,19 @@ class Phrase(NamedTuple):
     kind: str
     lower_ok: bool  # the variant starts lowercase ("océan Atlantique"): no capital needed
     upper_only: bool  # an acronym: must be written in capitals
+    opener: str  # the first word as written, to find lowercase openers in text
 
 
 @dataclass(frozen=True)
 class Gazetteer:
     """Lookup tables; built once per set of corrections."""
 
-    phrases: dict[str, list[Phrase]]  # first token key -> phrases, longest first
+    # "first second" token keys -> phrases of 2+ tokens, longest first;
+    # "first" -> the one-token phrase.
+    phrases: dict[str, list[Phrase]]
     first_names: frozenset[str]
     common_words: frozenset[str]
+    runs: re.Pattern[str]  # where names may start: capitalised words, lowercase openers
 
 
 def _read_lines(name: str) -> Iterator[str]:
@@ -249,7 +273,8 @@ def _phrase(variant: str, canonical: str, kind: str) -> Phrase | None:
         return None
     first = variant[0]
     upper_only = variant.isupper() and len(variant) <= 6
-    return Phrase(keys, canonical, kind, not first.isupper(), upper_only)
+    opener = variant.split()[0].split("'")[0]
+    return Phrase(keys, canonical, kind, not first.isupper(), upper_only, opener)
 
 
 def _gazetteer_entries() -> Iterator[tuple[str, str, str]]:
@@ -310,8 +335,25 @@ def _load(corrections: Corrections) -> Gazetteer:
             for phrase in phrases:
                 _add_phrase(table, seen, phrase)
         base = table
-    phrases = {k: sorted(v, key=lambda p: -len(p.keys)) for k, v in base.items()}
-    return Gazetteer(phrases, _first_names(), _common_words())
+    phrases: dict[str, list[Phrase]] = defaultdict(list)
+    for entries in base.values():
+        for phrase in entries:
+            phrases[" ".join(phrase.keys[:2])].append(phrase)
+    for entries in phrases.values():
+        entries.sort(key=lambda p: -len(p.keys))
+    return Gazetteer(dict(phrases), _first_names(), _common_words(), _runs_pattern(phrases))
+
+
+def _runs_pattern(phrases: dict[str, list[Phrase]]) -> re.Pattern[str]:
+    """A regex for runs of name words, opened by a capital or a lowercase opener."""
+    openers = {p.opener for entries in phrases.values() for p in entries if p.lower_ok}
+    openers |= _LOWER_PLACE_OPENERS
+    # Keys are folded; accept the accented spellings through a loose character class.
+    words = "|".join(sorted((re.escape(w) for w in openers), key=len, reverse=True))
+    name = rf"(?:[{_UPPER}]|(?:al|el|ad|ar|as|ash|at|az|ben|bin|ibn|abu|abou|ould)-[{_UPPER}])"
+    word = rf"{name}[\w'’‑-]*\+?\.?"
+    particle = r"(?:(?:de|du|des|la|le|les|van|von|der|den|di|da|del|della|dos|das|do|y|al|el|bin|ben|ibn|abu|abou|ould|of|the|and|zu|ter|ten)\s+){0,2}(?:[dlDL]['’])?"
+    return re.compile(rf"(?:\b(?:{words})\b|(?<![\w-]){word})(?:\s+{particle}{word})*")
 
 
 # --------------------------------------------------------------------------- spotting
@@ -327,16 +369,18 @@ class Mention(NamedTuple):
 
 def _match_phrase(tokens: Sequence[Token], i: int, gaz: Gazetteer) -> Phrase | None:
     token = tokens[i]
-    candidates = gaz.phrases.get(token.key)
-    if not candidates:
-        return None
-    for phrase in candidates:
+    key = token.key
+    candidates: list[Phrase] = []
+    if i + 1 < len(tokens):
+        candidates = gaz.phrases.get(f"{key} {tokens[i + 1].key}", candidates)
+    single = gaz.phrases.get(key)
+    for phrase in (*candidates, *(single or ())):
         size = len(phrase.keys)
         if i + size > len(tokens):
             continue
         if not (token.cap or phrase.lower_ok) or (phrase.upper_only and not token.text.isupper()):
             continue
-        if all(tokens[i + k].key == phrase.keys[k] for k in range(1, size)):
+        if size <= 2 or all(tokens[i + k].key == phrase.keys[k] for k in range(2, size)):
             return phrase
     return None
 
@@ -394,33 +438,47 @@ class _Spotter:
     def __init__(self, text: str, gaz: Gazetteer) -> None:
         self.text = text
         self.gaz = gaz
-        self.tokens = tokenize(text)
+        self.tokens: list[Token] = []
 
     def mentions(self) -> Iterator[Mention]:
-        tokens, n, i = self.tokens, len(self.tokens), 0
-        while i < n:
-            token = tokens[i]
-            if not token.cap:
-                if token.key in _LOWER_PLACE_HEADS:
-                    end = self._lower_place_end(i)
-                    if end > i + 1:
-                        yield self._mention(i, end, PLACE)
-                        i = end
-                        continue
-                phrase = _match_phrase(tokens, i, self.gaz) if token.key[0].isalpha() else None
-                if phrase and phrase.lower_ok:
-                    yield self._gazetteer_mention(i, phrase)
-                    i += len(phrase.keys)
-                else:
-                    i += 1
+        # Only the neighbourhood of capitalised words (and of the few lowercase
+        # words that open names) is tokenised: most of the text is skipped at C speed.
+        text, done = self.text, 0
+        for run in self.gaz.runs.finditer(text):
+            if run.start() < done or run.group().lower() in _FUNCTION_WORDS:
                 continue
-            end = _span_end(tokens, i)
-            # A gazetteer phrase may run past the capitalised words ("Union européenne").
+            context = text.rfind(" ", 0, max(0, run.start() - 16)) + 1
+            lookahead = text.find(" ", run.end() + 40)
+            self.tokens = tokens = tokenize(text, context, None if lookahead < 0 else lookahead)
+            i = 0
+            while i < len(tokens) and tokens[i].start < run.start():
+                i += 1
+            if i == len(tokens):
+                continue
+            while i < len(tokens) and tokens[i].start < run.end():
+                mentions, i = self._mentions_at(i)
+                yield from mentions
+            done = tokens[i - 1].end
+
+    def _mentions_at(self, i: int) -> tuple[Iterable[Mention], int]:
+        """Mentions of the name starting at token ``i``, and the token after it."""
+        tokens = self.tokens
+        token = tokens[i]
+        if not token.cap:
+            if token.key in _LOWER_PLACE_HEADS:
+                end = self._lower_place_end(i)
+                if end > i + 1:
+                    return [self._mention(i, end, PLACE)], end
             phrase = _match_phrase(tokens, i, self.gaz)
-            if phrase and i + len(phrase.keys) > end:
-                end = i + len(phrase.keys)
-            yield from self._segment(i, end)
-            i = end
+            if phrase and phrase.lower_ok:
+                return [self._gazetteer_mention(i, phrase)], i + len(phrase.keys)
+            return [], i + 1
+        end = _span_end(tokens, i)
+        # A gazetteer phrase may run past the capitalised words ("Union européenne").
+        phrase = _match_phrase(tokens, i, self.gaz)
+        if phrase and i + len(phrase.keys) > end:
+            end = i + len(phrase.keys)
+        return list(self._segment(i, end)), end
 
     def _lower_place_end(self, i: int) -> int:
         end = _span_end(self.tokens, i)
@@ -443,7 +501,7 @@ class _Spotter:
         k = i
         while k < end:
             token = tokens[k]
-            if token.key in _HONORIFICS and k + 1 < end:
+            if (token.key in _HONORIFICS or token.key in _PERSON_CUES) and k + 1 < end:
                 honorific = True
                 k += 1
                 continue
@@ -478,7 +536,9 @@ class _Spotter:
         token = self.tokens[k]
         if honorific:
             return False
-        if token.key in _FUNCTION_WORDS or token.key in _PARTICLES:
+        if token.key in _FUNCTION_WORDS or token.key in _PARTICLES or token.key in _EVENT_HEADS:
+            return True
+        if _ORDINAL_RE.match(token.text):
             return True
         # A sentence-initial common word ("Selon", "Alarmé") opens no name.
         return token.initial and _is_common(token, self.gaz) and not _first_name(token, self.gaz)
@@ -486,20 +546,23 @@ class _Spotter:
     def _free_end(self, k: int, end: int, honorific: bool) -> int:
         """Where the name starting at ``k`` stops inside the run."""
         tokens, gaz = self.tokens, self.gaz
-        person_start = honorific or _first_name(tokens[k], gaz)
+        person_start = (
+            honorific
+            or _first_name(tokens[k], gaz)
+            or self._previous_word(k) in _PERSON_CUES
+        )
         has_org_head = tokens[k].key in _ORG_HEADS
-        all_common = _is_common(tokens[k], gaz)
         e = k + 1
         while e < end:
             token = tokens[e]
-            if token.cap and token.key not in _PARTICLES:
-                # "ministre de l'Intérieur Bernard Cazeneuve": a given name after common words.
-                if all_common and not has_org_head and _first_name(token, gaz):
+            if token.cap and token.key not in _PARTICLES and not (person_start or has_org_head):
+                # "l'Intérieur Bernard Cazeneuve", "Sud-Africain Richard Murray":
+                # a full name starts after words that are not a name.
+                if _first_name(token, gaz) and e + 1 < end and tokens[e + 1].cap:
                     break
-                if not person_start and not has_org_head and _match_phrase(tokens, e, gaz):
+                if _match_phrase(tokens, e, gaz):
                     break
-                has_org_head = has_org_head or token.key in _ORG_HEADS
-                all_common = all_common and _is_common(token, gaz)
+                has_org_head = token.key in _ORG_HEADS
             e += 1
         # Do not end on a particle ("Tour de" + "France").
         while e > k + 1 and tokens[e - 1].key in _PARTICLES and not tokens[e - 1].cap:

@@ -129,6 +129,22 @@ _ORG_HEADS = frozenset(
     foundation association commission committee national nationale international
     internationale""".split()
 )
+_ADJECTIVE_RE = re.compile(
+    r"^[a-z]{3,}(?:al|ale|aux|ales|ique|iques|ien|ienne|iens|iennes|ais|aise|aises|ois|"
+    r"oise|oises|el|elle|els|elles|if|ive|ifs|ives|aire|aires|eur|eure|eurs|eures|iste|"
+    r"istes|ain|aine|ains|aines|ard|arde|ol|ole|an|ane|ier|iere|iers|ieres|e|es)$"
+)
+_MINISTRY = frozenset("ministre ministres ministere ministeres secretaire secretariat".split())
+# Capitalised common words that name no organisation on their own.
+_VAGUE = frozenset("etat etats gouvernement union front groupe service services".split())
+# Nouns before "de X" that make X a place (folded).
+_PLACE_NOUNS = frozenset(
+    """ville villes province region quartier quartiers village villages commune communes
+    banlieue environs departement district gouvernorat capitale localite ile etat comte
+    municipalite prefecture canton vallee port aeroport frontiere nord sud est ouest
+    centre pres peripherie large habitants maire prefet wilaya oblast cite faubourg
+    arrondissement agglomeration metropole territoire pays""".split()
+)
 # Words inside a name that make it a place (folded).
 _PLACE_HEADS = frozenset(
     """lac mont monts ile iles cap golfe mer ocean baie vallee plaine plateau desert
@@ -243,6 +259,7 @@ class Phrase(NamedTuple):
     lower_ok: bool  # the variant starts lowercase ("océan Atlantique"): no capital needed
     upper_only: bool  # an acronym: must be written in capitals
     opener: str  # the first word as written, to find lowercase openers in text
+    strong: bool  # hand-written (countries, big cities...), not a generated town name
 
 
 @dataclass(frozen=True)
@@ -267,33 +284,33 @@ def _read_lines(name: str) -> Iterator[str]:
                 yield line
 
 
-def _phrase(variant: str, canonical: str, kind: str) -> Phrase | None:
+def _phrase(variant: str, canonical: str, kind: str, strong: bool = True) -> Phrase | None:
     keys = tuple(t.key for t in tokenize(variant) if t.text not in "()")
     if not keys:
         return None
     first = variant[0]
     upper_only = variant.isupper() and len(variant) <= 6
     opener = variant.split()[0].split("'")[0]
-    return Phrase(keys, canonical, kind, not first.isupper(), upper_only, opener)
+    return Phrase(keys, canonical, kind, not first.isupper(), upper_only, opener, strong)
 
 
-def _gazetteer_entries() -> Iterator[tuple[str, str, str]]:
-    """(variant, canonical, kind) from the files, most trusted first."""
+def _gazetteer_entries() -> Iterator[tuple[str, str, str, bool]]:
+    """(variant, canonical, kind, strong) from the files, most trusted first."""
     for name, kind in (("organizations.txt", ORG), ("places.txt", PLACE)):
         for line in _read_lines(name):
             canonical, *variants = line.split("|")
             for variant in (canonical, *variants):
-                yield variant, canonical, kind
+                yield variant, canonical, kind, True
     for line in _read_lines("cities.txt"):
-        yield line, line, PLACE
+        yield line, line, PLACE, False
 
 
 @cache
 def _base_phrases() -> dict[str, list[Phrase]]:
     table: dict[str, list[Phrase]] = defaultdict(list)
     seen: set[tuple[str, ...]] = set()
-    for variant, canonical, kind in _gazetteer_entries():
-        _add_phrase(table, seen, _phrase(variant, canonical, kind))
+    for variant, canonical, kind, strong in _gazetteer_entries():
+        _add_phrase(table, seen, _phrase(variant, canonical, kind, strong))
     return table
 
 
@@ -428,6 +445,22 @@ def _is_acronym(text: str) -> bool:
     )
 
 
+_DEMONYM_RE = re.compile(
+    r"(?:ais|aise|ois|oise|ien|ienne|ain|aine|and|ande|ol|ole|ais|en|enne|ite|in|ine|"
+    r"que|ec|ecque|e)s?$"
+)
+
+
+def _is_demonym(token: Token, gaz: Gazetteer) -> bool:
+    """'Polonaise', 'Sud-Africain': a nationality noun, not a name."""
+    last = token.text.rsplit("-", 1)[-1].lower()
+    return (
+        last in gaz.common_words
+        and _DEMONYM_RE.search(last) is not None
+        and not _first_name(token, gaz)
+    )
+
+
 def _is_common(token: Token, gaz: Gazetteer) -> bool:
     return token.text.lower() in gaz.common_words or token.key in _FUNCTION_WORDS
 
@@ -478,7 +511,25 @@ class _Spotter:
         phrase = _match_phrase(tokens, i, self.gaz)
         if phrase and i + len(phrase.keys) > end:
             end = i + len(phrase.keys)
+        elif tokens[end - 1].key in _ORG_HEADS or self._after_ministry(i):
+            end = self._org_end(end)
         return list(self._segment(i, end)), end
+
+    def _org_end(self, end: int) -> int:
+        """Extend an organisation over lowercase adjectives and a complement:
+        'Gendarmerie royale du Canada', 'Université baptiste de Hong Kong'."""
+        tokens, n = self.tokens, len(self.tokens)
+        j = end
+        while j < n and j - end < 3 and not tokens[j].cap and _ADJECTIVE_RE.match(tokens[j].key):
+            if tokens[j].key in _FUNCTION_WORDS:
+                break
+            j += 1
+        k = j
+        while k < n and k - j < 2 and tokens[k].key in _PARTICLES and not tokens[k].cap:
+            k += 1
+        if k > j and k < n and tokens[k].cap:
+            return _span_end(tokens, k)
+        return j
 
     def _lower_place_end(self, i: int) -> int:
         end = _span_end(self.tokens, i)
@@ -536,9 +587,14 @@ class _Spotter:
         token = self.tokens[k]
         if honorific:
             return False
-        if token.key in _FUNCTION_WORDS or token.key in _PARTICLES or token.key in _EVENT_HEADS:
+        if token.key in _FUNCTION_WORDS or token.key in _EVENT_HEADS:
+            return True
+        if token.key in _PARTICLES and not token.cap:
             return True
         if _ORDINAL_RE.match(token.text):
+            return True
+        # "la Polonaise Oktawia Nowacka": a nationality before a name.
+        if k + 1 < end and self.tokens[k + 1].cap and _is_demonym(token, self.gaz):
             return True
         # A sentence-initial common word ("Selon", "Alarmé") opens no name.
         return token.initial and _is_common(token, self.gaz) and not _first_name(token, self.gaz)
@@ -560,7 +616,8 @@ class _Spotter:
                 # a full name starts after words that are not a name.
                 if _first_name(token, gaz) and e + 1 < end and tokens[e + 1].cap:
                     break
-                if _match_phrase(tokens, e, gaz):
+                phrase = _match_phrase(tokens, e, gaz)
+                if phrase and (phrase.strong or all(_is_common(t, gaz) for t in tokens[k:e])):
                     break
                 has_org_head = token.key in _ORG_HEADS
             e += 1
@@ -578,13 +635,16 @@ class _Spotter:
         previous = self._previous_word(k)
         if honorific or previous in _PERSON_CUES:
             kind = PERSON
-        elif any(t.key in _ORG_HEADS for t in named) and (len(words) > 1 or not honorific):
+        elif self._after_ministry(k):
+            # "ministre de la Santé": the ministry, by its portfolio.
+            return self._mention(k, stop, ORG)
+        elif any(t.key in _ORG_HEADS for t in named):
             kind = ORG
         elif len(named) == 1 and _is_acronym(named[0].text):
             kind = ORG
         elif _first_name(words[0], gaz) and len(named) > 1:
             kind = PERSON
-        elif previous in _PLACE_PREPOSITIONS:
+        elif previous in _PLACE_PREPOSITIONS or self._place_context(k, stop):
             kind = PLACE
         elif named[0].key in _PLACE_HEADS or named[-1].key in _PLACE_HEADS:
             kind = PLACE
@@ -593,9 +653,25 @@ class _Spotter:
         else:
             kind = ""
         if kind != PERSON and all(_is_common(t, gaz) for t in named):
-            if kind != ORG or len(named) == 1:
+            # "l'Assemblée" is an organisation, "la Grande Mosquée" too; "l'État" is not.
+            if kind != ORG or (len(named) == 1 and (words[0].initial or named[0].key in _VAGUE)):
                 return None
         return self._mention(k, stop, kind)
+
+    def _after_ministry(self, k: int) -> bool:
+        tokens = self.tokens
+        back = [t.key for t in tokens[max(0, k - 3) : k]]
+        return bool(back) and back[-1] in _PARTICLES and any(w in _MINISTRY for w in back)
+
+    def _place_context(self, k: int, stop: int) -> bool:
+        """'la ville de X', 'au nord de X', 'X (Bolivie)'."""
+        tokens = self.tokens
+        if k >= 2 and tokens[k - 1].key in ("de", "d'", "du") and tokens[k - 2].key in _PLACE_NOUNS:
+            return True
+        if stop + 2 < len(tokens) and tokens[stop].text == "(":
+            phrase = _match_phrase(tokens, stop + 1, self.gaz)
+            return phrase is not None and phrase.kind == PLACE
+        return False
 
     def _previous_word(self, k: int) -> str:
         """The lowercase word just before token ``k`` (skipping a comma), or ''."""

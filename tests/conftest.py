@@ -1,0 +1,71 @@
+"""Shared fixtures: paths, the real data beside the repo, and indexes built once per session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import settings
+
+from indexer import NewsIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = ROOT.parent / "shared" / "data"
+SEED_ID = "afp-alep-offensive-rebelle"
+SEED = CORPUS / f"{SEED_ID}.txt"
+
+# Property tests check invariants, never speed: no deadline, so a slow machine does not flake.
+settings.register_profile("depeches", deadline=None, max_examples=100)
+settings.load_profile("depeches")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``: real text nobody on the team wrote."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared/data not found: real-data tests need the shared folder beside "
+                    "the repo")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the sample ``corpus/``, built once for the whole session."""
+    path = tmp_path_factory.mktemp("corpus-index") / "index"
+    with NewsIndex.create(path) as idx:
+        report = idx.add_paths([CORPUS])
+    assert report.errors == [], report.errors
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_idx(corpus_index: Path) -> Iterator[NewsIndex]:
+    """The sample corpus index, opened once (searches share its searcher)."""
+    with NewsIndex.open(corpus_index) as idx:
+        yield idx
+
+
+@pytest.fixture(scope="session")
+def data_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the hand-written ``tests/data/articles.jsonl``."""
+    path = tmp_path_factory.mktemp("data-index") / "index"
+    with NewsIndex.create(path) as idx:
+        idx.add_paths([DATA / "articles.jsonl"])
+    return path
+
+
+@pytest.fixture
+def cli_run() -> Callable[..., Result]:
+    """Run ``depeches ARGS…`` in-process; stdout and stderr stay apart (click 8.5)."""
+    from search_cli.cli import cli
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        environ = {"NO_COLOR": None, "TERM": None, "DEPECHES_INDEX": None, **(env or {})}
+        return CliRunner().invoke(cli, list(args), env=environ, prog_name="depeches")
+
+    return run
+

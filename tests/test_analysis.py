@@ -1,0 +1,203 @@
+"""The French analysis chain, as tables: one edge case per row.
+
+The expected forms were generated once from the real chain, read by a French
+speaker, then frozen. ``index_forms`` returns the two field values: the ``stem``
+form (Snowball stem, then accent folding; names kept whole) and the ``exact``
+form (lowercased and folded, never stemmed).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.analysis import (
+    CHAIN_VERSION,
+    FRENCH_STOP_WORDS,
+    analyze,
+    fold,
+    index_forms,
+    number_variants,
+    words,
+)
+
+
+def surface_words(text: str) -> list[str]:
+    """The words the tokenizer keeps, as written (elisions already dropped)."""
+    return [w for w, *_ in words(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("l'ONU", ["ONU"]),                    # l' before an acronym
+    ("L'ONU", ["ONU"]),                    # capital L at the start of a sentence
+    ("l’ONU", ["ONU"]),                    # typographic apostrophe (U+2019)
+    ("d'Alep", ["Alep"]),                  # d' before a place name
+    ("D’ALEP", ["ALEP"]),                  # all capitals, typographic apostrophe
+    ("j'espère", ["espère"]),              # j'
+    ("m'appelle", ["appelle"]),            # m'
+    ("n'importe", ["importe"]),            # n'
+    ("s'agit", ["agit"]),                  # s'
+    ("t'aime", ["aime"]),                  # t'
+    ("c'est", ["est"]),                    # c'
+    ("qu'ait", ["ait"]),                   # qu'
+    ("Qu’il", ["il"]),                     # Qu’ capitalised, typographic apostrophe
+    ("jusqu'ici", ["ici"]),                # jusqu'
+    ("lorsqu'il", ["il"]),                 # lorsqu'
+    ("puisqu'elle", ["elle"]),             # puisqu'
+    ("quoiqu'il", ["il"]),                 # quoiqu'
+    ("JUSQU'À", ["À"]),                    # jusqu' in capitals
+    ("l’« ONU »", ["ONU"]),                # elision before a quotation mark
+    ("l'", []),                            # a dangling elision leaves nothing
+    ("la lettre l", ["la", "lettre", "l"]),  # a lone "l" without apostrophe is a word
+    ("aujourd'hui", ["aujourd", "hui"]),   # not an elision: both halves stay
+    ("O'Neill", ["O", "Neill"]),           # "O" is not a French elision
+])
+def test_elisions_are_dropped_with_their_apostrophe(text, expected):
+    assert surface_words(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("élection", ("elect", "election")),     # stem, then fold
+    ("Élections", ("elect", "elections")),   # capital É at the start of a sentence
+    ("protégée", ("proteg", "protegee")),    # folding first would give "protege"
+    ("sécurité", ("secur", "securite")),     # folding first would give "securit"
+    ("libérée", ("liber", "liberee")),       # folding first would give "libere"
+    ("égalité", ("egal", "egalite")),        # folding first would give "egalit"
+    ("hôpital", ("hopital", "hopital")),     # circumflex
+    ("forêt", ("foret", "foret")),           # circumflex on a stemmed-away ending
+    ("naïf", ("naif", "naif")),              # diaeresis
+    ("Noël", ("noel", "noel")),              # diaeresis, capitalised at the start
+    ("cœur", ("coeur", "coeur")),            # œ ligature unfolds to "oe"
+    ("Œuvre", ("oeuvr", "oeuvre")),          # capital Œ ligature
+    ("Sergueï Lavrov", ("serguei lavrov", "serguei lavrov")),  # diaeresis in a name
+])
+def test_accents_are_folded_after_stemming(text, expected):
+    assert index_forms(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("bombardement bombardements", "bombard bombard"),        # regular -s
+    ("hôpital hôpitaux", "hopital hopital"),                  # -al / -aux
+    ("cheval chevaux", "cheval cheval"),                      # -al / -aux
+    ("journal journaux", "journal journal"),                  # -al / -aux
+    ("bijou bijoux", "bijou bijou"),                          # -ou / -oux
+    ("rebelle rebelles", "rebel rebel"),                      # -e / -es
+    ("syrien syriens syrienne syriennes", "syrien syrien syrien syrien"),  # gender and number
+    ("négociation négociations", "negoci negoci"),            # accented, -s
+    ("blessé blessés", "bless bless"),                        # past participle, -és
+    ("attaque attaques attaqué", "attaqu attaqu attaqu"),     # noun and participle
+    ("manifestant manifestantes", "manifest manifest"),       # feminine plural
+    ("pays", "pay"),                                          # invariable plural
+])
+def test_plurals_share_a_stem(text, expected):
+    assert index_forms(text)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("les rebelles", "rebel"),              # "les" is a stop word (Whoosh's own list lacks it)
+    ("ils ont lancé", "lanc"),              # "ils" and "ont" are stop words
+    ("Les rebelles", "rebel"),              # a capitalised stop word is still one
+    ("la de du des au aux", ""),            # articles and contractions
+    ("pas de", ""),                         # negation
+    ("il y a", "a"),                        # "y" goes, "a" (avoir) stays
+    ("selon eux", "selon"),                 # "eux" goes, "selon" is a real word
+    ("contre les civils", "contr civil"),   # "contre" is not a stop word
+])
+def test_stop_words_are_dropped(text, expected):
+    assert index_forms(text)[0] == expected
+
+
+def test_les_and_ils_are_stop_words():
+    assert {"les", "ils"} <= FRENCH_STOP_WORDS
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("cessez-le-feu", ("cess feu", "cessez feu")),               # parts; "le" is a stop word
+    ("Jean-Marc", ("jean marc", "jean marc")),                   # hyphenated first name
+    ("le chef de la diplomatie, Jean-Marc Ayrault.",
+     ("chef diplomat jean marc ayrault", "chef diplomatie jean marc ayrault")),  # mid-sentence
+    ("Bachar al-Assad", ("bachar al assad", "bachar al assad")),  # Arabic article
+    ("porte-parole", ("port parol", "porte parole")),             # both halves stemmed
+    ("Saint-Étienne", ("saint etienne", "saint etienne")),        # hyphenated place, accent
+    ("a-t-il", ("a", "a")),                                       # euphonic t and "il" go
+])
+def test_compounds_split_into_consecutive_words(text, expected):
+    assert index_forms(text) == expected
+
+
+def test_a_compound_is_consecutive_tokens_so_phrase_and_parts_both_match():
+    tokens = analyze("voler en éclats le cessez-le-feu entré en vigueur")
+    stems = [t.stem for t in tokens]
+    i = stems.index("cess")
+    assert stems[i:i + 2] == ["cess", "feu"]  # adjacent: the phrase "cessez le feu" matches
+    assert "feu" in stems                     # and the part "feu" alone matches too
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("la bande de Gaza", ("band gaza", [False, True])),      # Gaza stays gaza, not gaz
+    ("à Gaza.", ("gaza", [True])),                           # before a full stop
+    ("les Français votent", ("francais votent", [True, False])),  # not "franc"
+    ("selon l'OSDH", ("selon osdh", [False, True])),         # after an elision
+    ("OSDH", ("osdh", [True])),                              # an acronym, even first
+    ("M. Lavrov a dit", ("lavrov a dit", [True, False, False])),  # "M." does not end a sentence
+    ("Sergueï Lavrov", ("serguei lavrov", [False, True])),   # first word is sentence-initial
+    ("l'armée de l'Air", ("arme air", [False, True])),        # capitalised after l'
+    ("au Mali", ("mali", [True])),                           # after a contraction
+    # Limits, by design: a capitalised word that starts a sentence may be a
+    # common word, so it is stemmed; the exact field still holds "gaza".
+    ("Gaza est bombardée", ("gaz bombard", [False, False])),
+    ("Il part. Français et Russes restent.",
+     ("part franc russes restent", [False, False, True, False])),
+    ("« Gaza »", ("gaz", [False])),                          # a quotation opens a sentence
+    ("LES REBELLES", ("rebelles", [True])),                  # capitals read as an acronym
+])
+def test_proper_nouns_mid_sentence_are_not_stemmed(text, expected):
+    stems, proper = expected
+    assert index_forms(text)[0] == stems
+    assert [t.proper for t in analyze(text)] == proper
+
+
+def test_tokens_carry_offsets_into_the_original_text():
+    text = "L'ONU et les États-Unis"
+    tokens = analyze(text)
+    assert [(text[t.start:t.end], t.stem, t.exact) for t in tokens] == [
+        ("ONU", "onu", "onu"),
+        ("États", "etats", "etats"),
+        ("Unis", "unis", "unis"),
+    ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("États", "Etats"),        # capital with accent
+    ("œuvre", "oeuvre"),       # ligature
+    ("Æsir", "AEsir"),         # capital ligature
+    ("straße", "strasse"),     # sharp s
+    ("Ahrar al-Cham", "Ahrar al-Cham"),  # ASCII is untouched
+    ("naïve façade", "naive facade"),   # diaeresis and cedilla
+])
+def test_fold(text, expected):
+    assert fold(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("bombardements", {"bombardement"}),  # plural to singular
+    ("bombardement", {"bombardements"}),  # singular to plural
+    ("hopitaux", {"hopital"}),            # -aux to -al
+    ("hopital", {"hopitaux"}),            # -al to -aux
+    ("prix", {"pri"}),                    # -x is read as a plural ending too
+    ("onu", set()),                       # three letters: too short to guess
+    ("2016", set()),                      # numbers have no number
+])
+def test_number_variants(text, expected):
+    assert number_variants(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Snow is falling in Brest", ("snow is fall in brest", "snow is falling in brest")),
+    ("les rebelles", ("les rebell", "les rebelles")),  # English chain: no French stop list
+])
+def test_other_languages_use_their_own_stemmer(text, expected):
+    assert index_forms(text, "en") == expected
+
+
+def test_the_chain_has_a_version_the_index_records():
+    assert CHAIN_VERSION.startswith("fr-")

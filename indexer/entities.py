@@ -134,9 +134,11 @@ _ADJECTIVE_RE = re.compile(
     r"oise|oises|el|elle|els|elles|if|ive|ifs|ives|aire|aires|eur|eure|eurs|eures|iste|"
     r"istes|ain|aine|ains|aines|ard|arde|ol|ole|an|ane|ier|iere|iers|ieres|e|es)$"
 )
+# Before an unknown single name, these make a place more likely than not.
+_WEAK_PLACE_PREPOSITIONS = frozenset("de d' entre".split())
 _MINISTRY = frozenset("ministre ministres ministere ministeres secretaire secretariat".split())
-# Capitalised common words that name no organisation on their own.
-_VAGUE = frozenset("etat etats gouvernement union front groupe service services".split())
+# Capitalised common words that name an organisation on their own ("l'Assemblée").
+_SINGLE_ORGS = frozenset("assemblee senat parlement congres".split())
 # Nouns before "de X" that make X a place (folded).
 _PLACE_NOUNS = frozenset(
     """ville villes province region quartier quartiers village villages commune communes
@@ -308,19 +310,19 @@ def _gazetteer_entries() -> Iterator[tuple[str, str, str, bool]]:
 @cache
 def _base_phrases() -> dict[str, list[Phrase]]:
     table: dict[str, list[Phrase]] = defaultdict(list)
-    seen: set[tuple[str, ...]] = set()
+    seen: set[tuple[tuple[str, ...], bool]] = set()
     for variant, canonical, kind, strong in _gazetteer_entries():
         _add_phrase(table, seen, _phrase(variant, canonical, kind, strong))
     return table
 
 
 def _add_phrase(
-    table: dict[str, list[Phrase]], seen: set[tuple[str, ...]], phrase: Phrase | None
+    table: dict[str, list[Phrase]], seen: set[tuple[tuple[str, ...], bool]], phrase: Phrase | None
 ) -> None:
     # The first entry of a key wins: hand-written lists before generated ones.
-    if phrase is None or phrase.keys in seen:
+    if phrase is None or (phrase.keys, phrase.upper_only) in seen:
         return
-    seen.add(phrase.keys)
+    seen.add((phrase.keys, phrase.upper_only))
     table[phrase.keys[0]].append(phrase)
 
 
@@ -341,7 +343,7 @@ def _load(corrections: Corrections) -> Gazetteer:
     base = _base_phrases()
     if corrections.aliases or corrections.types:
         table: dict[str, list[Phrase]] = defaultdict(list)
-        seen: set[tuple[str, ...]] = set()
+        seen: set[tuple[tuple[str, ...], bool]] = set()
         # User entries first so that they win over the gazetteers.
         for surface, canonical in corrections.aliases:
             kind = corrections.kind(canonical) or corrections.kind(surface) or ""
@@ -472,6 +474,8 @@ class _Spotter:
         self.text = text
         self.gaz = gaz
         self.tokens: list[Token] = []
+        self.last_end = -1  # where the last mention ended, for "Pico, Graciosa et Terceira"
+        self.last_kind = ""
 
     def mentions(self) -> Iterator[Mention]:
         # Only the neighbourhood of capitalised words (and of the few lowercase
@@ -490,7 +494,10 @@ class _Spotter:
                 continue
             while i < len(tokens) and tokens[i].start < run.end():
                 mentions, i = self._mentions_at(i)
-                yield from mentions
+                for mention in mentions:
+                    yield mention
+                    self.last_kind = mention.kind
+                self.last_end = tokens[i - 1].end if mentions else self.last_end
             done = tokens[i - 1].end
 
     def _mentions_at(self, i: int) -> tuple[Iterable[Mention], int]:
@@ -648,15 +655,26 @@ class _Spotter:
             kind = PLACE
         elif named[0].key in _PLACE_HEADS or named[-1].key in _PLACE_HEADS:
             kind = PLACE
+        elif self._coordinated(k):
+            kind = self.last_kind
         elif len(named) > 1:
             kind = PERSON
+        elif previous in _WEAK_PLACE_PREPOSITIONS:
+            kind = PLACE
         else:
             kind = ""
         if kind != PERSON and all(_is_common(t, gaz) for t in named):
             # "l'Assemblée" is an organisation, "la Grande Mosquée" too; "l'État" is not.
-            if kind != ORG or (len(named) == 1 and (words[0].initial or named[0].key in _VAGUE)):
+            if kind != ORG or (len(named) == 1 and (words[0].initial or named[0].key not in _SINGLE_ORGS)):
                 return None
         return self._mention(k, stop, kind)
+
+    def _coordinated(self, k: int) -> bool:
+        """Whether token ``k`` follows the last mention after ',', 'et' or 'ou'."""
+        if self.last_end < 0 or not self.last_kind:
+            return False
+        between = self.text[self.last_end : self.tokens[k].start]
+        return between.strip() in (",", "et", "ou", ", et")
 
     def _after_ministry(self, k: int) -> bool:
         tokens = self.tokens

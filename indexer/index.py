@@ -69,7 +69,6 @@ def prepare_article(article: Article, content_hash: str = "") -> Prepared:
     common = {
         "kind": "p", "article_id": article.id, "lang": lang,
         "actor": _keys(ents.actors, "actor"), "place": _keys(ents.places, "place"),
-        "title_stem": title_stem, "title_exact": title_exact,
     }
     if article.date:
         common["date"] = article.date
@@ -78,18 +77,21 @@ def prepare_article(article: Article, content_hash: str = "") -> Prepared:
     docs = []
     for p in passages:
         stem, exact = index_forms(p.text, lang)
+        # The title goes with the first passage only: repeating it in every
+        # passage would multiply the postings Whoosh writes.
+        title = {"title_stem": title_stem, "title_exact": title_exact} if not docs else {}
         seen = mentioned(p.text, ents)
         mentions = ",".join(sorted(
             {f"a:{k}" for a in seen.actors for k in filter_keys(a, "actor")}
             | {f"p:{k}" for a in seen.places for k in filter_keys(a, "place")}))
-        docs.append({**common, "pid": f"{article.id}#{p.ordinal}", "stem": stem, "exact": exact,
+        docs.append({**common, **title, "pid": f"{article.id}#{p.ordinal}", "stem": stem,
+                     "exact": exact,
                      "mentions": mentions, "text": p.text, "meta": (p.ordinal, p.section)})
     t5 = time.perf_counter()
     meta = {"title": article.title, "date": article.date, "source": article.source,
             "url": article.url, "lang": lang, "actors": ents.actors, "places": ents.places,
             "hash": content_hash, "passages": len(docs)}
-    article_doc = {k: v for k, v in common.items() if k not in ("title_stem", "title_exact")}
-    article_doc.update(kind="a", pid=f"a:{article.id}", meta=meta)
+    article_doc = {**common, "kind": "a", "pid": f"a:{article.id}", "meta": meta}
     return Prepared(article.id, article_doc, docs, {
         "clean": t1 - t0, "language": t2 - t1, "entities": t3 - t2,
         "passages": t4 - t3, "analysis": t5 - t4})

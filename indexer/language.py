@@ -6,7 +6,8 @@ from functools import cache
 
 from .model import Article
 
-PREFIX_CHARS = 400  # langdetect costs more than indexing; a news lede is plenty
+PREFIX_CHARS = 300  # langdetect costs more than indexing; a news lede is plenty
+TRIALS = 3  # langdetect's default of 7 random trials triples the cost for no change on news
 
 
 @cache
@@ -33,6 +34,7 @@ def detect_language(text: str) -> str | None:
     factory = _detector_factory()
     try:
         detector = factory.create()
+        detector.n_trial = TRIALS
         detector.append(sample)
         lang = detector.detect()
     except LangDetectException:

@@ -142,9 +142,9 @@ class _Compiler:
         body, title = ("stem", "exact"), ("title_stem", "title_exact")
         if node.prefix:
             wp = wps[0]
-            q = wq.Or([wq.Prefix("exact", wp.exact), wq.Prefix("title_exact", wp.exact,
-                                                                 boost=TITLE_BOOST)])
-            terms = frozenset([("exact", wp.exact)])
+            q = wq.Or([wq.Prefix(f, wp.exact, boost=TITLE_BOOST if "title" in f else 1.0)
+                       for f in ("stem", "exact", "title_stem", "title_exact")])
+            terms = frozenset([("exact", wp.exact), ("stem", wp.exact)])
             self.analysed.append(f"{wp.exact}*")
         elif len(wps) == 1:
             wp = wps[0]
@@ -152,13 +152,16 @@ class _Compiler:
             for fields_, boost in (((body,) if not node.title_only else ()), 1.0), \
                                   ((title,), TITLE_BOOST):
                 for stem_field, exact_field in fields_:
-                    subs += [wq.Term(stem_field, s, boost=boost) for s in sorted(wp.stems)]
-                    subs += [wq.Term(exact_field, f, boost=boost * 0.8) for f in sorted(wp.fuzzy)]
+                    subs += [self.term(stem_field, exact_field, wp, s, boost)
+                             for s in sorted(wp.stems)]
                     subs += [wq.Term(exact_field, f, boost=boost * EXACT_BOOST)
-                             for f in sorted(wp.variants | {wp.exact})]
+                             for f in sorted((wp.variants | {wp.exact}) - wp.stems)]
+                    subs += [wq.Term(f_, f, boost=boost * 0.8) for f in sorted(wp.fuzzy)
+                             for f_ in (stem_field, exact_field)]
             q = wq.Or(subs)
             terms = frozenset([("stem", s) for s in wp.stems] + [("exact", wp.exact)]
-                              + [("exact", f) for f in wp.fuzzy | wp.variants])
+                              + [(f_, f) for f in wp.fuzzy | wp.variants
+                                 for f_ in ("stem", "exact")])
             self.analysed.append("|".join(sorted(wp.stems | {wp.exact} | wp.fuzzy)))
         else:
             seqs = [self.sequence("title_stem", wps, TITLE_BOOST)]
@@ -173,6 +176,15 @@ class _Compiler:
             self.patterns.append(Pattern(node.raw, tuple(wps)))
         self.clauses.append(terms)
         return q
+
+    @staticmethod
+    def term(stem_field: str, exact_field: str, wp: WordPattern, form: str,
+             boost: float) -> wq.Query:
+        # A form equal to the typed word (once folded) is an exact match too:
+        # the index keeps it in the stem field only, so the bonus goes there.
+        if form == wp.exact:
+            return wq.Term(stem_field, form, boost=boost * (1 + EXACT_BOOST))
+        return wq.Term(stem_field, form, boost=boost)
 
     @staticmethod
     def sequence(field: str, wps: list[WordPattern], boost: float) -> wq.Query:
@@ -214,8 +226,9 @@ class _Compiler:
             return frozenset()
         maxdist = 1 if len(exact) < 7 else 2
         reader = self.s.reader()
-        candidates = [(reader.doc_frequency("exact", t), t)
-                      for t in reader.terms_within("exact", exact, maxdist, prefix=1)]
+        # Unstemmed forms live in ``exact`` or, when equal to their stem, in ``stem``.
+        candidates = [(reader.doc_frequency(f, t), t) for f in ("exact", "stem")
+                      for t in reader.terms_within(f, exact, maxdist, prefix=1)]
         if not candidates:
             return frozenset()
         best = max(candidates)[1]

@@ -1,9 +1,9 @@
 """The French analysis chain, as tables: one edge case per row.
 
 The expected forms were generated once from the real chain, read by a French
-speaker, then frozen. ``index_forms`` returns the two field values: the ``stem``
-form (Snowball stem, then accent folding; names kept whole) and the ``exact``
-form (lowercased and folded, never stemmed).
+speaker, then frozen. Each token has two forms: the ``stem`` form (Snowball
+stem, then accent folding; names kept whole) and the ``exact`` form
+(lowercased and folded, never stemmed).
 """
 
 from __future__ import annotations
@@ -15,10 +15,15 @@ from indexer.analysis import (
     FRENCH_STOP_WORDS,
     analyze,
     fold,
-    index_forms,
     number_variants,
     words,
 )
+
+
+def index_forms(text: str, lang: str = "fr") -> tuple[str, str]:
+    """Both forms of every kept word, space-joined: ``(stems, exacts)``."""
+    tokens = analyze(text, lang)
+    return " ".join(t.stem for t in tokens), " ".join(t.exact for t in tokens)
 
 
 def surface_words(text: str) -> list[str]:

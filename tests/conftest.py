@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import itertools
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -69,3 +72,21 @@ def cli_run() -> Callable[..., Result]:
 
     return run
 
+
+
+@pytest.fixture(scope="session")
+def wikinews_fr(shared_data: Path) -> dict[str, dict]:
+    """The French Wikinews articles of ``../shared/data``, by id."""
+    path = shared_data / "wikinews-fr" / "articles.jsonl"
+    with path.open(encoding="utf-8") as f:
+        return {r["id"]: r for r in map(json.loads, f)}
+
+
+@pytest.fixture(scope="session")
+def orangesum_head(shared_data: Path) -> list[str]:
+    """The first 20 raw lines of the OrangeSum set (read in place, never copied to the repo)."""
+    path = shared_data / "orangesum" / "articles.jsonl.gz"
+    if not path.exists():
+        pytest.skip("../shared/data/orangesum not found")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return list(itertools.islice(f, 20))

@@ -120,31 +120,36 @@ def load_corrections(path: str | Path) -> Corrections:
     """Read a corrections TOML file (format in the module docstring)."""
     shown = str(path)
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+        source = Path(path).read_bytes().decode("utf-8")
+        data = tomllib.loads(source)
     except OSError as err:
         raise CorrectionsError(shown, None, err.strerror or str(err)) from err
-    except tomllib.TOMLDecodeError as err:
-        raise CorrectionsError(shown, getattr(err, "lineno", None), _toml_message(err)) from err
     except UnicodeDecodeError as err:
         raise CorrectionsError(shown, None, f"not UTF-8 ({err.reason})") from err
-    return parse_corrections(data, shown)
+    except tomllib.TOMLDecodeError as err:
+        raise CorrectionsError(shown, _toml_line(err), _toml_message(err)) from err
+    try:
+        return parse_corrections(data)
+    except _Invalid as err:
+        raise CorrectionsError(shown, _line_of(source, err.table, err.key), err.message) from None
 
 
-def parse_corrections(data: Mapping[str, object], path: str = "<corrections>") -> Corrections:
-    """Build :class:`Corrections` from already-parsed TOML data."""
+def parse_corrections(data: Mapping[str, object]) -> Corrections:
+    """Build :class:`Corrections` from already-parsed TOML data.
+
+    Raises :class:`ValueError` (a :class:`CorrectionsError` from
+    :func:`load_corrections`) when a table has the wrong shape.
+    """
     unknown = sorted(set(data) - {"aliases", "exclude", "types"})
     if unknown:
-        raise CorrectionsError(path, None, f"unknown table [{unknown[0]}]")
-    aliases = _string_table(data.get("aliases", {}), "aliases", path)
-    types = _string_table(data.get("types", {}), "types", path)
+        raise _Invalid(f"unknown table [{unknown[0]}]", unknown[0])
+    aliases = _string_table(data.get("aliases", {}), "aliases")
+    types = _string_table(data.get("types", {}), "types")
     for name, kind in types:
         if kind not in KINDS:
             choices = ", ".join(sorted(KINDS))
-            raise CorrectionsError(
-                path, None, f"[types] {name!r}: {kind!r} is not one of {choices}"
-            )
-    exclude = _exclusions(data.get("exclude", {}), path)
+            raise _Invalid(f"[types] {name!r}: {kind!r} is not one of {choices}", "types", name)
+    exclude = _exclusions(data.get("exclude", {}))
     names = exclude["names"]
     return Corrections(
         aliases=aliases,
@@ -154,33 +159,73 @@ def parse_corrections(data: Mapping[str, object], path: str = "<corrections>") -
     )
 
 
-def _string_table(table: object, name: str, path: str) -> tuple[tuple[str, str], ...]:
+class _Invalid(ValueError):
+    """A shape error, located by table and key once the source is at hand."""
+
+    def __init__(self, message: str, table: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.table = table
+        self.key = key
+
+
+def _string_table(table: object, name: str) -> tuple[tuple[str, str], ...]:
     if not isinstance(table, dict):
-        raise CorrectionsError(path, None, f'[{name}] must be a table of "name" = "value"')
+        raise _Invalid(f'[{name}] must be a table of "name" = "value"', name)
     for key, value in table.items():
         if not isinstance(value, str) or not value.strip():
-            raise CorrectionsError(
-                path, None, f"[{name}] {key!r}: value must be a non-empty string"
-            )
+            raise _Invalid(f"[{name}] {key!r}: value must be a non-empty string", name, key)
     return tuple(sorted((k, v.strip()) for k, v in table.items()))
 
 
-def _exclusions(table: object, path: str) -> dict[str, frozenset[str]]:
+def _exclusions(table: object) -> dict[str, frozenset[str]]:
     if not isinstance(table, dict):
-        raise CorrectionsError(path, None, "[exclude] must be a table of lists")
+        raise _Invalid("[exclude] must be a table of lists", "exclude")
     unknown = sorted(set(table) - set(_EXCLUDE_GROUPS))
     if unknown:
-        raise CorrectionsError(path, None, f"[exclude] unknown key {unknown[0]!r}")
+        raise _Invalid(f"[exclude] unknown key {unknown[0]!r}", "exclude", unknown[0])
     groups: dict[str, frozenset[str]] = {}
     for group in _EXCLUDE_GROUPS:
         values = table.get(group, [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise CorrectionsError(path, None, f"[exclude] {group} must be a list of strings")
+            raise _Invalid(f"[exclude] {group} must be a list of strings", "exclude", group)
         groups[group] = frozenset(name_key(v) for v in values)
     return groups
+
+
+def _line_of(source: str, table: str, key: str | None) -> int | None:
+    """The line of ``key`` inside ``[table]`` (or of the table header), if it can be found."""
+    header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+    entry = (
+        re.compile(rf"^\s*(?:\"{re.escape(key)}\"|'{re.escape(key)}'|{re.escape(key)})\s*=")
+        if key
+        else None
+    )
+    header_line = None
+    for number, line in enumerate(source.splitlines(), start=1):
+        if header_line is None:
+            if header.match(line):
+                header_line = number
+                if entry is None:
+                    return number
+        elif entry is not None and entry.match(line):
+            return number
+    return header_line
+
+
+_TOML_WHERE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+
+
+def _toml_line(err: tomllib.TOMLDecodeError) -> int | None:
+    # Python 3.14 gives err.lineno; before it, the line is only in the message.
+    line = getattr(err, "lineno", None)
+    if line is None:
+        where = _TOML_WHERE.search(str(err))
+        line = int(where.group(1)) if where else None
+    return line
 
 
 def _toml_message(err: tomllib.TOMLDecodeError) -> str:
     # tomllib appends " (at line L, column C)"; the line is already in our prefix.
     message = getattr(err, "msg", None) or str(err)
-    return re.sub(r"\s*\(at line \d+, column \d+\)$", "", message)
+    return _TOML_WHERE.sub("", message)

@@ -188,7 +188,7 @@ _SENTENCE_ENDS = frozenset(".!?…:;«»\"“”—–-()[]")
 _FOLD_TABLE = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
 _TOKEN_RE = re.compile(
     r"""
-    (?P<abbr>\b(?:MM|Mmes?|Mlles?|Mgr|Dr|Pr|St|[A-ZÀ-ÖØ-Þ])\.(?=\s*[A-ZÀ-ÖØ-Þ]))
+    (?P<abbr>\b(?:(?:MM|Mmes?|Mlles?|Mgr|Dr|Pr|M)\.(?=\s+\w)|(?:St|[A-ZÀ-ÖØ-Þ])\.(?=\s*[A-ZÀ-ÖØ-Þ])))
   | (?P<elision>\b(?:[dDlLnNmMtTsSjJcC]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu|[qQ]uoiqu)['’](?=\w))
   | (?P<word>\w+(?:[-'’‑]\w+)*\+?)
   | (?P<punct>[^\w\s])

@@ -180,7 +180,7 @@ _EVENT_HEADS = frozenset(
 )
 _UPPER = "A-ZÀ-ÖØ-ÞŒŠŽŸĆČĐŁŃŚŹŻ"
 _ORDINAL_RE = re.compile(r"^[IVXLC]+(?:e|er|re|ème)s?$")
-_SENTENCE_ENDS = frozenset(".!?…:;«»\"“”—–-()[]")
+_SENTENCE_ENDS = frozenset('.!?…:;«»"“”—–-()[]')
 
 
 # --------------------------------------------------------------------------- tokens
@@ -350,7 +350,7 @@ def _load(corrections: Corrections) -> Gazetteer:
             _add_phrase(table, seen, _phrase(surface, canonical, kind))
         for name, kind in corrections.types:
             _add_phrase(table, seen, _phrase(name, corrections.canonical(name) or name, kind))
-        for key, phrases in base.items():
+        for phrases in base.values():
             for phrase in phrases:
                 _add_phrase(table, seen, phrase)
         base = table
@@ -371,7 +371,8 @@ def _runs_pattern(phrases: dict[str, list[Phrase]]) -> re.Pattern[str]:
     words = "|".join(sorted((re.escape(w) for w in openers), key=len, reverse=True))
     name = rf"(?:[{_UPPER}]|(?:al|el|ad|ar|as|ash|at|az|ben|bin|ibn|abu|abou|ould)-[{_UPPER}])"
     word = rf"{name}[\w'’‑-]*\+?\.?"
-    particle = r"(?:(?:de|du|des|la|le|les|van|von|der|den|di|da|del|della|dos|das|do|y|al|el|bin|ben|ibn|abu|abou|ould|of|the|and|zu|ter|ten)\s+){0,2}(?:[dlDL]['’])?"
+    particles = "|".join(sorted(p for p in _PARTICLES if p[-1] != "'"))
+    particle = rf"(?:(?:{particles})\s+){{0,2}}(?:[dlDL]['’])?"
     return re.compile(rf"(?:\b(?:{words})\b|(?<![\w-]){word})(?:\s+{particle}{word})*")
 
 
@@ -610,9 +611,7 @@ class _Spotter:
         """Where the name starting at ``k`` stops inside the run."""
         tokens, gaz = self.tokens, self.gaz
         person_start = (
-            honorific
-            or _first_name(tokens[k], gaz)
-            or self._previous_word(k) in _PERSON_CUES
+            honorific or _first_name(tokens[k], gaz) or self._previous_word(k) in _PERSON_CUES
         )
         has_org_head = tokens[k].key in _ORG_HEADS
         e = k + 1
@@ -634,40 +633,46 @@ class _Spotter:
         return e
 
     def _classify(self, k: int, stop: int, honorific: bool) -> Mention | None:
-        tokens, gaz = self.tokens, self.gaz
-        words = tokens[k:stop]
+        words = self.tokens[k:stop]
         named = [t for t in words if t.cap and t.key not in _PARTICLES]
         if not named:
             return None
+        kind = self._kind(k, stop, words, named, honorific)
+        if kind is None:
+            return None
+        return self._mention(k, stop, kind)
+
+    def _kind(
+        self, k: int, stop: int, words: list[Token], named: list[Token], honorific: bool
+    ) -> str | None:
+        """The kind of a name from its words and context; '' if unknown, None to drop it."""
+        gaz = self.gaz
         previous = self._previous_word(k)
         if honorific or previous in _PERSON_CUES:
-            kind = PERSON
-        elif self._after_ministry(k):
-            # "ministre de la Santé": the ministry, by its portfolio.
-            return self._mention(k, stop, ORG)
-        elif any(t.key in _ORG_HEADS for t in named):
-            kind = ORG
-        elif len(named) == 1 and _is_acronym(named[0].text):
-            kind = ORG
-        elif _first_name(words[0], gaz) and len(named) > 1:
-            kind = PERSON
-        elif previous in _PLACE_PREPOSITIONS or self._place_context(k, stop):
-            kind = PLACE
-        elif named[0].key in _PLACE_HEADS or named[-1].key in _PLACE_HEADS:
-            kind = PLACE
-        elif self._coordinated(k):
-            kind = self.last_kind
-        elif len(named) > 1:
-            kind = PERSON
-        elif previous in _WEAK_PLACE_PREPOSITIONS:
-            kind = PLACE
-        else:
-            kind = ""
-        if kind != PERSON and all(_is_common(t, gaz) for t in named):
-            # "l'Assemblée" is an organisation, "la Grande Mosquée" too; "l'État" is not.
-            if kind != ORG or (len(named) == 1 and (words[0].initial or named[0].key not in _SINGLE_ORGS)):
-                return None
-        return self._mention(k, stop, kind)
+            return PERSON
+        if self._after_ministry(k):
+            return ORG  # "ministre de la Santé": the ministry, by its portfolio
+        if any(_is_common(t, gaz) for t in named) and all(_is_common(t, gaz) for t in named):
+            # "l'Assemblée" and "la Grande Mosquée" are organisations; "l'État" is no name.
+            if len(named) > 1 and any(t.key in _ORG_HEADS for t in named):
+                return ORG
+            single_org = len(named) == 1 and named[0].key in _SINGLE_ORGS
+            return ORG if single_org and not words[0].initial else None
+        if any(t.key in _ORG_HEADS for t in named):
+            return ORG
+        if len(named) == 1 and _is_acronym(named[0].text):
+            return ORG
+        if _first_name(words[0], gaz) and len(named) > 1:
+            return PERSON
+        if previous in _PLACE_PREPOSITIONS or self._place_context(k, stop):
+            return PLACE
+        if named[0].key in _PLACE_HEADS or named[-1].key in _PLACE_HEADS:
+            return PLACE
+        if self._coordinated(k):
+            return self.last_kind
+        if len(named) > 1:
+            return PERSON
+        return PLACE if previous in _WEAK_PLACE_PREPOSITIONS else ""
 
     def _coordinated(self, k: int) -> bool:
         """Whether token ``k`` follows the last mention after ',', 'et' or 'ou'."""

@@ -449,8 +449,9 @@ def _is_acronym(text: str) -> bool:
 
 
 _DEMONYM_RE = re.compile(
-    r"(?:ais|aise|ois|oise|ien|ienne|ain|aine|and|ande|ol|ole|ais|en|enne|ite|in|ine|"
-    r"que|ec|ecque|e)s?$"
+    r"(?:ais|aise|ois|oise|ien|ienne|ain|aine|and|ande|ol|ole|een|eenne|ite|in|ine|que|"
+    r"ec|ecque|russe|belge|suisse|serbe|croate|slovene|bulgare|arabe|kurde|basque|"
+    r"tchetchene|lette|slave|khmer|kazakh|ouzbek|afghane?|somalie?)s?$"
 )
 
 
@@ -459,7 +460,9 @@ def _is_demonym(token: Token, gaz: Gazetteer) -> bool:
     last = token.text.rsplit("-", 1)[-1].lower()
     return (
         last in gaz.common_words
-        and _DEMONYM_RE.search(last) is not None
+        and _DEMONYM_RE.search(_fold(last)) is not None
+        and token.key not in _ORG_HEADS
+        and token.key not in _PLACE_HEADS
         and not _first_name(token, gaz)
     )
 
@@ -588,7 +591,7 @@ class _Spotter:
             and k + 1 < end
             and tokens[k + 1].cap
             and _first_name(tokens[k], self.gaz)
-            and not _is_common(tokens[k + 1], self.gaz)
+            and (not phrase.strong or not _is_common(tokens[k + 1], self.gaz))
         )
 
     def _skippable(self, k: int, end: int, honorific: bool) -> bool:
@@ -652,9 +655,11 @@ class _Spotter:
             return PERSON
         if self._after_ministry(k):
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
+        if _first_name(words[0], gaz) and len(named) > 1 and named[-1].key not in _ORG_HEADS:
+            return PERSON
         if any(_is_common(t, gaz) for t in named) and all(_is_common(t, gaz) for t in named):
             # "l'Assemblée" and "la Grande Mosquée" are organisations; "l'État" is no name.
-            if len(named) > 1 and any(t.key in _ORG_HEADS for t in named):
+            if len(words) > 1 and any(t.key in _ORG_HEADS for t in named):
                 return ORG
             single_org = len(named) == 1 and named[0].key in _SINGLE_ORGS
             return ORG if single_org and not words[0].initial else None
@@ -662,8 +667,6 @@ class _Spotter:
             return ORG
         if len(named) == 1 and _is_acronym(named[0].text):
             return ORG
-        if _first_name(words[0], gaz) and len(named) > 1:
-            return PERSON
         if previous in _PLACE_PREPOSITIONS or self._place_context(k, stop):
             return PLACE
         if named[0].key in _PLACE_HEADS or named[-1].key in _PLACE_HEADS:

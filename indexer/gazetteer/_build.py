@@ -49,8 +49,9 @@ def _hand_written(name: str) -> set[str]:
 
 def build_common_words() -> set[str]:
     words = {w for w in WORDS.read_text(encoding="utf-8").split() if w.islower()}
-    with gzip.open(HERE / "common_words.txt.gz", "wt", encoding="utf-8") as out:
-        out.write("\n".join(sorted(words)) + "\n")
+    # mtime=0: the same words give the same bytes, so a rebuild makes no diff.
+    with gzip.GzipFile(HERE / "common_words.txt.gz", "wb", mtime=0) as out:
+        out.write(("\n".join(sorted(words)) + "\n").encode("utf-8"))
     return words
 
 
@@ -73,7 +74,6 @@ def build_first_names() -> None:
     import gender_guesser  # noqa: PLC0415 - build-time only
 
     data = Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
-    places = _hand_written("places.txt")
     names = set()
     for line in data.read_text(encoding="utf-8").splitlines():
         if line.startswith(("#", "=")) or len(line) < 31:
@@ -81,8 +81,6 @@ def build_first_names() -> None:
         name = line[3:29].strip().replace("+", "-")
         freqs = [int(c, 16) for c in line[30:].rstrip("$\r ") if c.strip()]
         if not freqs or max(freqs) < MIN_NAME_FREQUENCY or len(name) < 2:
-            continue
-        if _fold(name) in places:
             continue
         names.add(name)
     text = "\n".join(sorted(names)) + "\n"

@@ -136,6 +136,11 @@ _ADJECTIVE_RE = re.compile(
 )
 # Before an unknown single name, these make a place more likely than not.
 _WEAK_PLACE_PREPOSITIONS = frozenset("de d' entre".split())
+_TIME_WORDS = frozenset(
+    """lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai
+    juin juillet aout septembre octobre novembre decembre annee annees mois semaine
+    jour jours matin soir""".split()
+)
 _MINISTRY = frozenset("ministre ministres ministere ministeres secretaire secretariat".split())
 # Capitalised common words that name an organisation on their own ("l'Assemblée").
 _SINGLE_ORGS = frozenset("assemblee senat parlement congres".split())
@@ -528,18 +533,39 @@ class _Spotter:
 
     def _org_end(self, end: int) -> int:
         """Extend an organisation over lowercase adjectives and a complement:
-        'Gendarmerie royale du Canada', 'Université baptiste de Hong Kong'."""
-        tokens, n = self.tokens, len(self.tokens)
-        j = end
-        while j < n and j - end < 3 and not tokens[j].cap and _ADJECTIVE_RE.match(tokens[j].key):
-            if tokens[j].key in _FUNCTION_WORDS:
+        'Gendarmerie royale du Canada', 'Fédération internationale de triathlon'."""
+        tokens = self.tokens
+        j = self._adjectives_end(end, 3)
+        k = self._particles_end(j)
+        if k == j or k >= len(tokens):
+            return j
+        if tokens[k].cap:
+            return _span_end(tokens, k)
+        noun = tokens[k].key
+        if len(noun) < 4 or not noun.isalpha() or noun in _FUNCTION_WORDS or noun in _TIME_WORDS:
+            return j
+        # One lowercase noun, its adjectives, and maybe a place: "... d'appel de Nancy".
+        j = self._adjectives_end(k + 1, 2)
+        k = self._particles_end(j)
+        if j < k < len(tokens) and tokens[k].cap:
+            return _span_end(tokens, k)
+        return j
+
+    def _adjectives_end(self, j: int, most: int) -> int:
+        tokens, start = self.tokens, j
+        while j < len(tokens) and j - start < most and not tokens[j].cap:
+            key = tokens[j].key
+            if key in _FUNCTION_WORDS or not _ADJECTIVE_RE.match(key):
                 break
             j += 1
-        k = j
-        while k < n and k - j < 2 and tokens[k].key in _PARTICLES and not tokens[k].cap:
-            k += 1
-        if k > j and k < n and tokens[k].cap:
-            return _span_end(tokens, k)
+        return j
+
+    def _particles_end(self, j: int) -> int:
+        tokens, start = self.tokens, j
+        while j < len(tokens) and j - start < 2 and tokens[j].key in _PARTICLES:
+            if tokens[j].cap:
+                break
+            j += 1
         return j
 
     def _lower_place_end(self, i: int) -> int:

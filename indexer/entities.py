@@ -575,7 +575,19 @@ class _Spotter:
     def _gazetteer_mention(self, i: int, phrase: Phrase) -> Mention:
         j = i + len(phrase.keys)
         surface = _surface(self.text, self.tokens, i, j)
-        return Mention(surface, phrase.kind, phrase.canonical, True, j - i == 1)
+        kind = phrase.kind
+        if not phrase.strong and j - i == 1 and not self._place_cue(i):
+            kind = ""  # a one-word town name with no cue may well be a surname ("Obama")
+        return Mention(surface, kind, phrase.canonical, True, j - i == 1)
+
+    def _place_cue(self, i: int) -> bool:
+        previous = self._previous_word(i)
+        return (
+            previous in _PLACE_PREPOSITIONS
+            or previous in _WEAK_PLACE_PREPOSITIONS
+            or self._coordinated(i)
+            or self._place_context(i, i + 1)
+        )
 
     def _mention(self, i: int, j: int, kind: str) -> Mention:
         surface = _surface(self.text, self.tokens, i, j)
@@ -681,6 +693,8 @@ class _Spotter:
             return PERSON
         if self._after_ministry(k):
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
+        if len(words) == 1 and _is_demonym(words[0], gaz):
+            return None  # "les Kurdes"
         if _first_name(words[0], gaz) and len(named) > 1 and named[-1].key not in _ORG_HEADS:
             return PERSON
         if any(_is_common(t, gaz) for t in named) and all(_is_common(t, gaz) for t in named):

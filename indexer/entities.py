@@ -144,6 +144,8 @@ _TIME_WORDS = frozenset(
 _MINISTRY = frozenset("ministre ministres ministere ministeres secretaire secretariat".split())
 # Capitalised common words that name an organisation on their own ("l'Assemblée").
 _SINGLE_ORGS = frozenset("assemblee senat parlement congres".split())
+# Capitalised common words that name a place on their own ("dans le Nord").
+_SINGLE_PLACES = frozenset("nord sud ouest est midi".split())
 # Nouns before "de X" that make X a place (folded).
 _PLACE_NOUNS = frozenset(
     """ville villes province region quartier quartiers village villages commune communes
@@ -701,8 +703,10 @@ class _Spotter:
             # "l'Assemblée" and "la Grande Mosquée" are organisations; "l'État" is no name.
             if len(words) > 1 and any(t.key in _ORG_HEADS for t in named):
                 return ORG
-            single_org = len(named) == 1 and named[0].key in _SINGLE_ORGS
-            return ORG if single_org and not words[0].initial else None
+            single = len(named) == 1 and not words[0].initial
+            if single and named[0].key in _SINGLE_ORGS:
+                return ORG
+            return PLACE if single and named[0].key in _SINGLE_PLACES else None
         if any(t.key in _ORG_HEADS for t in named):
             return ORG
         if len(named) == 1 and _is_acronym(named[0].text):

@@ -54,10 +54,10 @@ def corpus_idx(corpus_index: Path) -> Iterator[NewsIndex]:
 
 @pytest.fixture(scope="session")
 def data_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the hand-written ``tests/data/articles.jsonl``."""
+    """An index of the hand-written ``tests/data/`` (ten articles, every format)."""
     path = tmp_path_factory.mktemp("data-index") / "index"
     with NewsIndex.create(path) as idx:
-        idx.add_paths([DATA / "articles.jsonl"])
+        idx.add_paths([DATA])
     return path
 
 

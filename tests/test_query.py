@@ -160,11 +160,12 @@ def ids(idx: NewsIndex, query: str) -> list[str]:
     ("title:truffes", ["jumeau-a", "jumeau-b"]),               # in the title
     ("title:Brest", ["brest-tempete"]),
     ("title:pompiers", []),                                    # in the body only
-    ("source:AFP", ["jumeau-a", "jumeau-b", "lyon-metro", "gaza-treve"]),  # newest first
-    ("source:afp", ["jumeau-a", "jumeau-b", "lyon-metro", "gaza-treve"]),  # any case
+    ("source:AFP", ["vendanges", "jumeau-a", "jumeau-b", "lyon-metro", "gaza-treve"]),  # newest
+    ("source:afp", ["vendanges", "jumeau-a", "jumeau-b", "lyon-metro", "gaza-treve"]),  # any case
     ("date:2016", ["brest-tempete"]),
     ("date:2014..2016", ["brest-tempete", "gaza-treve"]),
-    ("date:>2017", ["jumeau-a", "jumeau-b", "lyon-metro"]),
+    ("date:2013-02", ["page"]),                                # a month
+    ("date:>2017", ["list#2", "list#1", "vendanges", "jumeau-a", "jumeau-b", "lyon-metro"]),
     ('"marché aux', ["jumeau-a", "jumeau-b"]),                 # unclosed quote
     ("(Gaza OR Brest", ["brest-tempete", "gaza-treve"]),       # unclosed parenthesis
 ])

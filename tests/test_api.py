@@ -1,0 +1,277 @@
+"""The library's door: NewsIndex.create/open, incremental indexing, search, facets, export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA, SEED_ID
+
+from indexer import (
+    Article,
+    Hit,
+    IndexNotFoundError,
+    IndexVersionError,
+    NewsIndex,
+    OptionError,
+    Results,
+)
+
+ALL_IDS = {"brest-tempete", "lyon-metro", "jumeau-a", "jumeau-b", "gaza-treve", "depeche",
+           "list#1", "list#2", "vendanges", "page"}
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of the hand-written fixtures, free to edit."""
+    return Path(shutil.copytree(DATA, tmp_path / "articles"))
+
+
+@pytest.fixture(scope="module")
+def idx(data_index):
+    with NewsIndex.open(data_index) as index:
+        yield index
+
+
+def ids(results: Results) -> list[str]:
+    return [h.article_id for h in results]
+
+
+# -- create and open ------------------------------------------------------------------
+
+def test_create_then_open(tmp_path, corpus_copy):
+    path = tmp_path / "index"
+    with NewsIndex.create(path) as idx:
+        report = idx.add_paths([corpus_copy])
+    assert (report.new, report.updated, report.unchanged, report.skipped) == (10, 0, 0, 0)
+    assert report.articles == 10
+    assert report.passages == 16
+    assert report.errors == []
+    with NewsIndex.open(path) as idx:
+        assert idx.stats()["articles"] == 10
+
+
+def test_create_on_an_existing_index_keeps_it(tmp_path, corpus_copy):
+    path = tmp_path / "index"
+    with NewsIndex.create(path) as idx:
+        idx.add_paths([corpus_copy / "one.json"])
+    with NewsIndex.create(path) as idx:
+        assert idx.stats()["articles"] == 1
+    with NewsIndex.create(path, overwrite=True) as idx:
+        assert idx.stats()["articles"] == 0
+
+
+def test_open_a_missing_index(tmp_path):
+    with pytest.raises(IndexNotFoundError) as e:
+        NewsIndex.open(tmp_path / "absent")
+    assert "no such index directory" in str(e.value)
+    assert e.value.hint.startswith("run `depeches index PATH --index ")
+
+
+def test_open_a_directory_that_is_not_an_index(tmp_path):
+    (tmp_path / "notes.txt").write_text("pas un index", "utf-8")
+    with pytest.raises(IndexNotFoundError, match="not a depeches index"):
+        NewsIndex.open(tmp_path)
+    with pytest.raises(IndexNotFoundError, match="not empty and not an index"):
+        NewsIndex.create(tmp_path)
+
+
+def test_an_index_from_another_analysis_chain_asks_for_a_reindex(tmp_path):
+    path = tmp_path / "index"
+    NewsIndex.create(path).close()
+    meta_file = path / "depeches.json"
+    meta = json.loads(meta_file.read_text("utf-8"))
+    meta_file.write_text(json.dumps({**meta, "analysis": "fr-0"}), "utf-8")
+    with pytest.raises(IndexVersionError) as e:
+        NewsIndex.open(path)
+    assert e.value.found == f"format {meta['format']}, analysis fr-0"
+    assert "--rebuild" in e.value.hint
+
+
+# -- incremental indexing -------------------------------------------------------------
+
+def test_a_second_run_finds_everything_unchanged(tmp_path, corpus_copy):
+    with NewsIndex.create(tmp_path / "index") as idx:
+        idx.add_paths([corpus_copy])
+        again = idx.add_paths([corpus_copy])
+    assert (again.new, again.updated, again.unchanged, again.skipped) == (0, 0, 10, 0)
+    assert again.passages == 0
+
+
+def test_a_modified_article_is_updated_and_searchable(tmp_path, corpus_copy):
+    with NewsIndex.create(tmp_path / "index") as idx:
+        idx.add_paths([corpus_copy])
+        assert ids(idx.search("vendanges")) == ["vendanges"]
+        one = corpus_copy / "one.json"
+        record = json.loads(one.read_text("utf-8"))
+        record["body"] = "La grêle a détruit une partie du vignoble alsacien."
+        one.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+        report = idx.add_paths([corpus_copy])
+        assert (report.new, report.updated, report.unchanged) == (0, 1, 9)
+        assert ids(idx.search("grêle")) == ["vendanges"]
+        assert ids(idx.search("commencé avance")) == []  # the old text is gone
+        assert idx.stats()["articles"] == 10
+
+
+def test_add_one_article(tmp_path):
+    article = Article.from_fields(id="brève", title="Brève", body="Le Rhône a débordé à Lyon.")
+    with NewsIndex.create(tmp_path / "index") as idx:
+        report = idx.add(article)
+        assert (report.new, report.passages) == (1, 1)
+        assert ids(idx.search("Rhône")) == ["brève"]
+
+
+def test_bad_files_are_skipped_and_reported(tmp_path, corpus_copy):
+    (corpus_copy / "casse.json").write_text('{"body": ', "utf-8")
+    with NewsIndex.create(tmp_path / "index") as idx:
+        report = idx.add_paths([corpus_copy])
+    assert (report.new, report.skipped) == (10, 1)
+    [error] = report.errors
+    assert error.startswith(str(corpus_copy / "casse.json"))
+    assert "malformed JSON" in error
+
+
+def test_a_duplicate_id_in_one_run_is_skipped(tmp_path, corpus_copy):
+    shutil.copy(corpus_copy / "one.json", corpus_copy / "copie.json")
+    with NewsIndex.create(tmp_path / "index") as idx:
+        report = idx.add_paths([corpus_copy])
+    assert (report.new, report.skipped) == (10, 1)
+    assert report.errors == ["vendanges: duplicate article id in this run, skipped"]
+
+
+# -- search ----------------------------------------------------------------------------
+
+def test_hits_carry_every_field(idx):
+    [hit] = idx.search("grève")
+    assert isinstance(hit, Hit)
+    assert hit.rank == 1
+    assert hit.article_id == "lyon-metro"
+    assert hit.title == "Grève du métro à Lyon"
+    assert (hit.date, hit.source, hit.url, hit.lang) == ("2017-05-03", "AFP", None, "fr")
+    assert hit.passage == "La grève du métro lyonnais a perturbé la circulation jeudi."
+    assert [hit.passage[s:e] for s, e in hit.highlights] == ["grève"]
+    assert isinstance(hit.score, float) and hit.score > 0
+    assert (hit.ordinal, hit.section) == (0, None)
+
+
+def test_results_count_articles_and_passages(idx):
+    results = idx.search("truffes", limit=1)
+    assert len(results) == 1
+    assert results.total_articles == 2
+    assert results.total_passages == 2
+    assert results.query == "truffes"
+
+
+def test_since_until_and_limit(idx):
+    assert ids(idx.search("", since="2019", limit=10)) == ["list#2", "list#1"]
+    assert ids(idx.search("", until="2014-12", limit=10)) == ["gaza-treve", "page"]
+    assert ids(idx.search("", since="2016-02-10", until="2016-02-10")) == ["brest-tempete"]
+    assert len(idx.search("", limit=3)) == 3
+
+
+def test_filters_by_source_and_language(idx):
+    assert set(ids(idx.search("", source="Le Télégramme"))) == {"brest-tempete"}
+    assert set(ids(idx.search("", source="le telegramme"))) == {"brest-tempete"}
+    assert set(ids(idx.search("", lang="fr", limit=20))) == ALL_IDS
+    assert ids(idx.search("", lang="en")) == []
+
+
+def test_per_article_shows_several_passages_in_reading_order_of_rank(idx):
+    hits = idx.search("Gaza trêve", per_article=5)
+    assert {h.article_id for h in hits} == {"gaza-treve"}
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+
+
+def test_ranking_is_deterministic(idx):
+    first = [(h.article_id, h.ordinal, h.score) for h in idx.search("AFP truffes grève", limit=10)]
+    again = [(h.article_id, h.ordinal, h.score) for h in idx.search("AFP truffes grève", limit=10)]
+    assert first == again
+
+
+def test_ties_are_broken_by_id(idx):
+    a, b = idx.search("truffes")
+    assert (a.article_id, b.article_id) == ("jumeau-a", "jumeau-b")
+    assert a.score == b.score
+
+
+def test_a_word_match_beats_a_title_only_match(idx):
+    # "métro" is in the title and the first passage; "lyonnais" only in the passage.
+    assert ids(idx.search("métro lyonnais")) == ["lyon-metro"]
+
+
+def test_without_words_the_newest_come_first(idx):
+    dates = [h.date for h in idx.search("", limit=20) if h.date]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.xfail(reason="BUG: search.py run_search sorts undated articles first when there "
+                          "are no words (_neg('') is the smallest key), so the undated seed "
+                          "leads the 'newest first' feed", strict=True)
+def test_without_words_undated_articles_come_last(corpus_idx):
+    assert corpus_idx.search("", limit=1)[0].date is not None
+
+
+@pytest.mark.xfail(reason="BUG: search.py ranks the title-carrying first passage above the "
+                          "passage that holds the word (title boost 2.0, same coverage), so "
+                          "'Loire' shows the lede without any highlight", strict=True)
+def test_the_passage_shown_holds_the_match(idx):
+    [hit] = idx.search("Loire")
+    assert [hit.passage[s:e] for s, e in hit.highlights] == ["Loire"]
+
+
+@pytest.mark.parametrize("options, option", [
+    ({"limit": 0}, "limit"),                 # at least one
+    ({"per_article": True}, "per_article"),  # a bool is not a count
+    ({"since": "hier"}, "since"),            # not a date
+    ({"until": "2016-13"}, "until"),         # no 13th month
+    ({"colour": "red"}, "colour"),           # unknown option
+])
+def test_bad_search_options_raise_option_error(idx, options, option):
+    with pytest.raises(OptionError) as e:
+        idx.search("truffes", **options)
+    assert e.value.option == option
+
+
+# -- the sample corpus ---------------------------------------------------------------
+
+def test_every_corpus_article_is_found_by_its_id(corpus_idx):
+    records = list(corpus_idx.export())
+    assert len(records) == 101
+    for record in records:
+        meta, passages = corpus_idx.article(record["article_id"])
+        assert meta["title"] == record["title"]
+        assert passages
+
+
+def test_the_seed_is_whole(corpus_idx):
+    meta, passages = corpus_idx.article(SEED_ID)
+    assert meta["lang"] == "fr"
+    assert len(passages) == 20
+    assert passages[8] == ("Offensive rebelle",
+                           "Au lendemain d'une journée plutôt calme, Alep est retombé dans le "
+                           "bruit des bombes.")
+
+
+def test_stats(idx):
+    stats = idx.stats()
+    assert {k: stats[k] for k in ("articles", "passages", "languages", "date_min", "date_max")} \
+        == {"articles": 10, "passages": 16, "languages": {"fr": 10},
+            "date_min": "2013-02-03", "date_max": "2019-11-15"}
+    assert stats["size_bytes"] > 0
+
+
+def test_facets_count_articles(idx):
+    assert [(f.value, f.count) for f in idx.facets("", "sources")] == [
+        ("AFP", 5), ("Le Télégramme", 1)]
+    assert [(f.value, f.count) for f in idx.facets("truffes", "sources")] == [("AFP", 2)]
+    with pytest.raises(OptionError):
+        idx.facets("", "colours")
+
+
+def test_export_one_record_per_matching_article(idx):
+    records = list(idx.export("truffes"))
+    assert [r["article_id"] for r in records] == ["jumeau-a", "jumeau-b"]
+    assert set(records[0]) == {"article_id", "title", "date", "source", "url", "lang", "actors",
+                               "places"}

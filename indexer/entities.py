@@ -185,6 +185,9 @@ _EVENT_HEADS = frozenset(
     tour voie trophee marathon rallye open sommet salon exposition biennale journee
     journees semaine saison mondial mondiaux gala ceremonie edition grand-prix""".split()
 )
+# How far past a run of name words to tokenise: far after a word that may
+# continue in lowercase ("Union" européenne), a little otherwise ("X (Bolivie)").
+_LONG_REACH, _SHORT_REACH = 40, 6
 _UPPER = "A-ZÀ-ÖØ-ÞŒŠŽŸĆČĐŁŃŚŹŻ"
 _ORDINAL_RE = re.compile(r"^[IVXLC]+(?:e|er|re|ème)s?$")
 _SENTENCE_ENDS = frozenset('.!?…:;«»"“”—–-()[]')
@@ -245,15 +248,16 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     initial = start == 0
     append = tokens.append
     fold = _fold
+    new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop is hot
     for match in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         word = match.group()
         group = match.lastgroup
         if group == "punct":
             initial = initial or word in _SENTENCE_ENDS
-            append(Token(word, word, False, match.start(), match.end(), False))
+            append(new(Token, (word, word, False, match.start(), match.end(), False)))
             continue
-        cap = group == "abbr" or (group == "word" and _is_cap(word))
-        append(Token(word, fold(word), cap, match.start(), match.end(), initial))
+        cap = group == "abbr" or (group == "word" and (word[0].isupper() or _is_cap(word)))
+        append(new(Token, (word, fold(word), cap, match.start(), match.end(), initial)))
         initial = False
     return tokens
 
@@ -281,6 +285,10 @@ class Gazetteer:
     first_names: frozenset[str]
     common_words: frozenset[str]
     runs: re.Pattern[str]  # where names may start: capitalised words, lowercase openers
+    # Folded words after which a name may go on in lowercase ("Union" européenne).
+    extenders: frozenset[str]
+    # Folded common words that still open names: gazetteer words, given names.
+    keep: frozenset[str]
 
 
 def _read_lines(name: str) -> Iterator[str]:
@@ -367,7 +375,24 @@ def _load(corrections: Corrections) -> Gazetteer:
             phrases[" ".join(phrase.keys[:2])].append(phrase)
     for entries in phrases.values():
         entries.sort(key=lambda p: -len(p.keys))
-    return Gazetteer(dict(phrases), _first_names(), _common_words(), _runs_pattern(phrases))
+    extenders = {
+        key
+        for entries in phrases.values()
+        for p in entries
+        for key in p.keys[:-1]
+        if key.isalpha() or "-" in key or "'" in key
+    }
+    extenders |= _ORG_HEADS | _MINISTRY | _LOWER_PLACE_HEADS
+    first_names = _first_names()
+    keep = {k for k in extenders} | {p.keys[0] for e in phrases.values() for p in e}
+    return Gazetteer(
+        dict(phrases),
+        first_names,
+        _common_words(),
+        _runs_pattern(phrases),
+        frozenset(extenders),
+        frozenset(keep) | first_names,
+    )
 
 
 def _runs_pattern(phrases: dict[str, list[Phrase]]) -> re.Pattern[str]:
@@ -493,10 +518,13 @@ class _Spotter:
         # words that open names) is tokenised: most of the text is skipped at C speed.
         text, done = self.text, 0
         for run in self.gaz.runs.finditer(text):
-            if run.start() < done or run.group().lower() in _FUNCTION_WORDS:
+            if run.start() < done or self._quick_skip(run):
                 continue
             context = text.rfind(" ", 0, max(0, run.start() - 16)) + 1
-            lookahead = text.find(" ", run.end() + 40)
+            last = _fold(text[text.rfind(" ", 0, run.end()) + 1 : run.end()]).rsplit("'", 1)[-1]
+            # Read further only when the name may go on in lowercase ("Union européenne").
+            reach = _LONG_REACH if last in self.gaz.extenders else _SHORT_REACH
+            lookahead = text.find(" ", run.end() + reach)
             self.tokens = tokens = tokenize(text, context, None if lookahead < 0 else lookahead)
             i = 0
             while i < len(tokens) and tokens[i].start < run.start():
@@ -510,6 +538,17 @@ class _Spotter:
                     self.last_kind = mention.kind
                 self.last_end = tokens[i - 1].end if mentions else self.last_end
             done = tokens[i - 1].end
+
+    def _quick_skip(self, run: re.Match[str]) -> bool:
+        """A lone capitalised function word, or common word opening a sentence ("Selon")."""
+        word = run.group()
+        key = _fold(word)
+        if key in _FUNCTION_WORDS:
+            return True
+        if " " in word or word.lower() not in self.gaz.common_words:
+            return False
+        before = self.text[: run.start()].rstrip()
+        return (not before or before[-1] in _SENTENCE_ENDS) and key not in self.gaz.keep
 
     def _mentions_at(self, i: int) -> tuple[Iterable[Mention], int]:
         """Mentions of the name starting at token ``i``, and the token after it."""

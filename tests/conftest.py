@@ -61,7 +61,7 @@ def data_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cli_run() -> Callable[..., Result]:
     """Run ``depeches ARGS…`` in-process; stdout and stderr stay apart (click 8.5)."""
     from search_cli.cli import cli

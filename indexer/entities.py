@@ -35,7 +35,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .corrections import Corrections, name_key
+from .corrections import Corrections
+from .corrections import name_key as _name_key
 
 __all__ = [
     "Entities",
@@ -232,10 +233,10 @@ def _fold(text: str) -> str:
 
 
 def _is_cap(text: str) -> bool:
-    first = text[0]
-    if first.isupper():
+    if text[0].isupper():
         return True
-    return first.isalpha() and bool(_NAME_PREFIX_RE.match(text))
+    # Only "al-Assad", "ben-Ali"... start lowercase; test the cheap signs first.
+    return text[0] in "aebiou" and "-" in text[:6] and bool(_NAME_PREFIX_RE.match(text))
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -256,7 +257,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             initial = initial or word in _SENTENCE_ENDS
             append(new(Token, (word, word, False, match.start(), match.end(), False)))
             continue
-        cap = group == "abbr" or (group == "word" and (word[0].isupper() or _is_cap(word)))
+        cap = group == "abbr" or (group == "word" and _is_cap(word))
         append(new(Token, (word, fold(word), cap, match.start(), match.end(), initial)))
         initial = False
     return tokens
@@ -883,6 +884,12 @@ def _entities(
 # --------------------------------------------------------------------------- public API
 
 _NO_CORRECTIONS = Corrections()
+
+
+@lru_cache(maxsize=1 << 16)
+def name_key(name: str) -> str:
+    """:func:`indexer.corrections.name_key`, cached: names recur across articles."""
+    return _name_key(name)
 
 
 def extract_entities(

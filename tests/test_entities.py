@@ -332,7 +332,7 @@ def test_dev_set_f1_floor() -> None:
     bench = _bench()
     if not bench.GOLD.exists():
         pytest.skip(f"dev set not found: {bench.GOLD} (../shared must be beside the repo)")
-    result = bench.score(extract_entities, bench.load_dev())
+    result = bench.score(extract_entities, bench.load_dev(), repeat=1)
     # Floors a little under the measured figures: a drop means a regression.
     assert result.actors.f1 >= ACTORS_F1_FLOOR
     assert result.places.f1 >= PLACES_F1_FLOOR

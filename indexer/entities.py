@@ -513,32 +513,46 @@ class _Spotter:
         self.tokens: list[Token] = []
         self.last_end = -1  # where the last mention ended, for "Pico, Graciosa et Terceira"
         self.last_kind = ""
+        self.last_seen = 0  # end of the last token handled
 
     def mentions(self) -> Iterator[Mention]:
         # Only the neighbourhood of capitalised words (and of the few lowercase
         # words that open names) is tokenised: most of the text is skipped at C speed.
-        text, done = self.text, 0
-        for run in self.gaz.runs.finditer(text):
-            if run.start() < done or self._quick_skip(run):
-                continue
-            context = text.rfind(" ", 0, max(0, run.start() - 16)) + 1
-            last = _fold(text[text.rfind(" ", 0, run.end()) + 1 : run.end()]).rsplit("'", 1)[-1]
-            # Read further only when the name may go on in lowercase ("Union européenne").
-            reach = _LONG_REACH if last in self.gaz.extenders else _SHORT_REACH
-            lookahead = text.find(" ", run.end() + reach)
-            self.tokens = tokens = tokenize(text, context, None if lookahead < 0 else lookahead)
-            i = 0
-            while i < len(tokens) and tokens[i].start < run.start():
+        runs = [run for run in self.gaz.runs.finditer(self.text) if not self._quick_skip(run)]
+        done, first = 0, 0
+        while first < len(runs):
+            # Runs close to each other share one tokenised window.
+            last = first
+            while last + 1 < len(runs) and runs[last + 1].start() - runs[last].end() < 24:
+                last += 1
+            for mention in self._window(runs[first : last + 1], done):
+                yield mention
+            done = self.last_seen
+            first = last + 1
+
+    def _window(self, runs: list[re.Match[str]], done: int) -> Iterator[Mention]:
+        text = self.text
+        context = text.rfind(" ", 0, max(0, runs[0].start() - 16)) + 1
+        end = runs[-1].end()
+        word = _fold(text[text.rfind(" ", 0, end) + 1 : end]).rsplit("'", 1)[-1]
+        # Read further only when the name may go on in lowercase ("Union européenne").
+        reach = _LONG_REACH if word in self.gaz.extenders else _SHORT_REACH
+        lookahead = text.find(" ", end + reach)
+        self.tokens = tokens = tokenize(text, context, None if lookahead < 0 else lookahead)
+        i = 0
+        for run in runs:
+            start = max(run.start(), done)
+            while i < len(tokens) and tokens[i].start < start:
                 i += 1
-            if i == len(tokens):
-                continue
             while i < len(tokens) and tokens[i].start < run.end():
                 mentions, i = self._mentions_at(i)
                 for mention in mentions:
                     yield mention
                     self.last_kind = mention.kind
-                self.last_end = tokens[i - 1].end if mentions else self.last_end
-            done = tokens[i - 1].end
+                if mentions:
+                    self.last_end = tokens[i - 1].end
+                done = tokens[i - 1].end
+        self.last_seen = done
 
     def _quick_skip(self, run: re.Match[str]) -> bool:
         """A lone capitalised function word, or common word opening a sentence ("Selon")."""

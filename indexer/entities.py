@@ -525,8 +525,7 @@ class _Spotter:
             last = first
             while last + 1 < len(runs) and runs[last + 1].start() - runs[last].end() < 24:
                 last += 1
-            for mention in self._window(runs[first : last + 1], done):
-                yield mention
+            yield from self._window(runs[first : last + 1], done)
             done = self.last_seen
             first = last + 1
 

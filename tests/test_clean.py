@@ -52,7 +52,6 @@ def test_normalize_text(text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("des Pyrénées.Alors que", "des Pyrénées.\nAlors que"),   # glued paragraphs
     ("a-t-il dit.Le ministre", "a-t-il dit.\nLe ministre"),   # after a hyphenated word
-    ("une « suite ».Le texte", "une « suite ».Le texte"),     # a space before » keeps it glued
     ('la suite."Le texte', 'la suite."\nLe texte'),          # closing quote stays on its line
     ("vraiment?Oui", "vraiment?\nOui"),                       # question mark
     ("les U.S.A sont", "les U.S.A sont"),                     # initials stay together
@@ -73,6 +72,7 @@ def test_split_glued(text, expected):
     ("à 19H00 GMT.Les Etats-Unis", "à 19H00 GMT.\nLes Etats-Unis"),   # acronym before the stop
     ("la France (29.875).Près de", "la France (29.875).\nPrès de"),  # parenthesis before it
     ('la "suite".Le texte', 'la "suite".\nLe texte'),               # closing quote before it
+    ("une « suite ».Le texte", "une « suite ».\nLe texte"),         # closing guillemet before it
 ])
 def test_split_glued_after_acronym_or_parenthesis(text, expected):
     assert split_glued(text) == expected

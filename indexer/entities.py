@@ -290,6 +290,7 @@ class Gazetteer:
     extenders: frozenset[str]
     # Folded common words that still open names: gazetteer words, given names.
     keep: frozenset[str]
+    nationalities: frozenset[str]  # folded, all genders and numbers
 
 
 def _read_lines(name: str) -> Iterator[str]:
@@ -393,7 +394,29 @@ def _load(corrections: Corrections) -> Gazetteer:
         _runs_pattern(phrases),
         frozenset(extenders),
         frozenset(keep) | first_names,
+        _nationalities(),
     )
+
+
+@cache
+def _nationalities() -> frozenset[str]:
+    forms: set[str] = set()
+    for word in _read_lines("nationalities.txt"):
+        forms.update(_inflections(_fold(word)))
+    return frozenset(forms)
+
+
+def _inflections(word: str) -> set[str]:
+    """Masculine singular to the four forms: 'syrien' -> 'syrienne', 'syriens'..."""
+    if word.endswith("e"):
+        singular = {word}
+    elif word.endswith(("ien", "een")):
+        singular = {word, word + "ne"}
+    elif word.endswith("c"):  # turc, grec
+        singular = {word, word[:-1] + "que", word + "que"}
+    else:
+        singular = {word, word + "e"}
+    return singular | {w if w.endswith(("s", "x")) else w + "s" for w in singular}
 
 
 def _runs_pattern(phrases: dict[str, list[Phrase]]) -> re.Pattern[str]:
@@ -481,23 +504,9 @@ def _is_acronym(text: str) -> bool:
     )
 
 
-_DEMONYM_RE = re.compile(
-    r"(?:ais|aise|ois|oise|ien|ienne|ain|aine|and|ande|ol|ole|een|eenne|ite|in|ine|que|"
-    r"ec|ecque|russe|belge|suisse|serbe|croate|slovene|bulgare|arabe|kurde|basque|"
-    r"tchetchene|lette|slave|khmer|kazakh|ouzbek|afghane?|somalie?)s?$"
-)
-
-
 def _is_demonym(token: Token, gaz: Gazetteer) -> bool:
-    """'Polonaise', 'Sud-Africain': a nationality noun, not a name."""
-    last = token.text.rsplit("-", 1)[-1].lower()
-    return (
-        last in gaz.common_words
-        and _DEMONYM_RE.search(_fold(last)) is not None
-        and token.key not in _ORG_HEADS
-        and token.key not in _PLACE_HEADS
-        and not _first_name(token, gaz)
-    )
+    """'Polonaise', 'Sud-Africains', 'Kurdes': a nationality, not a name."""
+    return token.key in gaz.nationalities and not _first_name(token, gaz)
 
 
 def _is_common(token: Token, gaz: Gazetteer) -> bool:

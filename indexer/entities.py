@@ -494,13 +494,20 @@ def _first_name(token: Token, gaz: Gazetteer) -> bool:
     return bool(rest) and head in gaz.first_names
 
 
+_ACRONYM_RE = re.compile(r"^[A-ZÀ-Þ]{3,7}(?:-[A-ZÀ-Þ]{2,7})?$")
+_ROMAN_RE = re.compile(r"^[IVXLCDM]+$")
+
+
 def _is_acronym(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
+    """An organisation-like acronym: 'OSDH', 'CNDD-FDD'; not 'UTC', 'XXXI' or 'A320'.
+
+    Two-letter ones ('UE', 'PS') are left to the gazetteer: most others are
+    abbreviations of common nouns.  Codes with digits are flights and models.
+    """
     return (
-        2 <= len(text) <= 8
-        and len(letters) >= 2
-        and all(c.isupper() for c in letters)
+        _ACRONYM_RE.match(text) is not None
         and text not in _NOT_ACRONYMS
+        and not _ROMAN_RE.match(text)
     )
 
 

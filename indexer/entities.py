@@ -672,7 +672,11 @@ class _Spotter:
         k = i
         while k < end:
             token = tokens[k]
-            if (token.key in _HONORIFICS or token.key in _PERSON_CUES) and k + 1 < end:
+            if k + 1 < end and (
+                token.key in _HONORIFICS
+                # "Président Obama", but not "Président de la Tanzanie"
+                or (token.key in _PERSON_CUES and tokens[k + 1].key not in _PARTICLES)
+            ):
                 honorific = True
                 k += 1
                 continue
@@ -729,6 +733,8 @@ class _Spotter:
         e = k + 1
         while e < end:
             token = tokens[e]
+            if person_start and e >= k + 2 and self._next_person(e, end):
+                break  # "François Fillon Marc Joulaud": two people side by side
             if token.cap and token.key not in _PARTICLES and not (person_start or has_org_head):
                 # "l'Intérieur Bernard Cazeneuve", "Sud-Africain Richard Murray":
                 # a full name starts after words that are not a name.
@@ -753,6 +759,16 @@ class _Spotter:
         if kind is None:
             return None
         return self._mention(k, stop, kind)
+
+    def _next_person(self, e: int, end: int) -> bool:
+        tokens = self.tokens
+        return (
+            e + 1 < end
+            and tokens[e + 1].cap
+            and tokens[e - 1].key not in _PARTICLES
+            and _first_name(tokens[e], self.gaz)
+            and tokens[e].key not in _PARTICLES
+        )
 
     def _kind(
         self, k: int, stop: int, words: list[Token], named: list[Token], honorific: bool

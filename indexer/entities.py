@@ -169,6 +169,8 @@ _LOWER_PLACE_HEADS = frozenset(
     "place rue avenue boulevard quai pont lac mont ile iles mer ocean golfe detroit canal "
     "baie".split()
 )
+# Lowercase heads that open an organisation's name: "ministère de la Culture".
+_LOWER_ORG_HEADS = frozenset("ministere universite hopital association".split())
 _LOWER_PLACE_OPENERS = frozenset(
     "place rue avenue boulevard quai pont lac mont île îles ile iles mer océan golfe détroit "
     "canal baie".split()
@@ -384,7 +386,7 @@ def _load(corrections: Corrections) -> Gazetteer:
         for key in p.keys[:-1]
         if key.isalpha() or "-" in key or "'" in key
     }
-    extenders |= _ORG_HEADS | _MINISTRY | _LOWER_PLACE_HEADS
+    extenders |= _ORG_HEADS | _MINISTRY | _LOWER_PLACE_HEADS | _LOWER_ORG_HEADS
     first_names = _first_names()
     keep = {k for k in extenders} | {p.keys[0] for e in phrases.values() for p in e}
     return Gazetteer(
@@ -422,7 +424,7 @@ def _inflections(word: str) -> set[str]:
 def _runs_pattern(phrases: dict[str, list[Phrase]]) -> re.Pattern[str]:
     """A regex for runs of name words, opened by a capital or a lowercase opener."""
     openers = {p.opener for entries in phrases.values() for p in entries if p.lower_ok}
-    openers |= _LOWER_PLACE_OPENERS
+    openers |= _LOWER_PLACE_OPENERS | {"ministère", "université", "hôpital", "association"}
     # Keys are folded; accept the accented spellings through a loose character class.
     words = "|".join(sorted((re.escape(w) for w in openers), key=len, reverse=True))
     name = rf"(?:[{_UPPER}]|(?:al|el|ad|ar|as|ash|at|az|ben|bin|ibn|abu|abou|ould)-[{_UPPER}])"
@@ -589,6 +591,10 @@ class _Spotter:
                 end = self._lower_place_end(i)
                 if end > i + 1:
                     return [self._mention(i, end, PLACE)], end
+            if token.key in _LOWER_ORG_HEADS:
+                end = self._org_end(i + 1)
+                if end > i + 1 and any(t.cap for t in tokens[i + 1 : end]):
+                    return [self._mention(i, end, ORG), *self._nested(i, end)], end
             phrase = _match_phrase(tokens, i, self.gaz)
             if phrase and phrase.lower_ok:
                 return [self._gazetteer_mention(i, phrase)], i + len(phrase.keys)
@@ -683,6 +689,8 @@ class _Spotter:
             phrase = _match_phrase(tokens, k, gaz)
             if phrase and not self._starts_person(k, end, phrase):
                 yield self._gazetteer_mention(k, phrase)
+                if phrase.kind == ORG:
+                    yield from self._nested(k, k + len(phrase.keys))
                 k += len(phrase.keys)
                 honorific = False
                 continue
@@ -693,8 +701,23 @@ class _Spotter:
             mention = self._classify(k, stop, honorific)
             if mention:
                 yield mention
+                if mention.kind == ORG:
+                    yield from self._nested(k, stop)
             k = stop
             honorific = False
+
+    def _nested(self, i: int, j: int) -> Iterator[Mention]:
+        """Known names inside an organisation's name: 'Nations unies' in 'Conseil de
+        sécurité des Nations unies', 'Belgique' in 'Institut royal de Belgique'."""
+        tokens = self.tokens
+        k = i + 1
+        while k < j:
+            phrase = _match_phrase(tokens, k, self.gaz) if tokens[k].cap else None
+            if phrase and phrase.strong and k + len(phrase.keys) <= j:
+                yield self._gazetteer_mention(k, phrase)
+                k += len(phrase.keys)
+            else:
+                k += 1
 
     def _starts_person(self, k: int, end: int, phrase: Phrase) -> bool:
         # "Florence Parly": a given name that is also a place, followed by a name.

@@ -259,6 +259,23 @@ def test_every_corpus_article_is_found_by_its_id(corpus_idx):
         assert passages
 
 
+def seed_marks(idx: NewsIndex, query: str) -> list[list[str]]:
+    return [[h.passage[s:e] for s, e in h.highlights]
+            for h in idx.search(query, limit=100, per_article=5) if h.article_id == SEED_ID]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("cessez-le-feu", [["cessez-le-feu"], ["cessez-le-feu"]]),  # the compound, as a phrase
+    ('"cessez le feu"', [["cessez-le-feu"], ["cessez-le-feu"]]),  # spelled with spaces
+    ("feu", [["feu"], ["feu"]]),                                # one of its parts
+    ("Jean-Marc", [["Jean-Marc"]]),                             # hyphenated first name
+    ('"Jean-Marc Ayrault"', [["Jean-Marc Ayrault"]]),           # first name and surname
+    ("Marc", [["Marc"]]),                                       # a part of the first name
+])
+def test_compounds_are_found_as_phrases_and_by_their_parts(corpus_idx, query, expected):
+    assert seed_marks(corpus_idx, query) == expected
+
+
 def test_the_seed_is_whole(corpus_idx):
     meta, passages = corpus_idx.article(SEED_ID)
     assert meta["lang"] == "fr"

@@ -618,15 +618,28 @@ class _Spotter:
             return j
         if tokens[k].cap:
             return _span_end(tokens, k)
-        noun = tokens[k].key
-        if len(noun) < 4 or not noun.isalpha() or noun in _FUNCTION_WORDS or noun in _TIME_WORDS:
-            return j
-        # One lowercase noun, its adjectives, and maybe a place: "... d'appel de Nancy".
-        j = self._adjectives_end(k + 1, 2)
-        k = self._particles_end(j)
-        if j < k < len(tokens) and tokens[k].cap:
-            return _span_end(tokens, k)
+        # Up to two lowercase complements with their adjectives, and maybe a name:
+        # "Bureau de la sécurité des transports", "Cour d'appel de Nancy".
+        for _ in range(2):
+            if not self._complement_noun(k):
+                return j
+            j = self._adjectives_end(k + 1, 2)
+            k = self._particles_end(j)
+            if k == j or k >= len(tokens):
+                return j
+            if tokens[k].cap:
+                return _span_end(tokens, k)
         return j
+
+    def _complement_noun(self, k: int) -> bool:
+        noun = self.tokens[k].key
+        return (
+            len(noun) >= 4
+            and noun.isalpha()
+            and noun not in _FUNCTION_WORDS
+            and noun not in _TIME_WORDS
+            and not self.tokens[k].cap
+        )
 
     def _adjectives_end(self, j: int, most: int) -> int:
         tokens, start = self.tokens, j

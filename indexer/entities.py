@@ -142,6 +142,8 @@ _TIME_WORDS = frozenset(
     juin juillet aout septembre octobre novembre decembre annee annees mois semaine
     jour jours matin soir""".split()
 )
+# Before an unknown single name, these make an actor more likely than not.
+_ACTOR_CUES = frozenset("selon par".split())
 _MINISTRY = frozenset("ministre ministres ministere ministeres secretaire secretariat".split())
 # Capitalised common words that name an organisation on their own ("l'Assemblée").
 _SINGLE_ORGS = frozenset("assemblee senat parlement congres".split())
@@ -840,7 +842,9 @@ class _Spotter:
             return self.last_kind
         if len(named) > 1:
             return PERSON
-        return PLACE if previous in _WEAK_PLACE_PREPOSITIONS else ""
+        if previous in _WEAK_PLACE_PREPOSITIONS:
+            return PLACE
+        return ORG if previous in _ACTOR_CUES else ""
 
     def _coordinated(self, k: int) -> bool:
         """Whether token ``k`` follows the last mention after ',', 'et' or 'ou'."""

@@ -764,9 +764,7 @@ class _Spotter:
     def _free_end(self, k: int, end: int, honorific: bool) -> int:
         """Where the name starting at ``k`` stops inside the run."""
         tokens, gaz = self.tokens, self.gaz
-        person_start = (
-            honorific or _first_name(tokens[k], gaz) or self._previous_word(k) in _PERSON_CUES
-        )
+        person_start = honorific or _first_name(tokens[k], gaz) or self._person_cue(k)
         has_org_head = tokens[k].key in _ORG_HEADS
         e = k + 1
         while e < end:
@@ -814,7 +812,7 @@ class _Spotter:
         """The kind of a name from its words and context; '' if unknown, None to drop it."""
         gaz = self.gaz
         previous = self._previous_word(k)
-        if honorific or previous in _PERSON_CUES:
+        if honorific or self._person_cue(k):
             return PERSON
         if self._after_ministry(k):
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
@@ -876,6 +874,13 @@ class _Spotter:
         if j < 0 or self.tokens[j].cap:
             return ""
         return self.tokens[j].key
+
+    def _person_cue(self, k: int) -> bool:
+        """'le président Macron', 'le président français Macron'."""
+        previous = self._previous_word(k)
+        if previous in _PERSON_CUES:
+            return True
+        return previous in self.gaz.nationalities and self._previous_word(k - 1) in _PERSON_CUES
 
 
 # --------------------------------------------------------------------------- resolution

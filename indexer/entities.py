@@ -164,8 +164,16 @@ _PLACE_HEADS = frozenset(
     port fort saint sainte san santa sao new nouvelle nouveau nord sud est ouest north
     south east west province region comte district arrondissement quartier village ville
     city island islands beach county lake valley mountains bay springs heights river
-    grad land""".split()
+    grad land lodge gorge basin street mall road park square canyon creek falls peak val
+    wilaya pampa cidade gare palais""".split()
 )
+# Last words of names of works, events and products, which are not entities here.
+_MISC_TAILS = frozenset(
+    """day days awards award series story camera telescope survey explorer orbiter
+    festival cup games trophy championship show album tour world""".split()
+)
+# English words that mark a title of a work ("Game of Thrones", "Let's Dance").
+_ENGLISH_WORDS = frozenset("of the and to in on my your you with for is has no a an".split())
 # Lowercase heads that open a place name: "place de la République", "lac Louise".
 _LOWER_PLACE_HEADS = frozenset(
     "place rue avenue boulevard quai pont lac mont ile iles mer ocean golfe detroit canal "
@@ -830,6 +838,8 @@ class _Spotter:
             return PLACE if single and named[0].key in _SINGLE_PLACES else None
         if any(t.key in _ORG_HEADS for t in named):
             return ORG
+        if named[-1].key in _MISC_TAILS or any(t.key in _ENGLISH_WORDS for t in words):
+            return None
         if len(named) == 1 and _is_acronym(named[0].text):
             return ORG
         if previous in _PLACE_PREPOSITIONS or self._place_context(k, stop):

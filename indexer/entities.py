@@ -262,15 +262,18 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     append = tokens.append
     fold = _fold
     new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop is hot
+    cache = _fold_cache
     for match in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         word = match.group()
         group = match.lastgroup
+        begin, stop = match.span()
         if group == "punct":
             initial = initial or word in _SENTENCE_ENDS
-            append(new(Token, (word, word, False, match.start(), match.end(), False)))
+            append(new(Token, (word, word, False, begin, stop, False)))
             continue
         cap = group == "abbr" or (group == "word" and _is_cap(word))
-        append(new(Token, (word, fold(word), cap, match.start(), match.end(), initial)))
+        key = cache.get(word) or fold(word)
+        append(new(Token, (word, key, cap, begin, stop, initial)))
         initial = False
     return tokens
 

@@ -20,7 +20,8 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " ")
 # "…Pyrénées.Alors que…": a sentence end glued to the next capitalised word.
 # Two lowercase letters before the stop keep "U.S.A" and "M.Dupont" intact,
 # and an optional closing quote keeps "…suite\".Le…" working.
-_GLUED = re.compile(r"(?<=[a-zà-öø-ÿ]{2}[.!?])([»\"”]?)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
+_GLUED = re.compile(r"(?:(?<=[a-zà-öø-ÿ]{2}[.!?])|(?<=[A-Z]{2}[.!?])|(?<=[)\"»”][.!?]))"
+                    r"([»\"”]?)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
 
 # Web furniture: lines that belong to the page, not to the article.
 _BOILERPLATE = re.compile(
@@ -52,8 +53,8 @@ _INTERTITLE = re.compile(r"^[-–—]\s*(\S.{0,118}?)\s*[-–—]$")
 
 def normalize_text(text: str) -> str:
     """NFC, no invisible characters, plain spaces, ``\\n`` line ends."""
-    text = unicodedata.normalize("NFC", text)
     text = text.translate(_INVISIBLE).translate(_SPACES)
+    text = unicodedata.normalize("NFC", text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -95,6 +96,8 @@ def clean_article(article: Article) -> Article:
             blocks.extend(clean_lines(block.text))
     lede_blocks = clean_lines(article.lede)
     lede = " ".join(b.text for b in lede_blocks if b.kind == "paragraph")
+    if intertitle(lede):  # the joined lede reads as an intertitle: decide now, not next pass
+        lede_blocks, lede = [*lede_blocks, Block(intertitle(lede), "heading")], ""
     # An intertitle in the lede slot is a heading that opens the body.
     headings = [b for b in lede_blocks if b.kind == "heading"]
     title = " ".join(normalize_text(article.title).split())

@@ -65,7 +65,7 @@ def prepare_article(article: Article, content_hash: str = "") -> Prepared:
     passages = select_passages(article)
     t4 = time.perf_counter()
     lang = article.lang or "fr"
-    title_stem, title_exact = index_forms(article.title, lang)
+    title_stem, _ = index_forms(article.title, lang)
     common = {
         "kind": "p", "article_id": article.id, "lang": lang,
         "actor": _keys(ents.actors, "actor"), "place": _keys(ents.places, "place"),
@@ -79,7 +79,7 @@ def prepare_article(article: Article, content_hash: str = "") -> Prepared:
         stem, exact = index_forms(p.text, lang)
         # The title goes with the first passage only: repeating it in every
         # passage would multiply the postings Whoosh writes.
-        title = {"title_stem": title_stem, "title_exact": title_exact} if not docs else {}
+        title = {"title_stem": title_stem} if not docs else {}
         seen = mentioned(p.text, ents)
         mentions = ",".join(sorted(
             {f"a:{k}" for a in seen.actors for k in filter_keys(a, "actor")}
@@ -108,9 +108,12 @@ def _prepare_job(job: tuple[Article, str]) -> Prepared:
     return prepare_article(*job)
 
 
-def _ignore_sigint() -> None:
-    # Workers leave Ctrl-C to the parent, which cancels the batch and stops them.
+def _worker_signals() -> None:
+    # Workers leave Ctrl-C to the parent, which cancels the batch and stops
+    # them; and they must not inherit a SIGTERM handler from the CLI, or
+    # Pool.terminate() could never end them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class _WriterLock:
@@ -273,7 +276,7 @@ class NewsIndex:
             jobs_iter = self._changed(items, existing, report)
             if jobs > 1:
                 ctx = multiprocessing.get_context("fork")
-                pool = ctx.Pool(jobs, initializer=_ignore_sigint)
+                pool = ctx.Pool(jobs, initializer=_worker_signals)
                 prepared: Iterator[Prepared] = pool.imap(_prepare_job, jobs_iter, chunksize=8)
             else:
                 prepared = map(_prepare_job, jobs_iter)

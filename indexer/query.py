@@ -139,6 +139,10 @@ class _Parser:
                 if clauses and clauses[-1][0] == "should":
                     clauses[-1] = ("must", clauses[-1][1])
                 continue
+            if kind == "word" and text in ("-", "+") and (nxt := self.peek()) \
+                    and nxt[0] in ("quote", "lparen"):
+                pending = "must_not" if text == "-" else "must"
+                continue
             if kind == "word" and text == "NOT":
                 pending = "must_not"
                 continue
@@ -203,8 +207,15 @@ def date_bound(value: str, *, end: bool) -> str:
     y = int(parts[0])
     m = int(parts[1]) if len(parts) > 1 else (12 if end else 1)
     d = int(parts[2]) if len(parts) > 2 else (31 if end else 1)
-    if not (1 <= m <= 12 and 1 <= d <= 31):
-        raise ValueError(f"not a date: {value!r}")
+    import calendar
+    import datetime
+
+    if len(parts) == 2 and end and 1 <= m <= 12:
+        d = calendar.monthrange(y, m)[1]
+    try:
+        datetime.date(y, m, d)
+    except ValueError:
+        raise ValueError(f"not a date: {value!r}") from None
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 

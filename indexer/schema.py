@@ -17,34 +17,41 @@ import json
 from pathlib import Path
 
 from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import KEYWORD, STORED, TEXT, Schema
 
 from .analysis import CHAIN_VERSION
 from .errors import IndexNotFoundError, IndexVersionError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 META_FILE = "depeches.json"
 INDEX_NAME = "MAIN"
 
 
 def build_schema() -> Schema:
-    """The fields of both kinds of document."""
+    """The fields of both kinds of document.
+
+    Metadata fields are scorable KEYWORD fields rather than IDs: Whoosh 2.7.4
+    looks for a length column on every posting it writes, and for a field
+    without one that is a file-system ``stat`` per posting.
+    """
     forms = SpaceSeparatedTokenizer()
-    keys = {"commas": True, "lowercase": False, "scorable": False}
+
+    def key(**extra: bool) -> KEYWORD:
+        return KEYWORD(commas=True, lowercase=False, scorable=True, **extra)
+
     return Schema(
-        pid=ID(unique=True, stored=True),
-        kind=ID(),
-        article_id=ID(stored=True, sortable=True),
+        pid=key(stored=True),
+        kind=key(),
+        article_id=key(stored=True, sortable=True),
         stem=TEXT(analyzer=forms, phrase=True),
         exact=TEXT(analyzer=forms, phrase=False),
         title_stem=TEXT(analyzer=forms, phrase=True),
-        title_exact=TEXT(analyzer=forms, phrase=False),
-        date=ID(stored=True),
-        source=ID(),
-        lang=ID(),
-        actor=KEYWORD(**keys),
-        place=KEYWORD(**keys),
-        mentions=KEYWORD(**keys),
+        date=key(stored=True),
+        source=key(),
+        lang=key(),
+        actor=key(),
+        place=key(),
+        mentions=key(),
         meta=STORED(),
         text=STORED(),
     )

@@ -101,14 +101,16 @@ class _Compiler:
         return wq.Or(subs) if subs else None
 
     def group(self, group: Group) -> wq.Query | None:
-        must, should, must_not = [], [], []
+        must, should, must_not, filters = [], [], [], []
         for occur, child in group.clauses:
             q = self.compile(child) if occur != "must_not" else self.negative(child)
             if q is None:
                 continue
             if occur == "must_not":
                 must_not.append(q)
-            elif occur == "must" or isinstance(child, (Filter, DateRange)):
+            elif isinstance(child, (Filter, DateRange)):
+                filters.append(q)
+            elif occur == "must":
                 must.append(q)
             else:
                 should.append(q)
@@ -118,10 +120,12 @@ class _Compiler:
                 q = wq.AndMaybe(q, wq.Or(should))
         elif should:
             q = wq.Or(should) if len(should) > 1 else should[0]
-        elif must_not:
+        elif must_not or filters:
             q = wq.Term("kind", "p")
         else:
             return None
+        if filters:  # a filter narrows the words it goes with
+            q = wq.And([*filters, q])
         if must_not:
             q = wq.AndNot(q, wq.Or(must_not))
         return q
@@ -139,11 +143,11 @@ class _Compiler:
         wps = [wp for w in node.words if (wp := self.word(w, natural, node.prefix))]
         if not wps:
             return None
-        body, title = ("stem", "exact"), ("title_stem", "title_exact")
+        body, title = ("stem", "exact"), ("title_stem", None)
         if node.prefix:
             wp = wps[0]
             q = wq.Or([wq.Prefix(f, wp.exact, boost=TITLE_BOOST if "title" in f else 1.0)
-                       for f in ("stem", "exact", "title_stem", "title_exact")])
+                       for f in ("stem", "exact", "title_stem")])
             terms = frozenset([("exact", wp.exact), ("stem", wp.exact)])
             self.analysed.append(f"{wp.exact}*")
         elif len(wps) == 1:
@@ -152,12 +156,13 @@ class _Compiler:
             for fields_, boost in (((body,) if not node.title_only else ()), 1.0), \
                                   ((title,), TITLE_BOOST):
                 for stem_field, exact_field in fields_:
-                    subs += [self.term(stem_field, exact_field, wp, s, boost)
+                    subs += [self.term(stem_field, wp, s, boost)
                              for s in sorted(wp.stems)]
-                    subs += [wq.Term(exact_field, f, boost=boost * EXACT_BOOST)
-                             for f in sorted((wp.variants | {wp.exact}) - wp.stems)]
+                    if exact_field:
+                        subs += [wq.Term(exact_field, f, boost=boost * EXACT_BOOST)
+                                 for f in sorted(wp.variants | {wp.exact})]
                     subs += [wq.Term(f_, f, boost=boost * 0.8) for f in sorted(wp.fuzzy)
-                             for f_ in (stem_field, exact_field)]
+                             for f_ in (stem_field, exact_field) if f_]
             q = wq.Or(subs)
             terms = frozenset([("stem", s) for s in wp.stems] + [("exact", wp.exact)]
                               + [(f_, f) for f in wp.fuzzy | wp.variants
@@ -178,8 +183,7 @@ class _Compiler:
         return q
 
     @staticmethod
-    def term(stem_field: str, exact_field: str, wp: WordPattern, form: str,
-             boost: float) -> wq.Query:
+    def term(stem_field: str, wp: WordPattern, form: str, boost: float) -> wq.Query:
         # A form equal to the typed word (once folded) is an exact match too:
         # the index keeps it in the stem field only, so the bonus goes there.
         if form == wp.exact:
@@ -316,7 +320,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
         scored.sort(key=lambda r: (-r[0], -round(r[1], 6), r[2], r[3]))
     else:  # no words to rank by: newest first, like a news feed
         dates = {r[2]: (idx.article_meta(r[2]) or {}).get("date") or "" for r in scored}
-        scored.sort(key=lambda r: (_neg(dates[r[2]]), r[2], r[3]))
+        scored.sort(key=lambda r: (not dates[r[2]], _neg(dates[r[2]]), r[2], r[3]))
     hits = _group(idx, scored, comp, opts)
     col = s.reader().column_reader("article_id")
     docs = res.docs() if len(res) > len(scored) else [h.docnum for h in res]
@@ -348,13 +352,15 @@ def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions) 
                 continue
             per[aid] = []
             order.append(aid)
-        if len(per[aid]) < opts.per_article:
-            per[aid].append(row)
+        per[aid].append(row)
     hits = []
     for aid in order:
         meta = idx.article_meta(aid) or {}
-        for _, score, _, ordinal, section, text in per[aid]:
-            spans, matches = find_matches(text, meta.get("lang"), comp.patterns)
+        found = [(row, *find_matches(row[5], meta.get("lang"), comp.patterns))
+                 for row in per[aid]]
+        # A passage that shows the match beats one that matched by the title only.
+        found.sort(key=lambda f: not f[1] and bool(comp.patterns))
+        for (_, score, _, ordinal, section, text), spans, matches in found[:opts.per_article]:
             hits.append(Hit(
                 rank=len(hits) + 1, article_id=aid, title=meta.get("title", ""),
                 date=meta.get("date"), source=meta.get("source"), url=meta.get("url"),

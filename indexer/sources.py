@@ -67,6 +67,9 @@ def _read_dir(root: Path) -> Iterator[Article | CorpusError]:
             yield CorpusError(dirpath, "symlink loop, skipped")
             continue
         seen.add((st.st_dev, st.st_ino))
+        if dirpath != str(root) and os.path.exists(os.path.join(dirpath, "depeches.json")):
+            dirnames.clear()  # a depeches index under the corpus: not articles
+            continue
         dirnames.sort()
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
@@ -158,8 +161,9 @@ def parse_text(text: str, article_id: str) -> Article:
 
 def derive_title(text: str, limit: int = TITLE_CHARS) -> str:
     """The first sentence, cut at a word boundary with an ellipsis when too long."""
-    m = re.search(r"(?<=[^A-Z\s][.!?])\s", text)
-    sentence = text[: m.start()] if m else text
+    from .passages import sentences
+
+    sentence = next(iter(sentences(text)), "")
     if len(sentence) <= limit:
         return sentence.strip()
     cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:")

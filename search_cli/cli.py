@@ -136,7 +136,7 @@ def _progress() -> Callable[[int], None]:
               help="JSON Lines: one hit per line, then a summary.")
 @click.option("--explain", is_flag=True, help="Show the analysed query and how each word matched.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True)
+              show_default=True, help="Colour matches: auto means only on a terminal.")
 def search(query: str, index_dir: str | None, since: str | None, until: str | None,
            lang: tuple[str, ...], source: tuple[str, ...], actor: tuple[str, ...],
            place: tuple[str, ...], limit: int, per_article: int | None, fragments: int | None,
@@ -147,7 +147,7 @@ def search(query: str, index_dir: str | None, since: str | None, until: str | No
     with open_index(index_dir) as idx:
         results = idx.search(query, **kwargs)
         hints = _unknown_entity_hints(idx, actor, place) if not len(results) else []
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if as_json:
         render.render_results_json(results, out, explain)
     else:
@@ -174,17 +174,19 @@ def _unknown_entity_hints(idx: Any, actors: tuple[str, ...], places: tuple[str, 
 @index_option
 @filter_options
 @click.option("--field", type=click.Choice(["actors", "places", "sources", "lang"]),
-              default="actors", show_default=True)
-@click.option("--top", type=click.IntRange(1, 10_000), default=20, show_default=True)
+              default="actors", show_default=True, help="The facet to count.")
+@click.option("--top", type=click.IntRange(1, 10_000), default=20, show_default=True,
+              help="How many values to show.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: one facet value per line.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              help="Colour the bars: auto means only on a terminal.")
 def facets(query: str, index_dir: str | None, field: str, top: int, as_json: bool, color: str,
            **filters: Any) -> None:
     """Count articles per actor, place, source or language (optionally for QUERY)."""
     kwargs = search_kwargs(None, None, **filters)
     with open_index(index_dir) as idx:
         counts = idx.facets(query, field, top, **kwargs)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if as_json:
         render.render_facets_json(counts, field, out)
     else:
@@ -203,14 +205,14 @@ def export(query: str, index_dir: str | None, as_json: bool, **filters: Any) -> 
     kwargs = search_kwargs(None, None, **filters)
     with open_index(index_dir) as idx:
         n = render.write_json_lines(idx.export(query, **kwargs),
-                                    click.get_text_stream("stdout"))
+                                    sys.stdout)
     raise SystemExit(0 if n else 1)
 
 
 @cli.command()
 @click.argument("article_id")
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def show(article_id: str, index_dir: str | None, as_json: bool) -> None:
     """Print one whole article with its metadata."""
     with open_index(index_dir) as idx:
@@ -240,7 +242,7 @@ def show(article_id: str, index_dir: str | None, as_json: bool) -> None:
 
 @cli.command()
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def stats(index_dir: str | None, as_json: bool) -> None:
     """Counts, languages, date range and size of the index."""
     with open_index(index_dir) as idx:
@@ -259,7 +261,7 @@ def stats(index_dir: str | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("text")
 @click.option("--lang", default="fr", show_default=True, help="Language of the chain.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one token per line.")
 def analyze(text: str, lang: str, as_json: bool) -> None:
     """Show the tokens the analysis chain makes of TEXT, with offsets (like _analyze)."""
     from indexer.analysis import analyze as run

@@ -206,25 +206,15 @@ def test_without_words_the_newest_come_first(idx):
     assert dates == sorted(dates, reverse=True)
 
 
-@pytest.mark.xfail(reason="BUG: search.py run_search sorts undated articles first when there "
-                          "are no words (_neg('') is the smallest key), so the undated seed "
-                          "leads the 'newest first' feed", strict=True)
 def test_without_words_undated_articles_come_last(corpus_idx):
     assert corpus_idx.search("", limit=1)[0].date is not None
 
 
-@pytest.mark.xfail(reason="BUG: search.py ranks the title-carrying first passage above the "
-                          "passage that holds the word (title boost 2.0, same coverage), so "
-                          "'Loire' shows the lede without any highlight", strict=True)
 def test_the_passage_shown_holds_the_match(idx):
     [hit] = idx.search("Loire")
     assert [hit.passage[s:e] for s, e in hit.highlights] == ["Loire"]
 
 
-@pytest.mark.xfail(reason="BUG: search.py _Compiler.text adds exact-field terms only for "
-                          "(variants | {exact}) - stems; the typed form is always in stems, so "
-                          "'bombardement' gives the exact bonus to 'bombardements' only",
-                   strict=True)
 def test_the_typed_form_scores_at_least_as_high_as_its_plural(tmp_path):
     with NewsIndex.create(tmp_path / "index") as index:
         index.add_articles([

@@ -64,10 +64,6 @@ def test_split_glued(text, expected):
     assert split_glued(text) == expected
 
 
-@pytest.mark.xfail(reason="BUG: split_glued needs two lowercase letters right before the "
-                          "stop, so 'GMT.Les' and ').Près' (real OrangeSum bodies) and "
-                          "'\"suite\".Le' (the case clean.py's comment claims) stay glued",
-                   strict=True)
 @pytest.mark.parametrize("text, expected", [
     ("à 19H00 GMT.Les Etats-Unis", "à 19H00 GMT.\nLes Etats-Unis"),   # acronym before the stop
     ("la France (29.875).Près de", "la France (29.875).\nPrès de"),  # parenthesis before it
@@ -224,7 +220,7 @@ _PIECES = st.sampled_from([
     "Contactez-nous", "Publicité", "- Titre -", "Lire aussi", "Pyrénées.Alors", "M. Lavrov",
 ])
 _TEXTS = st.lists(_PIECES, max_size=40).map("".join)
-# A lede is one paragraph: no line breaks or dashes (see the xfail below for why).
+# A lede is one paragraph: no line breaks or dashes (see the idempotence test below for why).
 _LEDES = _TEXTS.map(lambda s: "".join(" " if c in "\n\r-–" else c for c in s))
 
 
@@ -238,18 +234,12 @@ def test_cleaning_the_real_seed_twice_is_cleaning_it_once(seed):
     assert clean_article(seed) == seed
 
 
-@pytest.mark.xfail(reason="BUG: normalize_text applies NFC before removing invisible "
-                          "characters, so 'e\\u00ad\\u0301' becomes a decomposed 'é' that only "
-                          "a second pass composes", strict=True)
 def test_cleaning_is_idempotent_when_a_soft_hyphen_splits_an_accent():
     raw = "cafe\u00ad\u0301"
     once = clean_article(Article.from_fields(id="x", title=raw, body=raw))
     assert clean_article(once) == once
 
 
-@pytest.mark.xfail(reason="BUG: clean_article splits a lede with split_glued, then joins the "
-                          "lines with spaces; the joined lede can read as an intertitle that "
-                          "only a second pass moves to the body", strict=True)
 def test_cleaning_is_idempotent_on_a_glued_intertitle_lede():
     article = Article(id="x", title="T", lede="- Plus de 517.000 morts.Le bilan -", blocks=())
     once = clean_article(article)

@@ -44,9 +44,6 @@ def test_every_command_has_help(name):
     assert command.get_short_help_str()
 
 
-@pytest.mark.xfail(reason="BUG: search_cli/cli.py declares options without help=: --json of "
-                          "show/stats/analyze, --field/--top/--color of facets, --color of "
-                          "search", strict=True)
 def test_every_option_has_help():
     missing = [f"{name} {param.opts[0]}" for name in COMMANDS
                for param in cli.commands[name].params

@@ -81,9 +81,6 @@ def test_parse_query(text, expected):
     assert show(parse_query(text)) == expected
 
 
-@pytest.mark.xfail(reason="BUG: query.py _TOKEN lexes the '-' of -\"a phrase\" as a word of "
-                          "its own, which has no letters and is dropped, so the phrase is "
-                          "searched instead of excluded", strict=True)
 def test_a_minus_before_a_phrase_excludes_it():
     assert show(parse_query('Alep -"cessez le feu"')) == 'Alep -"cessez le feu"'
 
@@ -99,9 +96,6 @@ def test_parse_date_range(text, expected):
     assert (r.start, r.end) == expected
 
 
-@pytest.mark.xfail(reason="BUG: query.py date_bound ends every month on day 31 and accepts "
-                          "any day <= 31, so June ends on the 31st and 2016-02-30 is a date",
-                   strict=True)
 @pytest.mark.parametrize("text, expected", [
     ("[2016-01 TO 2016-06]", ("2016-01-01", "2016-06-30")),     # June has 30 days
     ("2016-02", ("2016-02-01", "2016-02-29")),                  # a leap February
@@ -200,17 +194,10 @@ def test_not_alone_lists_every_other_passage(idx):
     assert ("lyon-metro", 0) in found(idx, "NOT trêve")
 
 
-@pytest.mark.xfail(reason="BUG: search.py _Compiler.text drops the exact-field term when the "
-                          "exact form is also a stem ((variants|{exact}) - stems); a name "
-                          "starting a sentence is indexed as stem 'gaz' + exact 'gaza', so "
-                          "'Gaza' misses 'Gaza est en ruines'", strict=True)
 def test_a_name_is_found_at_the_start_of_a_sentence(idx):
     assert found(idx, "Gaza") == [("gaza-treve", 0), ("gaza-treve", 1)]
 
 
-@pytest.mark.xfail(reason="BUG: search.py _Compiler.group makes filters 'must' but leaves the "
-                          "words 'should', so 'source:AFP truffes' is AndMaybe(filter, words) "
-                          "and lists every AFP article", strict=True)
 def test_a_filter_narrows_the_words_it_goes_with(idx):
     assert ids(idx, "source:AFP truffes") == ["jumeau-a", "jumeau-b"]
 

@@ -267,9 +267,6 @@ def test_derive_title(text, expected):
     assert derive_title(text) == expected
 
 
-@pytest.mark.xfail(reason="BUG: derive_title's own regex (sources.py) ignores French typography "
-                          "and abbreviations: ' !' and ' ?' after a space, 'ONU.' after capitals, "
-                          "and 'Dr.' all give a wrong first sentence", strict=True)
 @pytest.mark.parametrize("text, expected", [
     ("Il pleut ! Les routes sont fermées.", "Il pleut !"),        # space before "!"
     ("Qui gagnera ? Personne ne le sait.", "Qui gagnera ?"),      # space before "?"

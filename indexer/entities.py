@@ -86,7 +86,9 @@ _FUNCTION_WORDS = frozenset(
     "le la les l' un une des du de d' ce cet cette ces au aux a à en et ou selon pour "
     "par sur sous dans avec sans apres avant depuis lors chez vers mais donc or ni car "
     "il elle ils elles on nous vous je tu qui que quoi dont ou son sa ses leur leurs "
-    "mon ma mes ton ta tes notre nos votre vos tout toute tous toutes".split()
+    "mon ma mes ton ta tes notre nos votre vos tout toute tous toutes si ne pas plus puis "
+    "ainsi alors aussi encore comme quand lorsque ici la-bas deja toujours jamais "
+    "contre entre durant pendant parmi malgre".split()
 )
 _HONORIFICS = frozenset(
     "m. mm. mme mmes mlle mlles me dr dr. pr pr. mgr mgr. sir lord lady dame".split()
@@ -753,7 +755,11 @@ class _Spotter:
             and k + 1 < end
             and tokens[k + 1].cap
             and _first_name(tokens[k], self.gaz)
-            and (not phrase.strong or not _is_common(tokens[k + 1], self.gaz))
+            and (
+                not phrase.strong
+                # "Florence Parly", but "France Brice Daubord" and "Paris Match" are not.
+                or not (_is_common(tokens[k + 1], self.gaz) or _first_name(tokens[k + 1], self.gaz))
+            )
         )
 
     def _skippable(self, k: int, end: int, honorific: bool) -> bool:
@@ -782,6 +788,8 @@ class _Spotter:
             token = tokens[e]
             if person_start and e >= k + 2 and self._next_person(e, end):
                 break  # "François Fillon Marc Joulaud": two people side by side
+            if person_start and e >= k + 2 and self._complement_follows(e, end):
+                break  # "Peter Garnavich de l'Université Notre-Dame"
             if token.cap and token.key not in _PARTICLES and not (person_start or has_org_head):
                 # "l'Intérieur Bernard Cazeneuve", "Sud-Africain Richard Murray":
                 # a full name starts after words that are not a name.
@@ -806,6 +814,23 @@ class _Spotter:
         if kind is None:
             return None
         return self._mention(k, stop, kind)
+
+    def _complement_follows(self, e: int, end: int) -> bool:
+        """Whether 'de X' at ``e`` names something else than a person's particle."""
+        tokens = self.tokens
+        if tokens[e].key not in ("de", "d'", "du", "des"):
+            return False
+        j = e + 1
+        while j < end and tokens[j].key in _PARTICLES and not tokens[j].cap:
+            j += 1
+        if j >= end:
+            return False
+        phrase = _match_phrase(tokens, j, self.gaz)
+        return (
+            tokens[j].key in _ORG_HEADS
+            or (phrase is not None and phrase.strong)
+            or _first_name(tokens[j], self.gaz)
+        )
 
     def _next_person(self, e: int, end: int) -> bool:
         tokens = self.tokens

@@ -149,8 +149,6 @@ _ACTOR_CUES = frozenset("selon par".split())
 _MINISTRY = frozenset("ministre ministres ministere ministeres secretaire secretariat".split())
 # Capitalised common words that name an organisation on their own ("l'Assemblée").
 _SINGLE_ORGS = frozenset("assemblee senat parlement congres".split())
-# Capitalised common words that name a place on their own ("dans le Nord").
-_SINGLE_PLACES = frozenset("nord sud ouest est midi".split())
 # Nouns before "de X" that make X a place (folded).
 _PLACE_NOUNS = frozenset(
     """ville villes province region quartier quartiers village villages commune communes
@@ -861,9 +859,7 @@ class _Spotter:
             if len(words) > 1 and any(t.key in _ORG_HEADS for t in named):
                 return ORG
             single = len(named) == 1 and not words[0].initial
-            if single and named[0].key in _SINGLE_ORGS:
-                return ORG
-            return PLACE if single and named[0].key in _SINGLE_PLACES else None
+            return ORG if single and named[0].key in _SINGLE_ORGS else None
         if any(t.key in _ORG_HEADS for t in named):
             return ORG
         if named[-1].key in _MISC_TAILS or any(t.key in _ENGLISH_WORDS for t in words):

@@ -196,7 +196,8 @@ _NOT_ACRONYMS = frozenset(
 _EVENT_HEADS = frozenset(
     """jeux prix coupe championnat championnats tournoi festival concours operation loi
     tour voie trophee marathon rallye open sommet salon exposition biennale journee
-    journees semaine saison mondial mondiaux gala ceremonie edition grand-prix""".split()
+    journees semaine saison mondial mondiaux gala ceremonie edition grand-prix ironman
+    triathlon""".split()
 )
 # How far past a run of name words to tokenise: far after a word that may
 # continue in lowercase ("Union" européenne), a little otherwise ("X (Bolivie)").

@@ -1051,28 +1051,45 @@ def mentioned(text: str, entities: Entities) -> Entities:
 
     A name counts as mentioned by its canonical form, any surface alias seen in
     the article (``Etats-Unis``), or, for people, the surname alone (``Lavrov``).
+    Matching ignores case and accents and respects word boundaries
+    (``d'Alep`` mentions ``Alep``, ``Alepins`` does not).
     """
     haystack = _match_form(text)
-    aliases: dict[str, list[str]] = defaultdict(list)
-    for surface, canonical in entities.aliases:
-        aliases[canonical].append(surface)
-    persons = set(entities.persons)
-
-    def found(name: str) -> bool:
-        forms = [name, *aliases.get(name, ())]
-        if name in persons:
-            forms.extend(_surname_keys(name))
-        return any(_match_form(f) in haystack for f in forms)
-
-    actors = tuple(a for a in entities.actors if found(a))
-    places = tuple(p for p in entities.places if found(p))
-    kept = set(actors) | set(places)
+    found = {
+        name
+        for name, forms in _mention_forms(entities.actors + entities.places, entities)
+        if any(form in haystack for form in forms)
+    }
     return Entities(
-        actors=actors,
-        places=places,
-        persons=tuple(p for p in entities.persons if p in kept),
-        aliases=tuple(a for a in entities.aliases if a[1] in kept),
+        actors=tuple(a for a in entities.actors if a in found),
+        places=tuple(p for p in entities.places if p in found),
+        persons=tuple(p for p in entities.persons if p in found),
+        aliases=tuple(a for a in entities.aliases if a[1] in found),
     )
+
+
+def _mention_forms(
+    names: tuple[str, ...], entities: Entities
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return _cached_forms(names, entities.persons, entities.aliases)
+
+
+@lru_cache(maxsize=256)
+def _cached_forms(
+    names: tuple[str, ...], persons: tuple[str, ...], aliases: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    # An article's passages are matched one after the other: prepare its forms once.
+    surfaces: dict[str, list[str]] = defaultdict(list)
+    for surface, canonical in aliases:
+        surfaces[canonical].append(surface)
+    people = set(persons)
+    result = []
+    for name in names:
+        forms = [name, *surfaces.get(name, ())]
+        if name in people:
+            forms.extend(_surname_keys(name))
+        result.append((name, tuple({_match_form(f) for f in forms})))
+    return tuple(result)
 
 
 def filter_keys(name: str, kind: str) -> set[str]:
@@ -1089,6 +1106,7 @@ def filter_keys(name: str, kind: str) -> set[str]:
     return keys
 
 
+@lru_cache(maxsize=1 << 14)
 def _looks_like_person(name: str) -> bool:
     words = name.split()
     if len(words) < 2 or any(_fold(w) in _ORG_HEADS for w in words):

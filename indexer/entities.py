@@ -113,6 +113,14 @@ _PERSON_CUES = frozenset(
     vice-president vice-presidente homologue successeur predecesseur epouse epoux
     mari femme fils fille frere soeur veuve musher mannequin styliste""".split()
 )
+# Lowercase words just before a name that say it is an organisation.
+_ORG_CUES = frozenset(
+    """quotidien journal hebdomadaire mensuel magazine revue agence compagnie societe
+    groupe entreprise firme constructeur avionneur operateur laboratoire chaine radio
+    banque club equipe parti mouvement syndicat association fondation ong organisation
+    marque enseigne label editeur fabricant geant distributeur assureur media cabinet
+    collectif formation site reseau plateforme application start-up studio""".split()
+)
 # Lowercase words just before a name that say it is a place.
 _PLACE_PREPOSITIONS = frozenset("à a en au aux dans vers depuis".split())
 # Words inside a name that make it an organisation (folded).
@@ -470,11 +478,17 @@ def _match_phrase(tokens: Sequence[Token], i: int, gaz: Gazetteer) -> Phrase | N
         size = len(phrase.keys)
         if i + size > len(tokens):
             continue
-        if not (token.cap or phrase.lower_ok) or (phrase.upper_only and not token.text.isupper()):
+        if not (token.cap or phrase.lower_ok) or (phrase.upper_only and not _as_acronym(token)):
             continue
         if size <= 2 or all(tokens[i + k].key == phrase.keys[k] for k in range(2, size)):
             return phrase
     return None
+
+
+def _as_acronym(token: Token) -> bool:
+    """Written as an acronym: 'NASA', or the press's 'Nasa' for longer ones."""
+    text = token.text
+    return text.isupper() or (len(text) >= 4 and text[0].isupper() and text[1:].islower())
 
 
 def _span_end(tokens: Sequence[Token], i: int) -> int:
@@ -851,6 +865,8 @@ class _Spotter:
             return PERSON
         if self._after_ministry(k):
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
+        if self._cue(k, _ORG_CUES):
+            return ORG  # "le quotidien Hürriyet", "l'avionneur chinois Comac"
         if len(words) == 1 and _is_demonym(words[0], gaz):
             return None  # "les Kurdes"
         if _first_name(words[0], gaz) and len(named) > 1 and named[-1].key not in _ORG_HEADS:
@@ -912,10 +928,13 @@ class _Spotter:
 
     def _person_cue(self, k: int) -> bool:
         """'le président Macron', 'le président français Macron'."""
+        return self._cue(k, _PERSON_CUES)
+
+    def _cue(self, k: int, cues: frozenset[str]) -> bool:
         previous = self._previous_word(k)
-        if previous in _PERSON_CUES:
+        if previous in cues:
             return True
-        return previous in self.gaz.nationalities and self._previous_word(k - 1) in _PERSON_CUES
+        return previous in self.gaz.nationalities and self._previous_word(k - 1) in cues
 
 
 # --------------------------------------------------------------------------- resolution

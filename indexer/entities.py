@@ -777,7 +777,7 @@ class _Spotter:
 
     def _skippable(self, k: int, end: int, honorific: bool) -> bool:
         token = self.tokens[k]
-        if honorific:
+        if honorific or self._surname_particle(k, end):
             return False
         if token.key in _FUNCTION_WORDS or token.key in _EVENT_HEADS:
             return True
@@ -790,6 +790,14 @@ class _Spotter:
             return True
         # A sentence-initial common word ("Selon", "Alarmé") opens no name.
         return token.initial and _is_common(token, self.gaz) and not _first_name(token, self.gaz)
+
+    def _surname_particle(self, k: int, end: int) -> bool:
+        """'De Gendt', 'Le Drian': a capitalised particle that belongs to the surname."""
+        tokens = self.tokens
+        if not (tokens[k].cap and tokens[k].key in _PARTICLES and k + 2 == end):
+            return False
+        after = tokens[k + 1]
+        return not _is_common(after, self.gaz) and not _match_phrase(tokens, k + 1, self.gaz)
 
     def _free_end(self, k: int, end: int, honorific: bool) -> int:
         """Where the name starting at ``k`` stops inside the run."""
@@ -867,6 +875,8 @@ class _Spotter:
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
         if self._cue(k, _ORG_CUES):
             return ORG  # "le quotidien Hürriyet", "l'avionneur chinois Comac"
+        if self._statistics_follow(stop):
+            return PERSON  # a line-up: "Georgievski (2/3)", "Omeyer (16 arrêts)"
         if len(words) == 1 and _is_demonym(words[0], gaz):
             return None  # "les Kurdes"
         if _first_name(words[0], gaz) and len(named) > 1 and named[-1].key not in _ORG_HEADS:
@@ -925,6 +935,14 @@ class _Spotter:
         if j < 0 or self.tokens[j].cap:
             return ""
         return self.tokens[j].key
+
+    def _statistics_follow(self, stop: int) -> bool:
+        tokens = self.tokens
+        return (
+            stop + 1 < len(tokens)
+            and tokens[stop].text == "("
+            and tokens[stop + 1].text[0].isdigit()
+        )
 
     def _person_cue(self, k: int) -> bool:
         """'le président Macron', 'le président français Macron'."""

@@ -2,7 +2,7 @@
 
 Most tests run the CLI in-process with ``CliRunner``. Signals and concurrency
 need real processes: those start ``depeches index`` through a two-line
-bootstrap that sets a small ``BATCH_ARTICLES`` (so a commit comes after 50
+bootstrap that sets a small ``BATCH_ARTICLES`` (so a commit comes after 20
 articles, not 2,000) and then calls the console-script entry point.
 
 To stop a writer at a known point without sleeping, the corpus ends with a
@@ -38,7 +38,7 @@ from indexer.sources import read_articles
 from search_cli.cli import cli
 
 DEPECHES = Path(sys.executable).parent / "depeches"
-BATCH = 50
+BATCH = 20
 # The CLI's own entry point, with a smaller batch: argv is `-c BATCH index ...`.
 BOOT = ("import sys, indexer.index as ix; ix.BATCH_ARTICLES = int(sys.argv.pop(1)); "
         "sys.argv[0] = 'depeches'; from search_cli.cli import main; main()")
@@ -140,10 +140,10 @@ def stop(proc: subprocess.Popen) -> None:
 def paused_writer(tmp_path: Path) -> Iterator[dict]:
     """A `depeches index` process holding the writer lock, paused on a named pipe.
 
-    It has read 120 articles: 100 committed in two batches, 20 in its open writer.
+    It has read 50 articles: 40 committed in two batches, 10 in its open writer.
     """
-    first = write_jsonl(tmp_path / "first.jsonl", [record(i) for i in range(120)])
-    rest = write_jsonl(tmp_path / "rest.jsonl", [record(i) for i in range(120, 130)])
+    first = write_jsonl(tmp_path / "first.jsonl", [record(i) for i in range(50)])
+    rest = write_jsonl(tmp_path / "rest.jsonl", [record(i) for i in range(50, 60)])
     fifo = tmp_path / "pipe.jsonl"
     os.mkfifo(fifo)
     ix = tmp_path / "ix"
@@ -274,9 +274,9 @@ def test_kill_9_keeps_committed_batches_and_the_next_run_finishes(paused_writer)
     w["proc"].communicate()
     ix = w["ix"]
 
-    assert article_count(ix) == 100  # two committed batches; the open one is lost
-    assert invoke("show", "d-0099", "--index", ix).exit_code == 0
-    assert invoke("show", "d-0110", "--index", ix).exit_code == 2
+    assert article_count(ix) == 40  # two committed batches; the open one is lost
+    assert invoke("show", "d-0039", "--index", ix).exit_code == 0
+    assert invoke("show", "d-0045", "--index", ix).exit_code == 2
     assert found_ids(ix, "budget")
 
     # No lock to remove by hand: the kernel released it with the process.
@@ -285,9 +285,9 @@ def test_kill_9_keeps_committed_batches_and_the_next_run_finishes(paused_writer)
                            timeout=POLL_SECONDS)
     assert rerun.returncode == 0, rerun.stderr
     assert "Traceback" not in rerun.stderr
-    assert "30 new" in rerun.stdout
-    assert "100 unchanged" in rerun.stdout
-    assert article_count(ix) == 130
+    assert "20 new" in rerun.stdout
+    assert "40 unchanged" in rerun.stdout
+    assert article_count(ix) == 60
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
@@ -298,36 +298,70 @@ def test_signal_stops_cleanly_and_says_what_was_committed(paused_writer, signum)
 
     assert w["proc"].returncode == 130, err
     assert "Traceback" not in err
-    assert "interrupted: 100 articles committed" in err
-    assert article_count(w["ix"]) == 100
-    assert invoke("show", "d-0099", "--index", w["ix"]).exit_code == 0
+    assert "interrupted: 40 articles committed" in err
+    assert article_count(w["ix"]) == 40
+    assert invoke("show", "d-0039", "--index", w["ix"]).exit_code == 0
     # the lock went with the process: an ordinary run finishes the job
     result = invoke("index", w["first"], w["rest"], "--index", w["ix"])
     assert result.exit_code == 0, result.stderr
-    assert article_count(w["ix"]) == 130
+    assert article_count(w["ix"]) == 60
 
 
-def test_sigterm_to_the_process_group_with_workers(tmp_path):
-    """A service manager stops the whole group: the pool workers get SIGTERM too."""
-    src = write_jsonl(tmp_path / "many.jsonl", [record(i) for i in range(3000)])
+@pytest.fixture
+def idle_pool_writer(tmp_path: Path) -> Iterator[dict]:
+    """`depeches index --jobs 2`, fed 40 articles through a pipe that stays open.
+
+    Once 40 are committed, the workers have nothing left: one waits for a task
+    holding the pool's queue lock, the other waits for that lock.
+    """
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
     ix = tmp_path / "ix"
-    proc = spawn_index(src, "--index", ix, "--jobs", "2", cwd=tmp_path, batch=20)
+    proc = spawn_index(fifo, "--index", ix, "--jobs", "2", cwd=tmp_path, batch=20)
+    w = {"proc": proc, "fd": None, "ix": ix}
     try:
+        w["fd"] = open_pipe_when_read(fifo, proc)
+        os.write(w["fd"], "".join(json.dumps(record(i)) + "\n" for i in range(40)).encode())
         deadline = time.monotonic() + POLL_SECONDS
-        while not ((ix / "depeches.json").exists() and article_count(ix) > 0):
+        while not ((ix / "depeches.json").exists() and article_count(ix) == 40):
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "no commit in time"
-            time.sleep(0.1)
-        assert proc.poll() is None, "finished before it could be stopped"
-        os.killpg(proc.pid, signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
+            time.sleep(0.05)
+        yield w
     finally:
+        if w["fd"] is not None:
+            os.close(w["fd"])
         stop(proc)
-    assert proc.returncode == 130, err
+
+
+def _stopped(w: dict, send, timeout: float) -> tuple[int | None, str]:
+    send(w["proc"].pid, signal.SIGTERM)
+    os.close(w["fd"])  # the input ends too: only the signal can be the cause of a hang
+    w["fd"] = None
+    try:
+        _, err = w["proc"].communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, "hung"
+    return w["proc"].returncode, err
+
+
+def test_sigterm_with_workers_stops_cleanly(idle_pool_writer):
+    code, err = _stopped(idle_pool_writer, os.kill, timeout=POLL_SECONDS)
+    assert code == 130, err
     assert "Traceback" not in err
-    committed = article_count(ix)
-    assert committed % 20 == 0 and committed > 0
-    assert f"interrupted: {committed} articles committed" in err
+    assert "interrupted: 40 articles committed" in err
+    assert article_count(idle_pool_writer["ix"]) == 40
+
+
+@pytest.mark.xfail(reason="BUG: workers killed by a group SIGTERM die holding the pool's "
+                          "queue lock; Pool.terminate() then waits for it forever "
+                          "(index.py NewsIndex._write)", strict=True)
+def test_sigterm_to_the_whole_process_group_with_workers(idle_pool_writer):
+    """A service manager (systemd, `kill -TERM -PGID`) signals the workers too."""
+    code, err = _stopped(idle_pool_writer, os.killpg, timeout=10)
+    assert code == 130, err
+    assert "Traceback" not in err
+    assert "interrupted: 40 articles committed" in err
 
 
 def test_interrupt_in_process_keeps_whole_batches(tmp_path, monkeypatch):
@@ -351,8 +385,8 @@ def test_interrupt_in_process_keeps_whole_batches(tmp_path, monkeypatch):
 def test_readers_see_the_last_commit_and_a_second_writer_is_refused(paused_writer):
     w = paused_writer
     ix = w["ix"]
-    assert invoke("show", "d-0099", "--index", ix).exit_code == 0
-    assert invoke("show", "d-0100", "--index", ix).exit_code == 2  # not committed yet
+    assert invoke("show", "d-0039", "--index", ix).exit_code == 0
+    assert invoke("show", "d-0040", "--index", ix).exit_code == 2  # not committed yet
     assert found_ids(ix, "budget")
 
     other = write_jsonl(w["dir"] / "other.jsonl", [record(i, "o") for i in range(3)])
@@ -391,7 +425,7 @@ def test_a_second_writer_with_wait_waits_then_succeeds(paused_writer):
     assert w["proc"].returncode == 0, err1
     assert second.returncode == 0, err2
     assert "3 new" in out2
-    assert article_count(w["ix"]) == 133
+    assert article_count(w["ix"]) == 63
 
 
 def _fds(pid: int) -> list[str]:
@@ -409,7 +443,7 @@ def test_rebuild_while_another_process_writes_is_refused(paused_writer):
     result = invoke("index", other, "--index", w["ix"], "--rebuild")
     assert result.exit_code == 2
     assert "is being written by process" in error_line(result)
-    assert article_count(w["ix"]) == 100
+    assert article_count(w["ix"]) == 40
 
 
 # -- 5. index versions and foreign directories -------------------------------------------

@@ -91,7 +91,8 @@ _FUNCTION_WORDS = frozenset(
     "contre entre durant pendant parmi malgre".split()
 )
 _HONORIFICS = frozenset(
-    "m. mm. mme mmes mlle mlles me dr dr. pr pr. mgr mgr. sir lord lady dame".split()
+    "m. mm. mme mmes mlle mlles me dr dr. pr pr. mgr mgr. sir lord lady dame monsieur "
+    "madame mademoiselle".split()
 )
 # Lowercase words just before a name that say it is a person.
 _PERSON_CUES = frozenset(
@@ -796,8 +797,14 @@ class _Spotter:
         tokens = self.tokens
         if not (tokens[k].cap and tokens[k].key in _PARTICLES and k + 2 == end):
             return False
+        if tokens[k].initial and tokens[k].key in ("le", "la", "les"):
+            return False  # "La FIDH espère", "Le Parisien"
         after = tokens[k + 1]
-        return not _is_common(after, self.gaz) and not _match_phrase(tokens, k + 1, self.gaz)
+        return (
+            not _is_common(after, self.gaz)
+            and not after.text.isupper()
+            and not _match_phrase(tokens, k + 1, self.gaz)
+        )
 
     def _free_end(self, k: int, end: int, honorific: bool) -> int:
         """Where the name starting at ``k`` stops inside the run."""
@@ -851,6 +858,7 @@ class _Spotter:
             tokens[j].key in _ORG_HEADS
             or (phrase is not None and phrase.strong)
             or _first_name(tokens[j], self.gaz)
+            or tokens[j].text.endswith(".")  # an initial: "Harry Potter de J. K. Rowling"
         )
 
     def _next_person(self, e: int, end: int) -> bool:

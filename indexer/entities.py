@@ -190,9 +190,10 @@ _LOWER_PLACE_HEADS = frozenset(
 )
 # Lowercase heads that open an organisation's name: "ministère de la Culture".
 _LOWER_ORG_HEADS = frozenset("ministere universite hopital association".split())
-_LOWER_PLACE_OPENERS = frozenset(
+# Both lists as written in text, for the regex that finds where names start.
+_LOWER_OPENERS = frozenset(
     "place rue avenue boulevard quai pont lac mont île îles ile iles mer océan golfe détroit "
-    "canal baie".split()
+    "canal baie ministère université hôpital association".split()
 )
 # All-caps words that are not organisations.
 _NOT_ACRONYMS = frozenset(
@@ -382,45 +383,57 @@ def _common_words() -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def _load(corrections: Corrections) -> Gazetteer:
-    base = _base_phrases()
-    if corrections.aliases or corrections.types:
-        table: dict[str, list[Phrase]] = defaultdict(list)
-        seen: set[tuple[tuple[str, ...], bool]] = set()
-        # User entries first so that they win over the gazetteers.
-        for surface, canonical in corrections.aliases:
-            kind = corrections.kind(canonical) or corrections.kind(surface) or ""
-            _add_phrase(table, seen, _phrase(surface, canonical, kind))
-        for name, kind in corrections.types:
-            _add_phrase(table, seen, _phrase(name, corrections.canonical(name) or name, kind))
-        for phrases in base.values():
-            for phrase in phrases:
-                _add_phrase(table, seen, phrase)
-        base = table
-    phrases: dict[str, list[Phrase]] = defaultdict(list)
-    for entries in base.values():
-        for phrase in entries:
-            phrases[" ".join(phrase.keys[:2])].append(phrase)
-    for entries in phrases.values():
-        entries.sort(key=lambda p: -len(p.keys))
+    """The lookup tables for one set of corrections (cached: there are few)."""
+    phrases = _by_first_two_keys(_with_corrections(_base_phrases(), corrections))
     extenders = {
         key
         for entries in phrases.values()
-        for p in entries
-        for key in p.keys[:-1]
+        for phrase in entries
+        for key in phrase.keys[:-1]
         if key.isalpha() or "-" in key or "'" in key
     }
     extenders |= _ORG_HEADS | _MINISTRY | _LOWER_PLACE_HEADS | _LOWER_ORG_HEADS
     first_names = _first_names()
-    keep = {k for k in extenders} | {p.keys[0] for e in phrases.values() for p in e}
+    keep = extenders | {p.keys[0] for entries in phrases.values() for p in entries}
     return Gazetteer(
-        dict(phrases),
-        first_names,
-        _common_words(),
-        _runs_pattern(phrases),
-        frozenset(extenders),
-        frozenset(keep) | first_names,
-        _nationalities(),
+        phrases=phrases,
+        first_names=first_names,
+        common_words=_common_words(),
+        runs=_runs_pattern(phrases),
+        extenders=frozenset(extenders),
+        keep=frozenset(keep) | first_names,
+        nationalities=_nationalities(),
     )
+
+
+def _with_corrections(
+    base: dict[str, list[Phrase]], corrections: Corrections
+) -> dict[str, list[Phrase]]:
+    if not (corrections.aliases or corrections.types):
+        return base
+    table: dict[str, list[Phrase]] = defaultdict(list)
+    seen: set[tuple[tuple[str, ...], bool]] = set()
+    # User entries first so that they win over the gazetteers.
+    for surface, canonical in corrections.aliases:
+        kind = corrections.kind(canonical) or corrections.kind(surface) or ""
+        _add_phrase(table, seen, _phrase(surface, canonical, kind))
+    for name, kind in corrections.types:
+        _add_phrase(table, seen, _phrase(name, corrections.canonical(name) or name, kind))
+    for phrases in base.values():
+        for phrase in phrases:
+            _add_phrase(table, seen, phrase)
+    return table
+
+
+def _by_first_two_keys(table: dict[str, list[Phrase]]) -> dict[str, list[Phrase]]:
+    """Index phrases by their first two keys (one for one-word phrases), longest first."""
+    phrases: dict[str, list[Phrase]] = defaultdict(list)
+    for entries in table.values():
+        for phrase in entries:
+            phrases[" ".join(phrase.keys[:2])].append(phrase)
+    for entries in phrases.values():
+        entries.sort(key=lambda p: -len(p.keys))
+    return dict(phrases)
 
 
 @cache
@@ -447,8 +460,7 @@ def _inflections(word: str) -> set[str]:
 def _runs_pattern(phrases: dict[str, list[Phrase]]) -> re.Pattern[str]:
     """A regex for runs of name words, opened by a capital or a lowercase opener."""
     openers = {p.opener for entries in phrases.values() for p in entries if p.lower_ok}
-    openers |= _LOWER_PLACE_OPENERS | {"ministère", "université", "hôpital", "association"}
-    # Keys are folded; accept the accented spellings through a loose character class.
+    openers |= _LOWER_OPENERS
     words = "|".join(sorted((re.escape(w) for w in openers), key=len, reverse=True))
     name = rf"(?:[{_UPPER}]|(?:al|el|ad|ar|as|ash|at|az|ben|bin|ibn|abu|abou|ould)-[{_UPPER}])"
     word = rf"{name}[\w'’‑-]*\+?\.?"

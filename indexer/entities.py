@@ -123,6 +123,11 @@ _ORG_CUES = frozenset(
     collectif formation site reseau plateforme application start-up studio""".split()
 )
 # Lowercase words just before a name that say it is a place.
+_PLACE_CUES = frozenset(
+    """glacier volcan fleuve riviere ville village commune station localite region
+    province quartier archipel desert massif capitale cite bourgade hameau""".split()
+)
+# Prepositions just before a name that say it is a place.
 _PLACE_PREPOSITIONS = frozenset("à a en au aux dans vers depuis".split())
 # Words inside a name that make it an organisation (folded).
 _ORG_HEADS = frozenset(
@@ -895,6 +900,8 @@ class _Spotter:
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
         if self._cue(k, _ORG_CUES):
             return ORG  # "le quotidien Hürriyet", "l'avionneur chinois Comac"
+        if self._previous_word(k) in _PLACE_CUES:
+            return PLACE  # "le glacier Perito Moreno", "la ville côtière de"
         if self._statistics_follow(stop):
             return PERSON  # a line-up: "Georgievski (2/3)", "Omeyer (16 arrêts)"
         if len(words) == 1 and _is_demonym(words[0], gaz):

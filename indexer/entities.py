@@ -904,6 +904,8 @@ class _Spotter:
             return PLACE  # "le glacier Perito Moreno", "la ville côtière de"
         if self._statistics_follow(stop):
             return PERSON  # a line-up: "Georgievski (2/3)", "Omeyer (16 arrêts)"
+        if len(words) == 2 and words[0].cap and words[0].key in _PARTICLES:
+            return PERSON  # "De Gendt", "Van Avermaet": a surname with its particle
         if len(words) == 1 and _is_demonym(words[0], gaz):
             return None  # "les Kurdes"
         if _first_name(words[0], gaz) and len(named) > 1 and named[-1].key not in _ORG_HEADS:

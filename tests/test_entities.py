@@ -49,6 +49,16 @@ def entities_of(*paragraphs: str, title: str = "") -> Entities:
         ("L'émissaire Staffan de Mistura est à Genève.", "Staffan de Mistura"),
         # a given name after a common word starts the name
         ("Le ministre de l'Intérieur Bernard Cazeneuve a réagi.", "Bernard Cazeneuve"),
+        # a title and a nationality before a surname
+        ("Le président français Macron a parlé.", "Macron"),
+        # a capitalised particle belongs to the surname
+        ("De Gendt remporte l'étape.", "De Gendt"),
+        # an age or a line-up figure after an unknown name
+        ("Omeyer (16 arrêts) a été décisif.", "Omeyer"),
+        # a person's name stops before "de <organisation>"
+        ("Peter Garnavich de l'Université Notre-Dame a confirmé.", "Peter Garnavich"),
+        # two people side by side
+        ("Les candidats François Fillon Marc Joulaud", "Marc Joulaud"),
     ],
 )
 def test_person_names_are_canonical(text: str, actor: str) -> None:
@@ -104,8 +114,12 @@ def test_ambiguous_surname_is_not_merged() -> None:
         # multi-word places, articles outside
         ("Il est arrivé à La Haye puis en Corée du Nord.", "Corée du Nord"),
         ("Il est arrivé à La Haye puis en Corée du Nord.", "La Haye"),
-        # an unknown town after a place preposition
+        # an unknown town after a place preposition, or a place noun
         ("Le rallye passe par Uyuni avant d'arriver à Tupiza.", "Tupiza"),
+        ("Le glacier Perito Moreno va s'effondrer.", "Perito Moreno"),
+        ("Il est né dans la ville de Glennallen.", "Glennallen"),
+        # a town in parentheses before a known place
+        ("L'étape relie Uyuni (Bolivie) à Salta.", "Uyuni"),
         # the sentence-initial position does not hide a known place
         ("Valence a accueilli le sommet.", "Valence"),
     ],
@@ -124,6 +138,14 @@ def test_places_are_canonical(text: str, place: str) -> None:
         ("La Gendarmerie royale du Canada enquête.", "Gendarmerie royale du Canada"),  # org head
         ("Le ministre de la Santé a parlé.", "Santé"),  # the ministry by its portfolio
         ("L'agence Sana a indiqué un bilan.", "Sana"),  # a news agency, not a person
+        ("Selon le quotidien Hürriyet, rien.", "Hürriyet"),  # an organisation cue
+        ("La Nasa a annoncé une découverte.", "NASA"),  # the press's spelling of an acronym
+        # lowercase heads and complements
+        ("Le ministère de la Culture dément.", "ministère de la Culture"),
+        (
+            "La Fédération internationale de triathlon a tranché.",
+            "Fédération internationale de triathlon",
+        ),
     ],
 )
 def test_organisations(text: str, organisation: str) -> None:
@@ -148,9 +170,13 @@ def test_organisations(text: str, organisation: str) -> None:
         # nationality words are not names
         ("Les Français votent dimanche.", "Français"),
         ("La Syrienne a témoigné.", "Syrienne"),
-        # time zones and common acronyms are not organisations
+        # time zones, common acronyms and codes are not organisations
         ("Le départ est à 10 h UTC.", "UTC"),
         ("Une ONG locale aide les familles.", "ONG"),
+        ("Le vol MS804 a disparu.", "MS804"),
+        # titles of works and events are not names
+        ("Les festivités de Australia Day ont commencé.", "Australia Day"),
+        ("Les fans de Game of Thrones attendent.", "Game of Thrones"),
     ],
 )
 def test_common_words_are_rejected(text: str, rejected: str) -> None:

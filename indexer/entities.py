@@ -1037,13 +1037,20 @@ def _canonical(
     alias = corrections.canonical(mention.surface) if corrections else None
     if alias:
         kind = corrections.kind(alias) or corrections.kind(mention.surface) or mention.kind
-        return alias, kind or PERSON
+        return alias, kind or _known_kind(alias) or (PERSON if _looks_like_person(alias) else ORG)
     if mention.single or mention.kind in ("", PERSON):
         owners = surnames.get(name_key(mention.surface))
         if owners and len(owners) == 1:
             return next(iter(owners)), PERSON
     kind = (corrections.kind(mention.canonical) if corrections else None) or mention.kind
     return mention.canonical, kind
+
+
+def _known_kind(name: str) -> str:
+    """The gazetteer's kind for a canonical name ('État islamique' is an organisation)."""
+    tokens = tokenize(name)
+    phrase = _match_phrase(tokens, 0, _load(_NO_CORRECTIONS)) if tokens else None
+    return phrase.kind if phrase and len(phrase.keys) == len(tokens) else ""
 
 
 def _entities(

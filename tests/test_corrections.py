@@ -64,6 +64,7 @@ def test_alias_merges_a_surface_into_its_canonical(corrections: Corrections) -> 
 def test_alias_gives_the_canonical_kind_from_the_gazetteer(corrections: Corrections) -> None:
     entities = extract_entities("", ["Daech a revendiqué l'attentat."], corrections)
     assert entities.actors == ("État islamique",)
+    assert entities.persons == ()  # the gazetteer knows it is an organisation
 
 
 def test_typed_name_is_spotted_with_its_kind(corrections: Corrections) -> None:

@@ -253,8 +253,10 @@ def _fold(text: str) -> str:
     """Casefold and strip accents; cached because the same words recur a lot."""
     folded = _fold_cache.get(text)
     if folded is None:
-        decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_TABLE))
-        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        folded = text.casefold()
+        if not folded.isascii():
+            decomposed = unicodedata.normalize("NFKD", folded.translate(_FOLD_TABLE))
+            folded = "".join(c for c in decomposed if not unicodedata.combining(c))
         if len(_fold_cache) < 200_000:
             _fold_cache[text] = folded
     return folded
@@ -334,8 +336,15 @@ def _read_lines(name: str) -> Iterator[str]:
                 yield line
 
 
+_PLAIN_RE = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
+
+
 def _phrase(variant: str, canonical: str, kind: str, strong: bool = True) -> Phrase | None:
-    keys = tuple(t.key for t in tokenize(variant) if t.text not in "()")
+    if _PLAIN_RE.match(variant):
+        # Most entries are plain words: skip the tokenizer (tens of thousands of towns).
+        keys = tuple(_fold(word) for word in variant.split())
+    else:
+        keys = tuple(t.key for t in tokenize(variant) if t.text not in "()")
     if not keys:
         return None
     first = variant[0]
@@ -383,7 +392,9 @@ def _first_names() -> frozenset[str]:
 
 @cache
 def _common_words() -> frozenset[str]:
-    return frozenset(_read_lines("common_words.txt.gz"))
+    # 350,000 words: one C-level split is several times faster than a line loop.
+    with gzip.open(GAZETTEER / "common_words.txt.gz", "rt", encoding="utf-8") as handle:
+        return frozenset(handle.read().split())
 
 
 @lru_cache(maxsize=8)
@@ -1184,8 +1195,10 @@ def _looks_like_person(name: str) -> bool:
     words = name.split()
     if len(words) < 2 or any(_fold(w) in _ORG_HEADS for w in words):
         return False
-    first = tokenize(words[0])
-    return bool(first) and _first_name(first[0], _load(_NO_CORRECTIONS))
+    # Only the given names are needed: no need to build the whole gazetteer here.
+    first = _fold(words[0])
+    names = _first_names()
+    return first in names or first.partition("-")[0] in names
 
 
 def index_keys(entities: Entities) -> tuple[frozenset[str], frozenset[str]]:

@@ -8,6 +8,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.entities import (
     Entities,
@@ -366,3 +368,69 @@ def test_dev_set_f1_floor() -> None:
 
 ACTORS_F1_FLOOR = 0.76
 PLACES_F1_FLOOR = 0.85
+
+
+# --------------------------------------------------------------------------- properties
+
+WORDS = [
+    "Paris",
+    "Alep",
+    "Etats-Unis",
+    "M.",
+    "Mme",
+    "Lavrov",
+    "Sergueï",
+    "de",
+    "Mistura",
+    "Staffan",
+    "l'ONU",
+    "d'Alep",
+    "AFP",
+    "Parti",
+    "socialiste",
+    "le",
+    "la",
+    "a",
+    "dit",
+    "Selon",
+    "président",
+    "Jean-Marc",
+    "Ayrault",
+    "à",
+    "en",
+    "Syrie",
+    "(",
+    ")",
+    ",",
+    ".",
+    "«",
+    "»",
+    "-",
+    "Union",
+    "européenne",
+    "Kim",
+    "Jong-Un",
+    "al-Assad",
+    "Bachar",
+    "Genève",
+    "X",
+    "Y.",
+    "2016",
+    "’",
+]
+
+
+# No deadline: the first example pays for loading the gazetteers.
+@settings(deadline=None, max_examples=80)
+@given(st.lists(st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join), max_size=5))
+def test_extraction_invariants(paragraphs: list[str]) -> None:
+    entities = extract_entities("", paragraphs)
+    names = entities.actors + entities.places
+    # sorted, unique, non-empty, and one kind per name
+    assert list(entities.actors) == sorted(set(entities.actors))
+    assert list(entities.places) == sorted(set(entities.places))
+    assert all(name.strip() == name and name for name in names)
+    assert not set(entities.actors) & set(entities.places)
+    assert set(entities.persons) <= set(entities.actors)
+    # every entity is found again in the text it came from
+    assert mentioned("\n".join(paragraphs), entities) == entities

@@ -132,7 +132,10 @@ def open_pipe_when_read(fifo: Path, proc: subprocess.Popen) -> int:
 
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the group: pool workers too
+        except ProcessLookupError:  # not a group leader
+            proc.kill()
     proc.communicate()
 
 
@@ -415,28 +418,40 @@ def test_readers_see_the_last_commit_and_a_second_writer_is_refused(paused_write
 def test_a_second_writer_with_wait_waits_then_succeeds(paused_writer):
     w = paused_writer
     other = write_jsonl(w["dir"] / "other.jsonl", [record(i, "o") for i in range(3)])
-    second = subprocess.Popen([DEPECHES, "index", other, "--index", w["ix"], "--wait", "60"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+
+    def waiter() -> subprocess.Popen:
+        proc = subprocess.Popen([DEPECHES, "index", other, "--index", w["ix"], "--wait", "60"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # It is waiting once it holds the lock file open (that happens only in acquire()).
         lock = str(w["ix"] / "writer.lock")
         deadline = time.monotonic() + POLL_SECONDS
-        while not any(os.path.realpath(f"/proc/{second.pid}/fd/{fd}") == lock
-                      for fd in _fds(second.pid)):
-            assert second.poll() is None, second.communicate()
+        while not any(os.path.realpath(f"/proc/{proc.pid}/fd/{fd}") == lock
+                      for fd in _fds(proc.pid)):
+            assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "second writer never reached the lock"
             time.sleep(0.05)
-        assert second.poll() is None
+        assert proc.poll() is None
+        return proc
 
+    # A waiting writer can be stopped: one line, no traceback, nothing written.
+    impatient = waiter()
+    try:
+        impatient.send_signal(signal.SIGTERM)
+        _, err = impatient.communicate(timeout=POLL_SECONDS)
+    finally:
+        stop(impatient)
+    assert impatient.returncode == 130, err
+    assert err.strip() == "depeches: interrupted"
+
+    second = waiter()
+    try:
         os.write(w["fd"], w["rest"].read_bytes())
         os.close(w["fd"])
         w["fd"] = None
         out1, err1 = w["proc"].communicate(timeout=POLL_SECONDS)
         out2, err2 = second.communicate(timeout=POLL_SECONDS)
     finally:
-        if second.poll() is None:
-            second.kill()
-        second.communicate()
+        stop(second)
     assert w["proc"].returncode == 0, err1
     assert second.returncode == 0, err2
     assert "3 new" in out2

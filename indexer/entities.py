@@ -852,7 +852,13 @@ class _Spotter:
                 if _first_name(token, gaz) and e + 1 < end and tokens[e + 1].cap:
                     break
                 phrase = _match_phrase(tokens, e, gaz)
-                if phrase and (phrase.strong or all(_is_common(t, gaz) for t in tokens[k:e])):
+                prefix = tokens[k:e]
+                if (
+                    phrase
+                    and (phrase.strong or all(_is_common(t, gaz) for t in prefix))
+                    # "West Yorkshire", "New South Wales" stay whole
+                    and not all(t.key in _PLACE_HEADS for t in prefix)
+                ):
                     break
                 has_org_head = token.key in _ORG_HEADS
             e += 1
@@ -911,7 +917,7 @@ class _Spotter:
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
         if self._cue(k, _ORG_CUES):
             return ORG  # "le quotidien Hürriyet", "l'avionneur chinois Comac"
-        if self._previous_word(k) in _PLACE_CUES:
+        if self._previous_word(k, skip_comma=False) in _PLACE_CUES:
             return PLACE  # "le glacier Perito Moreno", "la ville côtière de"
         if self._statistics_follow(stop):
             return PERSON  # a line-up: "Georgievski (2/3)", "Omeyer (16 arrêts)"
@@ -937,7 +943,7 @@ class _Spotter:
             return PLACE
         if named[0].key in _PLACE_HEADS or named[-1].key in _PLACE_HEADS:
             return PLACE
-        if self._coordinated(k):
+        if len(named) == 1 and self._coordinated(k):
             return self.last_kind
         if len(named) > 1:
             return PERSON
@@ -967,10 +973,10 @@ class _Spotter:
             return phrase is not None and phrase.kind == PLACE
         return False
 
-    def _previous_word(self, k: int) -> str:
-        """The lowercase word just before token ``k`` (skipping a comma), or ''."""
+    def _previous_word(self, k: int, skip_comma: bool = True) -> str:
+        """The lowercase word just before token ``k`` (maybe past a comma), or ''."""
         j = k - 1
-        if j >= 0 and self.tokens[j].text == ",":
+        if skip_comma and j >= 0 and self.tokens[j].text == ",":
             j -= 1
         if j < 0 or self.tokens[j].cap:
             return ""

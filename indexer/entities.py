@@ -519,8 +519,11 @@ def _match_phrase(tokens: Sequence[Token], i: int, gaz: Gazetteer) -> Phrase | N
             continue
         if not (token.cap or phrase.lower_ok) or (phrase.upper_only and not _as_acronym(token)):
             continue
-        if size <= 2 or all(tokens[i + k].key == phrase.keys[k] for k in range(2, size)):
-            return phrase
+        if size > 2 and any(tokens[i + k].key != phrase.keys[k] for k in range(2, size)):
+            continue
+        if phrase.upper_only and i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
+            continue  # "RN 79", "A 7": a road, not the party
+        return phrase
     return None
 
 

@@ -161,6 +161,26 @@ def test_deeply_nested_query_is_not_a_traceback(index, query):
     search(index, query)
 
 
+option_value = st.one_of(st.text(max_size=30), st.sampled_from(
+    ["", " ", ",", "\x00", "2016", "2016-02-30", "2016-13", "0000", "9999-12-31", "-1",
+     "SNCF", "Besançon", "fr", "AFP"]))
+
+
+@PROPERTY
+@given(option=st.sampled_from(["--since", "--until", "--actor", "--place", "--source",
+                               "--lang"]),
+       value=option_value, query=st.sampled_from(["", "grève", "date:2016"]))
+def test_any_filter_value_ends_in_0_1_or_2(index, option, value, query):
+    result = CliRunner().invoke(cli, ["search", "--index", str(index), f"{option}={value}",
+                                      "--", query])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        f"{result.exception!r} for {option}={value!r}"
+    assert result.exit_code in (0, 1, 2)
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 2:  # ours ("depeches: error: ...") or click's ("Error: ...")
+        assert result.stderr.splitlines()[-1].startswith(("depeches: error: ", "Error: "))
+
+
 # -- queries from the grammar -------------------------------------------------------------
 
 word = st.sampled_from(VOCAB)

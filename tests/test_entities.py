@@ -148,6 +148,12 @@ def test_places_are_canonical(text: str, place: str) -> None:
             "La Fédération internationale de triathlon a tranché.",
             "Fédération internationale de triathlon",
         ),
+        # an acronym in parentheses spells out the name before it, or after it
+        (
+            "Les membres d'Al-Qaïda dans la péninsule arabique (AQPA) ont fui.",
+            "Al-Qaïda dans la péninsule arabique",
+        ),
+        ("Le PCC (Premier commando de la capitale) recrute.", "Premier commando de la capitale"),
     ],
 )
 def test_organisations(text: str, organisation: str) -> None:

@@ -567,6 +567,8 @@ def _first_name(token: Token, gaz: Gazetteer) -> bool:
 
 
 _ACRONYM_RE = re.compile(r"^[A-ZÀ-Þ]{3,7}(?:-[A-ZÀ-Þ]{2,7})?$")
+# A capital inside a word, not after a name prefix ("McCain", "MacLeod", "DiCaprio").
+_CAMEL_RE = re.compile(r"^(?!Mc|Mac|Di|De|Da|La|Le|Van|Von)[A-Z][a-z]+[A-Z][A-Za-z]*$")
 _ROMAN_RE = re.compile(r"^[IVXLCDM]+$")
 
 
@@ -950,8 +952,8 @@ class _Spotter:
             return ORG
         if named[-1].key in _MISC_TAILS or any(t.key in _ENGLISH_WORDS for t in words):
             return None
-        if len(named) == 1 and _is_acronym(named[0].text):
-            return ORG
+        if len(named) == 1 and (_is_acronym(named[0].text) or _CAMEL_RE.match(named[0].text)):
+            return ORG  # "OSDH"; "EgyptAir", "LinkedIn": brands
         if previous in _PLACE_PREPOSITIONS or self._place_context(k, stop):
             return PLACE
         if named[0].key in _PLACE_HEADS or named[-1].key in _PLACE_HEADS:

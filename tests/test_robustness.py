@@ -308,6 +308,24 @@ def test_cp1252_jsonl_is_decoded_like_other_files(tmp_path):
     assert found_ids(tmp_path / "ix", "député") == {"cp"}
 
 
+@pytest.mark.xfail(reason="BUG: JSON escapes of lone surrogates (\\ud800) are indexed as is; "
+                          "rendering a hit then raises UnicodeEncodeError (sources.py "
+                          "article_from_record keeps them; render.py writes them)", strict=True)
+def test_lone_surrogate_escapes_in_json_do_not_break_search(tmp_path):
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"id": "s1", "title": "Titre \\ud800 cassé", '
+                   '"body": "Le maire \\udc00 inaugure la médiathèque."}\n'
+                   '{"id": "ok", "body": "Le maire inaugure le stade."}\n', encoding="utf-8")
+    ix = tmp_path / "ix"
+    indexed = invoke("index", src, "--index", ix)
+    assert indexed.exit_code in (0, 2)
+    proc = subprocess.run([DEPECHES, "search", "maire", "--index", ix], capture_output=True,
+                          text=True, timeout=POLL_SECONDS)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "ok" in found_ids(ix, "maire")
+
+
 def test_index_inside_the_corpus_directory_is_not_read_as_articles(tmp_path):
     (tmp_path / "a.txt").write_text("Le maire inaugure la médiathèque.", encoding="utf-8")
     first = invoke("index", tmp_path, "--index", tmp_path / "index")
@@ -448,6 +466,7 @@ def test_readers_see_the_last_commit_and_a_second_writer_is_refused(paused_write
     assert "--wait" in line
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to see the waiter")
 def test_a_second_writer_with_wait_waits_then_succeeds(paused_writer):
     w = paused_writer
     other = write_jsonl(w["dir"] / "other.jsonl", [record(i, "o") for i in range(3)])
@@ -698,21 +717,3 @@ def test_latin1_note_is_a_note_not_an_error(tmp_path):
     items = list(read_articles([path]))
     assert [type(x) for x in items] == [Article, CorpusNote]
     assert "Besançon" in items[0].blocks[0].text
-
-
-@pytest.mark.xfail(reason="BUG: JSON escapes of lone surrogates (\\ud800) are indexed as is; "
-                          "rendering a hit then raises UnicodeEncodeError (sources.py "
-                          "article_from_record keeps them; render.py writes them)", strict=True)
-def test_lone_surrogate_escapes_in_json_do_not_break_search(tmp_path):
-    src = tmp_path / "s.jsonl"
-    src.write_text('{"id": "s1", "title": "Titre \\ud800 cassé", '
-                   '"body": "Le maire \\udc00 inaugure la médiathèque."}\n'
-                   '{"id": "ok", "body": "Le maire inaugure le stade."}\n', encoding="utf-8")
-    ix = tmp_path / "ix"
-    indexed = invoke("index", src, "--index", ix)
-    assert indexed.exit_code in (0, 2)
-    proc = subprocess.run([DEPECHES, "search", "maire", "--index", ix], capture_output=True,
-                          text=True, timeout=POLL_SECONDS)
-    assert proc.returncode == 0, proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert "ok" in found_ids(ix, "maire")

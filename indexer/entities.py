@@ -651,7 +651,10 @@ class _Spotter:
             return True
         if " " in word or word.lower() not in self.gaz.common_words:
             return False
-        before = self.text[: run.start()].rstrip()
+        # The last character before the run, looking back over a few spaces only.
+        before = self.text[max(0, run.start() - 4) : run.start()].rstrip()
+        if not before and run.start() >= 4:
+            return False
         return (not before or before[-1] in _SENTENCE_ENDS) and key not in self.gaz.keep
 
     def _mentions_at(self, i: int) -> tuple[Iterable[Mention], int]:

@@ -152,6 +152,15 @@ def test_any_query_to_facets_and_export_ends_in_0_1_or_2(index, command, query):
     run(command, "--index", str(index), "--", query)
 
 
+@pytest.mark.xfail(reason="BUG: a query starting with '-' (the documented exclusion) is "
+                          "taken by click for an option: 4-line usage error (cli.py search)",
+                   strict=True)
+@pytest.mark.parametrize("query", ["-grève budget", "-Macron"])
+def test_a_query_starting_with_an_exclusion_needs_no_double_dash(index, query):
+    result = run("search", query, "--index", str(index))
+    assert result.exit_code in (0, 1), result.stderr
+
+
 @pytest.mark.xfail(reason="BUG: deep parentheses overflow the recursive parser "
                           "(query.py _Parser.parse_item -> parse_or): RecursionError",
                    strict=True)

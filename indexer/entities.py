@@ -122,7 +122,9 @@ _PERSON_CUES = frozenset(
     activiste dissident dissidente rappeur rappeuse comedien comedienne humoriste
     animateur animatrice presentateur presentatrice footballeur tennisman tenniswoman
     vice-president vice-presidente homologue successeur predecesseur epouse epoux
-    mari femme fils fille frere soeur veuve musher mannequin styliste""".split()
+    mari femme fils fille frere soeur veuve musher mannequin styliste mere oncle tante
+    cousin cousine neveu niece compagnon compagne prenomme prenommee surnomme surnommee
+    denomme denommee nomme nommee""".split()
 )
 # Lowercase words just before a name that say it is an organisation.
 _ORG_CUES = frozenset(
@@ -1001,11 +1003,16 @@ class _Spotter:
         return self.tokens[j].key
 
     def _statistics_follow(self, stop: int) -> bool:
+        """'X (28 ans)', 'X (2/3)', 'X, 15 ans,': figures about a person."""
         tokens = self.tokens
+        if stop + 1 >= len(tokens) or not tokens[stop + 1].text[0].isdigit():
+            return False
+        if tokens[stop].text == "(":
+            return True
         return (
-            stop + 1 < len(tokens)
-            and tokens[stop].text == "("
-            and tokens[stop + 1].text[0].isdigit()
+            tokens[stop].text == ","
+            and stop + 2 < len(tokens)
+            and tokens[stop + 2].key in ("ans", "an")
         )
 
     def _person_cue(self, k: int) -> bool:

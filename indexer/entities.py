@@ -222,7 +222,7 @@ _NOT_ACRONYMS = frozenset(
 # Words that open names of events and works, which are not entities here.
 _EVENT_HEADS = frozenset(
     """jeux prix coupe championnat championnats tournoi festival concours operation loi
-    tour voie trophee marathon rallye open sommet salon exposition biennale journee
+    tour voie trophee marathon rallye sommet salon exposition biennale journee
     journees semaine saison mondial mondiaux gala ceremonie edition grand-prix ironman
     triathlon""".split()
 )
@@ -857,7 +857,9 @@ class _Spotter:
     def _free_end(self, k: int, end: int, honorific: bool) -> int:
         """Where the name starting at ``k`` stops inside the run."""
         tokens, gaz = self.tokens, self.gaz
-        person_start = honorific or _first_name(tokens[k], gaz) or self._person_cue(k)
+        person_start = honorific or (
+            (_first_name(tokens[k], gaz) or self._person_cue(k)) and not self._after_ministry(k)
+        )
         has_org_head = tokens[k].key in _ORG_HEADS
         e = k + 1
         while e < end:
@@ -943,8 +945,12 @@ class _Spotter:
             return PERSON  # a line-up: "Georgievski (2/3)", "Omeyer (16 arrêts)"
         if len(words) == 2 and words[0].cap and words[0].key in _PARTICLES:
             return PERSON  # "De Gendt", "Van Avermaet": a surname with its particle
-        if len(words) == 1 and _is_demonym(words[0], gaz):
-            return None  # "les Kurdes"
+        if len(words) == 1 and (
+            _is_demonym(words[0], gaz)  # "les Kurdes"
+            or words[0].text in _NOT_ACRONYMS  # "le VIH", "d'ONG"
+            or words[0].key in _HONORIFICS  # "Monsieur" alone
+        ):
+            return None
         if _first_name(words[0], gaz) and len(named) > 1 and named[-1].key not in _ORG_HEADS:
             return PERSON
         if any(_is_common(t, gaz) for t in named) and all(_is_common(t, gaz) for t in named):

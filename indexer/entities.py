@@ -156,7 +156,8 @@ _ORG_HEADS = frozenset(
     consortium holding industries entreprise editions presse quotidien hebdomadaire
     magazine chaine diocese fraternite congregation communaute organization
     foundation association commission committee national nationale international
-    internationale""".split()
+    internationale foundations groups partners holdings brothers studios records networks
+    systems technologies labs pictures entertainment media communications""".split()
 )
 _ADJECTIVE_RE = re.compile(
     r"^[a-z]{3,}(?:al|ale|aux|ales|ique|iques|ien|ienne|iens|iennes|ais|aise|aises|ois|"

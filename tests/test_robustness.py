@@ -517,6 +517,20 @@ def _fds(pid: int) -> list[str]:
         return []
 
 
+@pytest.mark.xfail(reason="BUG: a NewsIndex keeps its first searcher, so a long-lived reader "
+                          "never sees another writer's commits (index.py NewsIndex.searcher)",
+                   strict=True)
+def test_a_long_lived_reader_sees_commits_made_by_another_writer(tmp_path):
+    ix = tmp_path / "ix"
+    with NewsIndex.create(ix) as writer:
+        writer.add_articles([Article.from_fields(**record(i)) for i in range(3)])
+    with NewsIndex.open(ix) as reader:
+        assert len(reader.search("budget", limit=100)) == 3
+        with NewsIndex.open(ix) as writer:  # another process would do the same
+            writer.add_articles([Article.from_fields(**record(i)) for i in range(3, 5)])
+        assert len(reader.search("budget", limit=100)) == 5
+
+
 @pytest.mark.xfail(reason="BUG: --rebuild wipes the index before taking the writer lock "
                           "(index.py NewsIndex.create)", strict=True)
 def test_rebuild_while_another_process_writes_is_refused(paused_writer):

@@ -162,7 +162,8 @@ _ORG_HEADS = frozenset(
 _ADJECTIVE_RE = re.compile(
     r"^[a-z]{3,}(?:al|ale|aux|ales|ique|iques|ien|ienne|iens|iennes|ais|aise|aises|ois|"
     r"oise|oises|el|elle|els|elles|if|ive|ifs|ives|aire|aires|eur|eure|eurs|eures|iste|"
-    r"istes|ain|aine|ains|aines|ard|arde|ol|ole|an|ane|ier|iere|iers|ieres|e|es)$"
+    r"istes|ain|aine|ains|aines|ard|arde|ol|ole|an|ane|ier|iere|iers|ieres|een|eenne|"
+    r"ee|ees|ie|ies|ne|nes|re|res)$"
 )
 # Before an unknown single name, these make a place more likely than not.
 _WEAK_PLACE_PREPOSITIONS = frozenset("de d' entre".split())

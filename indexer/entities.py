@@ -1302,13 +1302,28 @@ def filter_keys(name: str, kind: str) -> set[str]:
 
 @lru_cache(maxsize=1 << 14)
 def _looks_like_person(name: str) -> bool:
+    """Guess for an actor of unknown kind: most multi-word actors are people.
+
+    Organisations mostly give themselves away by a head word ('Parti'), an
+    acronym, a digit, or the gazetteer.
+    """
     words = name.split()
-    if len(words) < 2 or any(_fold(w) in _ORG_HEADS for w in words):
+    if len(words) < 2 or _fold(words[0]) in _FUNCTION_WORDS:
         return False
-    # Only the given names are needed: no need to build the whole gazetteer here.
-    first = _fold(words[0])
-    names = _first_names()
-    return first in names or first.partition("-")[0] in names
+    if any(_organisation_word(word) for word in words):
+        return False
+    return _known_kind(name) not in (ORG, PLACE)
+
+
+def _organisation_word(word: str) -> bool:
+    key = _fold(word)
+    letters = [c for c in word if c.isalpha()]
+    return (
+        key in _ORG_HEADS
+        or key in _MISC_TAILS
+        or any(c.isdigit() for c in word)
+        or (len(letters) > 1 and all(c.isupper() for c in letters))
+    )
 
 
 def index_keys(entities: Entities) -> tuple[frozenset[str], frozenset[str]]:

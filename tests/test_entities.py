@@ -332,9 +332,13 @@ def test_entity_key_matches_user_spelling(query: str, name: str) -> None:
         # organisations and places: the full name only
         ("Parti socialiste", "organization", {"parti socialiste"}),
         ("Corée du Nord", "place", {"coree du nord"}),
-        # "actor": a person is recognised by a given name, an organisation is not
+        # "actor": guessed; organisations show a head word, an acronym or are known
         ("John Kerry", "actor", {"john kerry", "kerry"}),
+        ("Ban Ki-moon", "actor", {"ban ki moon", "ki moon"}),
         ("Parti socialiste", "actor", {"parti socialiste"}),
+        ("Amnesty International", "actor", {"amnesty international"}),
+        ("Charlie Hebdo", "actor", {"charlie hebdo"}),
+        ("France 24", "actor", {"france 24"}),
         ("Madonna", "person", {"madonna"}),
     ],
 )

@@ -172,6 +172,16 @@ _TIME_WORDS = frozenset(
     juin juillet aout septembre octobre novembre decembre annee annees mois semaine
     jour jours matin soir""".split()
 )
+# Nouns before "de X" that make X a person: works, deeds and relations of someone.
+_OWNED_NOUNS = frozenset(
+    """film films livre livres roman romans album albums chanson chansons oeuvre oeuvres
+    musique tableau gouvernement administration ere epoque mort deces obseques funerailles
+    fils fille femme mari epouse famille entourage avocat avocats proches partisans
+    soutiens candidature campagne election victoire defaite discours visite declaration
+    declarations propos annonce demission affaire proces condamnation arrestation
+    biographie memoires carriere mandat programme equipe cabinet successeur predecesseur
+    rival adversaire ami amis presidence quinquennat regime politique reforme""".split()
+)
 # Before an unknown single name, these make an actor more likely than not.
 _ACTOR_CUES = frozenset("selon par".split())
 _MINISTRY = frozenset("ministre ministres ministere ministeres secretaire secretariat".split())
@@ -976,7 +986,8 @@ class _Spotter:
         if len(named) > 1:
             return PERSON
         if previous in _WEAK_PLACE_PREPOSITIONS:
-            return PLACE
+            # "le film de Kubrick", "la campagne de Fillon": someone's, not somewhere.
+            return PERSON if self._previous_word(k - 1) in _OWNED_NOUNS else PLACE
         return ORG if previous in _ACTOR_CUES else ""
 
     def _coordinated(self, k: int) -> bool:

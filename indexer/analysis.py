@@ -45,7 +45,7 @@ eurent aie aies ait ayons ayez aient eusse eusses eût eussions eussiez eussent
 # Words that make a question a question; dropped from queries only, since in
 # a passage they carry meaning ("quand" in "quand la guerre a éclaté").
 QUESTION_WORDS = frozenset("""
-quel quels quelle quelles lequel laquelle lesquels lesquelles combien comment pourquoi
+a quel quels quelle quelles lequel laquelle lesquels lesquelles combien comment pourquoi
 où quand quoi qui que qu est-ce
 """.split())
 

@@ -227,11 +227,11 @@ class NewsIndex:
     def searcher(self) -> Any:
         """The shared Whoosh searcher, opened once and reused until the next commit."""
         if self._searcher is None:
-            from whoosh import scoring
+            from .search import weighting
 
             # A fresh searcher rather than refresh(): forks of Whoosh return
             # deleted documents after refresh(), and the original is cheap to reopen.
-            self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+            self._searcher = self._ix.searcher(weighting=weighting())
             self._cache.clear()
         return self._searcher
 

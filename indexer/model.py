@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -133,16 +133,33 @@ class FacetCount:
 
 @dataclass(frozen=True)
 class Results(Sequence[Hit]):
-    """Ranked hits of one search, with the counts the summary needs."""
+    """Ranked hits of one search. The totals are counted when first asked for."""
 
     query: str
     hits: tuple[Hit, ...]
-    total_articles: int
-    total_passages: int
     elapsed_ms: float
     analysed: str = ""
     suggestions: tuple[str, ...] = ()
     facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
+    counter: Callable[[], tuple[int, int]] | None = field(default=None, repr=False,
+                                                           compare=False)
+    _totals: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def _count(self) -> list[int]:
+        if not self._totals:
+            self._totals.extend(self.counter() if self.counter else (len(
+                {h.article_id for h in self.hits}), len(self.hits)))
+        return self._totals
+
+    @property
+    def total_articles(self) -> int:
+        """Articles with at least one matching passage."""
+        return self._count()[0]
+
+    @property
+    def total_passages(self) -> int:
+        """Matching passages."""
+        return self._count()[1]
 
     def __len__(self) -> int:
         return len(self.hits)

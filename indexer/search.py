@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from whoosh import query as wq
@@ -33,6 +33,20 @@ TITLE_BOOST = 2.0
 EXACT_BOOST = 0.6
 MENTION_BOOST = 0.5
 MIN_CANDIDATES = 100
+COORDINATION = 2.0
+"""How much a passage that misses some of the query's clauses is penalised:
+its score is multiplied by ((1 + matched) / (1 + clauses)) ** COORDINATION."""
+
+
+BM25_B = 0.75
+BM25_K1 = 1.2
+
+
+def weighting() -> Any:
+    """BM25F with the parameters the relevance benchmark chose."""
+    from whoosh import scoring
+
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
 
 
 @dataclass(frozen=True)
@@ -80,13 +94,15 @@ class SearchOptions:
 class _Compiler:
     """Turns the query tree into a Whoosh query, collecting highlight patterns on the way."""
 
-    def __init__(self, searcher: Any, langs: Iterable[str]) -> None:
+    def __init__(self, searcher: Any, langs: Iterable[str], *, titles: bool = False) -> None:
         self.s = searcher
+        self.titles = titles  # compile for the title field alone
         self.other_langs = [lang for lang in langs if lang != "fr" and lang in SNOWBALL_LANGUAGES]
         self.patterns: list[Pattern] = []
         self.clauses: list[frozenset[tuple[str, str]]] = []
         self.suggestions: list[str] = []
         self.analysed: list[str] = []
+        self.tree: Node | None = None
 
     def compile(self, node: Node) -> wq.Query | None:
         if isinstance(node, Text):
@@ -139,6 +155,8 @@ class _Compiler:
         return q
 
     def text(self, node: Text) -> wq.Query | None:
+        if self.titles:
+            node = replace(node, title_only=True)
         natural = not node.phrase and not node.prefix and len(node.words) == 1
         wps = [wp for w in node.words if (wp := self.word(w, natural, node.prefix))]
         if not wps:
@@ -147,7 +165,8 @@ class _Compiler:
         if node.prefix:
             wp = wps[0]
             q = wq.Or([wq.Prefix(f, wp.exact, boost=TITLE_BOOST if "title" in f else 1.0)
-                       for f in ("stem", "exact", "title_stem")])
+                       for f in ("stem", "exact", "title_stem")
+                       if "title" in f or not node.title_only])
             terms = frozenset([("exact", wp.exact), ("stem", wp.exact)])
             self.analysed.append(f"{wp.exact}*")
         elif len(wps) == 1:
@@ -256,9 +275,9 @@ def date_query(start: str | None, end: str | None) -> wq.Query:
     return wq.TermRange("date", start, end, startexcl=False, endexcl=False)
 
 
-def filter_query(opts: SearchOptions) -> wq.Query:
-    """Passages only, and every option filter (AND between kinds, OR within lang and source)."""
-    parts: list[wq.Query] = [wq.Term("kind", "p")]
+def filter_query(opts: SearchOptions) -> wq.Query | None:
+    """Every option filter (AND between kinds, OR within lang and source), or None."""
+    parts: list[wq.Query] = []
     if opts.since or opts.until:
         parts.append(date_query(opts.since, opts.until))
     if opts.lang:
@@ -267,7 +286,16 @@ def filter_query(opts: SearchOptions) -> wq.Query:
         parts.append(wq.Or([filter_term("source", v) for v in opts.source]))
     parts += [filter_term("actor", a) for a in opts.actors]
     parts += [filter_term("place", p) for p in opts.places]
-    return wq.And(parts) if len(parts) > 1 else parts[0]
+    if not parts:
+        return None
+    return wq.ConstantScoreQuery(wq.And(parts) if len(parts) > 1 else parts[0], 0.0)
+
+
+def _restrict(q: wq.Query, opts: SearchOptions) -> wq.Query:
+    # Filters are AND-ed into the query rather than passed as Whoosh's
+    # ``filter=``, which materialises every allowed document first.
+    f = filter_query(opts)
+    return wq.And([q, f]) if f is not None else q
 
 
 def _index_langs(idx: Any) -> list[str]:
@@ -281,10 +309,14 @@ def _index_langs(idx: Any) -> list[str]:
 
 def _compile(idx: Any, query: str, opts: SearchOptions) -> tuple[_Compiler, wq.Query, bool]:
     comp = _Compiler(idx.searcher(), _index_langs(idx))
-    q = comp.compile(parse_query(query))
+    tree = parse_query(query)
+    q = comp.compile(tree)
     has_text = bool(comp.clauses)
+    comp.tree = tree
     if q is None:
         q = wq.Term("kind", "p")
+    elif not has_text:  # filters alone also match article documents
+        q = wq.And([wq.Term("kind", "p"), q])
     boosts = [wq.Term("mentions", f"a:{entity_key(a)}", boost=MENTION_BOOST) for a in opts.actors]
     boosts += [wq.Term("mentions", f"p:{entity_key(p)}", boost=MENTION_BOOST)
                for p in opts.places]
@@ -298,7 +330,7 @@ def matching_articles(idx: Any, query: str, opts: SearchOptions) -> set[str]:
     _, q, _ = _compile(idx, query, opts)
     s = idx.searcher()
     col = s.reader().column_reader("article_id")
-    return {col[d] for d in s.docs_for_query(wq.And([q, filter_query(opts)]))}
+    return {col[d] for d in s.docs_for_query(_restrict(q, opts))}
 
 
 def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
@@ -308,38 +340,67 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     comp, q, has_text = _compile(idx, query, opts)
     wanted = opts.limit * opts.per_article
     k = max(MIN_CANDIDATES, wanted * 10)
-    res = s.search(q, limit=k, filter=filter_query(opts), terms=has_text)
+    q = _restrict(q, opts)
+    res = s.search(q, limit=k, terms=has_text)
+    titles = _title_matches(idx, comp, opts, k) if has_text else {}
     scored = []
     for hit in res:
         stored = hit.fields()
-        coverage = _coverage(hit, comp.clauses) if has_text else 0
+        aid = stored["article_id"]
         ordinal, section = stored["meta"]
-        scored.append((coverage, hit.score, stored["article_id"], ordinal, section,
-                       stored["text"]))
+        score = hit.score
+        if has_text:
+            matched = _matched(hit)
+            if ordinal and aid in titles:  # the first passage carries the title already
+                score += titles[aid][0]
+                matched |= titles[aid][1]
+            coverage = sum(1 for c in comp.clauses if c & matched)
+        else:
+            coverage = 0
+        scored.append((coverage, score, aid, ordinal, section, stored["text"]))
     if has_text:
-        scored.sort(key=lambda r: (-r[0], -round(r[1], 6), r[2], r[3]))
+        n = len(comp.clauses)
+        scored = [(c, score * ((1 + c) / (1 + n)) ** COORDINATION, *rest)
+                  for c, score, *rest in scored]
+        scored.sort(key=lambda r: (-round(r[1], 6), r[2], r[3]))
     else:  # no words to rank by: newest first, like a news feed
         dates = {r[2]: (idx.article_meta(r[2]) or {}).get("date") or "" for r in scored}
         scored.sort(key=lambda r: (not dates[r[2]], _neg(dates[r[2]]), r[2], r[3]))
     hits = _group(idx, scored, comp, opts)
-    col = s.reader().column_reader("article_id")
-    docs = res.docs() if len(res) > len(scored) else [h.docnum for h in res]
-    total_articles = len({col[d] for d in docs})
-    facets = _hit_facets(hits)
-    return Results(query=query, hits=tuple(hits), total_articles=total_articles,
-                   total_passages=len(res), elapsed_ms=(time.perf_counter() - t0) * 1000,
+    elapsed = (time.perf_counter() - t0) * 1000
+
+    def count() -> tuple[int, int]:
+        # Counting every match costs as much as the search again on a broad
+        # query, so it happens only when someone asks for the totals.
+        col = s.reader().column_reader("article_id")
+        docs = list(s.docs_for_query(q)) if len(res) > len(scored) else \
+            [h.docnum for h in res]
+        return len({col[d] for d in docs}), len(docs)
+
+    return Results(query=query, hits=tuple(hits), elapsed_ms=elapsed,
                    analysed=" ".join(comp.analysed), suggestions=tuple(comp.suggestions),
-                   facets=facets)
+                   facets=_hit_facets(hits), counter=count)
+
+
+def _title_matches(idx: Any, comp: _Compiler, opts: SearchOptions,
+                   k: int) -> dict[str, tuple[float, set[tuple[str, str]]]]:
+    """Title score and matched terms per article, to lend to passages after the first."""
+    tq = _Compiler(idx.searcher(), _index_langs(idx), titles=True).compile(comp.tree)
+    if tq is None:
+        return {}
+    out = {}
+    for hit in idx.searcher().search(_restrict(tq, opts), limit=k, terms=True):
+        out[hit["article_id"]] = (hit.score, _matched(hit))
+    return out
 
 
 def _neg(date: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in date)
 
 
-def _coverage(hit: Any, clauses: list[frozenset[tuple[str, str]]]) -> int:
-    matched = {(f.replace("title_", ""), t.decode() if isinstance(t, bytes) else t)
-               for f, t in hit.matched_terms()}
-    return sum(1 for c in clauses if c & matched)
+def _matched(hit: Any) -> set[tuple[str, str]]:
+    return {(f.replace("title_", ""), t.decode() if isinstance(t, bytes) else t)
+            for f, t in hit.matched_terms()}
 
 
 def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions) -> list[Hit]:

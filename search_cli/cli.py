@@ -22,6 +22,25 @@ from .options import DATE, index_path, search_kwargs, use_color
 class DepechesGroup(click.Group):
     """Translates library errors into one line on stderr and exit 2, once, for every command."""
 
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        # click's own usage errors take four lines and exit 2; ours take one.
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            cmd = e.ctx.command_path if e.ctx else "depeches"
+            fail(e.format_message(), f"see `{cmd} --help`; a query that starts with '-' "
+                 "goes after `--`" if "option" in e.format_message() else f"see `{cmd} --help`")
+        except click.ClickException as e:
+            fail(e.format_message())
+        except click.Abort:
+            click.echo("depeches: interrupted", err=True)
+            raise SystemExit(130) from None
+        if not standalone_mode:
+            return rv
+        raise SystemExit(rv if isinstance(rv, int) else 0)
+
     def invoke(self, ctx: click.Context) -> Any:
         from indexer.errors import IndexerError
 
@@ -144,14 +163,15 @@ def search(query: str, index_dir: str | None, since: str | None, until: str | No
     """Ranked passages matching QUERY, best first, grouped by article."""
     kwargs = search_kwargs(limit, per_article or fragments, since, until, lang, source,
                            actor, place)
-    with open_index(index_dir) as idx:
+    out = sys.stdout
+    with open_index(index_dir) as idx:  # rendering counts the totals: keep the index open
         results = idx.search(query, **kwargs)
         hints = _unknown_entity_hints(idx, actor, place) if not len(results) else []
-    out = sys.stdout
-    if as_json:
-        render.render_results_json(results, out, explain)
-    else:
-        render.render_results_text(results, out, render.Style(use_color(color, out)), explain)
+        if as_json:
+            render.render_results_json(results, out, explain)
+        else:
+            render.render_results_text(results, out, render.Style(use_color(color, out)),
+                                       explain)
     for hint in hints:
         click.echo(f"depeches: {hint}", err=True)
     raise SystemExit(0 if len(results) else 1)

@@ -782,8 +782,13 @@ class _Spotter:
             token = tokens[k]
             if k + 1 < end and (
                 token.key in _HONORIFICS
-                # "Président Obama", but not "Président de la Tanzanie"
-                or (token.key in _PERSON_CUES and tokens[k + 1].key not in _PARTICLES)
+                # "Président Obama", but not "Président de la Tanzanie" nor the
+                # English "General Motors"
+                or (
+                    token.key in _PERSON_CUES
+                    and tokens[k + 1].key not in _PARTICLES
+                    and token.text != "General"
+                )
             ):
                 honorific = True
                 k += 1
@@ -842,6 +847,8 @@ class _Spotter:
             return False
         if token.key in _FUNCTION_WORDS or token.key in _EVENT_HEADS:
             return True
+        if token.text in _NOT_ACRONYMS:
+            return True  # "PDG de Total"
         if token.key in _PARTICLES and not token.cap:
             return True
         if _ORDINAL_RE.match(token.text):

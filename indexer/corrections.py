@@ -28,7 +28,7 @@ Semantics:
 * An alias maps a surface form to a canonical name.  The surface form is
   also *spotted* in text even when the rules would miss it, and the kind of
   the canonical is taken from ``[types]``, else from the gazetteers, else
-  from what the rules decide for the surface.
+  guessed (a person if it looks like a full name, else an organisation).
 * A name in ``[types]`` is spotted in text too, with the forced kind.
 * Exclusions apply to canonical names, after aliases are resolved, and to
   the surface forms themselves.
@@ -44,6 +44,7 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 KINDS = frozenset({"person", "organization", "actor", "place"})
@@ -53,6 +54,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´":
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Fold a name for matching: casefold, strip accents, unify apostrophes and hyphens.
 
@@ -81,9 +83,10 @@ class CorrectionsError(ValueError):
 class Corrections:
     """Parsed corrections; ``Corrections()`` means none.
 
-    Fields hold folded keys (see :func:`name_key`) so lookups are O(1), and
-    are tuples/frozensets so that a ``Corrections`` is hashable and the
-    extractor can cache the phrase table it derives from it.
+    Aliases and types keep the names as written (the extractor spots them in
+    text); exclusions hold folded keys (see :func:`name_key`).  All fields are
+    tuples or frozensets, so a ``Corrections`` is hashable and the extractor
+    can cache the phrase table it derives from it.
     """
 
     aliases: tuple[tuple[str, str], ...] = ()  # (surface as written, canonical)

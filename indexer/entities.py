@@ -45,8 +45,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .corrections import Corrections
-from .corrections import name_key as _name_key
+from .corrections import Corrections, name_key
 
 __all__ = [
     "Entities",
@@ -1205,12 +1204,6 @@ def _entities(
 # --------------------------------------------------------------------------- public API
 
 _NO_CORRECTIONS = Corrections()
-
-
-@lru_cache(maxsize=1 << 16)
-def name_key(name: str) -> str:
-    """:func:`indexer.corrections.name_key`, cached: names recur across articles."""
-    return _name_key(name)
 
 
 def extract_entities(

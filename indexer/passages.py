@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from .analysis import ABBREVIATIONS
 from .model import Article, Passage
 
-MAX_PASSAGE_CHARS = 700
+MAX_PASSAGE_CHARS = 1000
 """A paragraph longer than this is split into runs of whole sentences."""
 
 # A sentence may end at . ! ? or … (French puts a space before ? and !), perhaps

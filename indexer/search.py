@@ -30,16 +30,18 @@ from .model import FacetCount, Hit, Results
 from .query import DateRange, Filter, Group, Node, Text, date_bound, parse_query
 
 TITLE_BOOST = 2.0
-EXACT_BOOST = 0.6
+EXACT_BOOST = 0.2
 MENTION_BOOST = 0.5
+PAIR_BOOST = 3.0
+PAIR_SLOP = 1
 MIN_CANDIDATES = 100
-COORDINATION = 2.0
+COORDINATION = 3.0
 """How much a passage that misses some of the query's clauses is penalised:
 its score is multiplied by ((1 + matched) / (1 + clauses)) ** COORDINATION."""
 
 
-BM25_B = 0.75
-BM25_K1 = 1.2
+BM25_B = 0.4
+BM25_K1 = 0.8
 
 
 def weighting() -> Any:
@@ -103,6 +105,7 @@ class _Compiler:
         self.suggestions: list[str] = []
         self.analysed: list[str] = []
         self.tree: Node | None = None
+        self.last_word: WordPattern | None = None
 
     def compile(self, node: Node) -> wq.Query | None:
         if isinstance(node, Text):
@@ -118,8 +121,11 @@ class _Compiler:
 
     def group(self, group: Group) -> wq.Query | None:
         must, should, must_not, filters = [], [], [], []
+        chain: list[WordPattern | None] = []
         for occur, child in group.clauses:
+            self.last_word = None
             q = self.compile(child) if occur != "must_not" else self.negative(child)
+            chain.append(self.last_word if occur == "should" else None)
             if q is None:
                 continue
             if occur == "must_not":
@@ -136,6 +142,9 @@ class _Compiler:
                 q = wq.AndMaybe(q, wq.Or(should))
         elif should:
             q = wq.Or(should) if len(should) > 1 else should[0]
+            pairs = self.pairs(chain)
+            if pairs:
+                q = wq.AndMaybe(q, wq.Or(pairs))
         elif must_not or filters:
             q = wq.Term("kind", "p")
         else:
@@ -145,6 +154,16 @@ class _Compiler:
         if must_not:
             q = wq.AndNot(q, wq.Or(must_not))
         return q
+
+    def pairs(self, chain: list[WordPattern | None]) -> list[wq.Query]:
+        """Phrases of neighbouring query words: passages that keep them together rank higher."""
+        field = "title_stem" if self.titles else "stem"
+        out = []
+        for a, b in zip(chain, chain[1:], strict=False):
+            if a is not None and b is not None and PAIR_BOOST > 0:
+                out.append(wq.Phrase(field, [_primary(a), _primary(b)], slop=PAIR_SLOP,
+                                     boost=PAIR_BOOST))
+        return out
 
     def negative(self, node: Node) -> wq.Query | None:
         # Negated words are searched but not highlighted or counted.
@@ -194,6 +213,8 @@ class _Compiler:
             q = wq.Or(seqs)
             terms = frozenset(("stem", s) for wp in wps for s in wp.stems)
             self.analysed.append('"' + " ".join("|".join(sorted(wp.stems)) for wp in wps) + '"')
+        if natural and len(wps) == 1:
+            self.last_word = wps[0]
         if node.title_only:
             q = wq.Or([q])  # titles only: nothing in the body to highlight
         else:
@@ -257,6 +278,13 @@ class _Compiler:
         best = max(candidates)[1]
         self.suggestions.append(best)
         return frozenset([best])
+
+
+def _primary(wp: WordPattern) -> str:
+    """The form a word most likely has in the stem field: its stem, or itself for a name."""
+    if len(wp.stems) == 1:
+        return next(iter(wp.stems))
+    return min(wp.stems - {wp.exact} or wp.stems)
 
 
 def filter_term(field: str, value: str) -> wq.Query:

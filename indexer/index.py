@@ -21,13 +21,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .analysis import index_forms
-from .clean import clean_article
-from .entities import extract_entities, filter_keys, mentioned
 from .errors import CorpusError, CorpusNote, IndexerError, IndexLockedError, IndexNotFoundError
-from .language import with_language
 from .model import Article, FacetCount, IndexReport, Results
-from .passages import select_passages
 from .schema import INDEX_NAME, META_FILE, build_schema, check_meta, write_meta
 
 BATCH_ARTICLES = 2000
@@ -46,6 +41,8 @@ class Prepared:
 
 
 def _keys(names: Iterable[str], kind: str) -> str:
+    from .entities import filter_keys
+
     keys: set[str] = set()
     for name in names:
         keys |= filter_keys(name, kind)
@@ -54,6 +51,13 @@ def _keys(names: Iterable[str], kind: str) -> str:
 
 def prepare_article(article: Article, content_hash: str = "") -> Prepared:
     """Run clean, language, entities, passages and analysis on one article."""
+    # Imported here: searching never needs the index-time stages.
+    from .analysis import index_forms
+    from .clean import clean_article
+    from .entities import extract_entities, filter_keys, mentioned
+    from .language import with_language
+    from .passages import select_passages
+
     t0 = time.perf_counter()
     article = clean_article(article)
     t1 = time.perf_counter()

@@ -23,7 +23,6 @@ from .analysis import (
     stemmer_for,
     word_forms,
 )
-from .entities import entity_key
 from .errors import OptionError
 from .highlight import Pattern, WordPattern, find_matches
 from .model import FacetCount, Hit, Results
@@ -278,6 +277,13 @@ class _Compiler:
         best = max(candidates)[1]
         self.suggestions.append(best)
         return frozenset([best])
+
+
+def entity_key(name: str) -> str:
+    """The filter key of an actor or place (imported late: the extractor is heavy to load)."""
+    from .entities import entity_key as key
+
+    return key(name)
 
 
 def _primary(wp: WordPattern) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .corrections import Corrections
 from .errors import CorpusError, CorpusNote, IndexerError, IndexLockedError, IndexNotFoundError
 from .model import Article, FacetCount, IndexReport, Results
 from .schema import INDEX_NAME, META_FILE, build_schema, check_meta, write_meta
@@ -49,7 +50,8 @@ def _keys(names: Iterable[str], kind: str) -> str:
     return ",".join(sorted(keys))
 
 
-def prepare_article(article: Article, content_hash: str = "") -> Prepared:
+def prepare_article(article: Article, content_hash: str = "",
+                    corrections: Corrections | None = None) -> Prepared:
     """Run clean, language, entities, passages and analysis on one article."""
     # Imported here: searching never needs the index-time stages.
     from .analysis import index_forms
@@ -63,7 +65,7 @@ def prepare_article(article: Article, content_hash: str = "") -> Prepared:
     t1 = time.perf_counter()
     article = with_language(article)
     t2 = time.perf_counter()
-    ents = extract_entities(article.title, [article.lede, *article.paragraphs])
+    ents = extract_entities(article.title, [article.lede, *article.paragraphs], corrections)
     article = replace(article, actors=ents.actors, places=ents.places)
     t3 = time.perf_counter()
     passages = select_passages(article)
@@ -108,8 +110,20 @@ def source_key(source: str) -> str:
     return " ".join(fold(source).lower().split())
 
 
-def _prepare_job(job: tuple[Article, str]) -> Prepared:
+def _prepare_job(job: tuple[Article, str, Corrections | None]) -> Prepared:
     return prepare_article(*job)
+
+
+def corrections_digest(corrections: Corrections | None) -> str:
+    """A digest of the corrections, part of every article's hash: editing the file
+    makes the next run re-extract the entities of every article."""
+    if not corrections:
+        return ""
+    import hashlib
+
+    parts = json.dumps([sorted(corrections.aliases), sorted(corrections.types),
+                        sorted(corrections.exclude_actors), sorted(corrections.exclude_places)])
+    return ":" + hashlib.blake2b(parts.encode(), digest_size=8).hexdigest()
 
 
 def _worker_signals() -> None:
@@ -251,25 +265,32 @@ class NewsIndex:
         return self.add_articles([article])
 
     def add_paths(self, paths: Iterable[str | os.PathLike[str]], *, jobs: int = 1,
-                  progress: Callable[[int], None] | None = None,
-                  wait: float = 0.0) -> IndexReport:
-        """Index every article under ``paths``; bad files are reported in the report and skipped."""
+                  progress: Callable[[int], None] | None = None, wait: float = 0.0,
+                  corrections: Corrections | None = None) -> IndexReport:
+        """Index every article under ``paths``; bad files are reported in the report and skipped.
+
+        ``corrections`` (see :mod:`indexer.corrections`) fix entity extraction; changing
+        them re-extracts every article on the next run.
+        """
         from .sources import read_articles
 
-        return self._write(read_articles(paths), jobs=jobs, progress=progress, wait=wait)
+        return self._write(read_articles(paths), jobs=jobs, progress=progress, wait=wait,
+                           corrections=corrections)
 
     def add_articles(self, articles: Iterable[Article], *, jobs: int = 1,
-                     progress: Callable[[int], None] | None = None,
-                     wait: float = 0.0) -> IndexReport:
+                     progress: Callable[[int], None] | None = None, wait: float = 0.0,
+                     corrections: Corrections | None = None) -> IndexReport:
         """Index articles given as :class:`Article` values."""
-        return self._write(articles, jobs=jobs, progress=progress, wait=wait)
+        return self._write(articles, jobs=jobs, progress=progress, wait=wait,
+                           corrections=corrections)
 
     def _hashes(self) -> dict[str, str]:
         with self._ix.searcher() as s:
             return {f["article_id"]: f["meta"]["hash"] for f in s.documents(kind="a")}
 
     def _write(self, items: Iterable[Article | CorpusError], *, jobs: int,
-               progress: Callable[[int], None] | None, wait: float) -> IndexReport:
+               progress: Callable[[int], None] | None, wait: float,
+               corrections: Corrections | None = None) -> IndexReport:
         report = IndexReport()
         start = time.perf_counter()
         lock = _WriterLock(self.path)
@@ -277,7 +298,7 @@ class NewsIndex:
         pool = None
         try:
             existing = self._hashes()
-            jobs_iter = self._changed(items, existing, report)
+            jobs_iter = self._changed(items, existing, report, corrections)
             if jobs > 1:
                 ctx = multiprocessing.get_context("fork")
                 pool = ctx.Pool(jobs, initializer=_worker_signals)
@@ -295,8 +316,10 @@ class NewsIndex:
         return report
 
     def _changed(self, items: Iterable[Article | CorpusError], existing: dict[str, str],
-                 report: IndexReport) -> Iterator[tuple[Article, str]]:
+                 report: IndexReport, corrections: Corrections | None
+                 ) -> Iterator[tuple[Article, str, Corrections | None]]:
         seen: set[str] = set()
+        salt = corrections_digest(corrections)
         for item in items:
             if isinstance(item, CorpusNote):
                 report.notes.append(str(item))
@@ -310,11 +333,11 @@ class NewsIndex:
                 report.skipped += 1
                 continue
             seen.add(item.id)
-            digest = item.content_hash()
+            digest = item.content_hash() + salt
             if existing.get(item.id) == digest:
                 report.unchanged += 1
                 continue
-            yield item, digest
+            yield item, digest, corrections
 
     def _commit_batches(self, prepared: Iterator[Prepared], existing: dict[str, str],
                         report: IndexReport, progress: Callable[[int], None] | None) -> None:

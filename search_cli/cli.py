@@ -8,6 +8,7 @@ matched, 2 an error (one line on stderr, never a traceback).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -17,6 +18,8 @@ import click
 
 from . import render
 from .options import DATE, index_path, search_kwargs, use_color
+
+DEFAULT_CORRECTIONS = "depeches.toml"
 
 
 class DepechesGroup(click.Group):
@@ -104,10 +107,20 @@ def cli() -> None:
 @click.option("--rebuild", is_flag=True, help="Delete the index first and index everything.")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, metavar="SECONDS",
               help="Wait this long for another writer to finish.")
+@click.option("--corrections", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Entity corrections (TOML); default: depeches.toml here, if present.")
 def index(paths: tuple[str, ...], index_dir: str | None, jobs: int, rebuild: bool,
-          wait: float) -> None:
+          wait: float, corrections: str | None) -> None:
     """Index the articles under PATHS (txt, html, json, jsonl, jsonl.gz), incrementally."""
     from indexer import NewsIndex
+    from indexer.corrections import CorrectionsError, load_corrections
+
+    if corrections is None and os.path.exists(DEFAULT_CORRECTIONS):
+        corrections = DEFAULT_CORRECTIONS
+    try:
+        fixes = load_corrections(corrections) if corrections else None
+    except CorrectionsError as e:
+        fail(str(e))
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -115,7 +128,8 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int, rebuild: boo
     signal.signal(signal.SIGTERM, stop)
     progress = _progress() if sys.stderr.isatty() else None
     with NewsIndex.create(index_path(index_dir), overwrite=rebuild) as idx:
-        report = idx.add_paths(paths, jobs=jobs, progress=progress, wait=wait)
+        report = idx.add_paths(paths, jobs=jobs, progress=progress, wait=wait,
+                               corrections=fixes)
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
     for note in report.notes:

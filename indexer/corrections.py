@@ -47,6 +47,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import IndexerError
+
 KINDS = frozenset({"person", "organization", "actor", "place"})
 _EXCLUDE_GROUPS = ("actors", "places", "names")
 
@@ -65,7 +67,7 @@ def name_key(name: str) -> str:
     return _SEPARATORS.sub(" ", stripped.translate(_APOSTROPHES)).strip()
 
 
-class CorrectionsError(ValueError):
+class CorrectionsError(IndexerError, ValueError):
     """A corrections file cannot be read or is malformed."""
 
     def __init__(self, path: str, line: int | None, message: str) -> None:

@@ -41,22 +41,13 @@ class Prepared:
     seconds: dict[str, float]
 
 
-def _keys(names: Iterable[str], kind: str) -> str:
-    from .entities import filter_keys
-
-    keys: set[str] = set()
-    for name in names:
-        keys |= filter_keys(name, kind)
-    return ",".join(sorted(keys))
-
-
 def prepare_article(article: Article, content_hash: str = "",
                     corrections: Corrections | None = None) -> Prepared:
     """Run clean, language, entities, passages and analysis on one article."""
     # Imported here: searching never needs the index-time stages.
     from .analysis import index_forms
     from .clean import clean_article
-    from .entities import extract_entities, filter_keys, mentioned
+    from .entities import extract_entities, filter_keys, index_keys, mentioned
     from .language import with_language
     from .passages import select_passages
 
@@ -70,11 +61,13 @@ def prepare_article(article: Article, content_hash: str = "",
     t3 = time.perf_counter()
     passages = select_passages(article)
     t4 = time.perf_counter()
+    actor_keys, place_keys = index_keys(ents)
+    persons = set(ents.persons)
     lang = article.lang or "fr"
     title_stem, _ = index_forms(article.title, lang)
     common = {
         "kind": "p", "article_id": article.id, "lang": lang,
-        "actor": _keys(ents.actors, "actor"), "place": _keys(ents.places, "place"),
+        "actor": ",".join(sorted(actor_keys)), "place": ",".join(sorted(place_keys)),
     }
     if article.date:
         common["date"] = article.date
@@ -88,7 +81,8 @@ def prepare_article(article: Article, content_hash: str = "",
         title = {"title_stem": title_stem} if not docs else {}
         seen = mentioned(p.text, ents)
         mentions = ",".join(sorted(
-            {f"a:{k}" for a in seen.actors for k in filter_keys(a, "actor")}
+            {f"a:{k}" for a in seen.actors
+             for k in filter_keys(a, "person" if a in persons else "organization")}
             | {f"p:{k}" for a in seen.places for k in filter_keys(a, "place")}))
         docs.append({**common, **title, "pid": f"{article.id}#{p.ordinal}", "stem": stem,
                      "exact": exact,
@@ -124,6 +118,14 @@ def corrections_digest(corrections: Corrections | None) -> str:
     parts = json.dumps([sorted(corrections.aliases), sorted(corrections.types),
                         sorted(corrections.exclude_actors), sorted(corrections.exclude_places)])
     return ":" + hashlib.blake2b(parts.encode(), digest_size=8).hexdigest()
+
+
+def _warm_up() -> None:
+    from .entities import extract_entities
+    from .language import detect_language
+
+    extract_entities("", [])
+    detect_language("Une phrase en français pour charger les profils.")
 
 
 def _worker_signals() -> None:
@@ -300,6 +302,7 @@ class NewsIndex:
             existing = self._hashes()
             jobs_iter = self._changed(items, existing, report, corrections)
             if jobs > 1:
+                _warm_up()  # load gazetteers and language profiles once, before forking
                 ctx = multiprocessing.get_context("fork")
                 pool = ctx.Pool(jobs, initializer=_worker_signals)
                 prepared: Iterator[Prepared] = pool.imap(_prepare_job, jobs_iter, chunksize=8)

@@ -1,0 +1,1 @@
+"""Gazetteers of general knowledge for entity extraction (data files; see README.md)."""

@@ -84,7 +84,7 @@ def prepare_article(article: Article, content_hash: str = "",
             {f"a:{k}" for a in seen.actors
              for k in filter_keys(a, "person" if a in persons else "organization")}
             | {f"p:{k}" for a in seen.places for k in filter_keys(a, "place")}))
-        docs.append({**common, **title, "pid": f"{article.id}#{p.ordinal}", "stem": stem,
+        docs.append({**common, **title, "pid": f"p:{article.id}#{p.ordinal}", "stem": stem,
                      "exact": exact,
                      "mentions": mentions, "text": p.text, "meta": (p.ordinal, p.section)})
     t5 = time.perf_counter()
@@ -134,6 +134,10 @@ def _worker_signals() -> None:
     # Pool.terminate() could never end them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A signal to the whole process group (a terminal's, a supervisor's) would
+    # kill a worker while it holds the pool's queue lock, and terminate() would
+    # then wait for ever: only the parent should receive them.
+    os.setpgrp()
 
 
 class _WriterLock:
@@ -204,11 +208,15 @@ class NewsIndex:
             raise IndexNotFoundError(str(p), "exists and is not a directory")
         if (p / META_FILE).exists() and not overwrite:
             return cls.open(p)
-        if p.exists() and any(x for x in p.iterdir() if x.name != "README.md"):
+        keep = {"README.md", LOCK_FILE}
+        lock = None
+        if p.exists() and any(x for x in p.iterdir() if x.name not in keep):
             if not overwrite or not (p / META_FILE).exists():
                 raise IndexNotFoundError(str(p), "directory is not empty and not an index")
+            lock = _WriterLock(p)
+            lock.acquire()  # never wipe an index that another process is writing
             for child in p.iterdir():
-                if child.name != "README.md":
+                if child.name not in keep:
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
         try:
             p.mkdir(parents=True, exist_ok=True)
@@ -216,6 +224,9 @@ class NewsIndex:
             write_meta(p)
         except OSError as e:
             raise IndexNotFoundError(str(p), f"cannot create index ({e.strerror})") from None
+        finally:
+            if lock is not None:
+                lock.release()
         return cls(p, ix)
 
     @classmethod
@@ -246,6 +257,8 @@ class NewsIndex:
 
     def searcher(self) -> Any:
         """The shared Whoosh searcher, opened once and reused until the next commit."""
+        if self._searcher is not None and not self._searcher.up_to_date():
+            self._reopen()  # another process committed: see it
         if self._searcher is None:
             from .search import weighting
 

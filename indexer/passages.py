@@ -39,7 +39,7 @@ def sentences(text: str) -> list[str]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    m = _WORD_BEFORE.search(text, 0, dot)
+    m = _WORD_BEFORE.search(text, max(0, dot - 40), dot)  # a window: whole text is quadratic
     if not m:
         return False
     word = m.group(1)

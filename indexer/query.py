@@ -22,6 +22,7 @@ from .errors import QuerySyntaxError
 
 MAX_QUERY_CHARS = 10_000
 MAX_TERMS = 64
+MAX_DEPTH = 32
 
 FIELDS = frozenset({"title", "source", "lang", "actor", "place", "date"})
 Occur = Literal["should", "must", "must_not"]
@@ -158,6 +159,8 @@ class _Parser:
 
     def parse_item(self, kind: str | None, text: str, pos: int, depth: int) -> Node | None:
         if kind == "lparen":
+            if depth >= MAX_DEPTH:  # deeper groups add nothing but recursion
+                return None
             inner = self.parse_or(depth + 1)
             if (tok := self.peek()) and tok[0] == "rparen":
                 self.i += 1

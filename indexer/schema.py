@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 from whoosh.fields import KEYWORD, STORED, TEXT, Schema
 
 from .analysis import CHAIN_VERSION
 from .errors import IndexNotFoundError, IndexVersionError
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 META_FILE = "depeches.json"
 INDEX_NAME = "MAIN"
 
@@ -36,22 +36,26 @@ def build_schema() -> Schema:
     """
     forms = SpaceSeparatedTokenizer()
 
-    def key(**extra: bool) -> KEYWORD:
-        return KEYWORD(commas=True, lowercase=False, scorable=True, **extra)
+    def value(**extra: bool) -> TEXT:
+        # One whole value per field (an id may hold commas or spaces).
+        return TEXT(analyzer=IDTokenizer(), phrase=False, **extra)
+
+    def keys() -> KEYWORD:
+        return KEYWORD(commas=True, lowercase=False, scorable=True)
 
     return Schema(
-        pid=key(stored=True),
-        kind=key(),
-        article_id=key(stored=True, sortable=True),
+        pid=value(stored=True),
+        kind=value(),
+        article_id=value(stored=True, sortable=True),
         stem=TEXT(analyzer=forms, phrase=True),
         exact=TEXT(analyzer=forms, phrase=False),
         title_stem=TEXT(analyzer=forms, phrase=True),
-        date=key(stored=True),
-        source=key(),
-        lang=key(),
-        actor=key(),
-        place=key(),
-        mentions=key(),
+        date=value(stored=True),
+        source=value(),
+        lang=value(),
+        actor=keys(),
+        place=keys(),
+        mentions=keys(),
         meta=STORED(),
         text=STORED(),
     )

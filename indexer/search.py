@@ -363,6 +363,8 @@ def matching_articles(idx: Any, query: str, opts: SearchOptions) -> set[str]:
     """Ids of every article with a passage that matches the query and the filters."""
     _, q, _ = _compile(idx, query, opts)
     s = idx.searcher()
+    if s.doc_count() == 0:
+        return set()
     col = s.reader().column_reader("article_id")
     return {col[d] for d in s.docs_for_query(_restrict(q, opts))}
 
@@ -372,6 +374,9 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     t0 = time.perf_counter()
     s = idx.searcher()
     comp, q, has_text = _compile(idx, query, opts)
+    if s.doc_count() == 0:  # nothing committed yet (Whoosh's empty reader has no columns)
+        return Results(query=query, hits=(), elapsed_ms=(time.perf_counter() - t0) * 1000,
+                       analysed=" ".join(comp.analysed), counter=lambda: (0, 0))
     wanted = opts.limit * opts.per_article
     k = max(MIN_CANDIDATES, wanted * 10)
     q = _restrict(q, opts)

@@ -144,7 +144,8 @@ def _path_id(path: Path, root: Path) -> str:
         rel = path.relative_to(root)
     except ValueError:
         rel = Path(path.name)
-    stem = rel.as_posix()
+    # A file name that is not UTF-8 would carry surrogate escapes into the id.
+    stem = os.fsencode(rel.as_posix()).decode("utf-8", "replace")
     for suffix in SUFFIXES:
         if stem.lower().endswith(suffix):
             return stem[: -len(suffix)]
@@ -203,12 +204,14 @@ def article_from_record(record: object, default_id: str, where: str,
 
     def text(key: str) -> str | None:
         value = record.get(key)
-        return str(value) if value not in (None, "") else None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            return None  # lists and objects are not titles, dates or sources
+        return _valid(str(value)) or None
 
     article = Article.from_fields(
         id=text("id") or default_id,
         title=text("title") or "",
-        body=body,
+        body=_valid(body),
         date=normalize_date(record.get("date")),
         source=text("source"),
         url=text("url"),
@@ -223,6 +226,15 @@ def article_from_record(record: object, default_id: str, where: str,
     return article
 
 
+def _valid(text: str) -> str:
+    """The text with lone surrogates (from ``\\ud800`` escapes) replaced: they cannot be written."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _replace(article: Article, **changes: object) -> Article:
     from dataclasses import replace
 
@@ -234,6 +246,9 @@ def _read_json(text: str, where: str, default_id: str) -> Iterator[Article | Cor
         data = json.loads(text)
     except json.JSONDecodeError as e:
         yield CorpusError(where, f"malformed JSON: {e.msg}", line=e.lineno)
+        return
+    except (ValueError, RecursionError) as e:  # absurd nesting or numbers
+        yield CorpusError(where, f"malformed JSON: {type(e).__name__}")
         return
     records = data if isinstance(data, list) else [data]
     for i, record in enumerate(records):
@@ -260,11 +275,14 @@ def _read_jsonl(path: Path, root: Path) -> Iterator[Article | CorpusError]:
                     yield CorpusError(where, "record too large", line=n)
                     continue
                 try:
-                    record = json.loads(raw)
-                except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                    reason = "malformed JSON" if isinstance(e, json.JSONDecodeError) \
-                        else "invalid UTF-8"
-                    yield CorpusError(where, reason, line=n)
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    line = raw.decode("cp1252", errors="replace")
+                    yield CorpusNote(where, "decoded as cp1252", line=n)
+                try:
+                    record = json.loads(line)
+                except (ValueError, RecursionError):
+                    yield CorpusError(where, "malformed JSON", line=n)
                     continue
                 try:
                     yield article_from_record(record, f"{default_id}#{n}", where, line=n)

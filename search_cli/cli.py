@@ -29,6 +29,7 @@ class DepechesGroup(click.Group):
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> Any:
         # click's own usage errors take four lines and exit 2; ours take one.
+        args = self.dash_query(list(sys.argv[1:] if args is None else args))
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as e:
@@ -44,6 +45,24 @@ class DepechesGroup(click.Group):
             return rv
         raise SystemExit(rv if isinstance(rv, int) else 0)
 
+    def dash_query(self, args: list[str]) -> list[str]:
+        """``depeches search -Macron``: a dash word that is no option is the query (an
+        exclusion), as if written after ``--``."""
+        cmd = self.commands.get(args[0]) if args else None
+        if cmd is None or "--" in args:
+            return args
+        names = {n for p in cmd.params for n in (*p.opts, *p.secondary_opts)}
+        for i, token in enumerate(args[1:], 1):
+            if not token.startswith("-") or token.startswith("--") or token in ("-", "-h") \
+                    or token in names:
+                continue  # long options stay options, known or not
+            if token[:2] in names and token[2:].isdigit():
+                continue  # -n5: a short option with its value
+            if args[i - 1] in names and not _is_flag(cmd, args[i - 1]):
+                continue  # the value of the option before it
+            return [*args[:i], *args[i + 1:], "--", token]
+        return args
+
     def invoke(self, ctx: click.Context) -> Any:
         from indexer.errors import IndexerError
 
@@ -57,6 +76,11 @@ class DepechesGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("depeches: interrupted", err=True)
             raise SystemExit(130) from None
+
+
+def _is_flag(cmd: click.Command, name: str) -> bool:
+    return any(name in (*p.opts, *p.secondary_opts) and getattr(p, "is_flag", False)
+               for p in cmd.params)
 
 
 def fail(message: str, hint: str | None = None) -> None:

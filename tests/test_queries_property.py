@@ -152,18 +152,12 @@ def test_any_query_to_facets_and_export_ends_in_0_1_or_2(index, command, query):
     run(command, "--index", str(index), "--", query)
 
 
-@pytest.mark.xfail(reason="BUG: a query starting with '-' (the documented exclusion) is "
-                          "taken by click for an option: 4-line usage error (cli.py search)",
-                   strict=True)
 @pytest.mark.parametrize("query", ["-grève budget", "-Macron"])
 def test_a_query_starting_with_an_exclusion_needs_no_double_dash(index, query):
     result = run("search", query, "--index", str(index))
     assert result.exit_code in (0, 1), result.stderr
 
 
-@pytest.mark.xfail(reason="BUG: deep parentheses overflow the recursive parser "
-                          "(query.py _Parser.parse_item -> parse_or): RecursionError",
-                   strict=True)
 @pytest.mark.parametrize("query", ["(" * 2000, "(grève " * 600, "-(" * 1000],
                          ids=["parens", "words", "negations"])
 def test_deeply_nested_query_is_not_a_traceback(index, query):
@@ -262,11 +256,9 @@ def test_a_word_of_an_article_or_anything_finds_it(index, pair, noise):
 
 # -- every article by its id --------------------------------------------------------------
 
-# Ids with a comma or surrounding spaces, and ids shaped like another article's passage
-# keys ("a:" + id + "#n"), are known bugs with their own xfail tests below.
-ids = (st.text(st.characters(exclude_categories=("Cs",), exclude_characters=","),
-               min_size=1, max_size=30)
-       .map(str.strip).filter(lambda i: i and not i.startswith("a:")))
+# Ids may hold commas, spaces, and shapes like the internal document keys ("a:x", "x#1").
+ids = (st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
+       .map(str.strip).filter(bool))
 
 
 def test_every_article_of_the_index_is_shown_by_its_id(index):
@@ -300,17 +292,12 @@ LONG_BODY = "\n\n".join(f"Paragraphe {n} : le conseil municipal débat longuemen
                          for n in range(4))
 
 
-ID_FIELDS_SPLIT = ("BUG: pid and article_id are KEYWORD(commas=True) fields: ids are split on "
-                   "',' and stripped, lookups use the raw id (schema.py build_schema key())")
 
-
-@pytest.mark.xfail(reason=ID_FIELDS_SPLIT, strict=True)
 @pytest.mark.parametrize("article_id", ["AFP, 12 mai 2016", ",", "dépêche 42 "])
 def test_id_with_a_comma_or_a_trailing_space_is_shown(article_id):
     _show_all([{"id": article_id, "title": "Titre", "body": "Le maire inaugure le stade."}])
 
 
-@pytest.mark.xfail(reason=ID_FIELDS_SPLIT + "; updating 'a' deletes 'a,b'", strict=True)
 def test_updating_an_article_leaves_the_others_alone():
     with tempfile.TemporaryDirectory() as tmp:
         first = [{"id": "a", "title": "A", "body": "Le maire inaugure la médiathèque."},
@@ -322,9 +309,6 @@ def test_updating_an_article_leaves_the_others_alone():
         assert hit_ids(result) == {"a,b"}
 
 
-@pytest.mark.xfail(reason="BUG: article doc key 'a:'+id collides with passage key id+'#n' "
-                          "(index.py prepare_article pid); show/search crash on the tuple meta",
-                   strict=True)
 def test_an_id_shaped_like_another_articles_passage_key():
     _show_all([{"id": "a:b", "title": "Premier", "body": LONG_BODY},
                {"id": "b#1", "title": "Second", "body": "Le maire inaugure le stade."}])

@@ -247,9 +247,6 @@ def test_duplicate_ids_and_oversized_records_in_a_jsonl(tmp_path, monkeypatch):
     assert found_ids(tmp_path / "ix", "vendanges") == {"a", "c"}
 
 
-@pytest.mark.xfail(reason="BUG: json.loads raises RecursionError (deep nesting) or a plain "
-                          "ValueError (integer over 4300 digits); sources.py _read_jsonl and "
-                          "_read_json catch only JSONDecodeError, so the run dies", strict=True)
 @pytest.mark.parametrize("suffix", [".jsonl", ".json"])
 @pytest.mark.parametrize("garbage", ["[" * 100_000 + "]" * 100_000,
                                      '{"id": "n", "body": "x", "date": ' + "9" * 5000 + "}"],
@@ -265,9 +262,6 @@ def test_hostile_json_is_one_skipped_record(tmp_path, suffix, garbage):
     assert found_ids(tmp_path / "ix", "médiathèque") == {"ok"}
 
 
-@pytest.mark.xfail(reason="BUG: a file name that is not UTF-8 gives an id with surrogate "
-                          "escapes (sources.py _path_id); Whoosh cannot encode it and the "
-                          "whole run dies with a traceback, nothing committed", strict=True)
 def test_file_name_that_is_not_utf8_does_not_abort_the_run(tmp_path):
     c = tmp_path / "corpus"
     c.mkdir()
@@ -280,9 +274,6 @@ def test_file_name_that_is_not_utf8_does_not_abort_the_run(tmp_path):
     assert "ok" in found_ids(tmp_path / "ix", "inaugure")
 
 
-@pytest.mark.xfail(reason="BUG: a list or object where a string is expected is stored as "
-                          "its Python repr, e.g. lang \"['fr']\" (sources.py "
-                          "article_from_record text())", strict=True)
 def test_metadata_of_the_wrong_type_is_not_stored_as_a_python_repr(tmp_path):
     src = write_jsonl(tmp_path / "t.jsonl", [
         {"id": "t1", "lang": ["fr"], "source": {"nom": "AFP"}, "title": ["Un", "titre"],
@@ -295,9 +286,6 @@ def test_metadata_of_the_wrong_type_is_not_stored_as_a_python_repr(tmp_path):
         assert not str(value).startswith(("[", "{")), meta
 
 
-@pytest.mark.xfail(reason="BUG: JSON Lines refuse cp1252 lines ('invalid UTF-8') while "
-                          ".txt/.json/.html fall back to cp1252 (sources.py _read_jsonl)",
-                   strict=True)
 def test_cp1252_jsonl_is_decoded_like_other_files(tmp_path):
     src = tmp_path / "old.jsonl"
     src.write_bytes(json.dumps({"id": "cp", "body": "Le député de l’Aude a démissionné."},
@@ -308,9 +296,6 @@ def test_cp1252_jsonl_is_decoded_like_other_files(tmp_path):
     assert found_ids(tmp_path / "ix", "député") == {"cp"}
 
 
-@pytest.mark.xfail(reason="BUG: JSON escapes of lone surrogates (\\ud800) are indexed as is; "
-                          "rendering a hit then raises UnicodeEncodeError (sources.py "
-                          "article_from_record keeps them; render.py writes them)", strict=True)
 def test_lone_surrogate_escapes_in_json_do_not_break_search(tmp_path):
     src = tmp_path / "s.jsonl"
     src.write_text('{"id": "s1", "title": "Titre \\ud800 cassé", '
@@ -422,9 +407,6 @@ def test_sigterm_with_workers_stops_cleanly(idle_pool_writer):
     assert article_count(idle_pool_writer["ix"]) == 40
 
 
-@pytest.mark.xfail(reason="BUG: workers killed by a group SIGTERM die holding the pool's "
-                          "queue lock; Pool.terminate() then waits for it forever "
-                          "(index.py NewsIndex._write)", strict=True)
 def test_sigterm_to_the_whole_process_group_with_workers(idle_pool_writer):
     """A service manager (systemd, `kill -TERM -PGID`) signals the workers too."""
     code, err = _stopped(idle_pool_writer, os.killpg, timeout=10)
@@ -517,9 +499,6 @@ def _fds(pid: int) -> list[str]:
         return []
 
 
-@pytest.mark.xfail(reason="BUG: a NewsIndex keeps its first searcher, so a long-lived reader "
-                          "never sees another writer's commits (index.py NewsIndex.searcher)",
-                   strict=True)
 def test_a_long_lived_reader_sees_commits_made_by_another_writer(tmp_path):
     ix = tmp_path / "ix"
     with NewsIndex.create(ix) as writer:
@@ -531,8 +510,6 @@ def test_a_long_lived_reader_sees_commits_made_by_another_writer(tmp_path):
         assert len(reader.search("budget", limit=100)) == 5
 
 
-@pytest.mark.xfail(reason="BUG: --rebuild wipes the index before taking the writer lock "
-                          "(index.py NewsIndex.create)", strict=True)
 def test_rebuild_while_another_process_writes_is_refused(paused_writer):
     w = paused_writer
     other = write_jsonl(w["dir"] / "other.jsonl", [record(i, "o") for i in range(3)])
@@ -612,9 +589,6 @@ def test_foreign_directory_is_refused_and_left_alone(tmp_path):
     assert sorted(p.name for p in foreign.iterdir()) == ["vacances.jpg"]
 
 
-@pytest.mark.xfail(reason="BUG: on an index with no documents yet, run_search calls "
-                          "column_reader('article_id') on Whoosh's EmptyReader, which raises "
-                          "NotImplementedError (search.py run_search)", strict=True)
 @pytest.mark.parametrize("query", ["", "budget"], ids=["feed", "word"])
 def test_an_index_with_nothing_committed_answers_no_match(tmp_path, query):
     bad = tmp_path / "vide.txt"
@@ -725,9 +699,6 @@ def test_batches_are_committed_while_the_source_is_still_being_read(tmp_path, mo
     assert report.new == 130 and article_count(ix) == 130
 
 
-@pytest.mark.xfail(reason="BUG: _is_abbreviation searches back from position 0 for every "
-                          "sentence end, so one long paragraph costs O(n^2): 44 kB take 20 s, "
-                          "88 kB 84 s (passages.py _is_abbreviation)", strict=True)
 def test_one_long_paragraph_is_split_with_linear_work(monkeypatch):
     """A body on one line (a .txt dump, JSON with single newlines) is one long paragraph.
 

@@ -46,10 +46,18 @@ def count_facet(idx: Any, article_ids: Iterable[str], field: str,
 
 
 def closest_names(idx: Any, field: str, name: str, n: int = 3) -> list[str]:
-    """Known facet values that look like ``name``, for the hint after an unknown filter."""
+    """Known facet values that look like ``name`` (whole or by surname), for the hint
+    after an unknown filter: ``Lavrof`` → ``Sergueï Lavrov``."""
     from .entities import entity_key
 
+    wanted = entity_key(name)
     names = {v for row in _article_facets(idx).values() for v in row[field]}
-    by_key = {entity_key(v): v for v in names}
-    keys = difflib.get_close_matches(entity_key(name), list(by_key), n=n, cutoff=0.6)
-    return [by_key[k] for k in keys]
+    scored = []
+    for value in names:
+        key = entity_key(value)
+        parts = key.split()
+        forms = {key, *(" ".join(parts[i:]) for i in range(1, len(parts)))}
+        ratio = max(difflib.SequenceMatcher(None, wanted, f).ratio() for f in forms)
+        if ratio >= 0.6:
+            scored.append((-ratio, value))
+    return [value for _, value in sorted(scored)[:n]]

@@ -382,36 +382,32 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     q = _restrict(q, opts)
     res = s.search(q, limit=k, terms=has_text)
     titles = _title_matches(idx, comp, opts, k) if has_text else {}
+    col = s.reader().column_reader("article_id")
     scored = []
     for hit in res:
-        stored = hit.fields()
-        aid = stored["article_id"]
-        ordinal, section = stored["meta"]
-        score = hit.score
+        # Rows stay light (no stored fields): only the passages shown are read.
+        aid, score = col[hit.docnum], hit.score
         if has_text:
             matched = _matched(hit)
-            if ordinal and aid in titles:  # the first passage carries the title already
-                score += titles[aid][0]
-                matched |= titles[aid][1]
+            title = titles.get(aid)
+            if title and hit.docnum != title[2]:  # the first passage carries the title already
+                score += title[0]
+                matched |= title[1]
             coverage = sum(1 for c in comp.clauses if c & matched)
-        else:
-            coverage = 0
-        scored.append((coverage, score, aid, ordinal, section, stored["text"]))
+            score *= ((1 + coverage) / (1 + len(comp.clauses))) ** COORDINATION
+        scored.append((score, aid, hit.docnum))
     if has_text:
-        n = len(comp.clauses)
-        scored = [(c, score * ((1 + c) / (1 + n)) ** COORDINATION, *rest)
-                  for c, score, *rest in scored]
-        scored.sort(key=lambda r: (-round(r[1], 6), r[2], r[3]))
+        # Passages of an article follow it in docnum order: docnum breaks ties by position.
+        scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2]))
     else:  # no words to rank by: newest first, like a news feed
-        dates = {r[2]: (idx.article_meta(r[2]) or {}).get("date") or "" for r in scored}
-        scored.sort(key=lambda r: (not dates[r[2]], _neg(dates[r[2]]), r[2], r[3]))
+        dates = {r[1]: (idx.article_meta(r[1]) or {}).get("date") or "" for r in scored}
+        scored.sort(key=lambda r: (not dates[r[1]], _neg(dates[r[1]]), r[1], r[2]))
     hits = _group(idx, scored, comp, opts)
     elapsed = (time.perf_counter() - t0) * 1000
 
     def count() -> tuple[int, int]:
         # Counting every match costs as much as the search again on a broad
         # query, so it happens only when someone asks for the totals.
-        col = s.reader().column_reader("article_id")
         docs = list(s.docs_for_query(q)) if len(res) > len(scored) else \
             [h.docnum for h in res]
         return len({col[d] for d in docs}), len(docs)
@@ -422,15 +418,15 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
 
 
 def _title_matches(idx: Any, comp: _Compiler, opts: SearchOptions,
-                   k: int) -> dict[str, tuple[float, set[tuple[str, str]]]]:
+                   k: int) -> dict[str, tuple[float, set[tuple[str, str]], int]]:
     """Title score and matched terms per article, to lend to passages after the first."""
     tq = _Compiler(idx.searcher(), _index_langs(idx), titles=True).compile(comp.tree)
     if tq is None:
         return {}
-    out = {}
-    for hit in idx.searcher().search(_restrict(tq, opts), limit=k, terms=True):
-        out[hit["article_id"]] = (hit.score, _matched(hit))
-    return out
+    s = idx.searcher()
+    col = s.reader().column_reader("article_id")
+    return {col[hit.docnum]: (hit.score, _matched(hit), hit.docnum)
+            for hit in s.search(_restrict(tq, opts), limit=k, terms=True)}
 
 
 def _neg(date: str) -> str:
@@ -444,27 +440,28 @@ def _matched(hit: Any) -> set[tuple[str, str]]:
 
 def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions) -> list[Hit]:
     per: dict[str, list[tuple]] = {}
-    order: list[str] = []
     for row in scored:
-        aid = row[2]
-        if aid not in per:
-            if len(order) >= opts.limit:
-                continue
-            per[aid] = []
-            order.append(aid)
-        per[aid].append(row)
+        if row[1] in per or len(per) < opts.limit:
+            per.setdefault(row[1], []).append(row)
+    s = idx.searcher()
     hits = []
-    for aid in order:
+    for aid, rows in per.items():
         meta = idx.article_meta(aid) or {}
-        found = [(row, *find_matches(row[5], meta.get("lang"), comp.patterns))
-                 for row in per[aid]]
+        found = []
+        for score, _, docnum in rows:
+            stored = s.stored_fields(docnum)
+            spans, matches = find_matches(stored["text"], meta.get("lang"), comp.patterns)
+            found.append((score, stored, spans, matches))
+            if sum(1 for f in found if f[2]) >= opts.per_article:
+                break  # enough passages that show the match
         # A passage that shows the match beats one that matched by the title only.
-        found.sort(key=lambda f: not f[1] and bool(comp.patterns))
-        for (_, score, _, ordinal, section, text), spans, matches in found[:opts.per_article]:
+        found.sort(key=lambda f: not f[2] and bool(comp.patterns))
+        for score, stored, spans, matches in found[:opts.per_article]:
+            ordinal, section = stored["meta"]
             hits.append(Hit(
                 rank=len(hits) + 1, article_id=aid, title=meta.get("title", ""),
                 date=meta.get("date"), source=meta.get("source"), url=meta.get("url"),
-                lang=meta.get("lang"), score=round(float(score), 4), passage=text,
+                lang=meta.get("lang"), score=round(float(score), 4), passage=stored["text"],
                 highlights=spans, ordinal=ordinal, section=section,
                 actors=tuple(meta.get("actors", ())), places=tuple(meta.get("places", ())),
                 matches=matches))

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-CHAIN_VERSION = "fr-4"
+CHAIN_VERSION = "fr-5"
 
 # Elided articles and conjunctions, dropped with their apostrophe (l'ONU -> ONU).
 ELISIONS = frozenset(
@@ -180,26 +180,33 @@ def is_proper(word: str, sentence_initial: bool) -> bool:
     return not sentence_initial or (len(word) > 1 and word.isupper())
 
 
-def analyze(text: str, lang: str | None = "fr") -> list[Token]:
-    """The index-time chain: every kept word with both of its forms and its offsets."""
+def analyze(text: str, lang: str | None = "fr",
+            names: frozenset[str] = frozenset()) -> list[Token]:
+    """The index-time chain: every kept word with both of its forms and its offsets.
+
+    ``names`` are lowercased words of the article's known entities: they stay
+    unstemmed even where they start a sentence (``Gaza est…``).
+    """
     lang = lang or "fr"
     tokens = []
     for word, start, end, initial in words(text):
-        forms = word_forms(word.lower(), lang)
+        lower = word.lower()
+        forms = word_forms(lower, lang)
         if forms is None:
             continue
         stem, exact = forms
-        proper = is_proper(word, initial)
+        proper = is_proper(word, initial) or (word[0].isupper() and lower in names)
         tokens.append(Token(exact if proper else stem, exact, start, end, proper))
     return tokens
 
 
-def index_forms(text: str, lang: str | None = "fr") -> tuple[str, str]:
+def index_forms(text: str, lang: str | None = "fr",
+                names: frozenset[str] = frozenset()) -> tuple[str, str]:
     """The ``stem`` and ``exact`` field values: space-joined forms, in order.
 
     ``exact`` holds only the forms that differ from their stem: the others are
     already in ``stem``, and every posting costs indexing time in pure Python.
     """
-    tokens = analyze(text, lang)
+    tokens = analyze(text, lang, names)
     return (" ".join(t.stem for t in tokens),
             " ".join(t.exact for t in tokens if t.exact != t.stem))

@@ -45,7 +45,7 @@ def prepare_article(article: Article, content_hash: str = "",
                     corrections: Corrections | None = None) -> Prepared:
     """Run clean, language, entities, passages and analysis on one article."""
     # Imported here: searching never needs the index-time stages.
-    from .analysis import index_forms
+    from .analysis import index_forms, words
     from .clean import clean_article
     from .entities import extract_entities, filter_keys, index_keys, mentioned
     from .language import with_language
@@ -64,7 +64,10 @@ def prepare_article(article: Article, content_hash: str = "",
     actor_keys, place_keys = index_keys(ents)
     persons = set(ents.persons)
     lang = article.lang or "fr"
-    title_stem, _ = index_forms(article.title, lang)
+    # Entity-guarded stemming: a known name keeps its exact form even at a sentence start.
+    names = frozenset(w.lower() for name in (*ents.actors, *ents.places)
+                      for w, *_ in words(name) if w[:1].isupper())
+    title_stem, _ = index_forms(article.title, lang, names)
     common = {
         "kind": "p", "article_id": article.id, "lang": lang,
         "actor": ",".join(sorted(actor_keys)), "place": ",".join(sorted(place_keys)),
@@ -75,7 +78,7 @@ def prepare_article(article: Article, content_hash: str = "",
         common["source"] = source_key(article.source)
     docs = []
     for p in passages:
-        stem, exact = index_forms(p.text, lang)
+        stem, exact = index_forms(p.text, lang, names)
         # The title goes with the first passage only: repeating it in every
         # passage would multiply the postings Whoosh writes.
         title = {"title_stem": title_stem} if not docs else {}

@@ -195,7 +195,7 @@ def test_not_alone_lists_every_other_passage(idx):
 
 
 def test_a_name_is_found_at_the_start_of_a_sentence(idx):
-    assert found(idx, "Gaza") == [("gaza-treve", 0), ("gaza-treve", 1)]
+    assert sorted(found(idx, "Gaza")) == [("gaza-treve", 0), ("gaza-treve", 1)]
 
 
 def test_a_filter_narrows_the_words_it_goes_with(idx):

@@ -1,0 +1,115 @@
+"""French relevance, case by case: names are not stems, accents and elisions do not matter,
+questions are searchable, typos are forgiven and the CLI explains itself."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from indexer import Article, NewsIndex
+from search_cli.cli import cli
+
+ARTICLES = [
+    ("gaza", "Trêve à Gaza", "Les habitants de Gaza sortent des abris après la trêve."),
+    ("gaz", "Prix du gaz", "Le prix du gaz augmente encore cet hiver en Europe."),
+    ("francais", "Sondage", "Selon un sondage, les Français partent moins en vacances."),
+    ("franc", "Monnaie", "Le franc suisse atteint un record face à l'euro."),
+    ("nice", "Carnaval", "Le carnaval de Nice attire des milliers de visiteurs."),
+    ("nic", "Réseau", "Le nic de la carte réseau a été remplacé par un technicien."),
+    ("ministere", "Budget", "Le ministère de l'Économie présente son budget pour l'an prochain."),
+    ("onu", "Diplomatie", "L'émissaire de l'ONU a rencontré Sergueï Lavrov à Moscou."),
+    ("ecole", "Rentrée", "Combien d'élèves reprennent le chemin de l'école cette semaine ?"),
+]
+
+
+@pytest.fixture(scope="module")
+def idx(tmp_path_factory):
+    path = tmp_path_factory.mktemp("relevance") / "index"
+    with NewsIndex.create(path) as index:
+        index.add_articles(Article.from_fields(id=i, title=t, body=b, lang="fr")
+                           for i, t, b in ARTICLES)
+    with NewsIndex.open(path) as index:
+        yield index
+
+
+def ids(idx, query: str) -> list[str]:
+    return [h.article_id for h in idx.search(query)]
+
+
+def marked(idx, query: str, article_id: str) -> list[str]:
+    hit = next(h for h in idx.search(query) if h.article_id == article_id)
+    return [hit.passage[a:b] for a, b in hit.highlights]
+
+
+@pytest.mark.parametrize("query, wanted, unwanted", [
+    ("Gaza", "gaza", "gaz"),            # Snowball would stem Gaza to gaz
+    ("Français", "francais", "franc"),  # ... and Français to franc
+    ("Nice", "nice", "nic"),            # ... and Nice to nic
+])
+def test_a_name_does_not_match_its_over_stemmed_form(idx, query, wanted, unwanted):
+    found = ids(idx, query)
+    assert wanted in found
+    assert unwanted not in found
+
+
+def test_the_common_word_still_finds_its_own_article(idx):
+    assert ids(idx, "gaz") == ["gaz"]
+
+
+def test_highlights_mark_the_name_never_the_stem(idx):
+    assert marked(idx, "Gaza", "gaza") == ["Gaza"]
+
+
+@pytest.mark.parametrize("query", ["ministere", "MINISTERE", "ministère", "Ministère"])
+def test_accents_and_case_do_not_matter(idx, query):
+    assert ids(idx, query) == ["ministere"]
+    assert marked(idx, query, "ministere") == ["ministère"]
+
+
+@pytest.mark.parametrize("query", ["l'ONU", "l’ONU", "d'ONU", "onu"])
+def test_elided_queries_find_the_word(idx, query):
+    assert ids(idx, query) == ["onu"]
+    assert marked(idx, query, "onu") == ["ONU"]
+
+
+def test_question_words_are_dropped(idx):
+    results = idx.search("Combien d'élèves à l'école ?")
+    assert results.analysed.split() == ["elev|eleves", "ecol|ecole"]  # no "combien", no "à"
+    assert [h.article_id for h in results] == ["ecole"]
+
+
+def test_an_unknown_word_is_matched_by_its_closest_spelling(idx):
+    results = idx.search("Lavrof")
+    assert results.suggestions == ("lavrov",)
+    assert [h.article_id for h in results] == ["onu"]
+    assert [m.how for m in results[0].matches] == ["fuzzy"]
+
+
+def test_the_cli_says_did_you_mean(idx):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["search", "Lavrof", "--index", str(idx.path),
+                                      "--color", "never"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "did you mean: lavrov?"
+
+
+def test_explain_shows_the_analysed_query_and_how_each_word_matched(idx):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["search", "hôpital Gaza habitant", "--index",
+                                      str(idx.path), "--explain", "--json"])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[-1]["analysed"] == "hopital gaza habit|habitant"  # stem|typed form
+    assert {(m["query"], m["word"], m["how"]) for m in lines[0]["matches"]} == {
+        ("Gaza", "Gaza", "exact"), ("habitant", "habitants", "exact")}
+
+
+def test_an_exact_form_outranks_a_stem_only_match(tmp_path):
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add_articles([
+            Article.from_fields(id="a-stem", body="Le palais présidentiel est fermé."),
+            Article.from_fields(id="b-exact", body="La campagne présidentielle est ouverte."),
+        ])
+        assert [h.article_id for h in index.search("présidentielle")] == ["b-exact", "a-stem"]

@@ -33,7 +33,7 @@ EXACT_BOOST = 0.2
 MENTION_BOOST = 0.5
 PAIR_BOOST = 3.0
 PAIR_SLOP = 1
-MIN_CANDIDATES = 100
+MIN_CANDIDATES = 50
 COORDINATION = 3.0
 """How much a passage that misses some of the query's clauses is penalised:
 its score is multiplied by ((1 + matched) / (1 + clauses)) ** COORDINATION."""
@@ -332,6 +332,16 @@ def _restrict(q: wq.Query, opts: SearchOptions) -> wq.Query:
     return wq.And([q, f]) if f is not None else q
 
 
+def _article_ids(idx: Any) -> Any:
+    """The docnum → article id column, read once per searcher (reading its offsets
+    costs milliseconds, more than a whole search on a small index)."""
+    searcher = idx.searcher()
+    col = idx._cache.get("article_ids")
+    if col is None:
+        col = idx._cache["article_ids"] = searcher.reader().column_reader("article_id")
+    return col
+
+
 def _index_langs(idx: Any) -> list[str]:
     langs = idx._cache.get("langs")
     if langs is None:
@@ -365,7 +375,7 @@ def matching_articles(idx: Any, query: str, opts: SearchOptions) -> set[str]:
     s = idx.searcher()
     if s.doc_count() == 0:
         return set()
-    col = s.reader().column_reader("article_id")
+    col = _article_ids(idx)
     return {col[d] for d in s.docs_for_query(_restrict(q, opts))}
 
 
@@ -378,24 +388,32 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
         return Results(query=query, hits=(), elapsed_ms=(time.perf_counter() - t0) * 1000,
                        analysed=" ".join(comp.analysed), counter=lambda: (0, 0))
     wanted = opts.limit * opts.per_article
-    k = max(MIN_CANDIDATES, wanted * 10)
+    k = max(MIN_CANDIDATES, wanted * 3)
     q = _restrict(q, opts)
-    res = s.search(q, limit=k, terms=has_text)
+    res = s.search(q, limit=k)
     titles = _title_matches(idx, comp, opts, k) if has_text else {}
-    col = s.reader().column_reader("article_id")
-    scored = []
-    for hit in res:
-        # Rows stay light (no stored fields): only the passages shown are read.
-        aid, score = col[hit.docnum], hit.score
-        if has_text:
-            matched = _matched(hit)
+    col = _article_ids(idx)
+    rows = [(hit.score, col[hit.docnum], hit.docnum) for hit in res]
+    scored = rows
+    if has_text:
+        # Coordination is counted on the candidates only: asking Whoosh for the
+        # matched terms of every hit would turn off its top-k skipping.
+        wanted_terms = frozenset().union(*comp.clauses)
+        body = _terms_in(s, wanted_terms, [d for _, _, d in rows])
+        in_title = _terms_in(s, frozenset(("title_" + f, t) for f, t in wanted_terms
+                                          if f == "stem"),
+                             [t[1] for t in titles.values()])
+        scored = []
+        for score, aid, docnum in rows:
+            matched = body[docnum]
             title = titles.get(aid)
-            if title and hit.docnum != title[2]:  # the first passage carries the title already
-                score += title[0]
-                matched |= title[1]
+            if title:
+                if docnum != title[1]:  # the first passage carries the title already
+                    score += title[0]
+                matched = matched | {(f[6:], t) for f, t in in_title[title[1]]}
             coverage = sum(1 for c in comp.clauses if c & matched)
             score *= ((1 + coverage) / (1 + len(comp.clauses))) ** COORDINATION
-        scored.append((score, aid, hit.docnum))
+            scored.append((score, aid, docnum))
     if has_text:
         # Passages of an article follow it in docnum order: docnum breaks ties by position.
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2]))
@@ -418,24 +436,42 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
 
 
 def _title_matches(idx: Any, comp: _Compiler, opts: SearchOptions,
-                   k: int) -> dict[str, tuple[float, set[tuple[str, str]], int]]:
-    """Title score and matched terms per article, to lend to passages after the first."""
+                   k: int) -> dict[str, tuple[float, int]]:
+    """Title score and title-carrying docnum per article, to lend to its other passages."""
     tq = _Compiler(idx.searcher(), _index_langs(idx), titles=True).compile(comp.tree)
     if tq is None:
         return {}
     s = idx.searcher()
-    col = s.reader().column_reader("article_id")
-    return {col[hit.docnum]: (hit.score, _matched(hit), hit.docnum)
-            for hit in s.search(_restrict(tq, opts), limit=k, terms=True)}
+    col = _article_ids(idx)
+    return {col[hit.docnum]: (hit.score, hit.docnum)
+            for hit in s.search(_restrict(tq, opts), limit=k)}
+
+
+def _terms_in(s: Any, terms: frozenset[tuple[str, str]],
+              docnums: list[int]) -> dict[int, set[tuple[str, str]]]:
+    """Which of ``terms`` each document holds, by skipping through their postings."""
+    from whoosh.reading import TermNotFound
+
+    found: dict[int, set[tuple[str, str]]] = {d: set() for d in docnums}
+    order = sorted(found)
+    reader = s.reader()
+    for field, text in terms:
+        try:
+            m = reader.postings(field, text)
+        except TermNotFound:
+            continue
+        for d in order:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+            if m.is_active() and m.id() == d:
+                found[d].add((field, text))
+    return found
 
 
 def _neg(date: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in date)
-
-
-def _matched(hit: Any) -> set[tuple[str, str]]:
-    return {(f.replace("title_", ""), t.decode() if isinstance(t, bytes) else t)
-            for f, t in hit.matched_terms()}
 
 
 def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions) -> list[Hit]:

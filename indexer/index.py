@@ -365,6 +365,7 @@ class NewsIndex:
         done = 0
         try:
             for prep in prepared:
+                t = time.perf_counter()
                 if writer is None:
                     writer = self._ix.writer(limitmb=256)
                 if prep.article_id in existing:
@@ -378,12 +379,18 @@ class NewsIndex:
                     writer = None
                     self._account(pending, existing, report)
                     pending = []
+                # The main process's share: Whoosh's add_document and commit.
+                write = report.stage_seconds.get("write", 0.0) + time.perf_counter() - t
+                report.stage_seconds["write"] = write
                 done += 1
                 if progress:
                     progress(done)
             if writer is not None:
+                t = time.perf_counter()
                 writer.commit()
                 writer = None
+                report.stage_seconds["write"] = (report.stage_seconds.get("write", 0.0)
+                                                 + time.perf_counter() - t)
                 self._account(pending, existing, report)
         except KeyboardInterrupt:
             report.interrupted = True

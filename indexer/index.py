@@ -73,7 +73,8 @@ def prepare_article(article: Article, content_hash: str = "",
         "actor": ",".join(sorted(actor_keys)), "place": ",".join(sorted(place_keys)),
     }
     if article.date:
-        common["date"] = article.date
+        # Year and month too: a date range becomes a few coarse terms, not one per day.
+        common.update(date=article.date, month=article.date[:7], year=article.date[:4])
     if article.source:
         common["source"] = source_key(article.source)
     docs = []

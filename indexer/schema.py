@@ -22,7 +22,7 @@ from whoosh.fields import KEYWORD, STORED, TEXT, Schema
 from .analysis import CHAIN_VERSION
 from .errors import IndexNotFoundError, IndexVersionError
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 META_FILE = "depeches.json"
 INDEX_NAME = "MAIN"
 
@@ -51,6 +51,8 @@ def build_schema() -> Schema:
         exact=TEXT(analyzer=forms, phrase=False),
         title_stem=TEXT(analyzer=forms, phrase=True),
         date=value(stored=True),
+        month=value(),
+        year=value(),
         source=value(),
         lang=value(),
         actor=keys(),

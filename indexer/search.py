@@ -112,7 +112,7 @@ class _Compiler:
         if isinstance(node, Filter):
             return wq.ConstantScoreQuery(filter_term(node.field, node.value), 0.0)
         if isinstance(node, DateRange):
-            return wq.ConstantScoreQuery(date_query(node.start, node.end), 0.0)
+            return wq.ConstantScoreQuery(date_query(node.start, node.end, _years(self.s)), 0.0)
         if isinstance(node, Group):
             return self.group(node)
         subs = [q for q in (self.compile(o) for o in node.options) if q is not None]
@@ -304,16 +304,49 @@ def filter_term(field: str, value: str) -> wq.Query:
     return wq.Term(field, entity_key(value))
 
 
-def date_query(start: str | None, end: str | None) -> wq.Query:
-    """Inclusive ISO date bounds as a term range on ``date``."""
-    return wq.TermRange("date", start, end, startexcl=False, endexcl=False)
+def date_query(start: str | None, end: str | None, years: tuple[str, str] | None
+               ) -> wq.Query:
+    """Inclusive ISO date bounds as whole years, whole months and single days.
+
+    A term range on ``date`` would be a union of one term per day in the index,
+    hundreds for a year; this is a few dozen at most. ``years`` bound open ends.
+    """
+    import datetime
+
+    if years is None:  # no dated article in the index
+        return wq.NullQuery
+    lo = datetime.date.fromisoformat(start or f"{years[0]}-01-01")
+    hi = datetime.date.fromisoformat(end or f"{years[1]}-12-31")
+    lo = max(lo, datetime.date(int(years[0]), 1, 1))
+    hi = min(hi, datetime.date(int(years[1]), 12, 31))
+    terms: list[wq.Query] = []
+    day = datetime.timedelta(days=1)
+    while lo <= hi:
+        year_end = datetime.date(lo.year, 12, 31)
+        next_month = (lo.replace(day=28) + 4 * day).replace(day=1)
+        if lo.month == 1 and lo.day == 1 and year_end <= hi:
+            terms.append(wq.Term("year", f"{lo.year:04d}"))
+            lo = year_end + day
+        elif lo.day == 1 and next_month - day <= hi:
+            terms.append(wq.Term("month", lo.isoformat()[:7]))
+            lo = next_month
+        else:
+            terms.append(wq.Term("date", lo.isoformat()))
+            lo += day
+    return wq.Or(terms) if terms else wq.NullQuery
 
 
-def filter_query(opts: SearchOptions) -> wq.Query | None:
+def _years(searcher: Any) -> tuple[str, str] | None:
+    """The first and last year of the index's dates, to bound open date ranges."""
+    years = [y.decode() if isinstance(y, bytes) else y for y in searcher.reader().lexicon("year")]
+    return (years[0], years[-1]) if years else None
+
+
+def filter_query(opts: SearchOptions, searcher: Any) -> wq.Query | None:
     """Every option filter (AND between kinds, OR within lang and source), or None."""
     parts: list[wq.Query] = []
     if opts.since or opts.until:
-        parts.append(date_query(opts.since, opts.until))
+        parts.append(date_query(opts.since, opts.until, _years(searcher)))
     if opts.lang:
         parts.append(wq.Or([filter_term("lang", v) for v in opts.lang]))
     if opts.source:
@@ -325,10 +358,10 @@ def filter_query(opts: SearchOptions) -> wq.Query | None:
     return wq.ConstantScoreQuery(wq.And(parts) if len(parts) > 1 else parts[0], 0.0)
 
 
-def _restrict(q: wq.Query, opts: SearchOptions) -> wq.Query:
+def _restrict(q: wq.Query, opts: SearchOptions, searcher: Any) -> wq.Query:
     # Filters are AND-ed into the query rather than passed as Whoosh's
     # ``filter=``, which materialises every allowed document first.
-    f = filter_query(opts)
+    f = filter_query(opts, searcher)
     return wq.And([q, f]) if f is not None else q
 
 
@@ -376,7 +409,7 @@ def matching_articles(idx: Any, query: str, opts: SearchOptions) -> set[str]:
     if s.doc_count() == 0:
         return set()
     col = _article_ids(idx)
-    return {col[d] for d in s.docs_for_query(_restrict(q, opts))}
+    return {col[d] for d in s.docs_for_query(_restrict(q, opts, s))}
 
 
 def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
@@ -389,7 +422,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                        analysed=" ".join(comp.analysed), counter=lambda: (0, 0))
     wanted = opts.limit * opts.per_article
     k = max(MIN_CANDIDATES, wanted * 3)
-    q = _restrict(q, opts)
+    q = _restrict(q, opts, s)
     res = s.search(q, limit=k)
     titles = _title_matches(idx, comp, opts, k) if has_text else {}
     col = _article_ids(idx)
@@ -444,7 +477,7 @@ def _title_matches(idx: Any, comp: _Compiler, opts: SearchOptions,
     s = idx.searcher()
     col = _article_ids(idx)
     return {col[hit.docnum]: (hit.score, hit.docnum)
-            for hit in s.search(_restrict(tq, opts), limit=k)}
+            for hit in s.search(_restrict(tq, opts, s), limit=k)}
 
 
 def _terms_in(s: Any, terms: frozenset[tuple[str, str]],

@@ -138,12 +138,13 @@ class _Compiler:
         if must:
             q = wq.And(must) if len(must) > 1 else must[0]
             if should:
-                q = wq.AndMaybe(q, wq.Or(should))
+                q = _maybe(q, wq.Or(should))
         elif should:
             q = wq.Or(should) if len(should) > 1 else should[0]
+            # A pair phrase only matches where both words do: it can join the Or.
             pairs = self.pairs(chain)
             if pairs:
-                q = wq.AndMaybe(q, wq.Or(pairs))
+                q = wq.Or([*should, *pairs])
         elif must_not or filters:
             q = wq.Term("kind", "p")
         else:
@@ -286,6 +287,16 @@ def entity_key(name: str) -> str:
     return key(name)
 
 
+def _maybe(required: wq.Query, optional: wq.Query) -> wq.Query:
+    """``required``, scored higher where ``optional`` matches too.
+
+    Whoosh 2.7.4's AndMaybe can loop for ever while skipping blocks by quality
+    (seen on "Coronavirus point" over 8,000 articles), so this is built from Or
+    and And: the second branch adds the optional score where both match.
+    """
+    return wq.Or([required, wq.And([wq.ConstantScoreQuery(required, 0.0), optional])])
+
+
 def _primary(wp: WordPattern) -> str:
     """The form a word most likely has in the stem field: its stem, or itself for a name."""
     if len(wp.stems) == 1:
@@ -398,7 +409,7 @@ def _compile(idx: Any, query: str, opts: SearchOptions) -> tuple[_Compiler, wq.Q
     boosts += [wq.Term("mentions", f"p:{entity_key(p)}", boost=MENTION_BOOST)
                for p in opts.places]
     if boosts:
-        q = wq.AndMaybe(q, wq.Or(boosts))
+        q = _maybe(q, wq.Or(boosts))
     return comp, q, has_text
 
 

@@ -5,6 +5,7 @@ Nothing here prints a figure: the harnesses measure, this module only formats.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gzip
 import json
@@ -39,6 +40,15 @@ class Doc:
     @property
     def text(self) -> str:
         return f"{self.title}\n{self.body}"
+
+
+def parse_only(parser: argparse.ArgumentParser, text: str, engines: Sequence[str]) -> list[str]:
+    """The engines named by ``--only``, or a usage error naming the unknown one."""
+    only = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in only if name not in engines]
+    if unknown:
+        parser.error(f"unknown engine {unknown[0]!r}; choose among {', '.join(engines)}")
+    return only
 
 
 def skip_if_no_data(*paths: Path) -> None:

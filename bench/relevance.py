@@ -24,6 +24,7 @@ from common import (
     Doc,
     Ours,
     median,
+    parse_only,
     percentile,
     read_jsonl,
     render_table,
@@ -141,10 +142,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(JSON Lines: qid, question, relevant, rank, top3)",
     )
     args = parser.parse_args(argv)
-    args.only = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = [name for name in args.only if name not in ENGINES]
-    if unknown:
-        parser.error(f"unknown engine {unknown[0]!r}; choose among {', '.join(ENGINES)}")
+    args.only = parse_only(parser, args.only, ENGINES)
     return args
 
 

@@ -36,6 +36,7 @@ from common import (
     check,
     median,
     orangesum_doc,
+    parse_only,
     percentile,
     raw_bytes,
     read_jsonl,
@@ -366,10 +367,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.fractions = sorted(float(f) for f in args.fractions.split(","))
     if not all(0 < f <= 1 for f in args.fractions):
         parser.error("--fractions must lie in (0, 1]")
-    args.only = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = [name for name in args.only if name not in ENGINES]
-    if unknown:
-        parser.error(f"unknown engine {unknown[0]!r}; choose among {', '.join(ENGINES)}")
+    args.only = parse_only(parser, args.only, ENGINES)
     return args
 
 

@@ -549,13 +549,13 @@ def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions) 
 
 
 def _hit_facets(hits: list[Hit], top: int = 5) -> dict[str, tuple[FacetCount, ...]]:
+    from collections import Counter
+
     out = {}
     for name in ("actors", "places"):
-        counts: dict[str, int] = {}
-        for aid, values in {h.article_id: getattr(h, name) for h in hits}.items():
-            del aid
-            for v in values:
-                counts[v] = counts.get(v, 0) + 1
+        # One vote per article, however many of its passages are shown.
+        per_article = {h.article_id: getattr(h, name) for h in hits}
+        counts = Counter(v for values in per_article.values() for v in values)
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         out[name] = tuple(FacetCount(v, c) for v, c in ranked)
     return out

@@ -85,6 +85,9 @@ def entity_key(name: str) -> str:
 
 # --------------------------------------------------------------------------- words
 
+# Articles that may open a name ("Le Caire"), and with "à" and "de" fused in ("au Caire").
+_ARTICLES = frozenset("le la les l'".split())
+_ARTICLES_AND_CONTRACTIONS = _ARTICLES | frozenset("du au des aux".split())
 # Words that open or join names; folded (see _fold) for lookup.
 _PARTICLES = frozenset(
     "de du des d' la le les l' van von der den ter ten di da del della dos das do y "
@@ -330,6 +333,9 @@ class Phrase(NamedTuple):
     upper_only: bool  # an acronym: must be written in capitals
     opener: str  # the first word as written, to find lowercase openers in text
     strong: bool  # hand-written (countries, big cities...), not a generated town name
+    # "Le Caire" without its article, as French writes it after a lowercase or
+    # contracted article ("au Caire", "l'Humanité"): needs that article before it.
+    after_article: bool = False
 
 
 @dataclass(frozen=True)
@@ -376,6 +382,13 @@ def _phrase(variant: str, canonical: str, kind: str, strong: bool = True) -> Phr
     return Phrase(keys, canonical, kind, not first.isupper(), upper_only, opener, strong)
 
 
+def _article_free(phrase: Phrase | None) -> Phrase | None:
+    """The phrase without its leading article: 'Le Caire' -> 'Caire', 'L'Humanité' -> 'Humanité'."""
+    if phrase is None or len(phrase.keys) < 2 or phrase.keys[0] not in _ARTICLES:
+        return None
+    return phrase._replace(keys=phrase.keys[1:], lower_ok=False, after_article=True)
+
+
 def _gazetteer_entries() -> Iterator[tuple[str, str, str, bool]]:
     """(variant, canonical, kind, strong) from the files, most trusted first."""
     for name, kind in (("organizations.txt", ORG), ("places.txt", PLACE)):
@@ -392,7 +405,10 @@ def _base_phrases() -> dict[str, list[Phrase]]:
     table: dict[str, list[Phrase]] = defaultdict(list)
     seen: set[tuple[tuple[str, ...], bool]] = set()
     for variant, canonical, kind, strong in _gazetteer_entries():
-        _add_phrase(table, seen, _phrase(variant, canonical, kind, strong))
+        phrase = _phrase(variant, canonical, kind, strong)
+        _add_phrase(table, seen, phrase)
+        if strong:
+            _add_phrase(table, seen, _article_free(phrase))
     return table
 
 
@@ -536,8 +552,24 @@ def _match_phrase(tokens: Sequence[Token], i: int, gaz: Gazetteer) -> Phrase | N
             continue
         if phrase.upper_only and i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
             continue  # "RN 79", "A 7": a road, not the party
+        if phrase.after_article and not _after_article(
+            tokens, i, plain=size == 1 and _is_common(token, gaz)
+        ):
+            continue
         return phrase
     return None
+
+
+def _after_article(tokens: Sequence[Token], i: int, plain: bool) -> bool:
+    """'au Caire', 'selon l'Humanité'; not 'Coupe du Monde' nor 'ministère russe de la Défense'.
+
+    ``plain``: a common word ('Monde', 'Havre') needs an article of its own, not 'du'.
+    """
+    if i == 0 or tokens[i - 1].key not in (_ARTICLES if plain else _ARTICLES_AND_CONTRACTIONS):
+        return False
+    if i >= 2 and tokens[i - 2].cap and tokens[i - 2].key not in _FUNCTION_WORDS:
+        return False  # inside a longer name: "Coupe du Monde"
+    return not any(t.key in _MINISTRY for t in tokens[max(0, i - 4) : i - 1])
 
 
 def _as_acronym(token: Token) -> bool:
@@ -690,6 +722,9 @@ class _Spotter:
         end = _span_end(tokens, i)
         # A gazetteer phrase may run past the capitalised words ("Union européenne").
         phrase = _match_phrase(tokens, i, self.gaz)
+        stop = self._institution_end(i, phrase)
+        if stop:
+            return [self._mention(i, stop, ORG), *self._nested(i, stop)], stop
         if phrase and i + len(phrase.keys) > end:
             end = i + len(phrase.keys)
         elif tokens[end - 1].key in _ORG_HEADS or self._after_ministry(i):
@@ -718,6 +753,25 @@ class _Spotter:
             if tokens[k].cap:
                 return _span_end(tokens, k)
         return j
+
+    def _institution_end(self, i: int, phrase: Phrase | None) -> int:
+        """End of a known institution followed by its country, or 0: 'Parlement
+        espagnol', 'Sénat du Burundi' are one country's parliament, not 'Parlement'."""
+        if not phrase or phrase.kind != ORG or phrase.keys[0] not in _ORG_HEADS:
+            return 0
+        tokens = self.tokens
+        j = i + len(phrase.keys)
+        if j < len(tokens) and not tokens[j].cap and tokens[j].key in self.gaz.nationalities:
+            return j + 1
+        k = j
+        if k < len(tokens) and tokens[k].key in ("de", "d'", "du", "des"):
+            k += 1
+        if k < len(tokens) and tokens[k].key in ("la", "l'"):
+            k += 1
+        if k == j or k >= len(tokens) or not tokens[k].cap:
+            return 0
+        place = _match_phrase(tokens, k, self.gaz)
+        return k + len(place.keys) if place and place.kind == PLACE and place.strong else 0
 
     def _complement_noun(self, k: int) -> bool:
         noun = self.tokens[k].key
@@ -793,6 +847,13 @@ class _Spotter:
                 k += 1
                 continue
             phrase = _match_phrase(tokens, k, gaz)
+            stop = self._institution_end(k, phrase)
+            if stop and stop <= end:
+                yield self._mention(k, stop, ORG)
+                yield from self._nested(k, stop)
+                k = stop
+                honorific = False
+                continue
             if phrase and not self._starts_person(k, end, phrase):
                 yield self._gazetteer_mention(k, phrase)
                 if phrase.kind == ORG:

@@ -124,6 +124,9 @@ def test_ambiguous_surname_is_not_merged() -> None:
         ("L'étape relie Uyuni (Bolivie) à Salta.", "Uyuni"),
         # the sentence-initial position does not hide a known place
         ("Valence a accueilli le sommet.", "Valence"),
+        # a name with its article, written after a lowercase or contracted article
+        ("Le vol est arrivé au Caire dans la nuit.", "Le Caire"),
+        ("Il a quitté le Havre à l'aube.", "Le Havre"),
     ],
 )
 def test_places_are_canonical(text: str, place: str) -> None:
@@ -154,6 +157,13 @@ def test_places_are_canonical(text: str, place: str) -> None:
             "Al-Qaïda dans la péninsule arabique",
         ),
         ("Le PCC (Premier commando de la capitale) recrute.", "Premier commando de la capitale"),
+        # a name with its article, after a lowercase or elided article
+        ("Selon le Canard enchaîné, il a menti.", "Le Canard enchaîné"),
+        ("Pour L'Humanité, c'est une victoire.", "L'Humanité"),
+        # one country's institution: a nationality or the country after it
+        ("Le Parlement espagnol a voté la motion.", "Parlement espagnol"),
+        ("Le Sénat du Burundi a adopté la loi.", "Sénat du Burundi"),
+        ("Juncker est le candidat du Parti populaire européen.", "Parti populaire européen"),
     ],
 )
 def test_organisations(text: str, organisation: str) -> None:
@@ -185,6 +195,9 @@ def test_organisations(text: str, organisation: str) -> None:
         # titles of works and events are not names
         ("Les festivités de Australia Day ont commencé.", "Australia Day"),
         ("Les fans de Game of Thrones attendent.", "Game of Thrones"),
+        # a newspaper's name without its article needs an article of its own
+        ("Il est champion du Monde de rugby.", "Le Monde"),
+        ("Le ministère russe de la Défense dément.", "La Défense"),
     ],
 )
 def test_common_words_are_rejected(text: str, rejected: str) -> None:

@@ -136,6 +136,11 @@ _ORG_CUES = frozenset(
     marque enseigne label editeur fabricant geant distributeur assureur media cabinet
     collectif formation site reseau plateforme application start-up studio""".split()
 )
+# What kind of agency or company: "l'agence de presse X", "la compagnie de train X".
+_CUE_COMPLEMENTS = frozenset(
+    "presse information informations notation sondage sondages train transport "
+    "transports".split()
+)
 # Lowercase words just before a name that say it is a place.
 _PLACE_CUES = frozenset(
     """glacier volcan fleuve riviere ville village commune station localite region
@@ -971,8 +976,8 @@ class _Spotter:
     def _classify(self, k: int, stop: int, honorific: bool) -> Mention | None:
         words = self.tokens[k:stop]
         named = [t for t in words if t.cap and t.key not in _PARTICLES]
-        if not named:
-            return None
+        if not named or all(t.key in _PERSON_CUES for t in named):
+            return None  # no name, or a title alone: "Chancelière", "Président"
         kind = self._kind(k, stop, words, named, honorific)
         if kind is None:
             return None
@@ -1067,6 +1072,8 @@ class _Spotter:
     def _after_ministry(self, k: int) -> bool:
         tokens = self.tokens
         back = [t.key for t in tokens[max(0, k - 3) : k]]
+        if tokens[k].key == "etat" and back and back[-1] == "d'":
+            return False  # "secrétaire d'État", "ministre d'État": a rank, not a ministry
         return bool(back) and back[-1] in _PARTICLES and any(w in _MINISTRY for w in back)
 
     def _place_context(self, k: int, stop: int) -> bool:
@@ -1106,10 +1113,19 @@ class _Spotter:
         return self._cue(k, _PERSON_CUES)
 
     def _cue(self, k: int, cues: frozenset[str]) -> bool:
+        """The cue word before ``k``, maybe past a nationality or a kind of
+        agency: 'le président français X', "l'agence de presse turque X"."""
         previous = self._previous_word(k)
         if previous in cues:
             return True
-        return previous in self.gaz.nationalities and self._previous_word(k - 1) in cues
+        if previous in self.gaz.nationalities:
+            k -= 1
+            previous = self._previous_word(k)
+            if previous in cues:
+                return True
+        if previous in _CUE_COMPLEMENTS and self._previous_word(k - 1) in ("de", "d'"):
+            return self._previous_word(k - 2) in cues
+        return False
 
 
 # --------------------------------------------------------------------------- acronyms

@@ -144,6 +144,9 @@ def test_places_are_canonical(text: str, place: str) -> None:
         ("Le ministre de la Santé a parlé.", "Santé"),  # the ministry by its portfolio
         ("L'agence Sana a indiqué un bilan.", "Sana"),  # a news agency, not a person
         ("Selon le quotidien Hürriyet, rien.", "Hürriyet"),  # an organisation cue
+        # a cue with the kind of agency or company after it
+        ("Selon l'agence de presse turque Anadolu, le cargo a coulé.", "Anadolu"),
+        ("La compagnie de train Thalys a fermé son réseau.", "Thalys"),
         ("La Nasa a annoncé une découverte.", "NASA"),  # the press's spelling of an acronym
         # lowercase heads and complements
         ("Le ministère de la Culture dément.", "ministère de la Culture"),
@@ -195,6 +198,13 @@ def test_organisations(text: str, organisation: str) -> None:
         # titles of works and events are not names
         ("Les festivités de Australia Day ont commencé.", "Australia Day"),
         ("Les fans de Game of Thrones attendent.", "Game of Thrones"),
+        # a title alone is no name, nor "État" in a rank
+        ("— Angela Merkel, Chancelière allemande", "Chancelière"),
+        ("Juliette Méadel, la secrétaire d'État chargée de l'aide aux victimes", "État"),
+        (
+            "Juliette Méadel, la secrétaire d'État chargée de l'aide aux victimes",
+            "État chargée de l'aide",
+        ),
         # a newspaper's name without its article needs an article of its own
         ("Il est champion du Monde de rugby.", "Le Monde"),
         ("Le ministère russe de la Défense dément.", "La Défense"),

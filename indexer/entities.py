@@ -671,7 +671,7 @@ class _Spotter:
 
     def _window(self, runs: list[re.Match[str]], done: int) -> Iterator[Mention]:
         text = self.text
-        context = text.rfind(" ", 0, max(0, runs[0].start() - 16)) + 1
+        context = text.rfind(" ", 0, max(0, runs[0].start() - 24)) + 1
         end = runs[-1].end()
         word = _fold(text[text.rfind(" ", 0, end) + 1 : end]).rsplit("'", 1)[-1]
         # Read further only when the name may go on in lowercase ("Union européenne").

@@ -187,7 +187,9 @@ _OWNED_NOUNS = frozenset(
     soutiens candidature campagne election victoire defaite discours visite declaration
     declarations propos annonce demission affaire proces condamnation arrestation
     biographie memoires carriere mandat programme equipe cabinet successeur predecesseur
-    rival adversaire ami amis presidence quinquennat regime politique reforme""".split()
+    rival adversaire ami amis presidence quinquennat regime politique reforme pere mere
+    frere soeur parents veuve veuf proche heritier heritiere fondateur fondatrice createur
+    creatrice biographe manager rachat acquisition filiale filiales""".split()
 )
 # Before an unknown single name, these make an actor more likely than not.
 _ACTOR_CUES = frozenset("selon par".split())
@@ -753,6 +755,11 @@ class _Spotter:
                 return j
             j = self._adjectives_end(k + 1, 2)
             k = self._particles_end(j)
+            if k == j and j + 2 < len(tokens) and tokens[j].key == "et":
+                # "Parti de la justice et du développement"
+                k = self._particles_end(j + 1)
+                if k == j + 1 or tokens[k].cap:
+                    return j
             if k == j or k >= len(tokens):
                 return j
             if tokens[k].cap:
@@ -792,10 +799,18 @@ class _Spotter:
         tokens, start = self.tokens, j
         while j < len(tokens) and j - start < most and not tokens[j].cap:
             key = tokens[j].key
-            if key in _FUNCTION_WORDS or not _ADJECTIVE_RE.match(key):
+            if key == "et" and j > start and self._adjective(j + 1):
+                j += 1  # "Agence américaine océanique et atmosphérique"
+            elif not self._adjective(j):
                 break
             j += 1
         return j
+
+    def _adjective(self, j: int) -> bool:
+        if j >= len(self.tokens) or self.tokens[j].cap:
+            return False
+        key = self.tokens[j].key
+        return key not in _FUNCTION_WORDS and _ADJECTIVE_RE.match(key) is not None
 
     def _particles_end(self, j: int) -> int:
         tokens, start = self.tokens, j

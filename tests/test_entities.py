@@ -144,6 +144,15 @@ def test_places_are_canonical(text: str, place: str) -> None:
         ("Le ministre de la Santé a parlé.", "Santé"),  # the ministry by its portfolio
         ("L'agence Sana a indiqué un bilan.", "Sana"),  # a news agency, not a person
         ("Selon le quotidien Hürriyet, rien.", "Hürriyet"),  # an organisation cue
+        # coordinated adjectives and complements inside an organisation's name
+        (
+            "Selon l'Agence américaine océanique et atmosphérique, l'ouragan faiblit.",
+            "Agence américaine océanique et atmosphérique",
+        ),
+        (
+            "Kayseri est un fief du Parti de la justice et du développement.",
+            "Parti de la justice et du développement",
+        ),
         # a cue with the kind of agency or company after it
         ("Selon l'agence de presse turque Anadolu, le cargo a coulé.", "Anadolu"),
         ("La compagnie de train Thalys a fermé son réseau.", "Thalys"),
@@ -163,6 +172,8 @@ def test_places_are_canonical(text: str, place: str) -> None:
         # a name with its article, after a lowercase or elided article
         ("Selon le Canard enchaîné, il a menti.", "Le Canard enchaîné"),
         ("Pour L'Humanité, c'est une victoire.", "L'Humanité"),
+        # "de X" after someone's relation or a company's deal: an actor, not a place
+        ("Le rachat de Pixar a coûté cher.", "Pixar"),
         # one country's institution: a nationality or the country after it
         ("Le Parlement espagnol a voté la motion.", "Parlement espagnol"),
         ("Le Sénat du Burundi a adopté la loi.", "Sénat du Burundi"),

@@ -189,7 +189,11 @@ _OWNED_NOUNS = frozenset(
     biographie memoires carriere mandat programme equipe cabinet successeur predecesseur
     rival adversaire ami amis presidence quinquennat regime politique reforme pere mere
     frere soeur parents veuve veuf proche heritier heritiere fondateur fondatrice createur
-    creatrice biographe manager rachat acquisition filiale filiales""".split()
+    creatrice biographe manager""".split()
+)
+# Nouns before "de X" that make X a company: "le rachat de Pixar".
+_DEAL_NOUNS = frozenset(
+    "rachat rachats acquisition filiale filiales actionnaire actionnaires".split()
 )
 # Before an unknown single name, these make an actor more likely than not.
 _ACTOR_CUES = frozenset("selon par".split())
@@ -1074,7 +1078,8 @@ class _Spotter:
             return PERSON
         if previous in _WEAK_PLACE_PREPOSITIONS:
             # "le film de Kubrick", "la campagne de Fillon": someone's, not somewhere.
-            return PERSON if self._previous_word(k - 1) in _OWNED_NOUNS else PLACE
+            owner = self._previous_word(k - 1)
+            return PERSON if owner in _OWNED_NOUNS else ORG if owner in _DEAL_NOUNS else PLACE
         return ORG if previous in _ACTOR_CUES else ""
 
     def _coordinated(self, k: int) -> bool:

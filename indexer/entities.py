@@ -134,7 +134,14 @@ _ORG_CUES = frozenset(
     groupe entreprise firme constructeur avionneur operateur laboratoire chaine radio
     banque club equipe parti mouvement syndicat association fondation ong organisation
     marque enseigne label editeur fabricant geant distributeur assureur media cabinet
-    collectif formation site reseau plateforme application start-up studio""".split()
+    collectif formation site reseau plateforme application start-up studio coentreprise
+    filiale transporteur""".split()
+)
+# What kind of company or paper, between a cue and a name: "la compagnie aérienne X".
+_CUE_ADJECTIVES = frozenset(
+    """aerien aerienne petrolier petroliere automobile ferroviaire pharmaceutique
+    informatique bancaire financier financiere satirique regional regionale local locale
+    public publique prive privee gratuit gratuite sportif sportive economique""".split()
 )
 # What kind of agency or company: "l'agence de presse X", "la compagnie de train X".
 _CUE_COMPLEMENTS = frozenset(
@@ -1138,7 +1145,7 @@ class _Spotter:
         previous = self._previous_word(k)
         if previous in cues:
             return True
-        if previous in self.gaz.nationalities:
+        if previous in self.gaz.nationalities or previous in _CUE_ADJECTIVES:
             k -= 1
             previous = self._previous_word(k)
             if previous in cues:

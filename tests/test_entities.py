@@ -156,6 +156,8 @@ def test_places_are_canonical(text: str, place: str) -> None:
         # a cue with the kind of agency or company after it
         ("Selon l'agence de presse turque Anadolu, le cargo a coulé.", "Anadolu"),
         ("La compagnie de train Thalys a fermé son réseau.", "Thalys"),
+        # a cue with the kind of company after it
+        ("Un avion de la compagnie aérienne Flydubai s'est écrasé.", "Flydubai"),
         ("La Nasa a annoncé une découverte.", "NASA"),  # the press's spelling of an acronym
         # lowercase heads and complements
         ("Le ministère de la Culture dément.", "ministère de la Culture"),

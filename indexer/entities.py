@@ -9,9 +9,11 @@ of F1:
    tokenise only their neighbourhood.  Tokens split French elisions
    (``d'Alep`` gives ``d'`` + ``Alep``) and keep hyphenated names whole.
 2. **Spot** names in each run: the longest gazetteer phrase (places,
-   organisations, user aliases), else capitalised words joined by particles
-   (``de``, ``van``, ``al-``...), extended over lowercase adjectives and
-   complements after an organisation word (``Gendarmerie royale du Canada``).
+   organisations, user aliases; ``au Caire`` finds ``Le Caire``), else
+   capitalised words joined by particles (``de``, ``van``, ``al-``...),
+   extended over lowercase adjectives and complements after an organisation
+   word (``Gendarmerie royale du Canada``); a known institution takes its
+   country along (``Parlement espagnol``, ``Sénat du Burundi``).
 3. **Segment and classify**: strip honorifics (``M.``, ``Mme``...), titles
    and nationality words (``la Polonaise``), skip sentence-initial common
    words (``Selon``, ``Alarmé``); then decide the kind from cues --

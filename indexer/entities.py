@@ -938,7 +938,7 @@ class _Spotter:
         token = self.tokens[k]
         if honorific or self._surname_particle(k, end):
             return False
-        if token.key in _FUNCTION_WORDS or token.key in _EVENT_HEADS:
+        if token.key in _FUNCTION_WORDS or token.key in _EVENT_HEADS or self._state_rank(k):
             return True
         if token.text in _NOT_ACRONYMS:
             return True  # "PDG de Total"
@@ -1101,9 +1101,15 @@ class _Spotter:
     def _after_ministry(self, k: int) -> bool:
         tokens = self.tokens
         back = [t.key for t in tokens[max(0, k - 3) : k]]
-        if tokens[k].key == "etat" and back and back[-1] == "d'":
-            return False  # "secrétaire d'État", "ministre d'État": a rank, not a ministry
+        if self._state_rank(k):
+            return False
         return bool(back) and back[-1] in _PARTICLES and any(w in _MINISTRY for w in back)
+
+    def _state_rank(self, k: int) -> bool:
+        """'secrétaire d'État', 'ministre d'État': a rank, neither a ministry nor a place."""
+        return self.tokens[k].key == "etat" and self._previous_word(k, False) == "d'" and (
+            self._previous_word(k - 1, False) in _MINISTRY
+        )
 
     def _place_context(self, k: int, stop: int) -> bool:
         """'la ville de X', 'au nord de X', 'X (Bolivie)'."""

@@ -218,6 +218,7 @@ def test_organisations(text: str, organisation: str) -> None:
             "Juliette Méadel, la secrétaire d'État chargée de l'aide aux victimes",
             "État chargée de l'aide",
         ),
+        ("Le secrétaire d'Etat auprès du ministre de l'Intérieur a parlé.", "Etat"),
         # a newspaper's name without its article needs an article of its own
         ("Il est champion du Monde de rugby.", "Le Monde"),
         ("Le ministère russe de la Défense dément.", "La Défense"),

@@ -444,15 +444,19 @@ class NewsIndex:
         return doc["meta"] if doc else None
 
     def article(self, article_id: str) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
-        """Metadata and ``(section, text)`` passages of one article, for ``depeches show``."""
+        """Metadata and ``(section, text)`` paragraphs of one article, for ``depeches show``."""
         meta = self.article_meta(article_id)
         if meta is None:
             raise IndexerError(f"no article with id {article_id!r} in {self.path}",
                                hint="`depeches search` shows article ids")
+        from .passages import PARAGRAPH_BREAK
+
         s = self.searcher()
         rows = sorted((d["meta"][0], d["meta"][1], d["text"])
                       for d in s.documents(article_id=article_id) if "text" in d)
-        return meta, [(section, text) for _, section, text in rows]
+        # Paragraphs, as the article had them, not the passages they were joined into.
+        return meta, [(section, paragraph) for _, section, text in rows
+                      for paragraph in text.split(PARAGRAPH_BREAK)]
 
     def stats(self) -> dict[str, Any]:
         """Counts, languages, sources, date range and size on disk."""

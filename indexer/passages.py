@@ -1,4 +1,11 @@
-"""Passages: paragraphs, with long ones split at French sentence boundaries."""
+"""Passages: the units that are ranked and shown.
+
+Short paragraphs that follow each other in one section are joined (with a
+newline) up to :data:`MAX_PASSAGE_CHARS`, and long ones are split into runs of
+whole sentences at French sentence boundaries. News paragraphs are often one
+sentence long: one passage each would multiply the documents, the postings and
+the work of every search, and a lone sentence is poor context for a reader.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,10 @@ from .analysis import ABBREVIATIONS
 from .model import Article, Passage
 
 MAX_PASSAGE_CHARS = 1000
-"""A paragraph longer than this is split into runs of whole sentences."""
+"""A paragraph longer than this is split into runs of whole sentences, and shorter
+paragraphs are joined while the passage stays within it."""
+PARAGRAPH_BREAK = "\n"
+"""Separates the paragraphs joined in one passage."""
 
 # A sentence may end at . ! ? or … (French puts a space before ? and !), perhaps
 # followed by a closing quote, then whitespace and something that opens a sentence.
@@ -69,16 +79,29 @@ def split_paragraph(text: str, limit: int = MAX_PASSAGE_CHARS) -> Iterator[str]:
 
 def select_passages(article: Article) -> list[Passage]:
     """The passages of an article, in reading order; the lede comes first."""
-    out: list[Passage] = []
-    section: str | None = None
+    pieces: list[tuple[str | None, str]] = []
     if article.lede:
-        out.extend(Passage(article.id, len(out), t) for t in split_paragraph(article.lede))
+        pieces.extend((None, t) for t in split_paragraph(article.lede))
+    section: str | None = None
     for block in article.blocks:
         if block.kind == "heading":
             section = block.text
             continue
-        for text in split_paragraph(block.text):
-            out.append(Passage(article.id, len(out), text, section))
+        pieces.extend((section, t) for t in split_paragraph(block.text))
+    out: list[Passage] = []
+    run: list[str] = []
+    run_section: str | None = None
+    size = 0
+    for section, text in pieces:
+        if run and (section != run_section or size + 1 + len(text) > MAX_PASSAGE_CHARS):
+            out.append(Passage(article.id, len(out), PARAGRAPH_BREAK.join(run), run_section))
+            run, size = [], -1
+        if not run:
+            run_section, size = section, -1
+        run.append(text)
+        size += 1 + len(text)
+    if run:
+        out.append(Passage(article.id, len(out), PARAGRAPH_BREAK.join(run), run_section))
     if not out and article.title:
         out.append(Passage(article.id, 0, article.title))
     return out

@@ -96,7 +96,8 @@ def render_results_text(results: Results, out: IO[str], style: Style,
             previous = hit.article_id
         if hit.section:
             out.write("  " + style.heading(f"— {hit.section} —") + "\n")
-        out.write("  " + highlighted(hit.passage, hit.highlights, style, ("**", "**")) + "\n")
+        text = highlighted(hit.passage, hit.highlights, style, ("**", "**"))
+        out.write("  " + text.replace("\n", "\n  ") + "\n")  # joined paragraphs, indented
         if explain and hit.matches:
             for m in hit.matches:
                 out.write(style.dim(f"    {m.query_term} → {m.word} ({m.how})") + "\n")

@@ -47,7 +47,7 @@ def test_create_then_open(tmp_path, corpus_copy):
         report = idx.add_paths([corpus_copy])
     assert (report.new, report.updated, report.unchanged, report.skipped) == (10, 0, 0, 0)
     assert report.articles == 10
-    assert report.passages == 16
+    assert report.passages == 13
     assert report.errors == []
     with NewsIndex.open(path) as idx:
         assert idx.stats()["articles"] == 10
@@ -150,7 +150,8 @@ def test_hits_carry_every_field(idx):
     assert hit.article_id == "lyon-metro"
     assert hit.title == "Grève du métro à Lyon"
     assert (hit.date, hit.source, hit.url, hit.lang) == ("2017-05-03", "AFP", None, "fr")
-    assert hit.passage == "La grève du métro lyonnais a perturbé la circulation jeudi."
+    assert hit.passage == ("La grève du métro lyonnais a perturbé la circulation jeudi.\n"
+                           "Les syndicats réclament une hausse des salaires.")
     assert [hit.passage[s:e] for s, e in hit.highlights] == ["grève"]
     assert isinstance(hit.score, float) and hit.score > 0
     assert (hit.ordinal, hit.section) == (0, None)
@@ -278,7 +279,7 @@ def test_the_seed_is_whole(corpus_idx):
 def test_stats(idx):
     stats = idx.stats()
     assert {k: stats[k] for k in ("articles", "passages", "languages", "date_min", "date_max")} \
-        == {"articles": 10, "passages": 16, "languages": {"fr": 10},
+        == {"articles": 10, "passages": 13, "languages": {"fr": 10},
             "date_min": "2013-02-03", "date_max": "2019-11-15"}
     assert stats["size_bytes"] > 0
 

@@ -209,15 +209,16 @@ def test_search_text_output(cli_run, data_index):
     # Scores and timings move with tuning and machines: masked; the layout is frozen.
     text = re.sub(r"score \d+\.\d\d", "score S", result.stdout)
     lines = text.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "Grève du métro à Lyon",
         "2017-05-03 · AFP · lyon-metro · score S",
         "  La **grève** du métro lyonnais a perturbé la circulation jeudi.",
+        "  Les syndicats réclament une hausse des salaires.",  # a joined paragraph, indented
         "",
     ]
     assert re.fullmatch(r"1 of 1 articles shown \(1 passages matched\) in \d+ ms( · .*)?",
-                        lines[4])
-    assert len(lines) == 5
+                        lines[5])
+    assert len(lines) == 6
 
 
 def test_search_text_shows_the_section_heading(cli_run, corpus_index):
@@ -282,7 +283,7 @@ def test_stats_text(cli_run, data_index):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == f"index: {data_index}"
-    assert lines[1:4] == ["articles: 10   passages: 16", "languages: fr 10",
+    assert lines[1:4] == ["articles: 10   passages: 13", "languages: fr 10",
                           "dates: 2013-02-03 … 2019-11-15"]
     assert re.fullmatch(r"size: \d+\.\d MB", lines[4])
 
@@ -323,7 +324,7 @@ def test_index_then_reindex(cli_run, tmp_path):
     index = str(tmp_path / "index")
     first = cli_run("index", str(articles), "--index", index)
     assert first.exit_code == 0, first.stderr
-    assert re.fullmatch(r"10 articles: 10 new, 0 updated, 0 unchanged, 0 skipped · 16 passages"
+    assert re.fullmatch(r"10 articles: 10 new, 0 updated, 0 unchanged, 0 skipped · 13 passages"
                         r" · \d+\.\d s · \d+ articles/s\n", first.stdout)
     (articles / "one.json").write_text(
         '{"id": "vendanges", "body": "La grêle a frappé le vignoble."}', "utf-8")

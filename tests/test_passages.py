@@ -77,17 +77,24 @@ def test_runs_respect_a_small_limit():
     assert list(split_paragraph(text, limit=10)) == ["Un. Deux.", "Trois.", "Quatre.", "Cinq."]
 
 
-def test_passages_keep_reading_order_lede_first_and_sections():
+def test_short_paragraphs_of_one_section_are_joined_in_reading_order():
     article = Article(
         id="a", title="Titre", lede="Le chapeau.",
         blocks=(Block("Premier paragraphe."), Block("Réactions", "heading"),
                 Block("Deuxième paragraphe."), Block("Troisième paragraphe.")))
     assert select_passages(article) == [
-        Passage("a", 0, "Le chapeau."),
-        Passage("a", 1, "Premier paragraphe."),
-        Passage("a", 2, "Deuxième paragraphe.", "Réactions"),
-        Passage("a", 3, "Troisième paragraphe.", "Réactions"),
+        Passage("a", 0, "Le chapeau.\nPremier paragraphe."),
+        Passage("a", 1, "Deuxième paragraphe.\nTroisième paragraphe.", "Réactions"),
     ]
+
+
+def test_a_passage_is_closed_before_it_would_outgrow_the_limit():
+    paragraphs = [f"Paragraphe {i} " + "mot " * 60 for i in range(6)]  # ~260 characters each
+    article = Article(id="a", title="Titre", blocks=tuple(Block(p.strip()) for p in paragraphs))
+    passages = select_passages(article)
+    assert [p.text.count("\n") + 1 for p in passages] == [3, 3]
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS for p in passages)
+    assert "\n".join(p.text for p in passages) == "\n".join(p.strip() for p in paragraphs)
 
 
 def test_an_article_without_body_is_searchable_by_its_title():
@@ -98,8 +105,9 @@ def test_an_article_without_body_is_searchable_by_its_title():
 def test_the_seed_passages():
     seed = clean_article(parse_text(SEED.read_text(encoding="utf-8"), SEED_ID))
     passages = select_passages(seed)
-    assert len(passages) == 20
-    assert [p.ordinal for p in passages] == list(range(20))
-    assert {p.section for p in passages[:8]} == {None}
-    assert {p.section for p in passages[8:]} == {"Offensive rebelle"}
-    assert passages[8].text.startswith("Au lendemain d'une journée plutôt calme")
+    # 20 paragraphs, joined into 5 passages that never cross the intertitle.
+    assert [p.text.count("\n") + 1 for p in passages] == [5, 3, 5, 4, 3]
+    assert [p.ordinal for p in passages] == list(range(5))
+    assert [p.section for p in passages] == [None, None] + ["Offensive rebelle"] * 3
+    assert passages[2].text.startswith("Au lendemain d'une journée plutôt calme")
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS for p in passages)

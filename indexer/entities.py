@@ -771,7 +771,7 @@ class _Spotter:
             if k == j and j + 2 < len(tokens) and tokens[j].key == "et":
                 # "Parti de la justice et du développement"
                 k = self._particles_end(j + 1)
-                if k == j + 1 or tokens[k].cap:
+                if k == j + 1 or k >= len(tokens) or tokens[k].cap:
                     return j
             if k == j or k >= len(tokens):
                 return j

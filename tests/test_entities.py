@@ -481,3 +481,9 @@ def test_extraction_invariants(paragraphs: list[str]) -> None:
     assert set(entities.persons) <= set(entities.actors)
     # every entity is found again in the text it came from
     assert mentioned("\n".join(paragraphs), entities) == entities
+
+
+def test_an_organisation_name_that_ends_the_text_on_et_de_la() -> None:
+    # Once an IndexError: the name's complement ran past the last token.
+    text = "Il travaille à l'Académie des sciences médicales et de la"
+    assert extract_entities("", [text]).actors == ("Académie des sciences médicales",)

@@ -108,8 +108,18 @@ def source_key(source: str) -> str:
     return " ".join(fold(source).lower().split())
 
 
-def _prepare_job(job: tuple[Article, str, Corrections | None]) -> Prepared:
-    return prepare_article(*job)
+def _prepare_job(job: tuple[Article, str, Corrections | None]) -> Prepared | str:
+    try:
+        return prepare_article(*job)
+    except Exception as e:  # noqa: BLE001 - one article's bug must not stop the batch
+        # A message, not the exception: it crosses the process boundary, and
+        # the run goes on with the other articles.
+        where = ""
+        tb = e.__traceback__
+        while tb is not None:
+            where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+            tb = tb.tb_next
+        return f"{job[0].id}: not indexed, {type(e).__name__}{where} (a bug: please report it)"
 
 
 def corrections_digest(corrections: Corrections | None) -> str:
@@ -322,7 +332,7 @@ class NewsIndex:
                 _warm_up()  # load gazetteers and language profiles once, before forking
                 ctx = multiprocessing.get_context("fork")
                 pool = ctx.Pool(jobs, initializer=_worker_signals)
-                prepared: Iterator[Prepared] = pool.imap(_prepare_job, jobs_iter, chunksize=8)
+                prepared: Iterator[Prepared | str] = pool.imap(_prepare_job, jobs_iter, chunksize=8)
             else:
                 prepared = map(_prepare_job, jobs_iter)
             self._commit_batches(prepared, existing, report, progress)
@@ -359,13 +369,17 @@ class NewsIndex:
                 continue
             yield item, digest, corrections
 
-    def _commit_batches(self, prepared: Iterator[Prepared], existing: dict[str, str],
+    def _commit_batches(self, prepared: Iterator[Prepared | str], existing: dict[str, str],
                         report: IndexReport, progress: Callable[[int], None] | None) -> None:
         writer = None
         pending: list[Prepared] = []
         done = 0
         try:
             for prep in prepared:
+                if isinstance(prep, str):
+                    report.errors.append(prep)
+                    report.skipped += 1
+                    continue
                 t = time.perf_counter()
                 if writer is None:
                     writer = self._ix.writer(limitmb=256)

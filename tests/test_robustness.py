@@ -727,3 +727,26 @@ def test_latin1_note_is_a_note_not_an_error(tmp_path):
     items = list(read_articles([path]))
     assert [type(x) for x in items] == [Article, CorpusNote]
     assert "Besançon" in items[0].blocks[0].text
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_bug_on_one_article_skips_that_article_only(tmp_path, monkeypatch, jobs):
+    import indexer.entities
+
+    real = indexer.entities.extract_entities
+
+    def flaky(title, paragraphs, corrections=None):
+        if "piège" in title:
+            raise IndexError("list index out of range")
+        return real(title, paragraphs, corrections)
+
+    monkeypatch.setattr(indexer.entities, "extract_entities", flaky)
+    articles = [Article.from_fields(id=f"a{i}", title=title, body="Un texte en français.")
+                for i, title in enumerate(["Avant", "Le piège", "Après"])]
+    with NewsIndex.create(tmp_path / "index") as idx:
+        report = idx.add_articles(articles, jobs=jobs)
+        assert (report.new, report.skipped) == (2, 1)
+        assert report.errors == [
+            "a1: not indexed, IndexError at test_robustness.py:"
+            f"{flaky.__code__.co_firstlineno + 2} (a bug: please report it)"]
+        assert {h.article_id for h in idx.search("texte", limit=10)} == {"a0", "a2"}

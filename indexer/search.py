@@ -8,6 +8,7 @@ each article shows at most ``per_article`` passages.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
@@ -34,20 +35,41 @@ MENTION_BOOST = 0.5
 PAIR_BOOST = 3.0
 PAIR_SLOP = 1
 MIN_CANDIDATES = 50
-COORDINATION = 3.0
-"""How much a passage that misses some of the query's clauses is penalised:
-its score is multiplied by ((1 + matched) / (1 + clauses)) ** COORDINATION."""
-
+COORDINATION = 4.0
+"""How much a passage that misses some of the query's clauses is penalised: its
+score is multiplied by ((w + matched) / (w + total)) ** COORDINATION, where each
+clause weighs its IDF, ``matched`` and ``total`` add up those weights and ``w``
+is their mean. Missing a rare word costs more than missing a common one."""
+PROXIMITY = 1.0
+"""Bonus for query words found close together: the score is multiplied by
+1 + PROXIMITY × (the mean over pairs of clauses, weighted by their IDFs, of
+1 / the smallest distance in words between them)."""
 
 BM25_B = 0.4
 BM25_K1 = 0.8
+IDF_POWER = 1.5
+"""BM25's IDF raised to this power: rare words (names, technical terms) count
+more against common ones than Whoosh's flatter ``log(N / (n + 1)) + 1`` allows."""
+
+
+def idf(n: int, total: int) -> float:
+    """Robertson–Spärck Jones IDF of a term in ``n`` of ``total`` passages."""
+    total = max(total, n)
+    return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
 
 def weighting() -> Any:
     """BM25F with the parameters the relevance benchmark chose."""
     from whoosh import scoring
 
-    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+    class Weighting(scoring.BM25F):
+        # Counted over passages only: article documents hold no text.
+        def idf(self, searcher: Any, fieldname: str, text: str) -> float:
+            parent = searcher.get_parent()
+            n = parent.doc_frequency(fieldname, text)
+            return idf(n, parent.doc_frequency("kind", "p")) ** IDF_POWER
+
+    return Weighting(B=BM25_B, K1=BM25_K1)
 
 
 @dataclass(frozen=True)
@@ -440,23 +462,25 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     rows = [(hit.score, col[hit.docnum], hit.docnum) for hit in res]
     scored = rows
     if has_text:
-        # Coordination is counted on the candidates only: asking Whoosh for the
-        # matched terms of every hit would turn off its top-k skipping.
+        # Coordination and proximity are counted on the candidates only: asking
+        # Whoosh for the matched terms of every hit would turn off its top-k skipping.
         wanted_terms = frozenset().union(*comp.clauses)
         body = _terms_in(s, wanted_terms, [d for _, _, d in rows])
         in_title = _terms_in(s, frozenset(("title_" + f, t) for f, t in wanted_terms
                                           if f == "stem"),
                              [t[1] for t in titles.values()])
+        weights = clause_weights(s, comp.clauses)
         scored = []
         for score, aid, docnum in rows:
-            matched = body[docnum]
+            found = body[docnum]
+            matched = set(found)
             title = titles.get(aid)
             if title:
                 if docnum != title[1]:  # the first passage carries the title already
                     score += title[0]
-                matched = matched | {(f[6:], t) for f, t in in_title[title[1]]}
-            coverage = sum(1 for c in comp.clauses if c & matched)
-            score *= ((1 + coverage) / (1 + len(comp.clauses))) ** COORDINATION
+                matched |= {(f[6:], t) for f, t in in_title[title[1]]}
+            score *= coordination(comp.clauses, weights, matched)
+            score *= 1 + PROXIMITY * proximity(comp.clauses, weights, found)
             scored.append((score, aid, docnum))
     if has_text:
         # Passages of an article follow it in docnum order: docnum breaks ties by position.
@@ -491,12 +515,63 @@ def _title_matches(idx: Any, comp: _Compiler, opts: SearchOptions,
             for hit in s.search(_restrict(tq, opts, s), limit=k)}
 
 
-def _terms_in(s: Any, terms: frozenset[tuple[str, str]],
-              docnums: list[int]) -> dict[int, set[tuple[str, str]]]:
-    """Which of ``terms`` each document holds, by skipping through their postings."""
+Clause = frozenset[tuple[str, str]]
+Positions = dict[tuple[str, str], tuple[int, ...]]
+
+
+def clause_weights(s: Any, clauses: list[Clause]) -> list[float]:
+    """Each clause's IDF, from its most frequent form: what missing it costs."""
+    total = s.doc_frequency("kind", "p")
+    return [idf(max((s.doc_frequency(f, t) for f, t in c), default=0), total)
+            for c in clauses]
+
+
+def coordination(clauses: list[Clause], weights: list[float],
+                 matched: set[tuple[str, str]]) -> float:
+    """The factor (≤ 1) for a passage that holds the ``matched`` terms; see COORDINATION."""
+    total = sum(weights)
+    if not total:
+        return 1.0
+    got = sum(w for c, w in zip(clauses, weights, strict=True) if c & matched)
+    prior = total / len(weights)
+    return ((prior + got) / (prior + total)) ** COORDINATION
+
+
+def proximity(clauses: list[Clause], weights: list[float], found: Positions) -> float:
+    """How close the clauses stand in a passage, in [0, 1]; see PROXIMITY."""
+    spots = [sorted({p for term in c for p in found.get(term, ())}) for c in clauses]
+    num = den = 0.0
+    for i in range(len(clauses)):
+        for j in range(i + 1, len(clauses)):
+            w = weights[i] * weights[j]
+            den += w
+            if spots[i] and spots[j]:
+                gap = _min_gap(spots[i], spots[j])
+                if gap:
+                    num += w / gap
+    return num / den if den else 0.0
+
+
+def _min_gap(a: list[int], b: list[int]) -> int:
+    """The smallest distance between a position of ``a`` and one of ``b`` (both sorted)."""
+    i = j = 0
+    best = abs(a[0] - b[0])
+    while i < len(a) and j < len(b):
+        best = min(best, abs(a[i] - b[j]))
+        if a[i] < b[j]:
+            i += 1
+        else:
+            j += 1
+    return best
+
+
+def _terms_in(s: Any, terms: frozenset[tuple[str, str]], docnums: list[int]
+              ) -> dict[int, Positions]:
+    """Which of ``terms`` each document holds, with their positions where the field
+    keeps them (else ``()``), by skipping through their postings."""
     from whoosh.reading import TermNotFound
 
-    found: dict[int, set[tuple[str, str]]] = {d: set() for d in docnums}
+    found: dict[int, Positions] = {d: {} for d in docnums}
     order = sorted(found)
     reader = s.reader()
     for field, text in terms:
@@ -504,13 +579,14 @@ def _terms_in(s: Any, terms: frozenset[tuple[str, str]],
             m = reader.postings(field, text)
         except TermNotFound:
             continue
+        positional = s.schema[field].format.supports("positions")
         for d in order:
             if not m.is_active():
                 break
             if m.id() < d:
                 m.skip_to(d)
             if m.is_active() and m.id() == d:
-                found[d].add((field, text))
+                found[d][(field, text)] = tuple(m.value_as("positions")) if positional else ()
     return found
 
 

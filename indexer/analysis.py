@@ -49,6 +49,12 @@ a quel quels quelle quelles lequel laquelle lesquels lesquelles combien comment 
 où quand quoi qui que qu est-ce
 """.split())
 
+# Interrogative determiners and pronouns: the noun after them names the kind of
+# answer ("En quelle année", "Dans quel pays"), which a passage rarely repeats.
+INTERROGATIVES = frozenset(
+    "quel quelle quels quelles lequel laquelle lesquels lesquelles".split()
+)
+
 # Snowball algorithms by ISO 639-1 code, for languages other than French.
 SNOWBALL_LANGUAGES = {
     "fr": "french", "en": "english", "de": "german", "es": "spanish", "it": "italian",

@@ -12,11 +12,13 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
+from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
 
 from .analysis import (
+    INTERROGATIVES,
     QUESTION_WORDS,
     SNOWBALL_LANGUAGES,
     fold,
@@ -47,6 +49,17 @@ PROXIMITY = 1.0
 
 BM25_B = 0.4
 BM25_K1 = 0.8
+HEAD_WEIGHT = 0.25
+"""The weight, in coordination, of the noun an interrogative announces (``année`` in
+"En quelle année…", ``pays`` in "Dans quel pays…"): it names the kind of answer,
+which the passage gives without naming it ("en 1963", "en Moldavie")."""
+RELATED_PREFIX = 5
+RELATED_MAX = 10
+"""A passage holding a word that shares the first RELATED_PREFIX letters of a query
+word (``venimeuse`` for ``venin``, ``fondation`` for ``fondateur``) has that query
+word for coordination, though it adds nothing to the BM25 score; at most
+RELATED_MAX such words per query word, the most frequent ones."""
+RELATED_SCAN = 200
 IDF_POWER = 1.5
 """BM25's IDF raised to this power: rare words (names, technical terms) count
 more against common ones than Whoosh's flatter ``log(N / (n + 1)) + 1`` allows."""
@@ -123,6 +136,8 @@ class _Compiler:
         self.other_langs = [lang for lang in langs if lang != "fr" and lang in SNOWBALL_LANGUAGES]
         self.patterns: list[Pattern] = []
         self.clauses: list[frozenset[tuple[str, str]]] = []
+        self.related: list[frozenset[tuple[str, str]]] = []  # per clause, for coordination
+        self.heads: set[int] = set()  # clauses that name the kind of answer
         self.suggestions: list[str] = []
         self.analysed: list[str] = []
         self.tree: Node | None = None
@@ -143,10 +158,19 @@ class _Compiler:
     def group(self, group: Group) -> wq.Query | None:
         must, should, must_not, filters = [], [], [], []
         chain: list[WordPattern | None] = []
+        announced = False  # the previous word was "quel", "quelle"…
         for occur, child in group.clauses:
             self.last_word = None
+            before = len(self.clauses)
             q = self.compile(child) if occur != "must_not" else self.negative(child)
             chain.append(self.last_word if occur == "should" else None)
+            if len(self.clauses) > before:
+                if announced:
+                    self.heads.add(before)
+                announced = False
+            elif isinstance(child, Text) and len(child.words) == 1 and not child.phrase \
+                    and child.words[0].lower() in INTERROGATIVES:
+                announced = True
             if q is None:
                 continue
             if occur == "must_not":
@@ -191,7 +215,8 @@ class _Compiler:
         # Negated words are searched but not highlighted or counted.
         saved = (len(self.patterns), len(self.clauses), len(self.analysed))
         q = self.compile(node)
-        del self.patterns[saved[0]:], self.clauses[saved[1]:]
+        del self.patterns[saved[0]:], self.clauses[saved[1]:], self.related[saved[1]:]
+        self.heads = {i for i in self.heads if i < saved[1]}
         self.analysed[saved[2]:] = [f"-{a}" for a in self.analysed[saved[2]:]]
         return q
 
@@ -242,7 +267,21 @@ class _Compiler:
         else:
             self.patterns.append(Pattern(node.raw, tuple(wps)))
         self.clauses.append(terms)
+        self.related.append(self.related_forms(wps[0]) if len(wps) == 1 and not node.prefix
+                            and not self.titles else frozenset())
         return q
+
+    def related_forms(self, wp: WordPattern) -> frozenset[tuple[str, str]]:
+        """Indexed words that share the query word's first letters; see RELATED_PREFIX."""
+        if len(wp.stems) < 2 or len(wp.exact) <= RELATED_PREFIX:  # names stay whole
+            return frozenset()
+        reader = self.s.reader()
+        found = []
+        for term in islice(reader.expand_prefix("stem", wp.exact[:RELATED_PREFIX]), RELATED_SCAN):
+            term = term.decode() if isinstance(term, bytes) else term
+            if term not in wp.stems and not term.isdigit():
+                found.append((-reader.doc_frequency("stem", term), term))
+        return frozenset(("stem", t) for _, t in sorted(found)[:RELATED_MAX])
 
     @staticmethod
     def term(stem_field: str, wp: WordPattern, form: str, boost: float) -> wq.Query:
@@ -464,12 +503,14 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     if has_text:
         # Coordination and proximity are counted on the candidates only: asking
         # Whoosh for the matched terms of every hit would turn off its top-k skipping.
-        wanted_terms = frozenset().union(*comp.clauses)
+        reach = [c | r for c, r in zip(comp.clauses, comp.related, strict=True)]
+        wanted_terms = frozenset().union(*reach)
         body = _terms_in(s, wanted_terms, [d for _, _, d in rows])
         in_title = _terms_in(s, frozenset(("title_" + f, t) for f, t in wanted_terms
                                           if f == "stem"),
                              [t[1] for t in titles.values()])
-        weights = clause_weights(s, comp.clauses)
+        weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
+                   for i, w in enumerate(clause_weights(s, comp.clauses))]
         scored = []
         for score, aid, docnum in rows:
             found = body[docnum]
@@ -479,7 +520,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                 if docnum != title[1]:  # the first passage carries the title already
                     score += title[0]
                 matched |= {(f[6:], t) for f, t in in_title[title[1]]}
-            score *= coordination(comp.clauses, weights, matched)
+            score *= coordination(reach, weights, matched)
             score *= 1 + PROXIMITY * proximity(comp.clauses, weights, found)
             scored.append((score, aid, docnum))
     if has_text:

@@ -275,6 +275,9 @@ class NewsIndex:
             self._reopen()  # another process committed: see it
         if self._searcher is None:
             from .search import weighting
+            from .whoosh_fixes import apply
+
+            apply()
 
             # A fresh searcher rather than refresh(): forks of Whoosh return
             # deleted documents after refresh(), and the original is cheap to reopen.

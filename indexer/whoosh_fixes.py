@@ -1,0 +1,74 @@
+"""Fixes for Whoosh 2.7.4, the pinned and unmaintained original.
+
+Top-k search skips blocks of postings whose best score cannot reach the
+current k-th hit (``skip_to_quality``). In a union (OR) or an "and maybe",
+Whoosh 2.7.4 loops until the two sides together may score enough, asking one
+side to skip each time; when that side skips nothing and its quality stays the
+same, the loop never ends. Over 5,000 OrangeSum articles the two-word query
+``Coronavirus point`` hung that way. Its intersection matcher already guards
+against this; :func:`apply` gives the same guard to the other two. Stopping a
+skip early is always safe: the collector then reads postings one by one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_applied = False
+
+
+def apply() -> None:
+    """Patch Whoosh's union and and-maybe matchers (once per process)."""
+    global _applied
+    if _applied:
+        return
+    from whoosh.matching import binary
+
+    binary.UnionMatcher.skip_to_quality = _union_skip_to_quality
+    binary.AndMaybeMatcher.skip_to_quality = _and_maybe_skip_to_quality
+    _applied = True
+
+
+def _skip_pair(a: Any, b: Any, minquality: float) -> int:
+    """Skip ``a`` and ``b`` until together they may reach ``minquality``, or stop when
+    neither can move."""
+    skipped = 0
+    aq, bq = a.block_quality(), b.block_quality()
+    while a.is_active() and b.is_active() and aq + bq <= minquality:
+        if aq < bq:
+            n = a.skip_to_quality(minquality - bq)
+            before, aq = aq, a.block_quality()
+            stuck = not n and aq == before
+        else:
+            n = b.skip_to_quality(minquality - aq)
+            before, bq = bq, b.block_quality()
+            stuck = not n and bq == before
+        skipped += n
+        if stuck:
+            break
+    return skipped
+
+
+def _union_skip_to_quality(self: Any, minquality: float) -> int:
+    from whoosh.matching import mcore
+
+    self._id = None
+    a, b = self.a, self.b
+    if not (a.is_active() or b.is_active()):
+        raise mcore.ReadTooFar
+    if not a.is_active():
+        return b.skip_to_quality(minquality)
+    if not b.is_active():
+        return a.skip_to_quality(minquality)
+    return _skip_pair(a, b, minquality)
+
+
+def _and_maybe_skip_to_quality(self: Any, minquality: float) -> int:
+    from whoosh.matching import mcore
+
+    a, b = self.a, self.b
+    if not a.is_active():
+        raise mcore.ReadTooFar
+    if not b.is_active():
+        return a.skip_to_quality(minquality)
+    return _skip_pair(a, b, minquality)

@@ -1,0 +1,54 @@
+"""Whoosh 2.7.4's top-k skipping must never loop for ever."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+from whoosh.matching import AndMaybeMatcher, ListMatcher, UnionMatcher
+
+from indexer.whoosh_fixes import apply
+
+
+class Stuck(ListMatcher):
+    """Postings whose blocks cannot be skipped: the case that hung a real search."""
+
+    def supports_block_quality(self):
+        return True
+
+    def block_quality(self):
+        return 1.0
+
+    def max_quality(self):
+        return 1.0
+
+    def skip_to_quality(self, minquality):
+        return 0
+
+
+@pytest.fixture
+def deadline():
+    def fail(*_):
+        raise TimeoutError("skip_to_quality looped")
+
+    old = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(5)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("kind", [UnionMatcher, AndMaybeMatcher])
+def test_a_skip_that_cannot_move_returns(kind, deadline):
+    apply()
+    m = kind(Stuck([1, 5, 9]), Stuck([2, 5, 7]))
+    assert m.skip_to_quality(10.0) == 0  # asked for more than both can give
+    assert m.is_active() and m.id() in (1, 2)  # nothing lost: postings are read one by one
+
+
+def test_opening_a_searcher_applies_the_fix(corpus_idx):
+    from whoosh.matching import binary
+
+    corpus_idx.searcher()
+    assert binary.UnionMatcher.skip_to_quality.__module__ == "indexer.whoosh_fixes"
+    assert binary.AndMaybeMatcher.skip_to_quality.__module__ == "indexer.whoosh_fixes"

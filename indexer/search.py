@@ -165,8 +165,9 @@ class _Compiler:
             q = self.compile(child) if occur != "must_not" else self.negative(child)
             chain.append(self.last_word if occur == "should" else None)
             if len(self.clauses) > before:
-                if announced:
+                if announced:  # shown as "annee?" in the analysed query
                     self.heads.add(before)
+                    self.analysed[-1] += "?"
                 announced = False
             elif isinstance(child, Text) and len(child.words) == 1 and not child.phrase \
                     and child.words[0].lower() in INTERROGATIVES:

@@ -113,3 +113,61 @@ def test_an_exact_form_outranks_a_stem_only_match(tmp_path):
             Article.from_fields(id="b-exact", body="La campagne présidentielle est ouverte."),
         ])
         assert [h.article_id for h in index.search("présidentielle")] == ["b-exact", "a-stem"]
+
+
+# Ranking levers, each shown on a corpus small enough to read.
+
+def _ranked(tmp_path, bodies: dict[str, str], query: str) -> list[str]:
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add_articles(Article.from_fields(id=i, body=b, lang="fr") for i, b in bodies.items())
+        return [h.article_id for h in index.search(query)]
+
+
+FILLER = {f"z-{i}": f"La ville compte un marché et une école, dit le maire numéro {i}."
+          for i in range(8)}
+
+
+def test_missing_a_rare_word_costs_more_than_missing_common_ones(tmp_path):
+    # "ville" and "marché" are in every filler article; "Tombouctou" in one passage.
+    found = _ranked(tmp_path, {
+        **FILLER,
+        "a-rare": "Les manuscrits de Tombouctou sont anciens.",
+        "b-common": "Le marché de la ville est animé, le marché de la ville est grand.",
+    }, "marché ville Tombouctou")
+    assert found.index("a-rare") < found.index("b-common")
+
+
+def test_a_question_starting_with_en_quelle_annee_needs_no_annee_in_the_passage(tmp_path):
+    # The noun after "quelle" names the kind of answer; the passage gives a year instead.
+    found = _ranked(tmp_path, {
+        **FILLER,
+        "a-answer": "Le traité de la Tafna est ratifié en 1837.",
+        "b-annee": "L'année du traité de la Tafna, une année de débats.",
+    }, "En quelle année le traité de la Tafna est-il ratifié ?")
+    assert found[:2] == ["a-answer", "b-annee"]
+
+
+def test_the_analysed_query_marks_the_noun_that_names_the_answer(idx):
+    assert idx.search("En quelle année le prix du gaz augmente ?").analysed.split() == [
+        "anne|annee?", "prix", "gaz", "augment|augmente"]
+
+
+def test_a_derived_word_counts_as_the_query_word_for_coordination(tmp_path):
+    # "construire" shares its first five letters with "construction" (their stems,
+    # construir and construct, differ): the first passage has both query words.
+    found = _ranked(tmp_path, {
+        **FILLER,
+        "a-both": "Les ingénieurs vont construire le viaduc de Millau.",
+        "b-one": "La construction avance ; la construction coûte cher.",
+    }, "construction viaduc")
+    assert found[:2] == ["a-both", "b-one"]
+
+
+def test_query_words_close_together_outrank_the_same_words_far_apart(tmp_path):
+    # The same words in another order: without proximity, the ids would break the tie.
+    found = _ranked(tmp_path, {
+        **FILLER,
+        "a-far": "Le traité fut signé par les diplomates et les juristes à Utrecht.",
+        "b-near": "Le traité fut signé à Utrecht par les diplomates et les juristes.",
+    }, "traité Utrecht")
+    assert found[:2] == ["b-near", "a-far"]

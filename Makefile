@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@# Bytecode ahead of time, as pip does for a regular install: with
+	@# PYTHONDONTWRITEBYTECODE set, every cold `depeches` would compile our sources.
+	$(BIN)/python -m compileall -q indexer search_cli
 	$(BIN)/depeches index corpus/ --index index/ --jobs 2
 	$(BIN)/depeches search "cessez-le-feu" --index index/ --per-article 2 --color always
 
@@ -24,6 +27,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m compileall -q indexer search_cli
 	$(BIN)/python bench/entities.py
 	$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/speed.py

@@ -20,6 +20,7 @@ _EXPORTS = {
     "NewsIndex": "index",
     "Article": "model", "Block": "model", "FacetCount": "model", "Hit": "model",
     "IndexReport": "model", "Passage": "model", "Results": "model", "TermMatch": "model",
+    "Totals": "model",
     "CorpusError": "errors", "IndexerError": "errors", "IndexLockedError": "errors",
     "IndexNotFoundError": "errors", "IndexVersionError": "errors", "OptionError": "errors",
     "QuerySyntaxError": "errors",
@@ -27,7 +28,7 @@ _EXPORTS = {
 __all__ = [
     "Article", "Block", "CorpusError", "FacetCount", "Hit", "IndexLockedError",
     "IndexNotFoundError", "IndexReport", "IndexVersionError", "IndexerError", "NewsIndex",
-    "OptionError", "Passage", "QuerySyntaxError", "Results", "TermMatch",
+    "OptionError", "Passage", "QuerySyntaxError", "Results", "TermMatch", "Totals",
 ]
 
 if TYPE_CHECKING:
@@ -41,7 +42,17 @@ if TYPE_CHECKING:
         QuerySyntaxError,
     )
     from .index import NewsIndex
-    from .model import Article, Block, FacetCount, Hit, IndexReport, Passage, Results, TermMatch
+    from .model import (
+        Article,
+        Block,
+        FacetCount,
+        Hit,
+        IndexReport,
+        Passage,
+        Results,
+        TermMatch,
+        Totals,
+    )
 
 
 def __getattr__(name: str) -> Any:

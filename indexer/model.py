@@ -132,6 +132,15 @@ class FacetCount:
 
 
 @dataclass(frozen=True)
+class Totals:
+    """How many articles and passages match; lower bounds when ``exact`` is false."""
+
+    articles: int
+    passages: int
+    exact: bool = True
+
+
+@dataclass(frozen=True)
 class Results(Sequence[Hit]):
     """Ranked hits of one search. The totals are counted when first asked for."""
 
@@ -141,25 +150,39 @@ class Results(Sequence[Hit]):
     analysed: str = ""
     suggestions: tuple[str, ...] = ()
     facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
-    counter: Callable[[], tuple[int, int]] | None = field(default=None, repr=False,
-                                                           compare=False)
-    _totals: list[int] = field(default_factory=list, repr=False, compare=False)
+    counter: Callable[[int | None], Totals] | None = field(default=None, repr=False,
+                                                            compare=False)
+    _totals: dict[int | None, Totals] = field(default_factory=dict, repr=False,
+                                              compare=False)
 
-    def _count(self) -> list[int]:
-        if not self._totals:
-            self._totals.extend(self.counter() if self.counter else (len(
-                {h.article_id for h in self.hits}), len(self.hits)))
-        return self._totals
+    def totals(self, limit: int | None = None) -> Totals:
+        """The totals, counting at most ``limit`` matching passages (all when ``None``).
+
+        Counting walks every match, as long as the search itself on a broad
+        query; like Elasticsearch's ``track_total_hits``, a limit bounds that
+        cost and returns lower bounds (``exact`` false) past it.
+        """
+        found = self._totals.get(limit)
+        if found is None:
+            exact = self._totals.get(None)
+            if exact is not None and (limit is None or exact.passages <= limit):
+                found = exact
+            elif self.counter:
+                found = self.counter(limit)
+            else:
+                found = Totals(len({h.article_id for h in self.hits}), len(self.hits))
+            self._totals[limit] = found
+        return found
 
     @property
     def total_articles(self) -> int:
         """Articles with at least one matching passage."""
-        return self._count()[0]
+        return self.totals().articles
 
     @property
     def total_passages(self) -> int:
         """Matching passages."""
-        return self._count()[1]
+        return self.totals().passages
 
     def __len__(self) -> int:
         return len(self.hits)

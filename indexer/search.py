@@ -28,7 +28,7 @@ from .analysis import (
 )
 from .errors import OptionError
 from .highlight import Pattern, WordPattern, find_matches
-from .model import FacetCount, Hit, Results
+from .model import FacetCount, Hit, Results, Totals
 from .query import DateRange, Filter, Group, Node, Text, date_bound, parse_query
 
 TITLE_BOOST = 2.0
@@ -492,7 +492,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     comp, q, has_text = _compile(idx, query, opts)
     if s.doc_count() == 0:  # nothing committed yet (Whoosh's empty reader has no columns)
         return Results(query=query, hits=(), elapsed_ms=(time.perf_counter() - t0) * 1000,
-                       analysed=" ".join(comp.analysed), counter=lambda: (0, 0))
+                       analysed=" ".join(comp.analysed), counter=lambda limit: Totals(0, 0))
     wanted = opts.limit * opts.per_article
     k = max(MIN_CANDIDATES, wanted * 3)
     q = _restrict(q, opts, s)
@@ -533,12 +533,17 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     hits = _group(idx, scored, comp, opts)
     elapsed = (time.perf_counter() - t0) * 1000
 
-    def count() -> tuple[int, int]:
+    def count(limit: int | None) -> Totals:
         # Counting every match costs as much as the search again on a broad
         # query, so it happens only when someone asks for the totals.
-        docs = list(s.docs_for_query(q)) if len(res) > len(scored) else \
-            [h.docnum for h in res]
-        return len({col[d] for d in docs}), len(docs)
+        if len(res) <= len(scored):
+            docs = [h.docnum for h in res]
+        else:
+            docs = list(islice(s.docs_for_query(q), None if limit is None else limit + 1))
+        exact = limit is None or len(docs) <= limit
+        if not exact:
+            docs = docs[:limit]
+        return Totals(len({col[d] for d in docs}), len(docs), exact)
 
     return Results(query=query, hits=tuple(hits), elapsed_ms=elapsed,
                    analysed=" ".join(comp.analysed), suggestions=tuple(comp.suggestions),

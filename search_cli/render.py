@@ -4,7 +4,8 @@ Text respects ``--color``; JSON writes JSON Lines (one object per line):
 
 - ``{"type": "hit", "rank", "article_id", "title", "date", "source", "url", "lang",
   "score", "passage", "highlights": [[start, end], ...], "actors", "places"}``
-- then ``{"type": "summary", "query", "total_articles", "total_passages", "elapsed_ms"}``.
+- then ``{"type": "summary", "query", "total_articles", "total_passages", "total_relation",
+  "elapsed_ms"}``; ``total_relation`` is ``"gte"`` when the totals stopped at COUNT_LIMIT.
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from indexer.model import FacetCount, Hit, Results
+
+COUNT_LIMIT = 1000
+"""Matching passages counted for the summary at most; past it the totals read ``1000+``.
+Counting walks every match in pure Python (about 50 µs each), which on a broad
+query over a large index took longer than the search itself."""
 
 
 class Style:
@@ -67,9 +73,12 @@ def hit_json(hit: Hit, explain: bool = False) -> dict[str, Any]:
 def render_results_json(results: Results, out: IO[str], explain: bool = False) -> None:
     for hit in results:
         out.write(json.dumps(hit_json(hit, explain), ensure_ascii=False) + "\n")
+    totals = results.totals(COUNT_LIMIT)
     summary: dict[str, Any] = {
-        "type": "summary", "query": results.query, "total_articles": results.total_articles,
-        "total_passages": results.total_passages, "elapsed_ms": round(results.elapsed_ms, 2)}
+        "type": "summary", "query": results.query, "total_articles": totals.articles,
+        "total_passages": totals.passages,
+        "total_relation": "eq" if totals.exact else "gte",
+        "elapsed_ms": round(results.elapsed_ms, 2)}
     if results.suggestions:
         summary["did_you_mean"] = list(results.suggestions)
     if explain:
@@ -107,8 +116,10 @@ def render_results_text(results: Results, out: IO[str], style: Style,
 
 def summary_line(results: Results) -> str:
     shown = len({h.article_id for h in results})
-    line = (f"{shown} of {results.total_articles} articles shown "
-            f"({results.total_passages} passages matched) in {results.elapsed_ms:.0f} ms")
+    totals = results.totals(COUNT_LIMIT)
+    more = "" if totals.exact else "+"
+    line = (f"{shown} of {totals.articles}{more} articles shown "
+            f"({totals.passages}{more} passages matched) in {results.elapsed_ms:.0f} ms")
     for name in ("actors", "places"):
         top = results.facets.get(name)
         if top:

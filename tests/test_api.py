@@ -17,6 +17,7 @@ from indexer import (
     NewsIndex,
     OptionError,
     Results,
+    Totals,
 )
 
 ALL_IDS = {"brest-tempete", "lyon-metro", "jumeau-a", "jumeau-b", "gaza-treve", "depeche",
@@ -297,3 +298,11 @@ def test_export_one_record_per_matching_article(idx):
     assert [r["article_id"] for r in records] == ["jumeau-a", "jumeau-b"]
     assert set(records[0]) == {"article_id", "title", "date", "source", "url", "lang", "actors",
                                "places"}
+
+
+def test_totals_can_stop_counting_at_a_limit(idx):
+    results = idx.search("truffes", limit=1)  # two articles, one shown
+    assert results.totals() == Totals(2, 2, exact=True)
+    assert results.totals(limit=1) == Totals(1, 1, exact=False)  # lower bounds
+    assert results.totals(limit=5) == Totals(2, 2, exact=True)
+    assert (results.total_articles, results.total_passages) == (2, 2)

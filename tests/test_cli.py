@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 HIT_KEYS = {"type", "rank", "article_id", "title", "date", "source", "url", "lang", "score",
             "passage", "highlights", "actors", "places"}
-SUMMARY_KEYS = {"type", "query", "total_articles", "total_passages", "elapsed_ms"}
+SUMMARY_KEYS = {"type", "query", "total_articles", "total_passages", "total_relation",
+                "elapsed_ms"}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -365,3 +366,17 @@ def test_version(cli_run):
     result = cli_run("--version")
     assert result.exit_code == 0
     assert re.fullmatch(r"depeches, version \d+\.\d+\.\d+\n", ANSI.sub("", result.stdout))
+
+
+def test_the_summary_stops_counting_at_the_count_limit(cli_run, data_index, monkeypatch):
+    import search_cli.render
+
+    monkeypatch.setattr(search_cli.render, "COUNT_LIMIT", 1)
+    text = cli_run("search", "truffes", "--index", str(data_index), "--limit", "1",
+                   "--color", "never")
+    assert re.fullmatch(r"1 of 1\+ articles shown \(1\+ passages matched\) in \d+ ms( · .*)?",
+                        text.stdout.splitlines()[-1])
+    summary = json_lines(cli_run("search", "truffes", "--index", str(data_index), "--limit", "1",
+                                 "--json").stdout)[-1]
+    assert (summary["total_articles"], summary["total_passages"], summary["total_relation"]) \
+        == (1, 1, "gte")

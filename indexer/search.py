@@ -464,7 +464,9 @@ def _compile(idx: Any, query: str, opts: SearchOptions) -> tuple[_Compiler, wq.Q
     has_text = bool(comp.clauses)
     comp.tree = tree
     if q is None:
-        q = wq.Term("kind", "p")
+        # Words that were all stop words match nothing, as in Elasticsearch: listing
+        # the whole archive for "sur" would answer a question nobody asked.
+        q = wq.NullQuery if _has_words(tree) else wq.Term("kind", "p")
     elif not has_text:  # filters alone also match article documents
         q = wq.And([wq.Term("kind", "p"), q])
     boosts = [wq.Term("mentions", f"a:{entity_key(a)}", boost=MENTION_BOOST) for a in opts.actors]
@@ -473,6 +475,14 @@ def _compile(idx: Any, query: str, opts: SearchOptions) -> tuple[_Compiler, wq.Q
     if boosts:
         q = _maybe(q, wq.Or(boosts))
     return comp, q, has_text
+
+
+def _has_words(node: Node) -> bool:
+    if isinstance(node, Text):
+        return bool(node.words)
+    if isinstance(node, Group):
+        return any(_has_words(child) for _, child in node.clauses)
+    return any(_has_words(o) for o in getattr(node, "options", ()))
 
 
 def matching_articles(idx: Any, query: str, opts: SearchOptions) -> set[str]:

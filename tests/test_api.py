@@ -306,3 +306,10 @@ def test_totals_can_stop_counting_at_a_limit(idx):
     assert results.totals(limit=1) == Totals(1, 1, exact=False)  # lower bounds
     assert results.totals(limit=5) == Totals(2, 2, exact=True)
     assert (results.total_articles, results.total_passages) == (2, 2)
+
+
+def test_stop_words_alone_match_nothing_but_an_empty_query_lists_all(idx):
+    assert len(idx.search("sur les", limit=3)) == 0
+    assert len(idx.search("", limit=3)) == 3  # no words at all: newest first
+    assert ids(idx.search("les", source="Le Télégramme")) == []  # a filter does not revive it
+    assert ids(idx.search("les tempête", source="Le Télégramme")) == ["brest-tempete"]

@@ -110,6 +110,15 @@ def test_no_match_in_text_says_so(cli_run, corpus_index):
                         result.stdout)
 
 
+def test_a_query_of_stop_words_only_matches_nothing(cli_run, corpus_index):
+    # As Elasticsearch's french analyzer: no words left, no hits (not the whole archive).
+    result = cli_run("search", "sur les", "--index", str(corpus_index), "--color", "never",
+                     "--explain")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == "analysed query: (no words)"
+    assert "0 of 0 articles shown" in result.stdout
+
+
 # -- errors: exit 2, one line on stderr, never a traceback ------------------------------
 
 def test_a_missing_index_exits_2_with_one_line(cli_run):

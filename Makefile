@@ -33,4 +33,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/speed.py
 
 clean:
-	rm -rf index/MAIN* index/*.seg index/depeches.json index/writer.lock $(VENV)
+	rm -rf index/MAIN* index/_MAIN* index/*.seg index/depeches.json index/writer.lock $(VENV)

@@ -385,7 +385,10 @@ class NewsIndex:
                     continue
                 t = time.perf_counter()
                 if writer is None:
-                    writer = self._ix.writer(limitmb=256)
+                    # Separate segment files, not Whoosh's compound one: opening a
+                    # compound segment copies each of its files into memory, so a
+                    # cold search over 36,000 articles read the whole index first.
+                    writer = self._ix.writer(limitmb=256, compound=False)
                 if prep.article_id in existing:
                     writer.delete_by_term("article_id", prep.article_id)
                 writer.add_document(**prep.article_doc)

@@ -114,12 +114,15 @@ def _prepare_job(job: tuple[Article, str, Corrections | None]) -> Prepared | str
     except Exception as e:  # noqa: BLE001 - one article's bug must not stop the batch
         # A message, not the exception: it crosses the process boundary, and
         # the run goes on with the other articles.
-        where = ""
-        tb = e.__traceback__
-        while tb is not None:
-            where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
-            tb = tb.tb_next
-        return f"{job[0].id}: not indexed, {type(e).__name__}{where} (a bug: please report it)"
+        import traceback
+
+        frame = traceback.extract_tb(e.__traceback__)[-1]  # where it was raised
+        return (f"{job[0].id}: not indexed, {type(e).__name__} at "
+                f"{Path(frame.filename).name}:{frame.lineno} (a bug: please report it)")
+
+
+def _add_seconds(report: IndexReport, stage: str, seconds: float) -> None:
+    report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + seconds
 
 
 def corrections_digest(corrections: Corrections | None) -> str:
@@ -401,8 +404,7 @@ class NewsIndex:
                     self._account(pending, existing, report)
                     pending = []
                 # The main process's share: Whoosh's add_document and commit.
-                write = report.stage_seconds.get("write", 0.0) + time.perf_counter() - t
-                report.stage_seconds["write"] = write
+                _add_seconds(report, "write", time.perf_counter() - t)
                 done += 1
                 if progress:
                     progress(done)
@@ -410,8 +412,7 @@ class NewsIndex:
                 t = time.perf_counter()
                 writer.commit()
                 writer = None
-                report.stage_seconds["write"] = (report.stage_seconds.get("write", 0.0)
-                                                 + time.perf_counter() - t)
+                _add_seconds(report, "write", time.perf_counter() - t)
                 self._account(pending, existing, report)
         except KeyboardInterrupt:
             report.interrupted = True
@@ -428,7 +429,7 @@ class NewsIndex:
                 report.new += 1
             report.passages += len(prep.passage_docs)
             for stage, secs in prep.seconds.items():
-                report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + secs
+                _add_seconds(report, stage, secs)
 
     # -- reading -----------------------------------------------------------
     def search(self, query: str = "", **options: Any) -> Results:

@@ -26,9 +26,10 @@ of F1:
    ``États-Unis``), and user corrections (:mod:`indexer.corrections`) apply.
 
 Design choice worth knowing: surname-only mentions are merged into the full
-name (one facet value per person).  The Wikinews gold annotations list them
-apart, which costs about two points of actor F1 on that benchmark
-(``bench/entities.py`` prints both figures).
+name (one facet value per person).  The Wikinews gold annotations list every
+mention string apart, so ``Entities.mentions`` keeps the surface forms seen in
+the text beside their canonical names; ``bench/entities.py`` scores those as
+its headline and the canonical names on a second line.
 
 The gazetteers live in ``indexer/gazetteer/`` (its README says where each
 comes from).  Filter keys come from :func:`entity_key`, :func:`filter_keys`
@@ -70,13 +71,17 @@ class Entities:
     ``actors`` and ``places`` are what facets and filters use.  ``persons``
     (the actors that are people) and ``aliases`` (surface form, canonical
     name) pairs are extra detail for :func:`mentioned` and
-    :func:`index_keys`; they do not take part in equality.
+    :func:`index_keys`; ``mentions`` pairs every surface form recognised in
+    the text (as written, honorifics and elisions stripped, so it may equal
+    the canonical name) with its canonical name.  None of the three takes
+    part in equality.
     """
 
     actors: tuple[str, ...] = ()  # canonical display names (people + organisations), sorted
     places: tuple[str, ...] = ()  # canonical display names, sorted
     persons: tuple[str, ...] = field(default=(), compare=False)
     aliases: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    mentions: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 def entity_key(name: str) -> str:
@@ -1254,15 +1259,14 @@ def _resolve(mentions: list[Mention], corrections: Corrections) -> Entities:
     }
     surnames = _surname_index(full_persons)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    aliases: set[tuple[str, str]] = set()
+    surfaces: set[tuple[str, str]] = set()
     for mention in mentions:
         canonical, kind = _canonical(mention, surnames, corrections)
         if not kind:
             continue
         votes[canonical][kind] += 3 if mention.from_gazetteer else 1
-        if mention.surface != canonical:
-            aliases.add((mention.surface, canonical))
-    return _entities(votes, aliases, corrections)
+        surfaces.add((mention.surface, canonical))
+    return _entities(votes, surfaces, corrections)
 
 
 def _canonical(
@@ -1288,7 +1292,7 @@ def _known_kind(name: str) -> str:
 
 
 def _entities(
-    votes: dict[str, Counter[str]], aliases: set[tuple[str, str]], corrections: Corrections
+    votes: dict[str, Counter[str]], surfaces: set[tuple[str, str]], corrections: Corrections
 ) -> Entities:
     actors: set[str] = set()
     places: set[str] = set()
@@ -1305,11 +1309,13 @@ def _entities(
             if kind == PERSON:
                 persons.add(canonical)
     kept = actors | places
+    mentions = tuple(sorted(pair for pair in surfaces if pair[1] in kept))
     return Entities(
         actors=tuple(sorted(actors)),
         places=tuple(sorted(places)),
         persons=tuple(sorted(persons)),
-        aliases=tuple(sorted(a for a in aliases if a[1] in kept)),
+        aliases=tuple(pair for pair in mentions if pair[0] != pair[1]),
+        mentions=mentions,
     )
 
 
@@ -1382,6 +1388,7 @@ def mentioned(text: str, entities: Entities) -> Entities:
         places=tuple(p for p in entities.places if p in found),
         persons=tuple(p for p in entities.persons if p in found),
         aliases=tuple(a for a in entities.aliases if a[1] in found),
+        mentions=tuple(m for m in entities.mentions if m[1] in found),
     )
 
 

@@ -97,6 +97,29 @@ def test_surname_mentions_resolve_to_the_full_name(
     assert (surface, canonical) in entities.aliases
 
 
+def test_mentions_keep_each_surface_form_as_written() -> None:
+    entities = extract_entities(
+        "", ["Sergueï Lavrov est arrivé à Alep.", "M. Lavrov parle des Etats-Unis d'Alep."]
+    )
+    # facets stay canonical; mentions list what the text says, honorifics and elisions off
+    assert entities.actors == ("Sergueï Lavrov",)
+    assert {
+        ("Sergueï Lavrov", "Sergueï Lavrov"),
+        ("Lavrov", "Sergueï Lavrov"),
+        ("Alep", "Alep"),
+        ("Etats-Unis", "États-Unis"),
+    } == set(entities.mentions)
+    assert set(entities.aliases) == {m for m in entities.mentions if m[0] != m[1]}
+
+
+def test_bench_counts_only_strings_of_the_text() -> None:
+    bench = _bench()
+    title, paras = "", ["M. Lavrov est aux Etats-Unis.", "Sergueï Lavrov a parlé."]
+    actors, places = bench.mention_sets(extract_entities(title, paras), title, paras)
+    assert actors == {"sergueï lavrov", "lavrov"}
+    assert places == {"etats-unis"}  # not the canonical "États-Unis" too
+
+
 def test_ambiguous_surname_is_not_merged() -> None:
     entities = entities_of("Jason Stewart et Melissa Stewart sont partis.", "Stewart a gagné.")
     assert {"Jason Stewart", "Melissa Stewart"} <= set(entities.actors)

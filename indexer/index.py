@@ -388,6 +388,9 @@ class NewsIndex:
                     continue
                 t = time.perf_counter()
                 if writer is None:
+                    from .whoosh_fixes import apply
+
+                    apply()  # a commit reads field lengths, once per field with the fix
                     # Separate segment files, not Whoosh's compound one: opening a
                     # compound segment copies each of its files into memory, so a
                     # cold search over 36,000 articles read the whole index first.

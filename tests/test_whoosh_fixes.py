@@ -52,3 +52,26 @@ def test_opening_a_searcher_applies_the_fix(corpus_idx):
     corpus_idx.searcher()
     assert binary.UnionMatcher.skip_to_quality.__module__ == "indexer.whoosh_fixes"
     assert binary.AndMaybeMatcher.skip_to_quality.__module__ == "indexer.whoosh_fixes"
+
+
+
+def test_field_lengths_read_once_agree_with_whoosh(tmp_path):
+    """The length lookup that reads a column once answers as Whoosh's per-call reads do."""
+    from whoosh import fields, index
+
+    from indexer import whoosh_fixes
+
+    schema = fields.Schema(body=fields.TEXT(), tag=fields.KEYWORD(scorable=True))
+    ix = index.create_in(str(tmp_path), schema)
+    with ix.writer() as w:
+        w.add_document(body="un deux trois", tag="a")
+        w.add_document(tag="b")  # no body: Whoosh answers None
+        w.add_document(body=" ".join(["mot"] * 300), tag="c d")
+    apply()
+    with ix.reader() as reader:
+        perdoc = reader._perdoc
+        asked = [(d, f) for d in range(3) for f in ("body", "tag", "absent")]
+        patched = [perdoc.doc_field_length(d, f) for d, f in asked]
+        original = [whoosh_fixes.whoosh_doc_field_length(perdoc, d, f) for d, f in asked]
+    assert patched == original
+    assert patched[:6] == [3, 1, 0, None, 1, 0]

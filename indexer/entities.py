@@ -95,6 +95,8 @@ def entity_key(name: str) -> str:
 # Articles that may open a name ("Le Caire"), and with "à" and "de" fused in ("au Caire").
 _ARTICLES = frozenset("le la les l'".split())
 _ARTICLES_AND_CONTRACTIONS = _ARTICLES | frozenset("du au des aux".split())
+# A name that is also a common word takes "au" ("au Havre"), not "du" ("champion du Monde").
+_ARTICLES_AND_AU = _ARTICLES | frozenset("au aux".split())
 # Words that open or join names; folded (see _fold) for lookup.
 _PARTICLES = frozenset(
     "de du des d' la le les l' van von der den ter ten di da del della dos das do y "
@@ -588,9 +590,11 @@ def _match_phrase(tokens: Sequence[Token], i: int, gaz: Gazetteer) -> Phrase | N
 def _after_article(tokens: Sequence[Token], i: int, plain: bool) -> bool:
     """'au Caire', 'selon l'Humanité'; not 'Coupe du Monde' nor 'ministère russe de la Défense'.
 
-    ``plain``: a common word ('Monde', 'Havre') needs an article of its own, not 'du'.
+    ``plain``: a common word ('Monde', 'Havre') needs an article of its own or
+    'au' ('dit au Monde', 'au Havre'), not 'du' ('champion du Monde').
     """
-    if i == 0 or tokens[i - 1].key not in (_ARTICLES if plain else _ARTICLES_AND_CONTRACTIONS):
+    articles = _ARTICLES_AND_AU if plain else _ARTICLES_AND_CONTRACTIONS
+    if i == 0 or tokens[i - 1].key not in articles:
         return False
     if i >= 2 and tokens[i - 2].cap and tokens[i - 2].key not in _FUNCTION_WORDS:
         return False  # inside a longer name: "Coupe du Monde"
@@ -918,7 +922,8 @@ class _Spotter:
         k = i + 1
         while k < j:
             phrase = _match_phrase(tokens, k, self.gaz) if tokens[k].cap else None
-            if phrase and phrase.strong and k + len(phrase.keys) <= j:
+            # "Monde" in "Le Monde" is the name itself without its article, not a nested name.
+            if phrase and phrase.strong and not phrase.after_article and k + len(phrase.keys) <= j:
                 yield self._gazetteer_mention(k, phrase)
                 k += len(phrase.keys)
             else:
@@ -1254,10 +1259,17 @@ def _surname_keys(name: str) -> list[str]:
 
 
 def _resolve(mentions: list[Mention], corrections: Corrections) -> Entities:
-    full_persons = {
+    full_persons = Counter(
         m.surface for m in mentions if m.kind == PERSON and not m.single and " " in m.surface
-    }
+    )
     surnames = _surname_index(full_persons)
+    for key, owners in surnames.items():
+        if len(owners) > 1:
+            # "François Fillon" five times, "Penelope Fillon" once: "Fillon" is the
+            # one the article is about.  A tie stays ambiguous.
+            ranked = sorted(owners, key=full_persons.__getitem__, reverse=True)
+            if full_persons[ranked[0]] > full_persons[ranked[1]]:
+                surnames[key] = {ranked[0]}
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     surfaces: set[tuple[str, str]] = set()
     for mention in mentions:

@@ -112,6 +112,27 @@ def test_mentions_keep_each_surface_form_as_written() -> None:
     assert set(entities.aliases) == {m for m in entities.mentions if m[0] != m[1]}
 
 
+def test_a_name_with_its_article_is_no_nested_name_of_itself() -> None:
+    entities = entities_of("La nouvelle est relayée par Le Monde.")
+    assert entities.mentions == (("Le Monde", "Le Monde"),)
+
+
+def test_newspaper_after_au() -> None:
+    entities = entities_of("Il l'a confié au Monde mardi.")
+    assert entities.actors == ("Le Monde",)
+    assert entities.mentions == (("Monde", "Le Monde"),)
+
+
+def test_shared_surname_goes_to_the_person_named_most() -> None:
+    entities = entities_of(
+        "François Fillon est candidat.",
+        "Penelope Fillon était son assistante, selon François Fillon.",
+        "Fillon dément.",
+    )
+    assert ("Fillon", "François Fillon") in entities.aliases
+    assert "Fillon" not in entities.actors
+
+
 def test_bench_counts_only_strings_of_the_text() -> None:
     bench = _bench()
     title, paras = "", ["M. Lavrov est aux Etats-Unis.", "Sergueï Lavrov a parlé."]
@@ -150,6 +171,8 @@ def test_ambiguous_surname_is_not_merged() -> None:
         # a name with its article, written after a lowercase or contracted article
         ("Le vol est arrivé au Caire dans la nuit.", "Le Caire"),
         ("Il a quitté le Havre à l'aube.", "Le Havre"),
+        # "au" is an article too, even before a common word
+        ("Ils ont manifesté au Havre samedi.", "Le Havre"),
     ],
 )
 def test_places_are_canonical(text: str, place: str) -> None:
@@ -242,8 +265,9 @@ def test_organisations(text: str, organisation: str) -> None:
             "État chargée de l'aide",
         ),
         ("Le secrétaire d'Etat auprès du ministre de l'Intérieur a parlé.", "Etat"),
-        # a newspaper's name without its article needs an article of its own
+        # a newspaper's name without its article needs an article of its own, or "au"
         ("Il est champion du Monde de rugby.", "Le Monde"),
+        ("Il a fait le tour du Monde en bateau.", "Le Monde"),
         ("Le ministère russe de la Défense dément.", "La Défense"),
     ],
 )

@@ -89,8 +89,10 @@ def normalise(name: str) -> str:
 
 
 def paragraphs(body: str) -> list[str]:
-    """Body paragraphs: blocks separated by blank lines, inner lines joined."""
-    return [" ".join(block.split()) for block in body.split("\n\n") if block.strip()]
+    """Body paragraphs as indexing cuts them (``indexer.clean.clean_lines``): one per
+    non-empty line, whitespace collapsed.  A line break ends a name: line-ups list
+    one player a line."""
+    return [" ".join(line.split()) for line in body.splitlines() if line.strip()]
 
 
 def load_dev() -> list[tuple[dict, dict]]:
@@ -139,9 +141,10 @@ def mention_sets(prediction: Entities, title: str, paras: list[str]) -> tuple[se
         key = normalise(surface)
         if key not in text:
             continue
+        # Both, for a string a model tagged once as a person and once as a place.
         if canonical in actors:
             found_actors.add(key)
-        elif canonical in places:
+        if canonical in places:
             found_places.add(key)
     return found_actors, found_places
 

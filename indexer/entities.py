@@ -848,7 +848,9 @@ class _Spotter:
 
     def _gazetteer_mention(self, i: int, phrase: Phrase) -> Mention:
         j = i + len(phrase.keys)
-        surface = _surface(self.text, self.tokens, i, j)
+        # "l'Humanité", "le Canard enchaîné": the article belongs to the name (not "au").
+        start = i - 1 if phrase.after_article and self.tokens[i - 1].key in _ARTICLES else i
+        surface = _surface(self.text, self.tokens, start, j)
         kind = phrase.kind
         if not phrase.strong and j - i == 1 and not self._place_cue(i):
             kind = ""  # a one-word town name with no cue may well be a surname ("Obama")
@@ -865,6 +867,9 @@ class _Spotter:
 
     def _mention(self, i: int, j: int, kind: str) -> Mention:
         surface = _surface(self.text, self.tokens, i, j)
+        last = self.tokens[j - 1]
+        if j - i > 1 and len(last.text) == 1 and self.text[last.end : last.end + 1] == ".":
+            surface += "."  # a surname's initial: "Nolan L.", "Karabatic N."
         single = j - i == 1 or (j - i == 2 and self.tokens[i].key in _PARTICLES)
         return Mention(surface, kind, surface, False, single)
 
@@ -1073,7 +1078,12 @@ class _Spotter:
             or words[0].key in _HONORIFICS  # "Monsieur" alone
         ):
             return None
-        if _first_name(words[0], gaz) and len(named) > 1 and named[-1].key not in _ORG_HEADS:
+        if (
+            _first_name(words[0], gaz)
+            and len(named) > 1
+            and named[-1].key not in _ORG_HEADS
+            and words[0].key not in _LOWER_PLACE_HEADS  # "Île d'Yeu", "Lac Louise"
+        ):
             return PERSON
         if any(_is_common(t, gaz) for t in named) and all(_is_common(t, gaz) for t in named):
             # "l'Assemblée" and "la Grande Mosquée" are organisations; "l'État" is no name.

@@ -61,6 +61,8 @@ def entities_of(*paragraphs: str, title: str = "") -> Entities:
         ("Peter Garnavich de l'Université Notre-Dame a confirmé.", "Peter Garnavich"),
         # two people side by side
         ("Les candidats François Fillon Marc Joulaud", "Marc Joulaud"),
+        # a surname's initial keeps its full stop
+        ("Le suspect, Nolan L., a été arrêté.", "Nolan L."),
     ],
 )
 def test_person_names_are_canonical(text: str, actor: str) -> None:
@@ -117,6 +119,14 @@ def test_a_name_with_its_article_is_no_nested_name_of_itself() -> None:
     assert entities.mentions == (("Le Monde", "Le Monde"),)
 
 
+def test_an_article_that_is_part_of_the_name_stays_in_the_mention() -> None:
+    entities = entities_of("Selon l'Humanité, la grève continue.")
+    assert entities.actors == ("L'Humanité",)
+    assert entities.mentions == (("l'Humanité", "L'Humanité"),)
+    # a place's elided article is not part of it
+    assert entities_of("Il a quitté l'Irak.").mentions == (("Irak", "Irak"),)
+
+
 def test_newspaper_after_au() -> None:
     entities = entities_of("Il l'a confié au Monde mardi.")
     assert entities.actors == ("Le Monde",)
@@ -131,6 +141,15 @@ def test_shared_surname_goes_to_the_person_named_most() -> None:
     )
     assert ("Fillon", "François Fillon") in entities.aliases
     assert "Fillon" not in entities.actors
+
+
+def test_bench_cuts_paragraphs_as_indexing_does() -> None:
+    # one paragraph per line, as indexer.clean.clean_lines: a line-up lists one player a line
+    assert _bench().paragraphs("Siffert\nSimonet (6/8)\n\n Toumi  (3/4) ") == [
+        "Siffert",
+        "Simonet (6/8)",
+        "Toumi (3/4)",
+    ]
 
 
 def test_bench_counts_only_strings_of_the_text() -> None:
@@ -173,6 +192,8 @@ def test_ambiguous_surname_is_not_merged() -> None:
         ("Il a quitté le Havre à l'aube.", "Le Havre"),
         # "au" is an article too, even before a common word
         ("Ils ont manifesté au Havre samedi.", "Le Havre"),
+        # a geographic noun that is also a given name in some lists opens a place
+        ("Le bac part pour l'Île d'Yeu.", "Île d'Yeu"),
     ],
 )
 def test_places_are_canonical(text: str, place: str) -> None:

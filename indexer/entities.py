@@ -805,7 +805,7 @@ class _Spotter:
         if k == j or k >= len(tokens) or not tokens[k].cap:
             return 0
         place = _match_phrase(tokens, k, self.gaz)
-        return k + len(place.keys) if place and place.kind == PLACE and place.strong else 0
+        return k + len(place.keys) if place and place.kind == PLACE else 0
 
     def _complement_noun(self, k: int) -> bool:
         noun = self.tokens[k].key
@@ -975,11 +975,14 @@ class _Spotter:
         if tokens[k].initial and tokens[k].key in ("le", "la", "les"):
             return False  # "La FIDH espère", "Le Parisien"
         after = tokens[k + 1]
-        return (
-            not _is_common(after, self.gaz)
-            and not after.text.isupper()
-            and not _match_phrase(tokens, k + 1, self.gaz)
-        )
+        if _is_common(after, self.gaz) or after.text.isupper():
+            return False
+        # A big place or organisation after it is no surname ("La Syrie"), a small
+        # town may be one: "Le Pen" (Pen, India), "Le Maire".
+        phrase = _match_phrase(tokens, k + 1, self.gaz)
+        if phrase is None:
+            return True
+        return not phrase.strong and self._previous_word(k) not in _PLACE_PREPOSITIONS
 
     def _free_end(self, k: int, end: int, honorific: bool) -> int:
         """Where the name starting at ``k`` stops inside the run."""

@@ -160,6 +160,14 @@ def test_bench_counts_only_strings_of_the_text() -> None:
     assert places == {"etats-unis"}  # not the canonical "États-Unis" too
 
 
+def test_capitalised_particle_that_is_also_a_town_name() -> None:
+    # "Pen" is a town in the gazetteer's generated list: "Le Pen" is still a surname
+    entities = entities_of("Marine Le Pen est qualifiée.", "Macron et Le Pen sont en tête.")
+    assert ("Le Pen", "Marine Le Pen") in entities.aliases
+    # but after a place preposition, "Le" + town is a town
+    assert "Le Vigan" not in entities_of("Il y a des blocages à Le Vigan.").actors
+
+
 def test_ambiguous_surname_is_not_merged() -> None:
     entities = entities_of("Jason Stewart et Melissa Stewart sont partis.", "Stewart a gagné.")
     assert {"Jason Stewart", "Melissa Stewart"} <= set(entities.actors)
@@ -208,6 +216,8 @@ def test_places_are_canonical(text: str, place: str) -> None:
         ("Le Parti socialiste a perdu.", "Parti socialiste"),  # gazetteer, lowercase inside
         ("L'Union européenne a décidé.", "Union européenne"),
         ("La Gendarmerie royale du Canada enquête.", "Gendarmerie royale du Canada"),  # org head
+        # an institution takes its place along, even a town the gazetteer only half trusts
+        ("L'attentat du Parlement de Westminster a choqué.", "Parlement de Westminster"),
         ("Le ministre de la Santé a parlé.", "Santé"),  # the ministry by its portfolio
         ("L'agence Sana a indiqué un bilan.", "Sana"),  # a news agency, not a person
         ("Selon le quotidien Hürriyet, rien.", "Hürriyet"),  # an organisation cue

@@ -267,6 +267,8 @@ _EVENT_HEADS = frozenset(
     journees semaine saison mondial mondiaux gala ceremonie edition grand-prix ironman
     triathlon""".split()
 )
+# Place and event nouns that nam_dict also lists as given names ("Île", "Ville", "Loi").
+_NOT_GIVEN_NAMES = _LOWER_PLACE_HEADS | _PLACE_NOUNS | _EVENT_HEADS
 # How far past a run of name words to tokenise: far after a word that may
 # continue in lowercase ("Union" européenne), a little otherwise ("X (Bolivie)").
 _LONG_REACH, _SHORT_REACH = 40, 6
@@ -1073,7 +1075,12 @@ class _Spotter:
             return PLACE  # "le glacier Perito Moreno", "la ville côtière de"
         if self._statistics_follow(stop):
             return PERSON  # a line-up: "Georgievski (2/3)", "Omeyer (16 arrêts)"
-        if len(words) == 2 and words[0].cap and words[0].key in _PARTICLES:
+        if (
+            len(words) == 2
+            and words[0].cap
+            and words[0].key in _PARTICLES
+            and words[0].key not in _ENGLISH_WORDS  # "The Voice" is a show
+        ):
             return PERSON  # "De Gendt", "Van Avermaet": a surname with its particle
         if len(words) == 1 and (
             _is_demonym(words[0], gaz)  # "les Kurdes"
@@ -1081,11 +1088,15 @@ class _Spotter:
             or words[0].key in _HONORIFICS  # "Monsieur" alone
         ):
             return None
+        if len(named) > 1 and any(c.isdigit() for t in named for c in t.text):
+            # "Tupolev Tu-154", "Canadair CL-415": a model, not a person
+            return ORG if any(t.key in _ORG_HEADS for t in named) else None
         if (
             _first_name(words[0], gaz)
             and len(named) > 1
             and named[-1].key not in _ORG_HEADS
-            and words[0].key not in _LOWER_PLACE_HEADS  # "Île d'Yeu", "Lac Louise"
+            # "Île d'Yeu", "Ville de Montréal", "Loi Travail": given names in some lists
+            and words[0].key not in _NOT_GIVEN_NAMES
         ):
             return PERSON
         if any(_is_common(t, gaz) for t in named) and all(_is_common(t, gaz) for t in named):

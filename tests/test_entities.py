@@ -202,6 +202,7 @@ def test_ambiguous_surname_is_not_merged() -> None:
         ("Ils ont manifesté au Havre samedi.", "Le Havre"),
         # a geographic noun that is also a given name in some lists opens a place
         ("Le bac part pour l'Île d'Yeu.", "Île d'Yeu"),
+        ("La Ville de Montréal a voté.", "Ville de Montréal"),
     ],
 )
 def test_places_are_canonical(text: str, place: str) -> None:
@@ -296,6 +297,9 @@ def test_organisations(text: str, organisation: str) -> None:
             "État chargée de l'aide",
         ),
         ("Le secrétaire d'Etat auprès du ministre de l'Intérieur a parlé.", "Etat"),
+        # a model number is no person's name, nor is an English title
+        ("Le Tupolev Tu-154 s'est écrasé.", "Tupolev Tu-154"),
+        ("Il a vu The Voice hier.", "The Voice"),
         # a newspaper's name without its article needs an article of its own, or "au"
         ("Il est champion du Monde de rugby.", "Le Monde"),
         ("Il a fait le tour du Monde en bateau.", "Le Monde"),

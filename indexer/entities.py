@@ -579,6 +579,8 @@ def _match_phrase(tokens: Sequence[Token], i: int, gaz: Gazetteer) -> Phrase | N
             continue
         if size > 2 and any(tokens[i + k].key != phrase.keys[k] for k in range(2, size)):
             continue
+        if not phrase.strong and len(token.text) > 1 and token.text.isupper():
+            continue  # "ITU" is an acronym, not the town of Itu
         if phrase.upper_only and i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
             continue  # "RN 79", "A 7": a road, not the party
         if phrase.after_article and not _after_article(
@@ -680,6 +682,8 @@ class _Spotter:
         self.last_end = -1  # where the last mention ended, for "Pico, Graciosa et Terceira"
         self.last_kind = ""
         self.last_seen = 0  # end of the last token handled
+        # An unknown one-word name and its end, waiting for "et <kind known>".
+        self.pending: tuple[Mention, int] | None = None
 
     def mentions(self) -> Iterator[Mention]:
         # Only the neighbourhood of capitalised words (and of the few lowercase
@@ -694,6 +698,8 @@ class _Spotter:
             yield from self._window(runs[first : last + 1], done)
             done = self.last_seen
             first = last + 1
+        if self.pending:
+            yield self.pending[0]
 
     def _window(self, runs: list[re.Match[str]], done: int) -> Iterator[Mention]:
         text = self.text
@@ -710,14 +716,31 @@ class _Spotter:
             while i < len(tokens) and tokens[i].start < start:
                 i += 1
             while i < len(tokens) and tokens[i].start < run.end():
+                begin = tokens[i].start
                 mentions, i = self._mentions_at(i)
                 for mention in mentions:
-                    yield mention
+                    yield from self._held_back(mention, begin, tokens[i - 1].end)
                     self.last_kind = mention.kind
                 if mentions:
                     self.last_end = tokens[i - 1].end
                 done = tokens[i - 1].end
         self.last_seen = done
+
+    def _held_back(self, mention: Mention, begin: int, end: int) -> Iterator[Mention]:
+        """Yield mentions, holding back an unknown single name until the next one:
+        'la Dares et Pôle emploi' gives the kind of the second to the first."""
+        if self.pending:
+            held, held_end = self.pending
+            self.pending = None
+            start = self.text.find(mention.surface, begin)
+            between = self.text[held_end:start].strip() if start >= held_end else "?"
+            if mention.kind and between in ("et", "ou", ","):
+                held = held._replace(kind=mention.kind)
+            yield held
+        if mention.kind or not mention.single:
+            yield mention
+        else:
+            self.pending = (mention, end)
 
     def _quick_skip(self, run: re.Match[str]) -> bool:
         """A lone capitalised function word, or common word opening a sentence ("Selon")."""

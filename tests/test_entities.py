@@ -219,6 +219,10 @@ def test_places_are_canonical(text: str, place: str) -> None:
         ("La Gendarmerie royale du Canada enquête.", "Gendarmerie royale du Canada"),  # org head
         # an institution takes its place along, even a town the gazetteer only half trusts
         ("L'attentat du Parlement de Westminster a choqué.", "Parlement de Westminster"),
+        # an acronym is not the town of the same letters (Itu, Brazil)
+        ("Selon la fédération internationale (ITU), la course a lieu.", "ITU"),
+        # an unknown name takes the kind of a known one it is coordinated with
+        ("Le chômage calculé par la Dares et Pôle emploi augmente.", "Dares"),
         ("Le ministre de la Santé a parlé.", "Santé"),  # the ministry by its portfolio
         ("L'agence Sana a indiqué un bilan.", "Sana"),  # a news agency, not a person
         ("Selon le quotidien Hürriyet, rien.", "Hürriyet"),  # an organisation cue

@@ -766,7 +766,11 @@ class _Spotter:
                 if end > i + 1:
                     return [self._mention(i, end, PLACE)], end
             if token.key in _LOWER_ORG_HEADS:
-                end = self._org_end(i + 1)
+                named = i + 1 < len(tokens) and tokens[i + 1].cap
+                if named and tokens[i + 1].key not in _PARTICLES:
+                    end = _span_end(tokens, i + 1)  # "l'université Harvard"
+                else:
+                    end = self._org_end(i + 1)
                 if end > i + 1 and any(t.cap for t in tokens[i + 1 : end]):
                     return [self._mention(i, end, ORG), *self._nested(i, end)], end
             phrase = _match_phrase(tokens, i, self.gaz)
@@ -877,8 +881,13 @@ class _Spotter:
         start = i - 1 if phrase.after_article and self.tokens[i - 1].key in _ARTICLES else i
         surface = _surface(self.text, self.tokens, start, j)
         kind = phrase.kind
-        if not phrase.strong and j - i == 1 and not self._place_cue(i):
-            kind = ""  # a one-word town name with no cue may well be a surname ("Obama")
+        if not phrase.strong and j - i == 1:
+            if not self._place_cue(i):
+                kind = ""  # a one-word town name with no cue may well be a surname ("Obama")
+            elif self._previous_word(i) in _WEAK_PLACE_PREPOSITIONS:
+                # "le discours d'Obama": someone's, as for unknown names
+                owner = self._previous_word(i - 1)
+                kind = PERSON if owner in _OWNED_NOUNS else ORG if owner in _DEAL_NOUNS else kind
         return Mention(surface, kind, phrase.canonical, True, j - i == 1)
 
     def _place_cue(self, i: int) -> bool:

@@ -168,6 +168,13 @@ def test_capitalised_particle_that_is_also_a_town_name() -> None:
     assert "Le Vigan" not in entities_of("Il y a des blocages à Le Vigan.").actors
 
 
+def test_a_town_name_after_someone_s_noun_is_a_person() -> None:
+    # "Obama" is also a town of the generated list; "le discours de" is someone's
+    entities = entities_of("Cela rappelle le discours d'Obama à Prague.")
+    assert "Obama" in entities.persons
+    assert entities.places == ("Prague",)
+
+
 def test_ambiguous_surname_is_not_merged() -> None:
     entities = entities_of("Jason Stewart et Melissa Stewart sont partis.", "Stewart a gagné.")
     assert {"Jason Stewart", "Melissa Stewart"} <= set(entities.actors)
@@ -223,6 +230,8 @@ def test_places_are_canonical(text: str, place: str) -> None:
         ("Selon la fédération internationale (ITU), la course a lieu.", "ITU"),
         # an unknown name takes the kind of a known one it is coordinated with
         ("Le chômage calculé par la Dares et Pôle emploi augmente.", "Dares"),
+        # a lowercase institution noun followed by its name
+        ("Il enseigne à l'université Harvard depuis 2010.", "université Harvard"),
         ("Le ministre de la Santé a parlé.", "Santé"),  # the ministry by its portfolio
         ("L'agence Sana a indiqué un bilan.", "Sana"),  # a news agency, not a person
         ("Selon le quotidien Hürriyet, rien.", "Hürriyet"),  # an organisation cue

@@ -961,8 +961,15 @@ class _Spotter:
         k = i + 1
         while k < j:
             phrase = _match_phrase(tokens, k, self.gaz) if tokens[k].cap else None
-            # "Monde" in "Le Monde" is the name itself without its article, not a nested name.
-            if phrase and phrase.strong and not phrase.after_article and k + len(phrase.keys) <= j:
+            if (
+                phrase
+                and phrase.strong
+                and k + len(phrase.keys) <= j
+                # "Monde" in "Le Monde" is the name itself without its article, and
+                # "al-Nosra" in "Front al-Nosra" its short form: no nested names.
+                and not phrase.after_article
+                and not (k == i + 1 and phrase.kind == ORG)
+            ):
                 yield self._gazetteer_mention(k, phrase)
                 k += len(phrase.keys)
             else:

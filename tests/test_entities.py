@@ -127,6 +127,15 @@ def test_an_article_that_is_part_of_the_name_stays_in_the_mention() -> None:
     assert entities_of("Il a quitté l'Irak.").mentions == (("Irak", "Irak"),)
 
 
+def test_a_short_name_inside_the_full_one_is_not_nested() -> None:
+    # the gazetteer knows both; the full name is the one written
+    assert entities_of("Seize membres du Front al-Nosra arrêtés.").actors == ("Front al-Nosra",)
+    assert entities_of("Selon The Guardian, rien.").actors == ("The Guardian",)
+    # a different name inside still counts
+    nested = entities_of("Le Conseil de sécurité des Nations unies se réunit.").actors
+    assert "Nations unies" in nested
+
+
 def test_newspaper_after_au() -> None:
     entities = entities_of("Il l'a confié au Monde mardi.")
     assert entities.actors == ("Le Monde",)

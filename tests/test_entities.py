@@ -517,8 +517,9 @@ def test_dev_set_f1_floor() -> None:
     assert result.places.f1 >= PLACES_F1_FLOOR
 
 
-ACTORS_F1_FLOOR = 0.79
-PLACES_F1_FLOOR = 0.86
+# Headline scoring (mention strings, as the gold counts): measured 0.836 and 0.884.
+ACTORS_F1_FLOOR = 0.83
+PLACES_F1_FLOOR = 0.87
 
 
 # --------------------------------------------------------------------------- properties

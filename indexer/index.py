@@ -26,8 +26,12 @@ from .errors import CorpusError, CorpusNote, IndexerError, IndexLockedError, Ind
 from .model import Article, FacetCount, IndexReport, Results
 from .schema import INDEX_NAME, META_FILE, build_schema, check_meta, write_meta
 
-BATCH_ARTICLES = 2000
-"""Articles per commit: a crash loses at most this many."""
+BATCH_ARTICLES = 10_000
+"""Articles per commit: an interruption loses at most this many. Each commit is a
+Whoosh segment, and every search pays a set-up cost per segment and query term:
+over the same 5,000 articles, 18 segments answered at p50 84–99 ms, one segment at
+23–26 ms. Whoosh's merges rewrite every posting (75 s of CPU per 5,000 articles
+here), dearer than writing them, so the batches are large instead."""
 LOCK_FILE = "writer.lock"
 
 

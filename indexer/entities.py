@@ -648,6 +648,7 @@ _ACRONYM_RE = re.compile(r"^[A-ZÀ-Þ]{3,7}(?:-[A-ZÀ-Þ]{2,7})?$")
 # A capital inside a word, not after a name prefix ("McCain", "MacLeod", "DiCaprio").
 _CAMEL_RE = re.compile(r"^(?!Mc|Mac|Di|De|Da|La|Le|Van|Von)[A-Z][a-z]+[A-Z][A-Za-z]*$")
 _ROMAN_RE = re.compile(r"^[IVXLCDM]+$")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def _is_acronym(text: str) -> bool:
@@ -719,7 +720,10 @@ class _Spotter:
                 begin = tokens[i].start
                 mentions, i = self._mentions_at(i)
                 for mention in mentions:
-                    yield from self._held_back(mention, begin, tokens[i - 1].end)
+                    if self.pending or not (mention.kind or not mention.single):
+                        yield from self._held_back(mention, begin, tokens[i - 1].end)
+                    else:
+                        yield mention
                     self.last_kind = mention.kind
                 if mentions:
                     self.last_end = tokens[i - 1].end
@@ -1127,7 +1131,7 @@ class _Spotter:
             or words[0].key in _HONORIFICS  # "Monsieur" alone
         ):
             return None
-        if len(named) > 1 and any(c.isdigit() for t in named for c in t.text):
+        if len(named) > 1 and _DIGIT_RE.search(self.text, words[0].start, words[-1].end):
             # "Tupolev Tu-154", "Canadair CL-415": a model, not a person
             return ORG if any(t.key in _ORG_HEADS for t in named) else None
         if (

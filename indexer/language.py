@@ -1,13 +1,31 @@
-"""Language detection with langdetect, seeded and run on a bounded prefix."""
+"""Language detection with langdetect, seeded and run on a bounded prefix.
+
+Text that is unmistakably French skips langdetect: in a French news archive that
+is most articles, and langdetect was a ninth of the indexing time. "Unmistakably"
+means that at least MARKER_SHARE of its first words are French function words that
+are not words of the languages nearest to French (so not ``la``, ``de``, ``que``,
+``il``, ``per``, ``ou``), several different ones. On 6,026 OrangeSum articles,
+86 % took the shortcut and langdetect called every one of them French but one,
+which was French too; Spanish, Italian, Portuguese, Catalan, Romanian, Latin,
+English and German news sentences scored at most 0.07 and still go to langdetect.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from .model import Article
 
 PREFIX_CHARS = 300  # langdetect costs more than indexing; a news lede is plenty
 TRIALS = 1  # 1 random trial agreed with langdetect's 7 on 2,191 news articles, at 1/3 the cost
+FRENCH_MARKERS = frozenset(
+    "le les des du est et une dans pour avec sur pas qui au aux ce cette ils elle sont "
+    "été leur mais ont plus par".split())
+MARKER_SHARE = 0.12  # French news: median 0.18; the other languages tried: at most 0.07
+MARKER_MIN_WORDS = 20
+MARKER_MIN_DISTINCT = 3
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @cache
@@ -29,6 +47,8 @@ def detect_language(text: str) -> str | None:
     sample = text[:PREFIX_CHARS]
     if sum(c.isalpha() for c in sample) < 3:
         return None
+    if clearly_french(sample):
+        return "fr"
     from langdetect.lang_detect_exception import LangDetectException
 
     factory = _detector_factory()
@@ -40,6 +60,15 @@ def detect_language(text: str) -> str | None:
     except LangDetectException:
         return None
     return lang.split("-")[0]
+
+
+def clearly_french(sample: str) -> bool:
+    """Whether the text is French beyond doubt, by its function words (see the module doc)."""
+    words = _WORD.findall(sample.lower())
+    if len(words) < MARKER_MIN_WORDS:
+        return False
+    found = [w for w in words if w in FRENCH_MARKERS]
+    return len(found) >= MARKER_SHARE * len(words) and len(set(found)) >= MARKER_MIN_DISTINCT
 
 
 def with_language(article: Article) -> Article:

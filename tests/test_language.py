@@ -52,3 +52,42 @@ def test_the_source_language_wins_over_detection():
     assert with_language(article).lang == "de"
     article = Article.from_fields(id="b", title="Alep", body=TEXTS["fr"])
     assert with_language(article).lang == "fr"
+
+
+NEAR = {  # languages that share words with French, in news sentences
+    "ca": "Els rebels han llançat una gran ofensiva per trencar el setge de la part est d'Alep, "
+          "mentre els diplomàtics es reunien a Ginebra per intentar salvar la treva negociada "
+          "per Moscou i Washington. Les forces del govern han respost amb bombardeigs.",
+    "pt": "Os rebeldes lançaram uma grande ofensiva para romper o cerco da parte leste de Alepo, "
+          "enquanto os diplomatas se reuniam em Genebra para tentar salvar a trégua negociada "
+          "por Moscou e Washington. O governo disse que a situação está sob controle.",
+    "ro": "Rebelii au lansat o ofensivă majoră pentru a rupe asediul părții de est a orașului "
+          "Alep, în timp ce diplomații se întâlneau la Geneva pentru a încerca să salveze "
+          "armistițiul negociat de Moscova și Washington.",
+}
+
+
+def test_french_beyond_doubt_skips_langdetect(monkeypatch):
+    import indexer.language as language
+
+    def no_langdetect():
+        raise AssertionError("langdetect was called")
+
+    monkeypatch.setattr(language, "_detector_factory", no_langdetect)
+    assert detect_language(TEXTS["fr"]) == "fr"
+
+
+@pytest.mark.parametrize("lang", sorted({**TEXTS, **NEAR}.keys() - {"fr"}))
+def test_other_languages_are_never_taken_for_french(lang):
+    from indexer.language import clearly_french
+
+    text = {**TEXTS, **NEAR}[lang]
+    assert not clearly_french(text)
+    assert detect_language(text) == lang
+
+
+def test_a_short_french_text_still_goes_to_langdetect():
+    from indexer.language import clearly_french
+
+    assert not clearly_french("Le président est arrivé à Alep avec une délégation.")
+    assert detect_language("Le président est arrivé à Alep avec une délégation.") == "fr"

@@ -55,6 +55,11 @@ if TYPE_CHECKING:
     )
 
 
+from .whoosh_fixes import import_whoosh_lightly as _import_whoosh_lightly  # noqa: E402
+
+_import_whoosh_lightly()
+
+
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:

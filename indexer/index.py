@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -19,12 +18,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .corrections import Corrections
 from .errors import CorpusError, CorpusNote, IndexerError, IndexLockedError, IndexNotFoundError
 from .model import Article, FacetCount, IndexReport, Results
 from .schema import INDEX_NAME, META_FILE, build_schema, check_meta, write_meta
+
+if TYPE_CHECKING:
+    from .corrections import Corrections
 
 BATCH_ARTICLES = 10_000
 """Articles per commit: an interruption loses at most this many. Each commit is a
@@ -339,6 +340,8 @@ class NewsIndex:
             existing = self._hashes()
             jobs_iter = self._changed(items, existing, report, corrections)
             if jobs > 1:
+                import multiprocessing  # here: searching never needs it
+
                 _warm_up()  # load gazetteers and language profiles once, before forking
                 ctx = multiprocessing.get_context("fork")
                 pool = ctx.Pool(jobs, initializer=_worker_signals)

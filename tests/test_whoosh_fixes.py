@@ -75,3 +75,14 @@ def test_field_lengths_read_once_agree_with_whoosh(tmp_path):
         original = [whoosh_fixes.whoosh_doc_field_length(perdoc, d, f) for d, f in asked]
     assert patched == original
     assert patched[:6] == [3, 1, 0, None, 1, 0]
+
+
+def test_searching_does_not_load_urllib_request():
+    """whoosh.compat's unused download helper must not cost a cold search its import."""
+    import subprocess
+    import sys
+
+    code = ("import sys, indexer.search, indexer.index; "
+            "print('urllib.request' in sys.modules, 'multiprocessing' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -282,7 +282,7 @@ _SENTENCE_ENDS = frozenset('.!?…:;«»"“”—–-()[]')
 _FOLD_TABLE = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
 _TOKEN_RE = re.compile(
     r"""
-    (?P<abbr>\b(?:(?:MM|Mmes?|Mlles?|Mgr|Dr|Pr|M)\.(?=\s+\w)|(?:St|[A-ZÀ-ÖØ-Þ])\.(?=\s*[A-ZÀ-ÖØ-Þ])))
+    (?P<abbr>\b(?:(?:MM|Mmes?|Mlles?|Mgr|Dr|Pr|M)\.(?=\s+\w)|[A-ZÀ-ÖØ-Þ]\.-[A-ZÀ-ÖØ-Þ]\.(?=\s*[A-ZÀ-ÖØ-Þ])|(?:St|[A-ZÀ-ÖØ-Þ])\.(?=\s*[A-ZÀ-ÖØ-Þ])))
   | (?P<elision>\b(?:[dDlLnNmMtTsSjJcC]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu|[qQ]uoiqu)['’](?=\w))
   | (?P<word>\w+(?:[-'’‑]\w+)*\+?)
   | (?P<punct>[^\w\s])
@@ -1325,11 +1325,68 @@ def _surname_keys(name: str) -> list[str]:
     return keys
 
 
+# Given names as initials: "B.", "J.-M.", "J-M", "J.M."; or two or three bare capitals ("JM").
+_INITIALS_RE = re.compile(r"^[A-ZÀ-Þ](?:\.-?|-)(?:[A-ZÀ-Þ](?:\.-?|-)?)*$|^[A-ZÀ-Þ]{2,3}$")
+
+
+def initials_name(name: str) -> tuple[str, str, bool] | None:
+    """('jm', 'Ayrault', True) for 'J.-M. Ayrault': the folded initials, the surname,
+    and whether they are written as initials beyond doubt (with a dot or a hyphen);
+    None for a name that does not open on initials."""
+    words = name.split()
+    i = 0
+    while i < len(words) - 1 and _INITIALS_RE.match(words[i]):
+        i += 1
+    surname = words[i:]
+    if i == 0 or not surname[-1][:1].isupper() or _INITIALS_RE.match(surname[-1]):
+        return None
+    letters = "".join(c for word in words[:i] for c in word if c.isalpha())
+    dotted = any("." in word or "-" in word for word in words[:i])
+    return _fold(letters), " ".join(surname), dotted
+
+
+def initials_fit(short: tuple[str, str, bool], full: str) -> bool:
+    """Whether a full name has the surname and given names of an initials form:
+    'J.-M. Ayrault' and 'J. Ayrault' fit 'Jean-Marc Ayrault'; 'J.-M. Ayrault'
+    does not fit 'Jean Ayrault', nor 'JM Ayrault' 'Jean-Marc Dupont'."""
+    letters, surname, dotted = short
+    words, tail = full.split(), surname.split()
+    given = words[: -len(tail)]
+    if not given or name_key(" ".join(words[-len(tail) :])) != name_key(surname):
+        return False
+    if initials_name(full) is not None:
+        return False  # another initials form is no full name
+    parts = [p for word in given if _fold(word) not in _PARTICLES for p in word.split("-") if p]
+    firsts = "".join(_fold(p[0]) for p in parts)
+    # Bare capitals ("JM") are initials only if they spell every given name.
+    return firsts == letters if not dotted else firsts.startswith(letters)
+
+
+def _initials_owners(mentions: list[Mention], full_persons: Iterable[str]) -> dict[str, str]:
+    """Initials forms ('B. Obama') -> the one full name of the article they fit."""
+    owners: dict[str, str] = {}
+    for mention in mentions:
+        if mention.from_gazetteer or mention.surface in owners:
+            continue
+        short = initials_name(mention.surface)
+        if short is None:
+            continue
+        fits = [full for full in full_persons if initials_fit(short, full)]
+        if len(fits) == 1:
+            owners[mention.surface] = fits[0]
+    return owners
+
+
 def _resolve(mentions: list[Mention], corrections: Corrections) -> Entities:
-    full_persons = Counter(
-        m.surface for m in mentions if m.kind == PERSON and not m.single and " " in m.surface
-    )
+    people = [m for m in mentions if m.kind == PERSON and not m.single and " " in m.surface]
+    # "B. Obama" is a short form, not a full name: only a fallback owner of "Obama".
+    full_persons = Counter(m.surface for m in people if initials_name(m.surface) is None)
+    initials = _initials_owners(mentions, full_persons)
     surnames = _surname_index(full_persons)
+    for key, owners in _surname_index(
+        {m.surface for m in people if m.surface not in initials}
+    ).items():
+        surnames.setdefault(key, owners)
     for key, owners in surnames.items():
         if len(owners) > 1:
             # "François Fillon" five times, "Penelope Fillon" once: "Fillon" is the
@@ -1340,7 +1397,10 @@ def _resolve(mentions: list[Mention], corrections: Corrections) -> Entities:
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     surfaces: set[tuple[str, str]] = set()
     for mention in mentions:
-        canonical, kind = _canonical(mention, surnames, corrections)
+        if mention.surface in initials and not corrections.canonical(mention.surface):
+            canonical, kind = initials[mention.surface], PERSON
+        else:
+            canonical, kind = _canonical(mention, surnames, corrections)
         if not kind:
             continue
         votes[canonical][kind] += 3 if mention.from_gazetteer else 1

@@ -152,6 +152,45 @@ def test_shared_surname_goes_to_the_person_named_most() -> None:
     assert "Fillon" not in entities.actors
 
 
+@pytest.mark.parametrize(
+    "paragraphs, canonical, surface",
+    [
+        # an initial and the surname: the full name of the article
+        (["Barack Obama a voté à Chicago.", "B. Obama a ensuite remercié ses électeurs."],
+         "Barack Obama", "B. Obama"),
+        # a compound given name, with or without its dots
+        (["Jean-Marc Ayrault est à Berlin.", "J.-M. Ayrault a rencontré la chancelière."],
+         "Jean-Marc Ayrault", "J.-M. Ayrault"),
+        (["Jean-Marc Ayrault est à Berlin.", "J-M Ayrault a rencontré la chancelière."],
+         "Jean-Marc Ayrault", "J-M Ayrault"),
+        # a particle in the surname
+        (["Jean-Marie Le Pen a parlé.", "Les proches de J.-M. Le Pen se taisent."],
+         "Jean-Marie Le Pen", "J.-M. Le Pen"),
+    ],
+)
+def test_initials_resolve_to_the_full_name(
+    paragraphs: list[str], canonical: str, surface: str
+) -> None:
+    entities = entities_of(*paragraphs)
+    assert surface not in entities.actors
+    assert (surface, canonical) in entities.aliases
+    assert canonical in entities.persons
+
+
+def test_initials_that_fit_two_names_or_none_stay_apart() -> None:
+    # John and Joe both fit "J. Kerry": no guess
+    two = entities_of("John Kerry et Joe Kerry sont arrivés.", "J. Kerry a parlé.")
+    assert "J. Kerry" in two.actors
+    # "J.-M." is not "Jean"
+    other = entities_of("Jean Ayrault est arrivé.", "J.-M. Ayrault a parlé.")
+    assert {"Jean Ayrault", "J.-M. Ayrault"} <= set(other.actors)
+
+
+def test_a_surname_goes_to_the_full_name_not_to_its_initials() -> None:
+    entities = entities_of("Jean-Marc Ayrault est à Berlin.", "J-M Ayrault et M. Ayrault aussi.")
+    assert entities.actors == ("Jean-Marc Ayrault",)
+
+
 def test_bench_cuts_paragraphs_as_indexing_does() -> None:
     # one paragraph per line, as indexer.clean.clean_lines: a line-up lists one player a line
     assert _bench().paragraphs("Siffert\nSimonet (6/8)\n\n Toumi  (3/4) ") == [

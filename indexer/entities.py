@@ -216,6 +216,14 @@ _ACTOR_CUES = frozenset("selon par".split())
 _MINISTRY = frozenset("ministre ministres ministere ministeres secretaire secretariat".split())
 # Capitalised common words that name an organisation on their own ("l'Assemblée").
 _SINGLE_ORGS = frozenset("assemblee senat parlement congres".split())
+# Heads of long names that an article then calls by the head alone: "le Forum mondial
+# de la langue française" ... "le Forum court jusqu'à vendredi" (folded).
+_SHORT_HEADS = frozenset(
+    """forum sommet conseil congres assemblee parlement comite commission senat conference
+    cour chambre union agence parti front federation gouvernement ministere organisation
+    observatoire tribunal mouvement alliance coalition fondation institut office banque
+    universite academie association syndicat confederation autorite""".split()
+)
 # Nouns before "de X" that make X a place (folded).
 _PLACE_NOUNS = frozenset(
     """ville villes province region quartier quartiers village villages commune communes
@@ -265,7 +273,7 @@ _EVENT_HEADS = frozenset(
     """jeux prix coupe championnat championnats tournoi festival concours operation loi
     tour voie trophee marathon rallye sommet salon exposition biennale journee
     journees semaine saison mondial mondiaux gala ceremonie edition grand-prix ironman
-    triathlon""".split()
+    triathlon forum""".split()
 )
 # Place and event nouns that nam_dict also lists as given names ("Île", "Ville", "Loi").
 _NOT_GIVEN_NAMES = _LOWER_PLACE_HEADS | _PLACE_NOUNS | _EVENT_HEADS
@@ -1108,7 +1116,7 @@ class _Spotter:
         """The kind of a name from its words and context; '' if unknown, None to drop it."""
         gaz = self.gaz
         previous = self._previous_word(k)
-        if honorific or self._person_cue(k):
+        if honorific or (self._person_cue(k) and not self._common_head(words[0])):
             return PERSON
         if self._after_ministry(k):
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
@@ -1167,6 +1175,10 @@ class _Spotter:
             owner = self._previous_word(k - 1)
             return PERSON if owner in _OWNED_NOUNS else ORG if owner in _DEAL_NOUNS else PLACE
         return ORG if previous in _ACTOR_CUES else ""
+
+    def _common_head(self, token: Token) -> bool:
+        """'le premier Forum mondial': a capitalised common head after a cue is no person."""
+        return token.key in _SHORT_HEADS and _is_common(token, self.gaz)
 
     def _coordinated(self, k: int) -> bool:
         """Whether token ``k`` follows the last mention after ',', 'et' or 'ou'."""
@@ -1405,7 +1417,32 @@ def _resolve(mentions: list[Mention], corrections: Corrections) -> Entities:
             continue
         votes[canonical][kind] += 3 if mention.from_gazetteer else 1
         surfaces.add((mention.surface, canonical))
+    for short, full in _head_owners(votes, corrections).items():
+        votes[full].update(votes.pop(short))
+        surfaces = {(s, full if c == short else c) for s, c in surfaces}
     return _entities(votes, surfaces, corrections)
+
+
+def _head_owners(votes: dict[str, Counter[str]], corrections: Corrections) -> dict[str, str]:
+    """Lone heads ('Forum', 'Assemblée') -> the longer name of the article they shorten
+    ('Forum mondial de la langue française'); the one named most if several, none on a tie.
+    A head with no longer name of its own ('le Congrès' of the United States) stays."""
+    owners: dict[str, str] = {}
+    for short in votes:
+        key = name_key(short)
+        if key not in _SHORT_HEADS or " " in short or corrections.canonical(short):
+            continue
+        longer = [
+            name
+            for name, counter in votes.items()
+            if " " in name
+            and name_key(name.split()[0]) == key
+            and counter.most_common(1)[0][0] != PLACE
+        ]
+        ranked = sorted(longer, key=lambda n: (-votes[n].total(), n))
+        if ranked and (len(ranked) == 1 or votes[ranked[0]].total() > votes[ranked[1]].total()):
+            owners[short] = ranked[0]
+    return owners
 
 
 def _canonical(

@@ -191,6 +191,35 @@ def test_a_surname_goes_to_the_full_name_not_to_its_initials() -> None:
     assert entities.actors == ("Jean-Marc Ayrault",)
 
 
+def test_a_lone_head_word_is_the_longer_name_of_the_article() -> None:
+    entities = entities_of(
+        "L'Assemblée nationale a adopté le texte.", "Le président de l'Assemblée a salué le vote."
+    )
+    assert entities.actors == ("Assemblée nationale",)
+    assert ("Assemblée", "Assemblée nationale") in entities.aliases
+    # two longer names named as often: no guess
+    both = entities_of(
+        "L'Assemblée nationale et l'Assemblée des Français de l'étranger ont voté.",
+        "Le président de l'Assemblée a parlé.",
+    )
+    assert "Assemblée" in both.actors
+
+
+def test_a_lone_head_word_with_no_longer_name_stays() -> None:
+    # the United States Congress, named by its head alone
+    assert "Congrès" in entities_of("Barack Obama s'adresse au Congrès mardi.").actors
+
+
+def test_an_event_and_its_short_name_are_no_actors() -> None:
+    entities = entities_of(
+        "Le tout premier Forum mondial de la langue française s'ouvre à Québec.",
+        "Le Forum court jusqu'à vendredi. Le Sommet des chefs d'État a lieu à Montreux.",
+    )
+    assert entities.actors == ()
+    # a forum that is an organisation is in the gazetteer
+    assert "Forum économique mondial" in entities_of("Le Forum économique mondial l'a dit.").actors
+
+
 def test_bench_cuts_paragraphs_as_indexing_does() -> None:
     # one paragraph per line, as indexer.clean.clean_lines: a line-up lists one player a line
     assert _bench().paragraphs("Siffert\nSimonet (6/8)\n\n Toumi  (3/4) ") == [

@@ -608,7 +608,12 @@ def _after_article(tokens: Sequence[Token], i: int, plain: bool) -> bool:
     articles = _ARTICLES_AND_AU if plain else _ARTICLES_AND_CONTRACTIONS
     if i == 0 or tokens[i - 1].key not in articles:
         return False
-    if i >= 2 and tokens[i - 2].cap and tokens[i - 2].key not in _FUNCTION_WORDS:
+    if (
+        i >= 2
+        and tokens[i - 2].cap
+        and tokens[i - 2].key not in _FUNCTION_WORDS
+        and tokens[i - 1].key not in ("au", "aux")  # "la place Tahrir au Caire"
+    ):
         return False  # inside a longer name: "Coupe du Monde"
     return not any(t.key in _MINISTRY for t in tokens[max(0, i - 4) : i - 1])
 
@@ -1408,6 +1413,7 @@ def _resolve(mentions: list[Mention], corrections: Corrections) -> Entities:
                 surnames[key] = {ranked[0]}
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     surfaces: set[tuple[str, str]] = set()
+    gazetteer_names: set[str] = set()
     for mention in mentions:
         if mention.surface in initials and not corrections.canonical(mention.surface):
             canonical, kind = initials[mention.surface], PERSON
@@ -1417,10 +1423,30 @@ def _resolve(mentions: list[Mention], corrections: Corrections) -> Entities:
             continue
         votes[canonical][kind] += 3 if mention.from_gazetteer else 1
         surfaces.add((mention.surface, canonical))
+        if mention.from_gazetteer or canonical != mention.surface:
+            gazetteer_names.add(canonical)
+    merges = _spelling_owners(votes, gazetteer_names)
     for short, full in _head_owners(votes, corrections).items():
+        merges[short] = merges.get(full, full)
+    for short, full in merges.items():
         votes[full].update(votes.pop(short))
         surfaces = {(s, full if c == short else c) for s, c in surfaces}
     return _entities(votes, surfaces, corrections)
+
+
+def _spelling_owners(votes: dict[str, Counter[str]], known: set[str]) -> dict[str, str]:
+    """Spellings of one name ('Moody’s' and "Moody's", 'Claude Erignac' and 'Claude
+    Érignac') -> the one shown: the gazetteer's, else the one written most, else the
+    accented one."""
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for name in votes:
+        spellings[name_key(name)].append(name)
+    owners: dict[str, str] = {}
+    for names in spellings.values():
+        if len(names) > 1:
+            names.sort(key=lambda n: (n not in known, -votes[n].total(), n.isascii(), n))
+            owners.update((name, names[0]) for name in names[1:])
+    return owners
 
 
 def _head_owners(votes: dict[str, Counter[str]], corrections: Corrections) -> dict[str, str]:

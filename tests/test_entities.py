@@ -220,6 +220,17 @@ def test_an_event_and_its_short_name_are_no_actors() -> None:
     assert "Forum économique mondial" in entities_of("Le Forum économique mondial l'a dit.").actors
 
 
+def test_two_spellings_of_one_name_are_one_entry() -> None:
+    entities = entities_of("Le préfet Claude Erignac a été tué.", "Claude Érignac avait 60 ans.")
+    assert entities.actors == ("Claude Érignac",)  # the accented spelling is shown
+    assert ("Claude Erignac", "Claude Érignac") in entities.aliases
+
+
+def test_au_after_a_name_still_gives_the_name_its_article() -> None:
+    entities = entities_of("Ils manifestent sur la place Tahrir au Caire.")
+    assert entities.places == ("Le Caire", "place Tahrir")
+
+
 def test_bench_cuts_paragraphs_as_indexing_does() -> None:
     # one paragraph per line, as indexer.clean.clean_lines: a line-up lists one player a line
     assert _bench().paragraphs("Siffert\nSimonet (6/8)\n\n Toumi  (3/4) ") == [

@@ -52,10 +52,14 @@ from .corrections import Corrections, name_key
 
 __all__ = [
     "Entities",
+    "accented",
     "entity_key",
     "extract_entities",
     "filter_keys",
     "index_keys",
+    "initials_fit",
+    "initials_name",
+    "looks_like_full_name",
     "mentioned",
 ]
 
@@ -1379,6 +1383,22 @@ def initials_fit(short: tuple[str, str, bool], full: str) -> bool:
     return firsts == letters if not dotted else firsts.startswith(letters)
 
 
+def accented(name: str) -> bool:
+    """Whether a name has accented letters ('Érignac'); a curly apostrophe is no accent."""
+    return any(c.isalpha() and not c.isascii() for c in name)
+
+
+def looks_like_full_name(name: str) -> bool:
+    """'Barack Obama', 'Jean-Marc Ayrault': a known given name, then a surname, and no
+    word of an organisation; for facets, which only see names, never their kind."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 5
+        and _fold(words[0].split("-")[0]) in _first_names()
+        and not any(_organisation_word(word) for word in words)
+    )
+
+
 def _initials_owners(mentions: list[Mention], full_persons: Iterable[str]) -> dict[str, str]:
     """Initials forms ('B. Obama') -> the one full name of the article they fit."""
     owners: dict[str, str] = {}
@@ -1444,7 +1464,7 @@ def _spelling_owners(votes: dict[str, Counter[str]], known: set[str]) -> dict[st
     owners: dict[str, str] = {}
     for names in spellings.values():
         if len(names) > 1:
-            names.sort(key=lambda n: (n not in known, -votes[n].total(), n.isascii(), n))
+            names.sort(key=lambda n: (n not in known, -votes[n].total(), not accented(n), n))
             owners.update((name, names[0]) for name in names[1:])
     return owners
 

@@ -2,13 +2,21 @@
 
 Counts are of **articles**, not passages: an article that names Lavrov in
 five passages counts once.
+
+Each article's stored actors and places are what its own text says
+(:mod:`indexer.entities` merges names within the article).  Facets then merge
+across the index where that is safe, at counting time, so that the stored
+data stay honest and a re-index changes nothing here: two spellings of one
+name (``Wikimedia``/``Wikimédia``) count as the one most articles use, and
+initials (``B. Obama``, ``J.-M. Ayrault``) count under the one full name of
+the index they fit (``Barack Obama``), never when two fit.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .errors import OptionError
@@ -30,17 +38,83 @@ def _article_facets(idx: Any) -> dict[str, dict[str, Any]]:
     return table
 
 
+def shown_names(idx: Any, field: str) -> dict[str, str]:
+    """Stored value -> the name facets count it under, for the values that differ
+    (see the module doc); computed once per searcher from every article's values."""
+    key = f"shown:{field}"
+    names = idx._cache.get(key)
+    if names is None:
+        rows = [row[field] for row in _article_facets(idx).values()]
+        names = idx._cache[key] = corpus_names(rows, people=field == "actors")
+    return names
+
+
+def corpus_names(rows: Iterable[Sequence[str]], people: bool = False) -> dict[str, str]:
+    """Value -> shown name, from all articles' values of one field (``rows``).
+
+    Spellings with one folded key go to the one most articles use (ties: the
+    accented one).  With ``people``, a name that opens on initials goes to the
+    one full name of the index it fits, and stays when none or several fit.
+    """
+    from .entities import accented, entity_key
+
+    articles: Counter[str] = Counter(v for row in rows for v in set(row))
+    spellings: dict[str, list[str]] = {}
+    for value in articles:
+        spellings.setdefault(entity_key(value), []).append(value)
+    names: dict[str, str] = {}
+    for values in spellings.values():
+        if len(values) > 1:
+            values.sort(key=lambda v: (-articles[v], not accented(v), v))
+            names.update((v, values[0]) for v in values[1:])
+    if people:
+        owners = _initials_owners({names.get(v, v) for v in articles})
+        for value in articles:
+            full = owners.get(names.get(value, value))
+            if full:
+                names[value] = full
+    return names
+
+
+def _initials_owners(values: Iterable[str]) -> dict[str, str]:
+    """'B. Obama' -> 'Barack Obama' when that is the one full name among ``values`` it fits."""
+    from .entities import initials_fit, initials_name, looks_like_full_name
+
+    shorts = {v: s for v in values if (s := initials_name(v)) is not None}
+    if not shorts:
+        return {}
+    by_surname: dict[str, list[str]] = {}
+    for value in values:
+        if value not in shorts and looks_like_full_name(value):
+            by_surname.setdefault(_fold_last(value), []).append(value)
+    owners = {}
+    for value, short in shorts.items():
+        fits = [f for f in by_surname.get(_fold_last(short[1]), ()) if initials_fit(short, f)]
+        if len(fits) == 1:
+            owners[value] = fits[0]
+    return owners
+
+
+def _fold_last(name: str) -> str:
+    from .entities import entity_key
+
+    return entity_key(name.split()[-1])
+
+
 def count_facet(idx: Any, article_ids: Iterable[str], field: str,
                 top: int = 10) -> tuple[FacetCount, ...]:
-    """The ``top`` values of ``field`` among ``article_ids``, most frequent first, ties by name."""
+    """The ``top`` values of ``field`` among ``article_ids``, most frequent first, ties by name.
+
+    Values count under their shown name (:func:`shown_names`), once per article."""
     if field not in FACET_FIELDS:
         raise OptionError("--field", field, f"unknown facet (known: {', '.join(FACET_FIELDS)})")
     table = _article_facets(idx)
+    names = shown_names(idx, field) if field in ("actors", "places") else {}
     counts: Counter[str] = Counter()
     for aid in article_ids:
         row = table.get(aid)
         if row:
-            counts.update(set(row[field]))
+            counts.update({names.get(v, v) for v in row[field]})
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(FacetCount(v, c) for v, c in ranked[:top])
 
@@ -51,7 +125,8 @@ def closest_names(idx: Any, field: str, name: str, n: int = 3) -> list[str]:
     from .entities import entity_key
 
     wanted = entity_key(name)
-    names = {v for row in _article_facets(idx).values() for v in row[field]}
+    shown = shown_names(idx, field)
+    names = {shown.get(v, v) for row in _article_facets(idx).values() for v in row[field]}
     scored = []
     for value in names:
         key = entity_key(value)

@@ -137,6 +137,53 @@ def test_a_malformed_correction_file_names_the_file_and_line(cli_run, tmp_path):
     assert f"{fixes}:2:" in result.stderr
 
 
+# -- names merged across the index ------------------------------------------------------
+
+def tiny_index(tmp_path: Path, articles: dict[str, str]) -> Path:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for name, text in articles.items():
+        (corpus / f"{name}.txt").write_text(text, "utf-8")
+    with NewsIndex.create(index) as idx:
+        idx.add_paths([corpus])
+    return index
+
+
+def test_initials_count_under_the_one_full_name_of_the_index(cli_run, tmp_path):
+    index = tiny_index(tmp_path, {
+        "vote": "Barack Obama a voté à Chicago mardi.",
+        "sante": "Le président B. Obama a promis une réforme de la santé.",
+        "geneve": "John Kerry est arrivé à Genève lundi.",
+        "golf": "Le golfeur Joe Kerry a gagné dimanche.",
+        "treve": "Selon J. Kerry, la trêve tient.",
+    })
+    result = cli_run("facets", "--index", str(index), "--field", "actors", "--json")
+    counts = {json.loads(line)["value"]: json.loads(line)["count"]
+              for line in result.stdout.splitlines()}
+    assert counts["Barack Obama"] == 2 and "B. Obama" not in counts
+    # John and Joe both fit "J. Kerry": it stays as written
+    assert counts["J. Kerry"] == 1
+    # the stored article keeps what its text says
+    assert show_article(cli_run, index, "sante")["actors"] == ["B. Obama"]
+
+
+def test_two_spellings_count_as_the_one_most_articles_use(tmp_path):
+    index = tiny_index(tmp_path, {
+        "a": "Le préfet Claude Érignac a été tué à Ajaccio.",
+        "b": "Le procès du meurtre de Claude Érignac s'ouvre à Paris.",
+        "c": "Le nom de Claude Erignac est sur une plaque à Ajaccio.",
+    })
+    with NewsIndex.open(index) as idx:
+        actors = idx.facets(field="actors")
+    assert [(c.value, c.count) for c in actors] == [("Claude Érignac", 3)]
+
+
+def show_article(cli_run, index: Path, article_id: str) -> dict:
+    result = cli_run("show", article_id, "--index", str(index), "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 # -- the parallel path ---------------------------------------------------------------------
 
 def test_two_processes_index_the_same_as_one(tmp_path):

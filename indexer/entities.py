@@ -117,7 +117,7 @@ _FUNCTION_WORDS = frozenset(
 )
 _HONORIFICS = frozenset(
     "m. mm. mme mmes mlle mlles me dr dr. pr pr. mgr mgr. sir lord lady dame monsieur "
-    "madame mademoiselle".split()
+    "madame mademoiselle mr mr. mrs mrs.".split()
 )
 # Lowercase words just before a name that say it is a person.
 _PERSON_CUES = frozenset(
@@ -209,7 +209,8 @@ _OWNED_NOUNS = frozenset(
     biographie memoires carriere mandat programme equipe cabinet successeur predecesseur
     rival adversaire ami amis presidence quinquennat regime politique reforme pere mere
     frere soeur parents veuve veuf proche heritier heritiere fondateur fondatrice createur
-    creatrice biographe manager""".split()
+    creatrice biographe manager toile toiles tableaux peinture peintures sculpture
+    sculptures boson theoreme""".split()
 )
 # Nouns before "de X" that make X a company: "le rachat de Pixar".
 _DEAL_NOUNS = frozenset(
@@ -291,10 +292,10 @@ _SENTENCE_ENDS = frozenset('.!?…:;«»"“”—–-()[]')
 
 # --------------------------------------------------------------------------- tokens
 
-_FOLD_TABLE = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
+_FOLD_TABLE = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "œ": "oe", "æ": "ae"})
 _TOKEN_RE = re.compile(
     r"""
-    (?P<abbr>\b(?:(?:MM|Mmes?|Mlles?|Mgr|Dr|Pr|M)\.(?=\s+\w)|[A-ZÀ-ÖØ-Þ]\.-[A-ZÀ-ÖØ-Þ]\.(?=\s*[A-ZÀ-ÖØ-Þ])|(?:St|[A-ZÀ-ÖØ-Þ])\.(?=\s*[A-ZÀ-ÖØ-Þ])))
+    (?P<abbr>\b(?:(?:MM|Mmes?|Mlles?|Mgr|Mrs?|Dr|Pr|M)\.(?=\s+\w)|[A-ZÀ-ÖØ-Þ]\.-[A-ZÀ-ÖØ-Þ]\.(?=\s*[A-ZÀ-ÖØ-Þ])|(?:St|[A-ZÀ-ÖØ-Þ])\.(?=\s*[A-ZÀ-ÖØ-Þ])))
   | (?P<elision>\b(?:[dDlLnNmMtTsSjJcC]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu|[qQ]uoiqu)['’](?=\w))
   | (?P<word>\w+(?:[-'’‑]\w+)*\+?)
   | (?P<punct>[^\w\s])
@@ -1060,6 +1061,8 @@ class _Spotter:
                 break  # "François Fillon Marc Joulaud": two people side by side
             if person_start and e >= k + 2 and self._complement_follows(e, end):
                 break  # "Peter Garnavich de l'Université Notre-Dame"
+            if e == k + 1 and tokens[k].key in _SINGLE_ORGS and self._next_person(e, end):
+                break  # "le président de l'Assemblée Claude Bartolone"
             if token.cap and token.key not in _PARTICLES and not (person_start or has_org_head):
                 # "l'Intérieur Bernard Cazeneuve", "Sud-Africain Richard Murray":
                 # a full name starts after words that are not a name.

@@ -231,6 +231,24 @@ def test_au_after_a_name_still_gives_the_name_its_article() -> None:
     assert entities.places == ("Le Caire", "place Tahrir")
 
 
+def test_an_institution_before_a_name_is_not_part_of_it() -> None:
+    entities = entities_of("Le président de l'Assemblée Claude Bartolone a salué le vote.")
+    assert "Claude Bartolone" in entities.persons
+    assert "Assemblée Claude Bartolone" not in entities.actors
+
+
+def test_an_english_honorific_is_stripped() -> None:
+    entities = entities_of("Joey Saputo préside le club.", "Mr Saputo a refusé. Mr. Saputo aussi.")
+    assert entities.actors == ("Joey Saputo",)
+
+
+def test_painters_of_works_are_no_places() -> None:
+    # "œuvres" is "oeuvres" once folded: the works are someone's
+    entities = entities_of("Le musée montre des œuvres de Degas et des toiles de Renoir.")
+    assert entities.places == ()
+    assert {"Degas", "Renoir"} <= set(entities.actors)
+
+
 def test_bench_cuts_paragraphs_as_indexing_does() -> None:
     # one paragraph per line, as indexer.clean.clean_lines: a line-up lists one player a line
     assert _bench().paragraphs("Siffert\nSimonet (6/8)\n\n Toumi  (3/4) ") == [

@@ -1449,12 +1449,27 @@ def _resolve(mentions: list[Mention], corrections: Corrections) -> Entities:
         if mention.from_gazetteer or canonical != mention.surface:
             gazetteer_names.add(canonical)
     merges = _spelling_owners(votes, gazetteer_names)
+    for short, full in _longer_names(votes).items():
+        merges.setdefault(short, merges.get(full, full))
     for short, full in _head_owners(votes, corrections).items():
         merges[short] = merges.get(full, full)
     for short, full in merges.items():
         votes[full].update(votes.pop(short))
         surfaces = {(s, full if c == short else c) for s, c in surfaces}
     return _entities(votes, surfaces, corrections)
+
+
+def _longer_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
+    """People named without their second surname ('Ana Pastor') -> the one longer name
+    of the article that starts with all their words ('Ana Pastor García')."""
+    people = [n for n, c in votes.items() if " " in n and c.most_common(1)[0][0] == PERSON]
+    owners: dict[str, str] = {}
+    for short in people:
+        words = short.split()
+        longer = [n for n in people if n.split()[: len(words)] == words and n != short]
+        if len(longer) == 1:
+            owners[short] = longer[0]
+    return owners
 
 
 def _spelling_owners(votes: dict[str, Counter[str]], known: set[str]) -> dict[str, str]:

@@ -249,6 +249,12 @@ def test_painters_of_works_are_no_places() -> None:
     assert {"Degas", "Renoir"} <= set(entities.actors)
 
 
+def test_a_name_without_its_second_surname_is_the_full_one() -> None:
+    entities = entities_of("Ana Pastor García présentait le journal.", "Ana Pastor a été écartée.")
+    assert entities.actors == ("Ana Pastor García",)
+    assert ("Ana Pastor", "Ana Pastor García") in entities.aliases
+
+
 def test_bench_cuts_paragraphs_as_indexing_does() -> None:
     # one paragraph per line, as indexer.clean.clean_lines: a line-up lists one player a line
     assert _bench().paragraphs("Siffert\nSimonet (6/8)\n\n Toumi  (3/4) ") == [

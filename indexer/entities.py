@@ -786,6 +786,9 @@ class _Spotter:
             if token.key in _LOWER_PLACE_HEADS:
                 end = self._lower_place_end(i)
                 if end > i + 1:
+                    town = self._town_after(end)
+                    if town:
+                        return [self._mention(i, end, PLACE), town[0]], town[1]
                     return [self._mention(i, end, PLACE)], end
             if token.key in _LOWER_ORG_HEADS:
                 named = i + 1 < len(tokens) and tokens[i + 1].cap
@@ -894,8 +897,30 @@ class _Spotter:
         return j
 
     def _lower_place_end(self, i: int) -> int:
-        end = _span_end(self.tokens, i)
-        return end if end > i + 1 and self.tokens[end - 1].cap else i
+        tokens = self.tokens
+        end = _span_end(tokens, i)
+        # "le pont Mathilde de Rouen", "la place Tahrir du Caire": the town is no part of it.
+        for j in range(i + 2, end - 1):
+            if tokens[j - 1].cap and self._town_after(j):
+                end = j
+                break
+        return end if end > i + 1 and tokens[end - 1].cap else i
+
+    def _town_after(self, j: int) -> tuple[Mention, int] | None:
+        """The known town of 'de Rouen', 'du Caire' at token ``j``, and the token after it."""
+        tokens = self.tokens
+        if j + 1 >= len(tokens) or tokens[j].key not in ("de", "du", "d'"):
+            return None
+        place = _match_phrase(tokens, j + 1, self.gaz)
+        size = len(place.keys) if place else 0
+        if tokens[j].key == "du":  # "du Caire" is "de Le Caire"
+            found = self.gaz.phrases.get(f"le {tokens[j + 1].key}", ())
+            place = next((p for p in found if len(p.keys) == 2 and p.strong), place)
+            size = 1 if place in found else size
+        if not (place and place.kind == PLACE and place.strong):
+            return None
+        surface = _surface(self.text, tokens, j + 1, j + 1 + size)
+        return Mention(surface, PLACE, place.canonical, True, size == 1), j + 1 + size
 
     def _gazetteer_mention(self, i: int, phrase: Phrase) -> Mention:
         j = i + len(phrase.keys)

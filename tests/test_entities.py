@@ -255,6 +255,11 @@ def test_a_name_without_its_second_surname_is_the_full_one() -> None:
     assert ("Ana Pastor", "Ana Pastor García") in entities.aliases
 
 
+def test_a_street_and_its_town_are_two_places() -> None:
+    assert entities_of("Le pont Mathilde de Rouen est fermé.").places == ("Rouen", "pont Mathilde")
+    assert entities_of("Ils sont place Tahrir du Caire.").places == ("Le Caire", "place Tahrir")
+
+
 def test_bench_cuts_paragraphs_as_indexing_does() -> None:
     # one paragraph per line, as indexer.clean.clean_lines: a line-up lists one player a line
     assert _bench().paragraphs("Siffert\nSimonet (6/8)\n\n Toumi  (3/4) ") == [

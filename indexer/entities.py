@@ -1157,7 +1157,10 @@ class _Spotter:
             return PERSON
         if self._after_ministry(k):
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
-        if self._cue(k, _ORG_CUES):
+        if self._cue(k, _ORG_CUES) and not (
+            self.tokens[k - 1].text == "," and _first_name(words[0], gaz) and len(named) > 1
+        ):
+            # not "le président du club, Joey Saputo"
             return ORG  # "le quotidien Hürriyet", "l'avionneur chinois Comac"
         if self._previous_word(k, skip_comma=False) in _PLACE_CUES:
             return PLACE  # "le glacier Perito Moreno", "la ville côtière de"

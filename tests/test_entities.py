@@ -260,6 +260,12 @@ def test_a_street_and_its_town_are_two_places() -> None:
     assert entities_of("Ils sont place Tahrir du Caire.").places == ("Le Caire", "place Tahrir")
 
 
+def test_a_person_after_a_comma_is_no_organisation() -> None:
+    entities = entities_of("Le président du club, Joey Saputo, a parlé.", "Mr Saputo a promis.")
+    assert entities.persons == ("Joey Saputo",)
+    assert entities.actors == ("Joey Saputo",)
+
+
 def test_bench_cuts_paragraphs_as_indexing_does() -> None:
     # one paragraph per line, as indexer.clean.clean_lines: a line-up lists one player a line
     assert _bench().paragraphs("Siffert\nSimonet (6/8)\n\n Toumi  (3/4) ") == [

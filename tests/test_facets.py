@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer import NewsIndex
-from indexer.facets import count_facet
+from indexer.facets import count_facet, shown_as
 
 SEED = "afp-alep-offensive-rebelle"
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,6 +165,9 @@ def test_initials_count_under_the_one_full_name_of_the_index(cli_run, tmp_path):
     assert counts["J. Kerry"] == 1
     # the stored article keeps what its text says
     assert show_article(cli_run, index, "sante")["actors"] == ["B. Obama"]
+    # what a filter on the facet value must also look for
+    with NewsIndex.open(index) as idx:
+        assert shown_as(idx, "actors", "barack obama") == {"B. Obama"}
 
 
 def test_two_spellings_count_as_the_one_most_articles_use(tmp_path):

@@ -1733,4 +1733,8 @@ def index_keys(entities: Entities) -> tuple[frozenset[str], frozenset[str]]:
     place_keys: set[str] = set()
     for place in entities.places:
         place_keys |= filter_keys(place, PLACE)
+    # The names as the article wrote them find it too: "B. Obama", "l'Assemblée".
+    places = set(entities.places)
+    for surface, canonical in entities.aliases:
+        (place_keys if canonical in places else actor_keys).add(name_key(surface))
     return frozenset(actor_keys), frozenset(place_keys)

@@ -608,6 +608,13 @@ def test_index_keys(article: Entities) -> None:
     assert "lavrov" not in place_keys
 
 
+def test_index_keys_hold_the_names_as_written() -> None:
+    entities = entities_of("Barack Obama a voté.", "B. Obama a remercié l'Assemblée nationale.",
+                           "L'Assemblée l'a applaudi.")
+    actor_keys, _ = index_keys(entities)
+    assert {"barack obama", "obama", "b. obama", "assemblee nationale", "assemblee"} <= actor_keys
+
+
 # --------------------------------------------------------------------------- quality floor
 
 

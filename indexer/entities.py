@@ -687,8 +687,16 @@ def _is_demonym(token: Token, gaz: Gazetteer) -> bool:
     return token.key in gaz.nationalities and not _first_name(token, gaz)
 
 
+# Capitals often go without their accent: "Etat" is "état", "Ecole" "école".
+_UNACCENTED = {"E": "éèê", "A": "àâ", "I": "îï", "O": "ô", "U": "ù"}
+
+
 def _is_common(token: Token, gaz: Gazetteer) -> bool:
-    return token.text.lower() in gaz.common_words or token.key in _FUNCTION_WORDS
+    lower = token.text.lower()
+    if lower in gaz.common_words or token.key in _FUNCTION_WORDS:
+        return True
+    accents = _UNACCENTED.get(token.text[0])
+    return bool(accents) and any(a + lower[1:] in gaz.common_words for a in accents)
 
 
 class _Spotter:

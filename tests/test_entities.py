@@ -266,6 +266,12 @@ def test_a_person_after_a_comma_is_no_organisation() -> None:
     assert entities.actors == ("Joey Saputo",)
 
 
+def test_a_common_word_without_its_accent_is_still_common() -> None:
+    # "Etat" is "État" written without the accent capitals often lose
+    entities = entities_of("C'est une résolution du Sommet des Chefs d'Etat et de gouvernement.")
+    assert entities.actors == ()
+
+
 def test_bench_cuts_paragraphs_as_indexing_does() -> None:
     # one paragraph per line, as indexer.clean.clean_lines: a line-up lists one player a line
     assert _bench().paragraphs("Siffert\nSimonet (6/8)\n\n Toumi  (3/4) ") == [

@@ -814,6 +814,10 @@ class _Spotter:
         # A gazetteer phrase may run past the capitalised words ("Union européenne").
         phrase = _match_phrase(tokens, i, self.gaz)
         stop = self._institution_end(i, phrase)
+        if self._venue(i):
+            # "le centre des Congrès de Québec" is a building, not a parliament
+            stop = max(stop, end)
+            return [*self._nested(i, stop)], stop
         if stop:
             return [self._mention(i, stop, ORG), *self._nested(i, stop)], stop
         if phrase and i + len(phrase.keys) > end:
@@ -1223,6 +1227,14 @@ class _Spotter:
             owner = self._previous_word(k - 1)
             return PERSON if owner in _OWNED_NOUNS else ORG if owner in _DEAL_NOUNS else PLACE
         return ORG if previous in _ACTOR_CUES else ""
+
+    def _venue(self, i: int) -> bool:
+        """'le palais des Congrès', 'le centre des Expositions': a building's name."""
+        return (
+            self.tokens[i].key in _SINGLE_ORGS
+            and self._previous_word(i, False) == "des"
+            and self._previous_word(i - 1, False) in ("centre", "palais")
+        )
 
     def _common_head(self, token: Token) -> bool:
         """'le premier Forum mondial': a capitalised common head after a cue is no person."""

@@ -208,6 +208,9 @@ def test_a_lone_head_word_is_the_longer_name_of_the_article() -> None:
 def test_a_lone_head_word_with_no_longer_name_stays() -> None:
     # the United States Congress, named by its head alone
     assert "Congrès" in entities_of("Barack Obama s'adresse au Congrès mardi.").actors
+    # but a convention centre is no parliament
+    venue = entities_of("Les drapeaux flottent au centre des Congrès de Québec.")
+    assert (venue.actors, venue.places) == ((), ("Québec",))
 
 
 def test_an_event_and_its_short_name_are_no_actors() -> None:

@@ -21,9 +21,14 @@ of F1:
    words before the name (``le président``, ``le quotidien``, ``la ville``),
    place prepositions (``à``, ``en``), figures after it (``X (28 ans)``).
 4. **Resolve** within the article: a surname-only mention (``M. Lavrov``)
-   becomes the full name seen elsewhere (``Sergueï Lavrov``), gazetteer
-   variants take their canonical spelling (``Etats-Unis`` gives
-   ``États-Unis``), and user corrections (:mod:`indexer.corrections`) apply.
+   or initials (``B. Obama``, ``J.-M. Ayrault``) become the one full name
+   of the article they fit (``Sergueï Lavrov``), a name without its second
+   surname the longer one (``Ana Pastor García``), a lone head word the
+   longer name it shortens (``l'Assemblée``), two spellings one
+   (``Erignac``/``Érignac``); gazetteer variants take their canonical
+   spelling (``Etats-Unis`` gives ``États-Unis``), and user corrections
+   (:mod:`indexer.corrections`) apply.  Merging across articles is left to
+   :mod:`indexer.facets`, at counting time.
 
 Design choice worth knowing: surname-only mentions are merged into the full
 name (one facet value per person).  The Wikinews gold annotations list every

@@ -14,6 +14,12 @@ segment file each time it is asked: a seek and a read per posting when a
 commit writes postings, and per candidate when a search scores them. Over
 2,000 OrangeSum articles that was a sixth of the writing time.
 :func:`apply` makes each segment reader load a field's length column once.
+
+A constant-score query (a filter, or the "required" copy in an and-maybe) read
+every document id of its child into a list before the search began: a date
+range over a year, or ``coronavirus point``'s intersection, all of it, however
+few documents the rest of the query let through. :func:`apply` makes it a lazy
+wrapper that skips along with its child, and otherwise answers as that list did.
 """
 
 from __future__ import annotations
@@ -68,7 +74,85 @@ def apply() -> None:
     global whoosh_doc_field_length
     whoosh_doc_field_length = whoosh3.W3PerDocReader.doc_field_length
     whoosh3.W3PerDocReader.doc_field_length = _doc_field_length
+    from whoosh.query.wrappers import ConstantScoreQuery
+
+    global _ConstantScore
+    _ConstantScore = _constant_score_class()
+    ConstantScoreQuery.matcher = _constant_score_matcher
     _applied = True
+
+
+def _constant_score_matcher(self: Any, searcher: Any, context: Any = None) -> Any:
+    """Whoosh's ConstantScoreQuery.matcher, with a lazy matcher instead of a list of all ids."""
+    from whoosh import matching
+    from whoosh.searching import SearchContext
+
+    context = context or SearchContext()
+    m = self.child.matcher(searcher, context)
+    if context.needs_current or isinstance(m, matching.NullMatcherClass):
+        return m
+    return _ConstantScore(m, self.score)
+
+
+def _constant_score_class() -> Any:
+    # Defined in a function: importing whoosh.matching at module level would load
+    # whoosh before import_whoosh_lightly() can run.
+    from whoosh.matching import NullMatcher, mcore, wrappers
+
+    class ConstantScore(wrappers.WrappingMatcher):
+        """Its child's documents, each scored ``score``; block quality as the list had none."""
+
+        def __init__(self, child: Any, score: float) -> None:
+            super().__init__(child)
+            self.score_value = score
+
+        def copy(self) -> Any:
+            return ConstantScore(self.child.copy(), self.score_value)
+
+        def _replacement(self, newchild: Any) -> Any:
+            return ConstantScore(newchild, self.score_value)
+
+        def replace(self, minquality: float = 0) -> Any:
+            if not self.child.is_active() or (minquality and self.score_value < minquality):
+                return NullMatcher()
+            # The child's own scores mean nothing here: simplify it without a floor.
+            r = self.child.replace(0)
+            return self if r is self.child else ConstantScore(r, self.score_value)
+
+        def supports_block_quality(self) -> bool:
+            return False
+
+        def max_quality(self) -> float:
+            return self.score_value
+
+        def block_quality(self) -> float:
+            return self.score_value
+
+        def skip_to_quality(self, minquality: float) -> int:
+            return 0
+
+        def weight(self) -> float:
+            return self.score_value
+
+        def score(self) -> float:
+            return self.score_value
+
+        def term(self) -> Any:
+            return self.child.term()
+
+        def term_matchers(self) -> Any:
+            return mcore.Matcher.term_matchers(self)
+
+        def matching_terms(self, id: int | None = None) -> Any:
+            return mcore.Matcher.matching_terms(self, id)
+
+        def spans(self) -> list:
+            return []
+
+    return ConstantScore
+
+
+_ConstantScore: Any = None  # the class, made by apply(): whoosh is imported late
 
 
 def _doc_field_length(self: Any, docnum: int, fieldname: str, default: int = 0) -> int | None:

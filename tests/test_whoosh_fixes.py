@@ -86,3 +86,31 @@ def test_searching_does_not_load_urllib_request():
             "print('urllib.request' in sys.modules, 'multiprocessing' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_constant_score_query_skips_along_with_its_child(tmp_path):
+    """The lazy constant-score matcher yields its child's documents, each with its score."""
+    from whoosh import fields, index
+    from whoosh.query import ConstantScoreQuery, Term
+
+    apply()
+    ix = index.create_in(str(tmp_path), fields.Schema(body=fields.TEXT()))
+    with ix.writer() as w:
+        for i in range(300):
+            w.add_document(body="alep" if i % 7 == 0 else "autre chose")
+    with ix.searcher() as s:
+        q = ConstantScoreQuery(Term("body", "alep"), 0.5)
+        assert list(q.matcher(s).all_ids()) == [d for d in range(300) if d % 7 == 0]
+        m = q.matcher(s)
+        m.skip_to(100)
+        assert (m.id(), m.score()) == (105, 0.5)
+        assert not isinstance(m, type(Term("body", "alep").matcher(s)))  # no list of all ids
+
+
+def test_a_filter_adds_nothing_to_the_score(corpus_idx):
+    """A filter that keeps every hit leaves scores as they were (Whoosh 2.7.4's list
+    matcher gave each filtered document 1.0, as its weight 0.0 read as 'none')."""
+    plain = corpus_idx.search("Alep", limit=5)
+    filtered = corpus_idx.search("Alep", limit=5, lang="fr")
+    assert [(h.article_id, h.score) for h in filtered] == [(h.article_id, h.score) for h in plain]
+    assert len(plain) > 0

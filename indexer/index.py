@@ -93,8 +93,9 @@ def prepare_article(article: Article, content_hash: str = "",
             {f"a:{k}" for a in seen.actors
              for k in filter_keys(a, "person" if a in persons else "organization")}
             | {f"p:{k}" for a in seen.places for k in filter_keys(a, "place")}))
-        docs.append({**common, **title, "pid": f"p:{article.id}#{p.ordinal}", "stem": stem,
-                     "exact": exact,
+        # No ``pid`` for a passage: nothing looks one up, and a unique term per
+        # passage cost the term dictionary a tenth of its entries.
+        docs.append({**common, **title, "stem": stem, "exact": exact,
                      "mentions": mentions, "text": p.text, "meta": (p.ordinal, p.section)})
     t5 = time.perf_counter()
     meta = {"title": article.title, "date": article.date, "source": article.source,

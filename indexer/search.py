@@ -224,7 +224,8 @@ class _Compiler:
     def text(self, node: Text) -> wq.Query | None:
         if self.titles:
             node = replace(node, title_only=True)
-        natural = not node.phrase and not node.prefix and len(node.words) == 1
+        natural = not node.prefix and (len(node.words) == 1 if not node.phrase
+                                        else _inverted(node))
         wps = [wp for w in node.words if (wp := self.word(w, natural, node.prefix))]
         if not wps:
             return None
@@ -340,6 +341,14 @@ class _Compiler:
         best = max(candidates)[1]
         self.suggestions.append(best)
         return frozenset([best])
+
+
+def _inverted(node: Text) -> bool:
+    """A verb and its subject pronoun, joined by hyphens as questions invert them
+    (``a-t-il``, ``appelle-t-on``): one word once the pronoun is dropped, read like
+    a typed word, so that the auxiliary ``a``, a question word, goes."""
+    return "-" in node.raw and \
+        sum(1 for w in node.words if word_forms(w.lower(), "fr") is not None) == 1
 
 
 def entity_key(name: str) -> str:

@@ -171,3 +171,12 @@ def test_query_words_close_together_outrank_the_same_words_far_apart(tmp_path):
         "b-near": "Le traité fut signé à Utrecht par les diplomates et les juristes.",
     }, "traité Utrecht")
     assert found[:2] == ["b-near", "a-far"]
+
+
+def test_an_inverted_verb_keeps_the_verb_and_drops_the_auxiliary_a(idx):
+    # "a-t-il" is the auxiliary "a" (a question word) and its pronoun: nothing to search;
+    # "appelle-t-on" is the verb "appelle", searched like a word typed alone.
+    assert idx.search("Le prix du gaz a-t-il augmenté ?").analysed.split() == [
+        "prix", "gaz", "augment|augmente"]
+    assert idx.search("Comment appelle-t-on le carnaval de Nice ?").analysed.split() == [
+        "appel|appelle", "carnaval", "nice"]

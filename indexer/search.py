@@ -60,6 +60,11 @@ word (``venimeuse`` for ``venin``, ``fondation`` for ``fondateur``) has that que
 word for coordination, though it adds nothing to the BM25 score; at most
 RELATED_MAX such words per query word, the most frequent ones."""
 RELATED_SCAN = 200
+NAMING = frozenset("nom appel nomm surnom surnomm".split())
+"""Stems of the words that ask for a name (``nom``, ``s'appelle``, ``nommé``): in a
+question (after a question word), like the noun after an interrogative, they weigh
+HEAD_WEIGHT in coordination, since the passage gives the name without them. In a plain
+search ("appel à la grève") they are words like any other."""
 IDF_POWER = 1.5
 """BM25's IDF raised to this power: rare words (names, technical terms) count
 more against common ones than Whoosh's flatter ``log(N / (n + 1)) + 1`` allows."""
@@ -138,6 +143,7 @@ class _Compiler:
         self.clauses: list[frozenset[tuple[str, str]]] = []
         self.related: list[frozenset[tuple[str, str]]] = []  # per clause, for coordination
         self.heads: set[int] = set()  # clauses that name the kind of answer
+        self.asked = False  # a question word went: the query is a question
         self.suggestions: list[str] = []
         self.analysed: list[str] = []
         self.tree: Node | None = None
@@ -165,7 +171,9 @@ class _Compiler:
             q = self.compile(child) if occur != "must_not" else self.negative(child)
             chain.append(self.last_word if occur == "should" else None)
             if len(self.clauses) > before:
-                if announced:  # shown as "annee?" in the analysed query
+                naming = self.asked and self.last_word is not None \
+                    and bool(self.last_word.stems & NAMING)
+                if announced or naming:  # shown as "annee?" in the analysed query
                     self.heads.add(before)
                     self.analysed[-1] += "?"
                 announced = False
@@ -303,6 +311,7 @@ class _Compiler:
     def word(self, word: str, natural: bool, prefix: bool) -> WordPattern | None:
         lower = word.lower()
         if natural and lower in QUESTION_WORDS:
+            self.asked = True
             return None
         forms = word_forms(lower, "fr")
         if forms is None:

@@ -175,8 +175,25 @@ def test_query_words_close_together_outrank_the_same_words_far_apart(tmp_path):
 
 def test_an_inverted_verb_keeps_the_verb_and_drops_the_auxiliary_a(idx):
     # "a-t-il" is the auxiliary "a" (a question word) and its pronoun: nothing to search;
-    # "appelle-t-on" is the verb "appelle", searched like a word typed alone.
+    # "trouve-t-on" is the verb "trouve", searched like a word typed alone.
     assert idx.search("Le prix du gaz a-t-il augmenté ?").analysed.split() == [
         "prix", "gaz", "augment|augmente"]
-    assert idx.search("Comment appelle-t-on le carnaval de Nice ?").analysed.split() == [
-        "appel|appelle", "carnaval", "nice"]
+    assert idx.search("Où trouve-t-on le carnaval de Nice ?").analysed.split() == [
+        "trouv|trouve", "carnaval", "nice"]
+
+
+def test_asking_what_something_is_called_needs_no_appelle_in_the_passage(tmp_path):
+    # "s'appelle", "nom": the question asks for a name, which the passage gives
+    # without the word; like the noun after "quelle", they weigh a quarter.
+    found = _ranked(tmp_path, {
+        **FILLER,
+        "a-answer": "Le fondateur de Carthage serait la reine Didon.",
+        "b-appelle": "On appelle Carthage la cité punique ; on appelle Carthage la ville.",
+    }, "Comment s'appelle le fondateur de Carthage ?")
+    assert found[:2] == ["a-answer", "b-appelle"]
+
+
+def test_outside_a_question_appel_is_a_word_like_any_other(idx):
+    assert idx.search("appel carnaval").analysed.split() == ["appel", "carnaval"]
+    assert idx.search("Comment s'appelle le carnaval ?").analysed.split() == [
+        "appel|appelle?", "carnaval"]

@@ -6,6 +6,7 @@ questions has exactly one relevant passage. Scores: MRR@10, success@1, success@1
     python bench/relevance.py                      # every engine, every question
     python bench/relevance.py --limit-questions 300 --only ours,fts5
     python bench/relevance.py --dump-failures /tmp/misses.jsonl
+    python bench/relevance.py --halves             # also the even and odd questions apart
 """
 
 from __future__ import annotations
@@ -45,11 +46,17 @@ class Outcome:
     misses: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # questions the engine refused
 
-    def mrr(self) -> float:
-        return sum(1 / r for r in self.ranks if r) / len(self.ranks)
+    def mrr(self, half: int | None = None) -> float:
+        ranks = self.half(half)
+        return sum(1 / r for r in ranks if r) / len(ranks)
 
-    def success(self, k: int) -> float:
-        return sum(1 for r in self.ranks if r and r <= k) / len(self.ranks)
+    def success(self, k: int, half: int | None = None) -> float:
+        ranks = self.half(half)
+        return sum(1 for r in ranks if r and r <= k) / len(ranks)
+
+    def half(self, half: int | None) -> list[int | None]:
+        """Every rank, or those of the questions at even (0) or odd (1) positions."""
+        return self.ranks if half is None else self.ranks[half::2]
 
 
 def read_passages() -> list[Doc]:
@@ -141,6 +148,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="write the questions ours does not rank first "
         "(JSON Lines: qid, question, relevant, rank, top3)",
     )
+    parser.add_argument(
+        "--halves",
+        action="store_true",
+        help="also print MRR@10 and success@10 on the even and the odd questions",
+    )
     args = parser.parse_args(argv)
     args.only = parse_only(parser, args.only, ENGINES)
     return args
@@ -188,6 +200,16 @@ def main(argv: list[str] | None = None) -> int:
         "refused",
     ]
     print(render_table(headers, rows))
+    if args.halves:
+        # A change tuned on some questions should help the others too: the two
+        # halves, by position in the file, side by side.
+        rows = [
+            [o.name]
+            + [f"{f(h):.3f}" for h in (0, 1) for f in (o.mrr, lambda h, o=o: o.success(DEPTH, h))]
+            for o in outcomes
+        ]
+        print(render_table(["engine", "even MRR@10", "even success@10",
+                            "odd MRR@10", "odd success@10"], rows))
     for o in outcomes:
         if o.errors:
             print(f"{o.name} refused {len(o.errors)} questions, e.g. {o.errors[0]}")

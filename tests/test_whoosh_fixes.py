@@ -77,6 +77,42 @@ def test_field_lengths_read_once_agree_with_whoosh(tmp_path):
     assert patched[:6] == [3, 1, 0, None, 1, 0]
 
 
+def test_field_lengths_agree_over_segments_deletions_and_missing_columns(tmp_path):
+    """Every segment of a multi-segment index, with deleted documents, a field only one
+    segment has, and docnum at the column's end: answers as Whoosh's own reads."""
+    from whoosh import fields, index
+
+    from indexer import whoosh_fixes
+
+    apply()
+    schema = fields.Schema(id=fields.ID(unique=True), body=fields.TEXT(), rare=fields.TEXT())
+    ix = index.create_in(str(tmp_path), schema)
+    for seg in range(3):
+        with ix.writer() as w:
+            w.merge = False
+            for i in range(40):
+                n = seg * 40 + i
+                doc = {"id": str(n), "body": " ".join(["mot"] * (n % 9 + n * 7 % 300))}
+                if seg == 2 and i < 3:
+                    doc["rare"] = "un deux"  # the rare column stops after docnum 2
+                w.add_document(**doc)
+    with ix.writer() as w:
+        w.merge = False
+        for n in range(0, 120, 7):
+            w.delete_by_term("id", str(n))
+    with ix.reader() as reader:
+        leaves = [leaf._perdoc for leaf, _ in reader.leaf_readers()]
+        assert len(leaves) == 3 and reader.has_deletions()
+        for perdoc in leaves:
+            asked = [(d, f) for d in range(perdoc.doc_count_all() + 1)
+                     for f in ("body", "rare", "absent")]
+            patched = [perdoc.doc_field_length(d, f) for d, f in asked]
+            original = [whoosh_fixes.whoosh_doc_field_length(perdoc, d, f) for d, f in asked]
+            assert patched == original
+            with pytest.raises(IndexError):
+                perdoc.doc_field_length(perdoc.doc_count_all() + 1, "body")
+
+
 def test_searching_does_not_load_urllib_request():
     """whoosh.compat's unused download helper must not cost a cold search its import."""
     import subprocess

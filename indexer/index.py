@@ -386,7 +386,9 @@ class NewsIndex:
     def _commit_batches(self, prepared: Iterator[Prepared | str], existing: dict[str, str],
                         report: IndexReport, progress: Callable[[int], None] | None) -> None:
         writer = None
-        pending: list[Prepared] = []
+        # What a commit settles: not the prepared documents, which Whoosh holds
+        # already (10,000 of them would be 80 MiB kept only to be counted).
+        pending: list[tuple[str, int, dict[str, float]]] = []
         done = 0
         try:
             for prep in prepared:
@@ -408,7 +410,7 @@ class NewsIndex:
                 writer.add_document(**prep.article_doc)
                 for doc in prep.passage_docs:
                     writer.add_document(**doc)
-                pending.append(prep)
+                pending.append((prep.article_id, len(prep.passage_docs), prep.seconds))
                 if len(pending) >= BATCH_ARTICLES:
                     writer.commit()
                     writer = None
@@ -432,14 +434,15 @@ class NewsIndex:
                 writer.cancel()
 
     @staticmethod
-    def _account(batch: list[Prepared], existing: dict[str, str], report: IndexReport) -> None:
-        for prep in batch:
-            if prep.article_id in existing:
+    def _account(batch: list[tuple[str, int, dict[str, float]]], existing: dict[str, str],
+                 report: IndexReport) -> None:
+        for article_id, passages, seconds in batch:
+            if article_id in existing:
                 report.updated += 1
             else:
                 report.new += 1
-            report.passages += len(prep.passage_docs)
-            for stage, secs in prep.seconds.items():
+            report.passages += passages
+            for stage, secs in seconds.items():
                 _add_seconds(report, stage, secs)
 
     # -- reading -----------------------------------------------------------

@@ -55,6 +55,8 @@ def import_whoosh_lightly() -> None:
     sys.modules["urllib.request"] = stand_in
     try:
         import whoosh.compat  # noqa: F401
+    except ImportError:
+        pass  # no Whoosh here (a tool that only extracts entities): nothing to spare
     finally:
         if sys.modules.get("urllib.request") is stand_in:
             del sys.modules["urllib.request"]

@@ -65,6 +65,20 @@ NAMING = frozenset("nom appel nomm surnom surnomm".split())
 question (after a question word), like the noun after an interrogative, they weigh
 HEAD_WEIGHT in coordination, since the passage gives the name without them. In a plain
 search ("appel à la grève") they are words like any other."""
+COMMON_SHARE = 0.02
+COMMON_MIN = 2000
+"""A word in more than COMMON_SHARE of the passages, and in at least COMMON_MIN of
+them, is *common* (``plus``, ``fait``, ``ministre`` in a news archive). As in
+Lucene's common-terms query, common words gather no candidates when rarer words
+are there: they only add to the score of the passages the rarer words found; when
+every word is common, candidates must hold them all. A passage with only common
+words would rank low anyway, as coordination penalises the missing rarer word;
+scoring each of their tens of thousands of passages is what made broad searches
+slow. If that finds fewer articles than asked for, the search runs again with
+every word. An index of fewer than COMMON_MIN passages is searched as before.
+Over all 36,152 OrangeSum articles, 200 title-word queries (CPU time, idle machine):
+p95 559 → 297 ms, p50 72 → 64 ms; the same top hit for 197 of them, the same top 3
+for 184, the same top 10 for 171."""
 IDF_POWER = 1.5
 """BM25's IDF raised to this power: rare words (names, technical terms) count
 more against common ones than Whoosh's flatter ``log(N / (n + 1)) + 1`` allows."""
@@ -147,6 +161,8 @@ class _Compiler:
         self.suggestions: list[str] = []
         self.analysed: list[str] = []
         self.tree: Node | None = None
+        self.depth = 0
+        self.fast: wq.Query | None = None  # the top group with common words deferred
         self.last_word: WordPattern | None = None
 
     def compile(self, node: Node) -> wq.Query | None:
@@ -162,7 +178,15 @@ class _Compiler:
         return wq.Or(subs) if subs else None
 
     def group(self, group: Group) -> wq.Query | None:
+        self.depth += 1
+        try:
+            return self._group(group, top=self.depth == 1)
+        finally:
+            self.depth -= 1
+
+    def _group(self, group: Group, top: bool) -> wq.Query | None:
         must, should, must_not, filters = [], [], [], []
+        spread: list[int | None] = []  # per should clause: its commonest stem's passages
         chain: list[WordPattern | None] = []
         announced = False  # the previous word was "quel", "quelle"…
         for occur, child in group.clauses:
@@ -190,6 +214,9 @@ class _Compiler:
                 must.append(q)
             else:
                 should.append(q)
+                spread.append(self.spread(self.clauses[before])
+                              if len(self.clauses) == before + 1 else None)
+        fast = None
         if must:
             q = wq.And(must) if len(must) > 1 else must[0]
             if should:
@@ -200,15 +227,37 @@ class _Compiler:
             pairs = self.pairs(chain)
             if pairs:
                 q = wq.Or([*should, *pairs])
+            if top and len(should) > 1 and not self.titles:
+                fast = self.defer_common(should, spread, pairs)
         elif must_not or filters:
             q = wq.Term("kind", "p")
         else:
             return None
         if filters:  # a filter narrows the words it goes with
             q = wq.And([*filters, q])
+            fast = wq.And([*filters, fast]) if fast is not None else None
         if must_not:
             q = wq.AndNot(q, wq.Or(must_not))
+            fast = wq.AndNot(fast, wq.Or(must_not)) if fast is not None else None
+        if top:
+            self.fast = fast
         return q
+
+    def spread(self, clause: frozenset[tuple[str, str]]) -> int:
+        """In how many passages the clause's commonest stem form stands."""
+        return max((self.s.doc_frequency(f, t) for f, t in clause if f == "stem"), default=0)
+
+    def defer_common(self, should: list[wq.Query], spread: list[int | None],
+                     pairs: list[wq.Query]) -> wq.Query | None:
+        """The first-stage query with common words deferred; see COMMON_SHARE."""
+        cut = max(COMMON_MIN, COMMON_SHARE * self.s.doc_frequency("kind", "p"))
+        common = [q for q, n in zip(should, spread, strict=True) if n is not None and n > cut]
+        if not common:
+            return None
+        rare = [q for q, n in zip(should, spread, strict=True) if n is None or n <= cut]
+        extra = [*common, *pairs] if rare else pairs
+        first = (wq.Or(rare) if len(rare) > 1 else rare[0]) if rare else wq.And(common)
+        return _maybe(first, wq.Or(extra)) if extra else first
 
     def pairs(self, chain: list[WordPattern | None]) -> list[wq.Query]:
         """Phrases of neighbouring query words: passages that keep them together rank higher."""
@@ -492,6 +541,8 @@ def _compile(idx: Any, query: str, opts: SearchOptions) -> tuple[_Compiler, wq.Q
                for p in opts.places]
     if boosts:
         q = _maybe(q, wq.Or(boosts))
+        if comp.fast is not None:
+            comp.fast = _maybe(comp.fast, wq.Or(boosts))
     return comp, q, has_text
 
 
@@ -524,7 +575,15 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     wanted = opts.limit * opts.per_article
     k = max(MIN_CANDIDATES, wanted * 3)
     q = _restrict(q, opts, s)
-    res = s.search(q, limit=k)
+    res = None
+    if comp.fast is not None:
+        res = s.search(_restrict(comp.fast, opts, s), limit=k)
+        ids = _article_ids(idx)
+        if len({ids[h.docnum] for h in res}) < opts.limit:
+            res = None  # too few articles without the common words: every word counts
+    complete = res is None  # the candidates came from the whole query
+    if res is None:
+        res = s.search(q, limit=k)
     titles = _title_matches(idx, comp, opts, k) if has_text else {}
     col = _article_ids(idx)
     rows = [(hit.score, col[hit.docnum], hit.docnum) for hit in res]
@@ -564,7 +623,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     def count(limit: int | None) -> Totals:
         # Counting every match costs as much as the search again on a broad
         # query, so it happens only when someone asks for the totals.
-        if len(res) <= len(scored):
+        if complete and len(res) <= len(scored):
             docs = [h.docnum for h in res]
         else:
             docs = list(islice(s.docs_for_query(q), None if limit is None else limit + 1))

@@ -197,3 +197,20 @@ def test_outside_a_question_appel_is_a_word_like_any_other(idx):
     assert idx.search("appel carnaval").analysed.split() == ["appel", "carnaval"]
     assert idx.search("Comment s'appelle le carnaval ?").analysed.split() == [
         "appel|appelle?", "carnaval"]
+
+
+def test_common_words_gather_no_candidates_when_rarer_words_are_there(corpus_idx, monkeypatch):
+    """As Lucene's common-terms query: in a big archive, ``président`` only adds to the
+    score of passages that ``Alep`` found (thresholds lowered to this small corpus)."""
+    from indexer import search
+    from indexer.search import SearchOptions, _compile
+
+    whole = corpus_idx.search("Alep président", limit=2)
+    opts = SearchOptions.from_kwargs(limit=2)
+    assert _compile(corpus_idx, "Alep président", opts)[0].fast is None  # a small index
+    monkeypatch.setattr(search, "COMMON_MIN", 20)
+    monkeypatch.setattr(search, "COMMON_SHARE", 0.1)  # président is in 42 of 236 passages
+    assert _compile(corpus_idx, "Alep président", opts)[0].fast is not None
+    deferred = corpus_idx.search("Alep président", limit=2)
+    assert all("Alep" in h.passage for h in deferred)
+    assert [h.article_id for h in deferred] == [h.article_id for h in whole]

@@ -202,8 +202,6 @@ def test_two_processes_index_the_same_as_one(tmp_path):
     assert seen[0] == seen[1]
 
 
-@pytest.mark.xfail(strict=True, reason="search.py filters on the stored key only; "
-                   "it should also look for facets.shown_as() values (owned by search.py)")
 def test_a_filter_on_a_facet_value_finds_every_article_it_counts(tmp_path):
     index = tiny_index(tmp_path, {
         "vote": "Barack Obama a voté à Chicago mardi.",

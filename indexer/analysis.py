@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-CHAIN_VERSION = "fr-5"
+CHAIN_VERSION = "fr-6"
 
 # Elided articles and conjunctions, dropped with their apostrophe (l'ONU -> ONU).
 ELISIONS = frozenset(

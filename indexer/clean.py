@@ -47,6 +47,13 @@ _BOILERPLATE = re.compile(
 )
 _BOILERPLATE_MAX = 200  # a real paragraph may mention "publicité"; furniture is short
 
+# Inline HTML left in a feed's text fields: Wikipedia-derived titles such as
+# "<i>Le Roi lion</i>" or "Louis <abbr title=\"16\">XVI</abbr>". Only inline tags are
+# named, so that "a < b" or "<Ville>" in prose stay as written.
+_MARKUP = re.compile(
+    r"</?(?:a|abbr|b|bdi|br|cite|code|del|dfn|em|font|i|ins|kbd|mark|nobr|q|s|samp|small"
+    r"|span|strong|sub|sup|time|tt|u|var|wbr)(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
 # "- Offensive rebelle -": an AFP intertitle.
 _INTERTITLE = re.compile(r"^[-–—]\s*(\S.{0,118}?)\s*[-–—]$")
 
@@ -56,6 +63,15 @@ def normalize_text(text: str) -> str:
     text = text.translate(_INVISIBLE).translate(_SPACES)
     text = unicodedata.normalize("NFC", text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def strip_markup(text: str) -> str:
+    """Inline HTML tags removed, their text kept (``<i>Saw</i>`` → ``Saw``)."""
+    while True:  # until nothing changes: "<<i>i>" leaves a tag behind once stripped
+        stripped = _MARKUP.sub("", text)
+        if stripped == text:
+            return text
+        text = stripped
 
 
 def split_glued(text: str) -> str:
@@ -77,7 +93,7 @@ def intertitle(line: str) -> str | None:
 def clean_lines(text: str) -> list[Block]:
     """Blocks from raw text: one paragraph per non-empty line, furniture dropped."""
     blocks = []
-    for raw in split_glued(normalize_text(text)).split("\n"):
+    for raw in split_glued(strip_markup(normalize_text(text))).split("\n"):
         line = " ".join(raw.split())
         if not line or is_boilerplate(line):
             continue
@@ -91,7 +107,8 @@ def clean_article(article: Article) -> Article:
     blocks: list[Block] = []
     for block in article.blocks:
         if block.kind == "heading":
-            blocks.append(Block(" ".join(normalize_text(block.text).split()), "heading"))
+            blocks.append(Block(" ".join(strip_markup(normalize_text(block.text)).split()),
+                                "heading"))
         else:
             blocks.extend(clean_lines(block.text))
     lede_blocks = clean_lines(article.lede)
@@ -100,5 +117,5 @@ def clean_article(article: Article) -> Article:
         lede_blocks, lede = [*lede_blocks, Block(intertitle(lede), "heading")], ""
     # An intertitle in the lede slot is a heading that opens the body.
     headings = [b for b in lede_blocks if b.kind == "heading"]
-    title = " ".join(normalize_text(article.title).split())
+    title = " ".join(strip_markup(normalize_text(article.title)).split())
     return replace(article, title=title, lede=lede, blocks=tuple(headings + blocks))

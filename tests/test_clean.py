@@ -17,6 +17,7 @@ from indexer.clean import (
     is_boilerplate,
     normalize_text,
     split_glued,
+    strip_markup,
 )
 from indexer.model import Article, Block
 from indexer.sources import article_from_record, parse_html, parse_text
@@ -211,6 +212,26 @@ def test_a_real_intertitle_lede_becomes_a_heading(orangesum_head):
     assert cleaned.blocks[0] == Block("Plus de 517.000 morts", "heading")
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("<i>Saw 3D : Chapitre final</i>", "Saw 3D : Chapitre final"),   # italics of a title
+    ('Ferdinand <abbr class="abbr" title="premier">I<sup>er</sup></abbr>',
+     "Ferdinand Ier"),                                               # nested, with attributes
+    ('<span class="nowrap">Louis XVI</span>', "Louis XVI"),
+    ("Ligne<br/>suivante", "Lignesuivante"),                         # self-closing
+    ("a < b et c > d", "a < b et c > d"),                            # comparisons stay
+    ("<Ville> <div>", "<Ville> <div>"),                              # only inline tags go
+    ("<<i>i>x", "x"),                                                # until nothing is left
+])
+def test_strip_markup(text, expected):
+    assert strip_markup(text) == expected
+
+
+def test_a_json_title_loses_its_markup_but_keeps_its_words():
+    record = {"id": "x", "title": "<i>Le Roi lion</i> (film)", "body": "Un <b>lion</b>."}
+    article = clean_article(article_from_record(record, "x", "t.json"))
+    assert (article.title, paragraphs(article)) == ("Le Roi lion (film)", ["Un lion."])
+
+
 # -- idempotence ----------------------------------------------------------------------
 
 # Pieces that exercise every rule, plus plain letters to glue them together.
@@ -218,6 +239,7 @@ _PIECES = st.sampled_from([
     *"aéeAÉCd .!?»«\"'’)-–\n\t\r",
     "\u00ad", "\u200b", "\u00a0", "\u202f", "\u2028", "\n\n",
     "Contactez-nous", "Publicité", "- Titre -", "Lire aussi", "Pyrénées.Alors", "M. Lavrov",
+    "<i>", "</i>", "<", ">", "<b", "/>",
 ])
 _TEXTS = st.lists(_PIECES, max_size=40).map("".join)
 # A lede is one paragraph: no line breaks or dashes (see the idempotence test below for why).

@@ -30,11 +30,11 @@ def _article_facets(idx: Any) -> dict[str, dict[str, Any]]:
     table = idx._cache.get("facets")
     if table is None:
         table = idx._cache["facets"] = {
-            doc["article_id"]: {
-                "actors": doc["meta"]["actors"], "places": doc["meta"]["places"],
-                "sources": (doc["meta"]["source"],) if doc["meta"]["source"] else (),
-                "lang": (doc["meta"]["lang"],) if doc["meta"]["lang"] else ()}
-            for doc in idx.searcher().documents(kind="a")}
+            article_id: {
+                "actors": meta["actors"], "places": meta["places"],
+                "sources": (meta["source"],) if meta["source"] else (),
+                "lang": (meta["lang"],) if meta["lang"] else ()}
+            for article_id, meta in idx.article_docs()}
     return table
 
 

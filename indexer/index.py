@@ -22,7 +22,17 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import CorpusError, CorpusNote, IndexerError, IndexLockedError, IndexNotFoundError
 from .model import Article, FacetCount, IndexReport, Results
-from .schema import INDEX_NAME, META_FILE, build_schema, check_meta, write_meta
+from .schema import (
+    INDEX_NAME,
+    META_FILE,
+    build_schema,
+    check_meta,
+    meta_record,
+    passage_record,
+    read_meta,
+    read_passage,
+    write_meta,
+)
 
 if TYPE_CHECKING:
     from .corrections import Corrections
@@ -95,13 +105,13 @@ def prepare_article(article: Article, content_hash: str = "",
             | {f"p:{k}" for a in seen.places for k in filter_keys(a, "place")}))
         # No ``pid`` for a passage: nothing looks one up, and a unique term per
         # passage cost the term dictionary a tenth of its entries.
-        docs.append({**common, **title, "stem": stem, "exact": exact,
-                     "mentions": mentions, "text": p.text, "meta": (p.ordinal, p.section)})
+        docs.append({**common, **title, "stem": stem, "exact": exact, "mentions": mentions,
+                     "record": passage_record(p.text, p.ordinal, p.section)})
     t5 = time.perf_counter()
     meta = {"title": article.title, "date": article.date, "source": article.source,
             "url": article.url, "lang": lang, "actors": ents.actors, "places": ents.places,
             "hash": content_hash, "passages": len(docs)}
-    article_doc = {**common, "kind": "a", "pid": f"a:{article.id}", "meta": meta}
+    article_doc = {**common, "kind": "a", "pid": f"a:{article.id}", "record": meta_record(meta)}
     return Prepared(article.id, article_doc, docs, {
         "clean": t1 - t0, "language": t2 - t1, "entities": t3 - t2,
         "passages": t4 - t3, "analysis": t5 - t4})
@@ -327,7 +337,7 @@ class NewsIndex:
 
     def _hashes(self) -> dict[str, str]:
         with self._ix.searcher() as s:
-            return {f["article_id"]: f["meta"]["hash"] for f in s.documents(kind="a")}
+            return {article_id: meta["hash"] for article_id, meta in _article_docs(s)}
 
     def _write(self, items: Iterable[Article | CorpusError], *, jobs: int,
                progress: Callable[[int], None] | None, wait: float,
@@ -475,8 +485,24 @@ class NewsIndex:
 
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
         """The stored metadata of one article, or ``None``."""
-        doc = self.searcher().document(pid=f"a:{article_id}")
-        return doc["meta"] if doc else None
+        docnum = self.searcher().document_number(pid=f"a:{article_id}")
+        return None if docnum is None else read_meta(self._records()[docnum])
+
+    def passage(self, docnum: int) -> dict[str, Any]:
+        """The stored ``text`` and ``meta`` (ordinal, section) of one passage document."""
+        text, ordinal, section = read_passage(self._records()[docnum])
+        return {"text": text, "meta": (ordinal, section)}
+
+    def article_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(article_id, metadata)`` of every article."""
+        return _article_docs(self.searcher(), self._records())
+
+    def _records(self) -> Any:
+        """The docnum → stored record column, read once per searcher."""
+        col = self._cache.get("records")
+        if col is None:
+            col = self._cache["records"] = _record_column(self.searcher())
+        return col
 
     def article(self, article_id: str) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
         """Metadata and ``(section, text)`` paragraphs of one article, for ``depeches show``."""
@@ -487,8 +513,9 @@ class NewsIndex:
         from .passages import PARAGRAPH_BREAK
 
         s = self.searcher()
-        rows = sorted((d["meta"][0], d["meta"][1], d["text"])
-                      for d in s.documents(article_id=article_id) if "text" in d)
+        records = self._records()
+        rows = sorted((ordinal, section, text) for text, ordinal, section in (
+            read_passage(records[d]) for d in s.document_numbers(article_id=article_id, kind="p")))
         # Paragraphs, as the article had them, not the passages they were joined into.
         return meta, [(section, paragraph) for _, section, text in rows
                       for paragraph in text.split(PARAGRAPH_BREAK)]
@@ -499,15 +526,31 @@ class NewsIndex:
         langs: dict[str, int] = {}
         dates = []
         articles = 0
-        for doc in s.documents(kind="a"):
+        for _, meta in self.article_docs():
             articles += 1
-            lang = doc["meta"]["lang"] or "?"
+            lang = meta["lang"] or "?"
             langs[lang] = langs.get(lang, 0) + 1
-            if doc.get("date"):
-                dates.append(doc["date"])
+            if meta["date"]:
+                dates.append(meta["date"])
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         return {"path": str(self.path), "articles": articles,
                 "passages": s.doc_count() - articles,
                 "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
                 "date_min": min(dates) if dates else None,
                 "date_max": max(dates) if dates else None, "size_bytes": size}
+
+
+def _record_column(searcher: Any) -> Any:
+    if searcher.doc_count_all() == 0:  # Whoosh's empty reader has no columns
+        return {}
+    return searcher.reader().column_reader("record", translate=False)
+
+
+def _article_docs(searcher: Any, records: Any = None
+                  ) -> Iterator[tuple[str, dict[str, Any]]]:
+    if searcher.doc_count_all() == 0:
+        return
+    records = records if records is not None else _record_column(searcher)
+    ids = searcher.reader().column_reader("article_id")
+    for docnum in searcher.document_numbers(kind="a"):
+        yield ids[docnum], read_meta(records[docnum])

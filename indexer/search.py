@@ -749,13 +749,12 @@ def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions) 
     for row in scored:
         if row[1] in per or len(per) < opts.limit:
             per.setdefault(row[1], []).append(row)
-    s = idx.searcher()
     hits = []
     for aid, rows in per.items():
         meta = idx.article_meta(aid) or {}
         found = []
         for score, _, docnum in rows:
-            stored = s.stored_fields(docnum)
+            stored = idx.passage(docnum)
             spans, matches = find_matches(stored["text"], meta.get("lang"), comp.patterns)
             found.append((score, stored, spans, matches))
             if sum(1 for f in found if f[2]) >= opts.per_article:

@@ -27,6 +27,7 @@ from .schema import (
     META_FILE,
     build_schema,
     check_meta,
+    codec,
     meta_record,
     passage_record,
     read_meta,
@@ -414,7 +415,7 @@ class NewsIndex:
                     # Separate segment files, not Whoosh's compound one: opening a
                     # compound segment copies each of its files into memory, so a
                     # cold search over 36,000 articles read the whole index first.
-                    writer = self._ix.writer(limitmb=256, compound=False)
+                    writer = self._ix.writer(limitmb=256, compound=False, codec=codec())
                 if prep.article_id in existing:
                     writer.delete_by_term("article_id", prep.article_id)
                 writer.add_document(**prep.article_doc)

@@ -36,6 +36,10 @@ from .analysis import CHAIN_VERSION
 from .errors import IndexNotFoundError, IndexVersionError
 
 FORMAT_VERSION = 5
+INLINE_LIMIT = 2
+"""Posting lists shorter than this are kept in the term dictionary, not the postings
+file, where each list has a header, a pickled block info and a zlib stream of its
+own (about 70 bytes for one posting): see :func:`codec`."""
 META_FILE = "depeches.json"
 INDEX_NAME = "MAIN"
 
@@ -73,6 +77,14 @@ def build_schema() -> Schema:
         mentions=keys(),
         record=COLUMN(VarBytesColumn()),
     )
+
+
+def codec() -> Any:
+    """Whoosh's own codec, with short posting lists inlined (needs
+    :func:`indexer.whoosh_fixes.apply`)."""
+    from whoosh.codec.whoosh3 import W3Codec
+
+    return W3Codec(inlinelimit=INLINE_LIMIT)
 
 
 @cache

@@ -9,6 +9,10 @@ same, the loop never ends. Over 5,000 OrangeSum articles the two-word query
 against this; :func:`apply` gives the same guard to the other two. Stopping a
 skip early is always safe: the collector then reads postings one by one.
 
+Whoosh 2.7.4 cannot inline short posting lists into the term dictionary (a
+misspelt method name): :func:`apply` mends it, and :func:`indexer.schema.codec`
+inlines every posting list shorter than ``INLINE_LIMIT``.
+
 Whoosh also reads a document's field length (which BM25 needs) from the
 segment file each time it is asked: a seek and a read per posting when a
 commit writes postings, and per candidate when a search scores them. Over
@@ -76,6 +80,10 @@ def apply() -> None:
     global whoosh_doc_field_length
     whoosh_doc_field_length = whoosh3.W3PerDocReader.doc_field_length
     whoosh3.W3PerDocReader.doc_field_length = _doc_field_length
+    if not hasattr(whoosh3.W3TermInfo, "set_inline"):
+        # The postings writer calls set_inline(), which W3TermInfo names set_inlined():
+        # any inlinelimit above 1 raised AttributeError, so Whoosh's default never inlines.
+        whoosh3.W3TermInfo.set_inline = whoosh3.W3TermInfo.set_inlined
     from whoosh.query.wrappers import ConstantScoreQuery
 
     global _ConstantScore

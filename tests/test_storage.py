@@ -43,3 +43,21 @@ def test_index_gives_back_passages_and_metadata_exactly(tmp_path) -> None:
         assert "« cessez-le-feu » 🙂" in hit.passage
         assert list(idx.article_docs()) == [("x-1", meta)]
         assert idx.stats()["date_min"] == "2016-05-01"
+
+
+def test_a_word_of_one_passage_is_inlined_and_found(tmp_path) -> None:
+    from whoosh.reading import TermNotFound
+
+    a = Article.from_fields(id="x-1", title="Trêve", body="Un zygomorphe à Alep.\n\nAlep.")
+    b = Article.from_fields(id="x-2", title="Alep", body="Alep encore.")
+    with NewsIndex.create(tmp_path / "ix") as idx:
+        idx.add_articles([a, b])
+        reader = idx.searcher().reader()
+        try:
+            rare = reader.term_info("exact", "zygomorphe")
+        except TermNotFound:
+            rare = reader.term_info("stem", "zygomorphe")
+        assert rare.is_inlined()
+        assert not reader.term_info("kind", "p").is_inlined()
+        assert [h.article_id for h in idx.search("zygomorphe")] == ["x-1"]
+        assert [h.article_id for h in idx.search('"zygomorphe à Alep"')] == ["x-1"]

@@ -34,8 +34,9 @@ from whoosh.fields import COLUMN, KEYWORD, TEXT, Schema
 
 from .analysis import CHAIN_VERSION
 from .errors import IndexNotFoundError, IndexVersionError
+from .postings import CompactPositions
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 INLINE_LIMIT = 2
 """Posting lists shorter than this are kept in the term dictionary, not the postings
 file, where each list has a header, a pickled block info and a zlib stream of its
@@ -60,13 +61,18 @@ def build_schema() -> Schema:
     def keys() -> KEYWORD:
         return KEYWORD(commas=True, lowercase=False, scorable=True)
 
+    def positional() -> TEXT:
+        field = TEXT(analyzer=forms, phrase=True)
+        field.format = CompactPositions(field_boost=field.format.field_boost)
+        return field
+
     return Schema(
         pid=value(),
         kind=value(),
         article_id=value(sortable=True),
-        stem=TEXT(analyzer=forms, phrase=True),
+        stem=positional(),
         exact=TEXT(analyzer=forms, phrase=False),
-        title_stem=TEXT(analyzer=forms, phrase=True),
+        title_stem=positional(),
         date=value(),
         month=value(),
         year=value(),
@@ -80,11 +86,11 @@ def build_schema() -> Schema:
 
 
 def codec() -> Any:
-    """Whoosh's own codec, with short posting lists inlined (needs
-    :func:`indexer.whoosh_fixes.apply`)."""
-    from whoosh.codec.whoosh3 import W3Codec
+    """Whoosh's W3 codec with compact posting blocks (:mod:`indexer.postings`), and
+    short posting lists inlined (needs :func:`indexer.whoosh_fixes.apply`)."""
+    from .postings import Codec
 
-    return W3Codec(inlinelimit=INLINE_LIMIT)
+    return Codec(inlinelimit=INLINE_LIMIT)
 
 
 @cache

@@ -61,3 +61,34 @@ def test_a_word_of_one_passage_is_inlined_and_found(tmp_path) -> None:
         assert not reader.term_info("kind", "p").is_inlined()
         assert [h.article_id for h in idx.search("zygomorphe")] == ["x-1"]
         assert [h.article_id for h in idx.search('"zygomorphe à Alep"')] == ["x-1"]
+
+
+@pytest.mark.parametrize("positions", [[0], [3], [0, 1, 2, 900], [5, 70_000, 70_001], [65_535]])
+def test_compact_positions_round_trip(positions: list[int]) -> None:
+    from indexer.postings import CompactPositions
+
+    fmt = CompactPositions()
+    value = fmt.encode(positions)
+    assert fmt.decode_positions(value) == positions
+    assert fmt.decode_frequency(value) == len(positions)
+    assert fmt.decode_weight(value) == len(positions)
+
+
+def test_long_posting_lists_read_back_as_written(tmp_path) -> None:
+    # 300 passages hold "Alep" (three blocks of postings), with positions and weights.
+    articles = [Article.from_fields(id=f"a-{i:03d}", title=f"Dépêche {i}",
+                                    body=" ".join(["Alep bombardée."] * (1 + i % 4)) + " Fin.")
+                for i in range(300)]
+    with NewsIndex.create(tmp_path / "ix") as idx:
+        idx.add_articles(articles)
+        reader = idx.searcher().reader()
+        postings = reader.postings("stem", "alep")
+        seen = []
+        while postings.is_active():
+            seen.append((postings.weight(), postings.value_as("positions")))
+            postings.next()
+        assert len(seen) == 300
+        assert all(w == len(p) == 1 + i % 4 for i, (w, p) in enumerate(seen))
+        assert all(p == [2 * k for k in range(len(p))] for _, p in seen)
+        hits = idx.search('"Alep bombardée"', limit=300)
+        assert len(hits) == 300

@@ -90,7 +90,7 @@ def codec() -> Any:
     short posting lists inlined (needs :func:`indexer.whoosh_fixes.apply`)."""
     from .postings import Codec
 
-    return Codec(inlinelimit=INLINE_LIMIT)
+    return Codec(inlinelimit=INLINE_LIMIT, compression=9)
 
 
 @cache

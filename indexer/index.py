@@ -112,7 +112,10 @@ def prepare_article(article: Article, content_hash: str = "",
     meta = {"title": article.title, "date": article.date, "source": article.source,
             "url": article.url, "lang": lang, "actors": ents.actors, "places": ents.places,
             "hash": content_hash, "passages": len(docs)}
-    article_doc = {**common, "kind": "a", "pid": f"a:{article.id}", "record": meta_record(meta)}
+    # No ``pid`` term: an article's document is the first of its ``article_id`` (see
+    # article_meta), and one unique term per article cost the index 1.5 % (0.31 of
+    # 20.80 MB over 2,000 OrangeSum articles).
+    article_doc = {**common, "kind": "a", "record": meta_record(meta)}
     return Prepared(article.id, article_doc, docs, {
         "clean": t1 - t0, "language": t2 - t1, "entities": t3 - t2,
         "passages": t4 - t3, "analysis": t5 - t4})
@@ -486,7 +489,9 @@ class NewsIndex:
 
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
         """The stored metadata of one article, or ``None``."""
-        docnum = self.searcher().document_number(pid=f"a:{article_id}")
+        # The article's document is the first live one with its id: it is written just
+        # before its passages, in the same segment, and an update deletes them all.
+        docnum = self.searcher().document_number(article_id=article_id)
         return None if docnum is None else read_meta(self._records()[docnum])
 
     def passage(self, docnum: int) -> dict[str, Any]:

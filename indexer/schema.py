@@ -67,7 +67,6 @@ def build_schema() -> Schema:
         return field
 
     return Schema(
-        pid=value(),
         kind=value(),
         article_id=value(sortable=True),
         stem=positional(),

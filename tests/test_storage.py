@@ -92,3 +92,18 @@ def test_long_posting_lists_read_back_as_written(tmp_path) -> None:
         assert all(p == [2 * k for k in range(len(p))] for _, p in seen)
         hits = idx.search('"Alep bombardée"', limit=300)
         assert len(hits) == 300
+
+
+def test_an_updated_article_gives_back_its_new_metadata(tmp_path) -> None:
+    first = Article.from_fields(id="x-1", title="Première version", body="Texte ancien à Alep.")
+    other = Article.from_fields(id="x-2", title="Autre", body="Autre texte à Alep.")
+    second = Article.from_fields(id="x-1", title="Seconde version", body="Texte nouveau à Alep.")
+    with NewsIndex.create(tmp_path / "ix") as idx:
+        idx.add_articles([first, other])
+        assert idx.add(second).updated == 1
+        assert idx.article_meta("x-1")["title"] == "Seconde version"
+        assert idx.article("x-1")[1] == [(None, "Texte nouveau à Alep.")]
+        assert idx.article_meta("x-2")["title"] == "Autre"
+        assert idx.article_meta("x-3") is None
+        assert {h.article_id: h.title for h in idx.search("Alep")} == {
+            "x-1": "Seconde version", "x-2": "Autre"}

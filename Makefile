@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench,vectors]'
 	$(BIN)/python -m compileall -q indexer search_cli
 	$(BIN)/python bench/entities.py
 	$(BIN)/python bench/relevance.py

@@ -151,8 +151,11 @@ class Ours:
 
     name = "ours"
 
-    def __init__(self, jobs: int = 1) -> None:
+    def __init__(self, jobs: int = 1, vectors: bool = False) -> None:
         self.jobs = jobs
+        self.vectors = vectors  # search with the word vectors of the `vectors` extra
+        if vectors:
+            self.name = "ours+vectors"
         self.report = None
         self._path: Path | None = None
         self._idx = None
@@ -176,6 +179,8 @@ class Ours:
         self._path = path
         with NewsIndex.create(path) as idx:
             self.report = idx.add_articles(articles, jobs=self.jobs)
+            if self.vectors:
+                idx.write_vectors()
         self.open(path)
 
     def index_paths(self, paths: list[Path], path: Path) -> None:
@@ -199,7 +204,8 @@ class Ours:
         return self._idx
 
     def search(self, query: str, limit: int, **filters) -> list[str]:
-        return [hit.article_id for hit in self._idx.search(query, limit=limit, **filters)]
+        return [hit.article_id
+                for hit in self._idx.search(query, limit=limit, vectors=self.vectors, **filters)]
 
     def size_bytes(self) -> int:
         return dir_size(self._path)

@@ -33,7 +33,7 @@ from common import (
 )
 from peers import PEERS, TantivyPeer
 
-ENGINES = ["ours", "tantivy", "fts5", "whoosh"]
+ENGINES = ["ours", "ours+vectors", "tantivy", "fts5", "whoosh"]
 DEPTH = 10
 
 
@@ -78,6 +78,12 @@ def read_questions(limit: int | None) -> list[dict]:
 def make_engine(name: str):
     if name == "ours":
         return Ours(jobs=1)
+    if name == "ours+vectors":
+        from indexer import semantic
+
+        if not semantic.available():
+            raise ImportError(f"needs numpy and {semantic.MODEL}: pip install 'depeches[vectors]'")
+        return Ours(jobs=1, vectors=True)
     if name == "tantivy":
         # One writer thread, one segment: with two, documents split across segments at
         # random and ties break differently from run to run.

@@ -339,6 +339,23 @@ class NewsIndex:
         return self._write(articles, jobs=jobs, progress=progress, wait=wait,
                            corrections=corrections)
 
+    def write_vectors(self, *, wait: float = 0.0) -> None:
+        """Write the word-vector table that lets searches count a word of close meaning
+        (:mod:`indexer.semantic`); about 8 s, once: spaCy loads its model. Needs the
+        ``vectors`` extra."""
+        from . import semantic
+
+        if not semantic.available():
+            raise IndexerError(f"word vectors need numpy and spaCy's {semantic.MODEL}",
+                               hint="pip install 'depeches[vectors]'")
+        lock = _WriterLock(self.path)
+        lock.acquire(wait)
+        try:
+            semantic.write_table(self.path, *semantic.model_vectors())
+        finally:
+            lock.release()
+            self._reopen()
+
     def _hashes(self) -> dict[str, str]:
         with self._ix.searcher() as s:
             return {article_id: meta["hash"] for article_id, meta in _article_docs(s)}

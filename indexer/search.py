@@ -116,6 +116,8 @@ class SearchOptions:
     source: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    vectors: bool = True
+    """Use the index's word vectors, when it has them (see :mod:`indexer.semantic`)."""
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> SearchOptions:
@@ -156,6 +158,7 @@ class _Compiler:
         self.patterns: list[Pattern] = []
         self.clauses: list[frozenset[tuple[str, str]]] = []
         self.related: list[frozenset[tuple[str, str]]] = []  # per clause, for coordination
+        self.words: list[str | None] = []  # per clause, its one query word (for vectors)
         self.heads: set[int] = set()  # clauses that name the kind of answer
         self.asked = False  # a question word went: the query is a question
         self.suggestions: list[str] = []
@@ -274,6 +277,7 @@ class _Compiler:
         saved = (len(self.patterns), len(self.clauses), len(self.analysed))
         q = self.compile(node)
         del self.patterns[saved[0]:], self.clauses[saved[1]:], self.related[saved[1]:]
+        del self.words[saved[1]:]
         self.heads = {i for i in self.heads if i < saved[1]}
         self.analysed[saved[2]:] = [f"-{a}" for a in self.analysed[saved[2]:]]
         return q
@@ -326,6 +330,7 @@ class _Compiler:
         else:
             self.patterns.append(Pattern(node.raw, tuple(wps)))
         self.clauses.append(terms)
+        self.words.append(wps[0].word if len(wps) == 1 and not node.prefix else None)
         self.related.append(self.related_forms(wps[0]) if len(wps) == 1 and not node.prefix
                             and not self.titles else frozenset())
         return q
@@ -531,6 +536,15 @@ def _article_ids(idx: Any) -> Any:
     return col
 
 
+def _vectors(idx: Any) -> Any:
+    """The index's word-vector table, opened once per searcher, or None."""
+    if "vectors" not in idx._cache:
+        from .semantic import WordVectors
+
+        idx._cache["vectors"] = WordVectors.open(idx.path)
+    return idx._cache["vectors"]
+
+
 def _index_langs(idx: Any) -> list[str]:
     langs = idx._cache.get("langs")
     if langs is None:
@@ -615,6 +629,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                              [t[1] for t in titles.values()])
         weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
                    for i, w in enumerate(clause_weights(s, comp.clauses))]
+        vectors = _vectors(idx) if opts.vectors else None
         scored = []
         for score, aid, docnum in rows:
             found = body[docnum]
@@ -624,7 +639,14 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                 if docnum != title[1]:  # the first passage carries the title already
                     score += title[0]
                 matched |= {(f[6:], t) for f, t in in_title[title[1]]}
-            score *= coordination(reach, weights, matched)
+            partial = 0.0
+            if vectors is not None:
+                missing = [i for i, c in enumerate(reach) if comp.words[i] and not c & matched]
+                if missing:
+                    near = vectors.similar([comp.words[i] for i in missing],
+                                           idx.passage(docnum)["text"])
+                    partial = sum(weights[i] * x for i, x in zip(missing, near, strict=True))
+            score *= coordination(reach, weights, matched, partial)
             score *= 1 + PROXIMITY * proximity(comp.clauses, weights, found)
             scored.append((score, aid, docnum))
     if has_text:
@@ -677,12 +699,15 @@ def clause_weights(s: Any, clauses: list[Clause]) -> list[float]:
 
 
 def coordination(clauses: list[Clause], weights: list[float],
-                 matched: set[tuple[str, str]]) -> float:
-    """The factor (≤ 1) for a passage that holds the ``matched`` terms; see COORDINATION."""
+                 matched: set[tuple[str, str]], partial: float = 0.0) -> float:
+    """The factor (≤ 1) for a passage that holds the ``matched`` terms; see COORDINATION.
+
+    ``partial`` is the weight of the missing clauses that the passage holds a word of
+    close meaning for, in part (:meth:`indexer.semantic.WordVectors.similar`)."""
     total = sum(weights)
     if not total:
         return 1.0
-    got = sum(w for c, w in zip(clauses, weights, strict=True) if c & matched)
+    got = sum(w for c, w in zip(clauses, weights, strict=True) if c & matched) + partial
     prior = total / len(weights)
     return ((prior + got) / (prior + total)) ** COORDINATION
 

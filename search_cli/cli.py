@@ -133,8 +133,11 @@ def cli() -> None:
               help="Wait this long for another writer to finish.")
 @click.option("--corrections", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Entity corrections (TOML); default: depeches.toml here, if present.")
+@click.option("--vectors", is_flag=True,
+              help="Also write word vectors, so that searches count words of close meaning "
+                   "(extra 'vectors').")
 def index(paths: tuple[str, ...], index_dir: str | None, jobs: int, rebuild: bool,
-          wait: float, corrections: str | None) -> None:
+          wait: float, corrections: str | None, vectors: bool) -> None:
     """Index the articles under PATHS (txt, html, json, jsonl, jsonl.gz), incrementally."""
     from indexer import NewsIndex
     from indexer.corrections import CorrectionsError, load_corrections
@@ -154,6 +157,8 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int, rebuild: boo
     with NewsIndex.create(index_path(index_dir), overwrite=rebuild) as idx:
         report = idx.add_paths(paths, jobs=jobs, progress=progress, wait=wait,
                                corrections=fixes)
+        if vectors and not report.interrupted:
+            idx.write_vectors(wait=wait)
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
     for note in report.notes:

@@ -120,7 +120,7 @@ class TermMatch:
 
     query_term: str
     word: str
-    how: Literal["exact", "stem", "folding", "fuzzy", "phrase"]
+    how: Literal["exact", "stem", "folding", "fuzzy", "phrase", "similar"]
 
 
 @dataclass(frozen=True)

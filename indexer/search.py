@@ -28,7 +28,7 @@ from .analysis import (
 )
 from .errors import OptionError
 from .highlight import Pattern, WordPattern, find_matches
-from .model import FacetCount, Hit, Results, Totals
+from .model import FacetCount, Hit, Results, TermMatch, Totals
 from .query import DateRange, Filter, Group, Node, Text, date_bound, parse_query
 
 TITLE_BOOST = 2.0
@@ -615,6 +615,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     if res is None:
         res = s.search(q, limit=k)
     titles = _title_matches(idx, comp, opts, k) if has_text else {}
+    similar: dict[int, list[TermMatch]] = {}  # docnum → words of close meaning it holds
     col = _article_ids(idx)
     rows = [(hit.score, col[hit.docnum], hit.docnum) for hit in res]
     scored = rows
@@ -643,9 +644,11 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
             if vectors is not None:
                 missing = [i for i, c in enumerate(reach) if comp.words[i] and not c & matched]
                 if missing:
-                    near = vectors.similar([comp.words[i] for i in missing],
+                    near = vectors.closest([comp.words[i] for i in missing],
                                            idx.passage(docnum)["text"])
-                    partial = sum(weights[i] * x for i, x in zip(missing, near, strict=True))
+                    partial = sum(weights[i] * x for i, (x, _) in zip(missing, near, strict=True))
+                    similar[docnum] = [TermMatch(comp.words[i] or "", w, "similar")
+                                       for i, (x, w) in zip(missing, near, strict=True) if x]
             score *= coordination(reach, weights, matched, partial)
             score *= 1 + PROXIMITY * proximity(comp.clauses, weights, found)
             scored.append((score, aid, docnum))
@@ -655,7 +658,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     else:  # no words to rank by: newest first, like a news feed
         dates = {r[1]: (idx.article_meta(r[1]) or {}).get("date") or "" for r in scored}
         scored.sort(key=lambda r: (not dates[r[1]], _neg(dates[r[1]]), r[1], r[2]))
-    hits = _group(idx, scored, comp, opts)
+    hits = _group(idx, scored, comp, opts, similar)
     elapsed = (time.perf_counter() - t0) * 1000
 
     def count(limit: int | None) -> Totals:
@@ -769,7 +772,8 @@ def _neg(date: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in date)
 
 
-def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions) -> list[Hit]:
+def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions,
+           similar: dict[int, list[TermMatch]]) -> list[Hit]:
     per: dict[str, list[tuple]] = {}
     for row in scored:
         if row[1] in per or len(per) < opts.limit:
@@ -781,7 +785,7 @@ def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions) 
         for score, _, docnum in rows:
             stored = idx.passage(docnum)
             spans, matches = find_matches(stored["text"], meta.get("lang"), comp.patterns)
-            found.append((score, stored, spans, matches))
+            found.append((score, stored, spans, (*matches, *similar.get(docnum, ()))))
             if sum(1 for f in found if f[2]) >= opts.per_article:
                 break  # enough passages that show the match
         # A passage that shows the match beats one that matched by the title only.

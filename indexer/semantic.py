@@ -100,19 +100,22 @@ class WordVectors:
         arrays = [np.load(path / name, mmap_mode="r") for name in _FILES]
         return cls(*arrays)
 
-    def lookup(self, words: list[str]) -> Any:
-        """Unit vectors of the ``words`` the table knows, as rows of one matrix."""
+    def lookup(self, words: list[str]) -> tuple[Any, list[str]]:
+        """Unit vectors of the ``words`` the table knows, as rows of one matrix, and
+        those words in the order of the rows."""
         import numpy as np
 
         if not words:
-            return self.matrix[:0]
+            return self.matrix[:0], []
         found = self._rows([w.lower() for w in words])
         missing = found < 0
         if missing.any():  # typed without accents: try the folded form
             again = self._rows([fold(w.lower()) for w, m in zip(words, missing, strict=True)
                                 if m])
             found[missing] = again
-        return np.asarray(self.matrix[found[found >= 0]], dtype=np.float32)
+        known = found >= 0
+        return (np.asarray(self.matrix[found[known]], dtype=np.float32),
+                [w for w, k in zip(words, known, strict=True) if k])
 
     def _rows(self, keys: list[str]) -> Any:
         import numpy as np
@@ -129,13 +132,22 @@ class WordVectors:
     def similar(self, words: list[str], text: str) -> list[float]:
         """For each of ``words``, how far ``text`` holds a word of its meaning: 0 when
         none comes closer than THRESHOLD, WEIGHT for a word of the same vector."""
-        others = self.lookup(sorted(set(_WORD.findall(text))))
+        return [credit for credit, _ in self.closest(words, text)]
+
+    def closest(self, words: list[str], text: str) -> list[tuple[float, str]]:
+        """For each of ``words``, the credit of :meth:`similar` and the word of ``text``
+        that earns it ("" when the credit is 0)."""
+        others, names = self.lookup(sorted(set(_WORD.findall(text))))
+        queries, known = self.lookup(words)
+        vectors = dict(zip(known, queries, strict=True))
         out = []
         for word in words:
-            query = self.lookup([word])
-            if not len(query) or not len(others):
-                out.append(0.0)
+            query = vectors.get(word)
+            if query is None or not names:
+                out.append((0.0, ""))
                 continue
-            best = float((others @ query[0]).max())
-            out.append(WEIGHT * max(0.0, (best - THRESHOLD) / (1 - THRESHOLD)))
+            sims = others @ query
+            best = int(sims.argmax())
+            credit = WEIGHT * max(0.0, (float(sims[best]) - THRESHOLD) / (1 - THRESHOLD))
+            out.append((credit, names[best] if credit else ""))
         return out

@@ -6,6 +6,8 @@ the real model when it is installed."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 np = pytest.importorskip("numpy", reason="word vectors need numpy (the 'vectors' extra)")
@@ -92,6 +94,15 @@ def test_a_word_of_close_meaning_lifts_the_passage_that_answers(curie):
     assert before == ["curie-nobel", "curie-pierre"]
     assert ranked(curie, question) == ["curie-pierre", "curie-nobel"]
     assert ranked(curie, question, vectors=False) == before
+
+
+def test_explain_names_the_word_of_close_meaning(curie, cli_run):
+    write_table(curie, PAIRS, ROWS)
+    result = cli_run("search", "Qui est l'époux de Marie Curie ?", "--index", str(curie),
+                     "--json", "--explain")
+    hit = json.loads(result.stdout.splitlines()[0])
+    assert hit["article_id"] == "curie-pierre"
+    assert {"query": "époux", "word": "mari", "how": "similar"} in hit["matches"]
 
 
 def test_the_real_model_is_converted_when_installed(tmp_path):

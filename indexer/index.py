@@ -555,7 +555,8 @@ class NewsIndex:
             langs[lang] = langs.get(lang, 0) + 1
             if meta["date"]:
                 dates.append(meta["date"])
-        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        # The word-vector table lives in a subdirectory: it counts too.
+        size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
         return {"path": str(self.path), "articles": articles,
                 "passages": s.doc_count() - articles,
                 "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),

@@ -56,6 +56,15 @@ def test_words_are_looked_up_lowercase_then_without_accents(table):
     assert table.similar(["inconnu"], "l'époux") == [0.0]
 
 
+def test_stats_count_the_table_in_the_size(curie):
+    with NewsIndex.open(curie) as idx:
+        before = idx.stats()["size_bytes"]
+    write_table(curie, PAIRS, ROWS)
+    table = sum(f.stat().st_size for f in (curie / "vectors").iterdir())
+    with NewsIndex.open(curie) as idx:
+        assert idx.stats()["size_bytes"] == before + table
+
+
 def test_a_table_is_replaced_whole(tmp_path):
     write_table(tmp_path, PAIRS, ROWS)
     write_table(tmp_path, [("mari", 0)], ROWS[:1])

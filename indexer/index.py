@@ -341,13 +341,15 @@ class NewsIndex:
 
     def write_vectors(self, *, wait: float = 0.0) -> None:
         """Write the word-vector table that lets searches count a word of close meaning
-        (:mod:`indexer.semantic`); about 8 s, once: spaCy loads its model. Needs the
-        ``vectors`` extra."""
+        (:mod:`indexer.semantic`), unless the index has it already; about 8 s, as spaCy
+        loads its model. Needs the ``vectors`` extra."""
         from . import semantic
 
         if not semantic.available():
             raise IndexerError(f"word vectors need numpy and spaCy's {semantic.MODEL}",
                                hint="pip install 'depeches[vectors]'")
+        if semantic.WordVectors.open(self.path) is not None:
+            return  # the table depends on the model only, not on the articles
         lock = _WriterLock(self.path)
         lock.acquire(wait)
         try:

@@ -314,13 +314,14 @@ def spawn(name: str, plan: dict, workdir: Path) -> dict:
     return json.loads(out_file.read_text(encoding="utf-8"))
 
 
-def time_cold_cli(index_dir: Path, query: str, runs: int) -> tuple[float | None, str]:
-    """Median wall time of `depeches search QUERY --index DIR`, process start to exit."""
+def time_cold_cli(index_dir: Path, queries: list[str]) -> tuple[float | None, str]:
+    """Median wall time of `depeches search QUERY --index DIR`, process start to exit,
+    one run per query."""
     cli = Path(sys.executable).parent / "depeches"
     if not cli.exists():
         return None, f"{cli} not found (pip install -e .)"
-    times, codes = [], set()
-    for _ in range(runs):
+    times, codes = [], []
+    for query in queries:
         start = time.perf_counter()
         completed = subprocess.run(
             [str(cli), "search", query, "--index", str(index_dir)],
@@ -329,12 +330,12 @@ def time_cold_cli(index_dir: Path, query: str, runs: int) -> tuple[float | None,
             cwd=PROJECT_ROOT,
         )
         times.append(time.perf_counter() - start)
-        codes.add(completed.returncode)
-    if codes - {0, 1}:
+        codes.append(completed.returncode)
+    if set(codes) - {0, 1}:
         # Exit 2 is an error, not a search: its time would flatter us, so report no figure.
         stderr = completed.stderr.decode(errors="replace").strip()[:300]
         return None, f"failed with exit codes {sorted(codes)}: {stderr}"
-    return median(times), f"exit codes {sorted(codes)}"
+    return median(times), f"exit codes {codes}"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -411,10 +412,10 @@ def main(argv: list[str] | None = None) -> int:
                 result = spawn(name, plan, workdir)
                 result["raw_bytes"] = sample.cumulative_raw[size - 1]
                 if name == "ours" and "error" not in result:
-                    first_words = next(q["q"] for q in text_queries if q["kind"] == "words")
-                    result["cli_seconds"], result["cli_note"] = time_cold_cli(
-                        index_dir, first_words, CLI_RUNS
-                    )
+                    # One run each of the first word queries: a single query may be a
+                    # stop word that matches nothing, which would flatter the figure.
+                    cold = [q["q"] for q in text_queries if q["kind"] == "words"][:CLI_RUNS]
+                    result["cli_seconds"], result["cli_note"] = time_cold_cli(index_dir, cold)
                 results.append(result)
                 shutil.rmtree(index_dir, ignore_errors=True)
             if source != ORANGESUM_PATH:
@@ -530,7 +531,8 @@ def render_ours(r: dict) -> list[str]:
     else:
         lines.append(
             f"  {check(r['cli_seconds'] <= TARGET_CLI_S)} cold CLI search {r['cli_seconds']:.2f} s "
-            f"(median of {CLI_RUNS}, {r['cli_note']}; target ≤ {TARGET_CLI_S})"
+            f"(median of {CLI_RUNS} queries, one run each, {r['cli_note']}; "
+            f"target ≤ {TARGET_CLI_S})"
         )
     lines.append(
         f"  {check(size_ratio <= TARGET_SIZE_RATIO)} index {size_ratio:.2f}× raw text "

@@ -330,7 +330,8 @@ class _Compiler:
         else:
             self.patterns.append(Pattern(node.raw, tuple(wps)))
         self.clauses.append(terms)
-        self.words.append(wps[0].word if len(wps) == 1 and not node.prefix else None)
+        single = len(wps) == 1 and not node.prefix and not node.title_only
+        self.words.append(wps[0].word if single else None)
         self.related.append(self.related_forms(wps[0]) if len(wps) == 1 and not node.prefix
                             and not self.titles else frozenset())
         return q

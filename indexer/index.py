@@ -348,7 +348,7 @@ class NewsIndex:
         if not semantic.available():
             raise IndexerError(f"word vectors need numpy and spaCy's {semantic.MODEL}",
                                hint="pip install 'depeches[vectors]'")
-        if semantic.WordVectors.open(self.path) is not None:
+        if semantic.has_table(self.path):
             return  # the table depends on the model only, not on the articles
         lock = _WriterLock(self.path)
         lock.acquire(wait)

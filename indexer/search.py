@@ -632,6 +632,8 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
         weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
                    for i, w in enumerate(clause_weights(s, comp.clauses))]
         vectors = _vectors(idx) if opts.vectors else None
+        # The query words' vectors, looked up once rather than for every candidate.
+        known = vectors.vectors_of([w for w in comp.words if w]) if vectors else {}
         scored = []
         for score, aid, docnum in rows:
             found = body[docnum]
@@ -646,7 +648,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                 missing = [i for i, c in enumerate(reach) if comp.words[i] and not c & matched]
                 if missing:
                     near = vectors.closest([comp.words[i] for i in missing],
-                                           idx.passage(docnum)["text"])
+                                           idx.passage(docnum)["text"], known)
                     partial = sum(weights[i] * x for i, (x, _) in zip(missing, near, strict=True))
                     similar[docnum] = [TermMatch(comp.words[i] or "", w, "similar")
                                        for i, (x, w) in zip(missing, near, strict=True) if x]

@@ -81,6 +81,11 @@ def write_table(directory: Path, pairs: Iterable[tuple[str, int]], matrix: Any) 
     os.replace(tmp, target)  # a reader sees the old table or the new one, never half
 
 
+def has_table(directory: Path) -> bool:
+    """Whether the index at ``directory`` holds a word-vector table."""
+    return all((directory / VECTORS_DIR / name).exists() for name in _FILES)
+
+
 class WordVectors:
     """A read-only table of unit word vectors, looked up by lowercase word."""
 
@@ -90,9 +95,9 @@ class WordVectors:
     @classmethod
     def open(cls, directory: Path) -> WordVectors | None:
         """The table an index holds, or None when it has none or numpy is missing."""
-        path = directory / VECTORS_DIR
-        if not all((path / name).exists() for name in _FILES):
+        if not has_table(directory):
             return None
+        path = directory / VECTORS_DIR
         try:
             import numpy as np
         except ImportError:
@@ -134,12 +139,19 @@ class WordVectors:
         none comes closer than THRESHOLD, WEIGHT for a word of the same vector."""
         return [credit for credit, _ in self.closest(words, text)]
 
-    def closest(self, words: list[str], text: str) -> list[tuple[float, str]]:
-        """For each of ``words``, the credit of :meth:`similar` and the word of ``text``
-        that earns it ("" when the credit is 0)."""
-        others, names = self.lookup(sorted(set(_WORD.findall(text))))
+    def vectors_of(self, words: list[str]) -> dict[str, Any]:
+        """The vector of each of ``words`` the table knows."""
         queries, known = self.lookup(words)
-        vectors = dict(zip(known, queries, strict=True))
+        return dict(zip(known, queries, strict=True))
+
+    def closest(self, words: list[str], text: str,
+                vectors: dict[str, Any] | None = None) -> list[tuple[float, str]]:
+        """For each of ``words``, the credit of :meth:`similar` and the word of ``text``
+        that earns it ("" when the credit is 0). ``vectors``, from :meth:`vectors_of`,
+        spares looking the same query words up again for every passage."""
+        others, names = self.lookup(sorted(set(_WORD.findall(text))))
+        if vectors is None:
+            vectors = self.vectors_of(words)
         out = []
         for word in words:
             query = vectors.get(word)

@@ -16,6 +16,7 @@ import shutil
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -233,6 +234,7 @@ class NewsIndex:
         self._ix = ix
         self._searcher: Any = None
         self._cache: dict[str, Any] = {}
+        self._pins = 0
 
     # -- opening -----------------------------------------------------------
     @classmethod
@@ -294,7 +296,7 @@ class NewsIndex:
 
     def searcher(self) -> Any:
         """The shared Whoosh searcher, opened once and reused until the next commit."""
-        if self._searcher is not None and not self._searcher.up_to_date():
+        if self._searcher is not None and not self._pins and not self._searcher.up_to_date():
             self._reopen()  # another process committed: see it
         if self._searcher is None:
             from .search import weighting
@@ -307,6 +309,26 @@ class NewsIndex:
             self._searcher = self._ix.searcher(weighting=weighting())
             self._cache.clear()
         return self._searcher
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        """Read one committed version of the index for the whole ``with`` block.
+
+        Every reading method already runs on one version; this holds it across
+        several calls (a search, then its totals and facets), as a read transaction
+        would. Without it, a commit by another process between two calls is seen by
+        the second, and a search's lazy totals can no longer be counted.
+
+        >>> with NewsIndex.open("index") as idx, idx.snapshot():   # doctest: +SKIP
+        ...     results = idx.search("Alep")
+        ...     print(results.totals(), idx.facets("Alep", "places"))
+        """
+        s = self.searcher()
+        self._pins += 1
+        try:
+            yield s
+        finally:
+            self._pins -= 1
 
     def _reopen(self) -> None:
         if self._searcher is not None:
@@ -483,7 +505,8 @@ class NewsIndex:
         """Ranked passages for ``query``; see :class:`indexer.search.SearchOptions` for options."""
         from .search import SearchOptions, run_search
 
-        return run_search(self, query, SearchOptions.from_kwargs(**options))
+        with self.snapshot():
+            return run_search(self, query, SearchOptions.from_kwargs(**options))
 
     def facets(self, query: str | None = None, field: str = "actors", top: int = 10,
                **options: Any) -> tuple[FacetCount, ...]:
@@ -491,27 +514,30 @@ class NewsIndex:
         from .facets import count_facet
         from .search import SearchOptions, matching_articles
 
-        ids = matching_articles(self, query or "", SearchOptions.from_kwargs(**options))
-        return count_facet(self, ids, field, top)
+        with self.snapshot():
+            ids = matching_articles(self, query or "", SearchOptions.from_kwargs(**options))
+            return count_facet(self, ids, field, top)
 
     def export(self, query: str | None = None, **options: Any) -> Iterator[dict[str, Any]]:
         """One record per matching article: id, title, date, source, url, lang, actors, places."""
         from .search import SearchOptions, matching_articles
 
-        for article_id in sorted(matching_articles(self, query or "",
-                                                   SearchOptions.from_kwargs(**options))):
-            meta = self.article_meta(article_id)
-            if meta is not None:
-                yield {"article_id": article_id, **{k: meta[k] for k in (
-                    "title", "date", "source", "url", "lang")},
-                    "actors": list(meta["actors"]), "places": list(meta["places"])}
+        with self.snapshot():
+            for article_id in sorted(matching_articles(self, query or "",
+                                                       SearchOptions.from_kwargs(**options))):
+                meta = self.article_meta(article_id)
+                if meta is not None:
+                    yield {"article_id": article_id, **{k: meta[k] for k in (
+                        "title", "date", "source", "url", "lang")},
+                        "actors": list(meta["actors"]), "places": list(meta["places"])}
 
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
         """The stored metadata of one article, or ``None``."""
         # The article's document is the first live one with its id: it is written just
         # before its passages, in the same segment, and an update deletes them all.
-        docnum = self.searcher().document_number(article_id=article_id)
-        return None if docnum is None else read_meta(self._records()[docnum])
+        with self.snapshot() as s:
+            docnum = s.document_number(article_id=article_id)
+            return None if docnum is None else read_meta(self._records()[docnum])
 
     def passage(self, docnum: int) -> dict[str, Any]:
         """The stored ``text`` and ``meta`` (ordinal, section) of one passage document."""
@@ -520,7 +546,8 @@ class NewsIndex:
 
     def article_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(article_id, metadata)`` of every article."""
-        return _article_docs(self.searcher(), self._records())
+        with self.snapshot() as s:
+            return _article_docs(s, self._records())
 
     def _records(self) -> Any:
         """The docnum → stored record column, read once per searcher."""
@@ -531,36 +558,38 @@ class NewsIndex:
 
     def article(self, article_id: str) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
         """Metadata and ``(section, text)`` paragraphs of one article, for ``depeches show``."""
-        meta = self.article_meta(article_id)
-        if meta is None:
-            raise IndexerError(f"no article with id {article_id!r} in {self.path}",
-                               hint="`depeches search` shows article ids")
         from .passages import PARAGRAPH_BREAK
 
-        s = self.searcher()
-        records = self._records()
-        rows = sorted((ordinal, section, text) for text, ordinal, section in (
-            read_passage(records[d]) for d in s.document_numbers(article_id=article_id, kind="p")))
+        with self.snapshot() as s:
+            meta = self.article_meta(article_id)
+            if meta is None:
+                raise IndexerError(f"no article with id {article_id!r} in {self.path}",
+                                   hint="`depeches search` shows article ids")
+            records = self._records()
+            rows = sorted((ordinal, section, text) for text, ordinal, section in (
+                read_passage(records[d])
+                for d in s.document_numbers(article_id=article_id, kind="p")))
         # Paragraphs, as the article had them, not the passages they were joined into.
         return meta, [(section, paragraph) for _, section, text in rows
                       for paragraph in text.split(PARAGRAPH_BREAK)]
 
     def stats(self) -> dict[str, Any]:
         """Counts, languages, sources, date range and size on disk."""
-        s = self.searcher()
         langs: dict[str, int] = {}
         dates = []
         articles = 0
-        for _, meta in self.article_docs():
-            articles += 1
-            lang = meta["lang"] or "?"
-            langs[lang] = langs.get(lang, 0) + 1
-            if meta["date"]:
-                dates.append(meta["date"])
+        with self.snapshot() as s:
+            for _, meta in self.article_docs():
+                articles += 1
+                lang = meta["lang"] or "?"
+                langs[lang] = langs.get(lang, 0) + 1
+                if meta["date"]:
+                    dates.append(meta["date"])
+            passages = s.doc_count() - articles
         # The word-vector table lives in a subdirectory: it counts too.
         size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
         return {"path": str(self.path), "articles": articles,
-                "passages": s.doc_count() - articles,
+                "passages": passages,
                 "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
                 "date_min": min(dates) if dates else None,
                 "date_max": max(dates) if dates else None, "size_bytes": size}

@@ -26,7 +26,7 @@ from .analysis import (
     stemmer_for,
     word_forms,
 )
-from .errors import OptionError
+from .errors import IndexerError, OptionError
 from .highlight import Pattern, WordPattern, find_matches
 from .model import FacetCount, Hit, Results, TermMatch, Totals
 from .query import DateRange, Filter, Group, Node, Text, date_bound, parse_query
@@ -667,6 +667,9 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     def count(limit: int | None) -> Totals:
         # Counting every match costs as much as the search again on a broad
         # query, so it happens only when someone asks for the totals.
+        if s.is_closed:  # a later search saw a newer commit and closed this searcher
+            raise IndexerError(f"{idx.path} changed since this search: run it again "
+                               "to count its matches")
         if complete and len(res) <= len(scored):
             docs = [h.docnum for h in res]
         else:

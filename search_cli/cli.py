@@ -207,7 +207,8 @@ def search(query: str, index_dir: str | None, since: str | None, until: str | No
     kwargs = search_kwargs(limit, per_article or fragments, since, until, lang, source,
                            actor, place)
     out = sys.stdout
-    with open_index(index_dir) as idx:  # rendering counts the totals: keep the index open
+    # Rendering counts the totals: the same committed version must stay open until then.
+    with open_index(index_dir) as idx, idx.snapshot():
         results = idx.search(query, **kwargs)
         hints = _unknown_entity_hints(idx, actor, place) if not len(results) else []
         if as_json:

@@ -12,6 +12,7 @@ from conftest import DATA, SEED_ID
 from indexer import (
     Article,
     Hit,
+    IndexerError,
     IndexNotFoundError,
     IndexVersionError,
     NewsIndex,
@@ -313,3 +314,43 @@ def test_stop_words_alone_match_nothing_but_an_empty_query_lists_all(idx):
     assert len(idx.search("", limit=3)) == 3  # no words at all: newest first
     assert ids(idx.search("les", source="Le Télégramme")) == []  # a filter does not revive it
     assert ids(idx.search("les tempête", source="Le Télégramme")) == ["brest-tempete"]
+
+
+# -- another process commits while this one reads --------------------------------------
+
+def rhone(n: int) -> Article:
+    return Article.from_fields(id=f"rhone-{n}", title=f"Crue {n}",
+                               body=f"Le Rhône a débordé à Lyon, jour {n}.")
+
+
+def test_a_commit_between_two_steps_of_a_read_leaves_it_one_snapshot(tmp_path, monkeypatch):
+    path = tmp_path / "index"
+    with NewsIndex.create(path) as writer:
+        writer.add(rhone(0))
+    with NewsIndex.open(path) as reader:
+        assert ids(reader.search("Rhône")) == ["rhone-0"]
+        list_articles = reader.article_docs
+
+        def commit_then_list():
+            with NewsIndex.open(path) as other:
+                other.add(rhone(1))
+            return list_articles()
+
+        monkeypatch.setattr(reader, "article_docs", commit_then_list)
+        stats = reader.stats()
+        assert (stats["articles"], stats["passages"]) == (1, 1)  # the version it started on
+        monkeypatch.undo()
+        assert reader.stats()["articles"] == 2  # the next read sees the commit
+
+
+def test_counting_a_search_the_index_moved_past_says_so(tmp_path):
+    path = tmp_path / "index"
+    with NewsIndex.create(path) as writer:
+        writer.add_articles(rhone(n) for n in range(60))  # more than one page of candidates
+    with NewsIndex.open(path) as reader:
+        old = reader.search("Rhône", limit=1)
+        with NewsIndex.open(path) as other:
+            other.add(rhone(60))
+        assert reader.search("Rhône", limit=1).totals().articles == 61
+        with pytest.raises(IndexerError, match="changed since this search"):
+            old.totals()

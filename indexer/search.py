@@ -79,6 +79,15 @@ every word. An index of fewer than COMMON_MIN passages is searched as before.
 Over all 36,152 OrangeSum articles, 200 title-word queries (CPU time, idle machine):
 p95 559 → 297 ms, p50 72 → 64 ms; the same top hit for 197 of them, the same top 3
 for 184, the same top 10 for 171."""
+TOPIC = 3.0
+TOPIC_FLOOR = 0.5
+"""With word vectors, a candidate's score is multiplied by 1 + TOPIC × (cos − TOPIC_FLOOR)
+when the cosine of its mean content-word vector to the query's is above TOPIC_FLOOR:
+a passage about the question's subject, in other words, climbs. On PIAF (3,771
+questions) with vectors, MRR@10 0.805 → 0.808 and success@10 0.912 → 0.917, on both
+halves; TOPIC 1, 5, 6 and 10, floors 0.3 and 0.6, and weighting words by their
+rarity did no better on the first 1,000. As a first stage of its own (the 20 or 50
+passages of closest mean added to the candidates) it found nothing more."""
 IDF_POWER = 1.5
 """BM25's IDF raised to this power: rare words (names, technical terms) count
 more against common ones than Whoosh's flatter ``log(N / (n + 1)) + 1`` allows."""
@@ -634,6 +643,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
         vectors = _vectors(idx) if opts.vectors else None
         # The query words' vectors, looked up once rather than for every candidate.
         known = vectors.vectors_of([w for w in comp.words if w]) if vectors else {}
+        asked = vectors.profile(" ".join(w for w in comp.words if w)) if vectors else None
         scored = []
         for score, aid, docnum in rows:
             found = body[docnum]
@@ -644,11 +654,13 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                     score += title[0]
                 matched |= {(f[6:], t) for f, t in in_title[title[1]]}
             partial = 0.0
-            if vectors is not None:
+            if vectors is not None and asked is not None:
+                seen = vectors.profile(idx.passage(docnum)["text"])
+                topic = vectors.topic(asked, seen)
+                score *= 1 + TOPIC * max(0.0, topic - TOPIC_FLOOR)
                 missing = [i for i, c in enumerate(reach) if comp.words[i] and not c & matched]
                 if missing:
-                    near = vectors.closest([comp.words[i] for i in missing],
-                                           idx.passage(docnum)["text"], known)
+                    near = vectors.closest([comp.words[i] for i in missing], seen, known)
                     partial = sum(weights[i] * x for i, (x, _) in zip(missing, near, strict=True))
                     similar[docnum] = [TermMatch(comp.words[i] or "", w, "similar")
                                        for i, (x, w) in zip(missing, near, strict=True) if x]

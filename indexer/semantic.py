@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .analysis import fold
+from .analysis import FRENCH_STOP_WORDS, fold
 
 VECTORS_DIR = "vectors"
 MODEL = "fr_core_news_md"
@@ -86,6 +88,16 @@ def has_table(directory: Path) -> bool:
     return all((directory / VECTORS_DIR / name).exists() for name in _FILES)
 
 
+@dataclass(frozen=True)
+class Profile:
+    """A text's words as the table knows them: their unit vectors (rows of ``matrix``,
+    in the order of ``names``) and the unit mean of its content words, or None."""
+
+    matrix: Any
+    names: list[str]
+    mean: Any
+
+
 class WordVectors:
     """A read-only table of unit word vectors, looked up by lowercase word."""
 
@@ -144,12 +156,34 @@ class WordVectors:
         queries, known = self.lookup(words)
         return dict(zip(known, queries, strict=True))
 
-    def closest(self, words: list[str], text: str,
+    def profile(self, text: str) -> Profile:
+        """The vectors of the words of ``text``, looked up once for :meth:`closest`
+        and :meth:`topic`."""
+        import numpy as np
+
+        counts = Counter(_WORD.findall(text))
+        others, names = self.lookup(sorted(counts))
+        # The topic is the mean of the content words, each as often as it occurs.
+        weights = np.array([0 if n.lower() in FRENCH_STOP_WORDS else counts[n] for n in names],
+                           dtype=np.float32)
+        total = weights @ others if names else None
+        norm = float(np.linalg.norm(total)) if total is not None else 0.0
+        return Profile(others, names, total / norm if norm else None)
+
+    @staticmethod
+    def topic(query: Profile, passage: Profile) -> float:
+        """Cosine of the two texts' mean content-word vectors; 0 when either has none."""
+        if query.mean is None or passage.mean is None:
+            return 0.0
+        return float(query.mean @ passage.mean)
+
+    def closest(self, words: list[str], text: str | Profile,
                 vectors: dict[str, Any] | None = None) -> list[tuple[float, str]]:
         """For each of ``words``, the credit of :meth:`similar` and the word of ``text``
         that earns it ("" when the credit is 0). ``vectors``, from :meth:`vectors_of`,
         spares looking the same query words up again for every passage."""
-        others, names = self.lookup(sorted(set(_WORD.findall(text))))
+        seen = text if isinstance(text, Profile) else self.profile(text)
+        others, names = seen.matrix, seen.names
         if vectors is None:
             vectors = self.vectors_of(words)
         out = []

@@ -56,6 +56,18 @@ def test_words_are_looked_up_lowercase_then_without_accents(table):
     assert table.similar(["inconnu"], "l'époux") == [0.0]
 
 
+def test_the_topic_is_the_mean_of_the_content_words(table):
+    ships = table.profile("Le navire et le bateau")
+    assert table.topic(table.profile("navire"), ships) == pytest.approx(1.0, abs=1e-3)
+    # stop words have no say, and words the table lacks none either
+    assert table.topic(table.profile("le bateau inconnu"), ships) == pytest.approx(1.0, abs=1e-3)
+    half = np.array([0.0, 0.0, 1.0, 1.0]) / np.sqrt(2)  # a navire and a Marche
+    assert table.topic(table.profile("navire"), table.profile("navire, Marche")) \
+        == pytest.approx(float(half @ [0, 0, 1, 0]), abs=1e-3)
+    assert table.topic(table.profile("époux"), ships) == pytest.approx(0.0, abs=1e-3)
+    assert table.topic(table.profile("inconnu"), ships) == 0.0
+
+
 def test_stats_count_the_table_in_the_size(curie):
     with NewsIndex.open(curie) as idx:
         before = idx.stats()["size_bytes"]

@@ -84,6 +84,7 @@ def apply() -> None:
 
     binary.UnionMatcher.skip_to_quality = _union_skip_to_quality
     binary.AndMaybeMatcher.skip_to_quality = _and_maybe_skip_to_quality
+    binary.AndMaybeMatcher.skip_to = _and_maybe_skip_to
     from whoosh.codec import whoosh3
 
     global whoosh_doc_field_length
@@ -297,6 +298,23 @@ def _union_skip_to_quality(self: Any, minquality: float) -> int:
     return _skip_pair(a, b, minquality)
 
 
+def _and_maybe_skip_to(self: Any, id: int) -> bool:
+    """Whoosh's AndMaybeMatcher.skip_to, with the optional side brought to the document
+    the required side lands on: Whoosh moved it to ``id`` only, so when the required
+    side went past ``id`` the optional side stood behind it, and that document lost the
+    optional score. Whoosh makes AndMaybes of unions while it prunes the top k, so
+    a filtered search's scores depended on when it pruned."""
+    from whoosh.matching import mcore
+
+    a, b = self.a, self.b
+    if not a.is_active():
+        raise mcore.ReadTooFar
+    moved = a.skip_to(id)
+    if a.is_active() and b.is_active() and b.id() < a.id():
+        moved = b.skip_to(a.id()) or moved
+    return moved
+
+
 def _and_maybe_skip_to_quality(self: Any, minquality: float) -> int:
     from whoosh.matching import mcore
 
@@ -305,4 +323,7 @@ def _and_maybe_skip_to_quality(self: Any, minquality: float) -> int:
         raise mcore.ReadTooFar
     if not b.is_active():
         return a.skip_to_quality(minquality)
-    return _skip_pair(a, b, minquality)
+    skipped = _skip_pair(a, b, minquality)
+    if a.is_active() and b.is_active() and b.id() < a.id():
+        b.skip_to(a.id())  # as in _and_maybe_skip_to: b stands on a's document
+    return skipped

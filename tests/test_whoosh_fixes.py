@@ -192,3 +192,35 @@ def test_term_lookups_remembered_agree_with_whoosh(tmp_path):
     with ix.reader() as reader:
         assert reader.doc_frequency("body", "absent") == 1
         assert reader.doc_frequency("body", "alep") == 3
+
+
+def test_and_maybe_skip_keeps_the_optional_score(deadline):
+    """After a skip past the target, the optional side stands on the required side's
+    document, so that document keeps its optional score."""
+    apply()
+    m = AndMaybeMatcher(ListMatcher([1, 8], [1.0, 1.0]), ListMatcher([1, 3, 8], [2.0] * 3))
+    m.skip_to(3)  # required goes to 8; the optional side must not stay on 3
+    assert (m.id(), m.score()) == (8, 3.0)
+
+
+def test_maybe_scores_as_the_or_and_form(tmp_path):
+    """Maybe(a, b) gives each document of a the score Or([a, And([0 × a, b])]) gives it."""
+    from whoosh import fields, index
+    from whoosh.query import And, ConstantScoreQuery, Or, Term
+
+    from indexer.maybe import Maybe
+
+    apply()
+    ix = index.create_in(str(tmp_path), fields.Schema(body=fields.TEXT()))
+    with ix.writer() as w:
+        for i in range(400):
+            words = ["alep"] * (i % 3 == 0) + ["damas"] * (i % 5 == 0) + ["moscou"] * (i % 4)
+            w.add_document(body=" ".join(words) or "autre")
+    a, b = Or([Term("body", "alep"), Term("body", "moscou")]), Term("body", "damas")
+    with ix.searcher() as s:
+        maybe = {h.docnum: h.score for h in s.search(Maybe(a, b), limit=None)}
+        old = {h.docnum: h.score for h in s.search(
+            Or([a, And([ConstantScoreQuery(a, 0.0), b])]), limit=None)}
+        top = [(h.docnum, h.score) for h in s.search(Maybe(a, b), limit=20)]
+    assert maybe == old
+    assert top == sorted(maybe.items(), key=lambda kv: (-kv[1], kv[0]))[:20]

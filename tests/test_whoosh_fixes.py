@@ -150,3 +150,77 @@ def test_a_filter_adds_nothing_to_the_score(corpus_idx):
     filtered = corpus_idx.search("Alep", limit=5, lang="fr")
     assert [(h.article_id, h.score) for h in filtered] == [(h.article_id, h.score) for h in plain]
     assert len(plain) > 0
+
+
+def test_term_lookups_remembered_agree_with_whoosh(tmp_path):
+    """A segment's remembered term entries answer as Whoosh's reads of its hash table,
+    for present and absent terms, and a commit's new terms are seen by a new reader."""
+    from whoosh import fields, index
+    from whoosh.codec import whoosh3
+    from whoosh.reading import TermNotFound
+
+    apply()
+    schema = fields.Schema(body=fields.TEXT(), tag=fields.KEYWORD(scorable=True))
+    ix = index.create_in(str(tmp_path), schema)
+    with ix.writer() as w:
+        w.add_document(body="alep alep damas", tag="a")
+        w.add_document(body="alep moscou", tag="b")
+    asked = [("body", b"alep"), ("body", b"damas"), ("body", b"absent"), ("tag", b"a"),
+             ("nofield", b"alep")]
+    with ix.reader() as reader:
+        terms = reader._terms
+        for _ in range(2):  # the second pass answers from what the first read
+            for field, text in asked:
+                key = terms._keycoder(field, text)
+                present = key in terms._tindex
+                assert ((field, text) in terms) is present
+                if present:
+                    raw = whoosh3.W3TermInfo.from_bytes(terms._tindex[key])
+                    info = terms.term_info(field, text)
+                    assert (info.doc_frequency(), info.weight(), info.max_weight()) == \
+                        (raw.doc_frequency(), raw.weight(), raw.max_weight())
+                    assert terms.doc_frequency(field, text) == raw.doc_frequency()
+                    assert terms.frequency(field, text) == raw.weight()
+                else:
+                    with pytest.raises(TermNotFound):  # as Whoosh's own
+                        terms.term_info(field, text)
+                    if field in schema:
+                        assert reader.doc_frequency(field, text) == 0
+        assert reader.doc_frequency("body", "alep") == 2
+    with ix.writer() as w:
+        w.add_document(body="absent alep")
+    with ix.reader() as reader:
+        assert reader.doc_frequency("body", "absent") == 1
+        assert reader.doc_frequency("body", "alep") == 3
+
+
+def test_and_maybe_skip_keeps_the_optional_score(deadline):
+    """After a skip past the target, the optional side stands on the required side's
+    document, so that document keeps its optional score."""
+    apply()
+    m = AndMaybeMatcher(ListMatcher([1, 8], [1.0, 1.0]), ListMatcher([1, 3, 8], [2.0] * 3))
+    m.skip_to(3)  # required goes to 8; the optional side must not stay on 3
+    assert (m.id(), m.score()) == (8, 3.0)
+
+
+def test_maybe_scores_as_the_or_and_form(tmp_path):
+    """Maybe(a, b) gives each document of a the score Or([a, And([0 × a, b])]) gives it."""
+    from whoosh import fields, index
+    from whoosh.query import And, ConstantScoreQuery, Or, Term
+
+    from indexer.maybe import Maybe
+
+    apply()
+    ix = index.create_in(str(tmp_path), fields.Schema(body=fields.TEXT()))
+    with ix.writer() as w:
+        for i in range(400):
+            words = ["alep"] * (i % 3 == 0) + ["damas"] * (i % 5 == 0) + ["moscou"] * (i % 4)
+            w.add_document(body=" ".join(words) or "autre")
+    a, b = Or([Term("body", "alep"), Term("body", "moscou")]), Term("body", "damas")
+    with ix.searcher() as s:
+        maybe = {h.docnum: h.score for h in s.search(Maybe(a, b), limit=None)}
+        old = {h.docnum: h.score for h in s.search(
+            Or([a, And([ConstantScoreQuery(a, 0.0), b])]), limit=None)}
+        top = [(h.docnum, h.score) for h in s.search(Maybe(a, b), limit=20)]
+    assert maybe == old
+    assert top == sorted(maybe.items(), key=lambda kv: (-kv[1], kv[0]))[:20]

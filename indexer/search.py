@@ -624,6 +624,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
         res = s.search(q, limit=k)
     titles = _title_matches(idx, comp, opts, k) if has_text else {}
     similar: dict[int, list[TermMatch]] = {}  # docnum → words of close meaning it holds
+    stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
     col = _article_ids(idx)
     rows = [(hit.score, col[hit.docnum], hit.docnum) for hit in res]
     scored = rows
@@ -652,8 +653,9 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                     score += title[0]
                 matched |= {(f[6:], t) for f, t in in_title[title[1]]}
             partial = 0.0
-            if vectors is not None and asked is not None:
-                seen = vectors.profile(idx.passage(docnum)["text"])
+            if asked is not None:  # the index has word vectors
+                stored[docnum] = idx.passage(docnum)
+                seen = vectors.profile(stored[docnum]["text"])
                 topic = vectors.topic(asked, seen)
                 score *= 1 + TOPIC * max(0.0, topic - TOPIC_FLOOR)
                 missing = [i for i, c in enumerate(reach) if comp.words[i] and not c & matched]
@@ -671,7 +673,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     else:  # no words to rank by: newest first, like a news feed
         dates = {r[1]: (idx.article_meta(r[1]) or {}).get("date") or "" for r in scored}
         scored.sort(key=lambda r: (not dates[r[1]], _neg(dates[r[1]]), r[1], r[2]))
-    hits = _group(idx, scored, comp, opts, similar)
+    hits = _group(idx, scored, comp, opts, similar, stored)
     elapsed = (time.perf_counter() - t0) * 1000
 
     def count(limit: int | None) -> Totals:
@@ -789,7 +791,7 @@ def _neg(date: str) -> str:
 
 
 def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions,
-           similar: dict[int, list[TermMatch]]) -> list[Hit]:
+           similar: dict[int, list[TermMatch]], read: dict[int, dict[str, Any]]) -> list[Hit]:
     per: dict[str, list[tuple]] = {}
     for row in scored:
         if row[1] in per or len(per) < opts.limit:
@@ -799,7 +801,7 @@ def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions,
         meta = idx.article_meta(aid) or {}
         found = []
         for score, _, docnum in rows:
-            stored = idx.passage(docnum)
+            stored = read.get(docnum) or idx.passage(docnum)
             spans, matches = find_matches(stored["text"], meta.get("lang"), comp.patterns)
             found.append((score, stored, spans, (*matches, *similar.get(docnum, ()))))
             if sum(1 for f in found if f[2]) >= opts.per_article:

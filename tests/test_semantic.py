@@ -13,7 +13,13 @@ import pytest
 np = pytest.importorskip("numpy", reason="word vectors need numpy (the 'vectors' extra)")
 
 from indexer import Article, NewsIndex  # noqa: E402
-from indexer.semantic import THRESHOLD, WEIGHT, WordVectors, write_table  # noqa: E402
+from indexer.semantic import (  # noqa: E402
+    ALIGN_FLOOR,
+    THRESHOLD,
+    WEIGHT,
+    WordVectors,
+    write_table,
+)
 
 # Four directions: "époux" and "mari" close (cosine 0.8), the others apart.
 ROWS = np.array([
@@ -66,6 +72,30 @@ def test_the_topic_is_the_mean_of_the_content_words(table):
         == pytest.approx(float(half @ [0, 0, 1, 0]), abs=1e-3)
     assert table.topic(table.profile("époux"), ships) == pytest.approx(0.0, abs=1e-3)
     assert table.topic(table.profile("inconnu"), ships) == 0.0
+
+
+def aligned(table, words, weights, text):
+    vectors = table.vectors_of([w for w in words if w])
+    return table.alignment(words, weights, text, table.profile(text), vectors)
+
+
+def test_alignment_is_what_the_best_sentence_says_of_the_query(table):
+    mari = (0.8 - ALIGN_FLOOR) / (1 - ALIGN_FLOOR)  # "mari" for "époux": a share
+    query = ["époux", "navire"]
+    # one sentence says both, one with a word of close meaning
+    assert aligned(table, query, [1, 1], "Le mari prend le bateau.") \
+        == pytest.approx((mari + 1) / 2, abs=1e-3)
+    # the same words in two sentences: only the better sentence counts
+    assert aligned(table, query, [1, 1], "Le mari est là. Le bateau part.") \
+        == pytest.approx(1 / 2, abs=1e-3)
+    # a heavier word weighs more
+    assert aligned(table, query, [1, 3], "Le mari est là. Le bateau part.") \
+        == pytest.approx(3 / 4, abs=1e-3)
+    # a phrase (None) and a word the table lacks count in the sum only
+    assert aligned(table, ["époux", None, "inconnu"], [1, 1, 2], "L'époux et l'inconnu.") \
+        == pytest.approx(1 / 4, abs=1e-3)
+    assert aligned(table, query, [1, 1], "Une Marche.") == 0.0
+    assert aligned(table, query, [1, 1], "") == 0.0
 
 
 def test_stats_count_the_table_in_the_size(curie):
@@ -153,3 +183,15 @@ def test_index_vectors_writes_the_table_or_says_what_is_missing(cli_run, tmp_pat
         assert result.stderr.splitlines() == [
             "depeches: error: word vectors need numpy and spaCy's fr_core_news_md "
             "(pip install 'depeches[vectors]')"]
+
+
+def test_the_passage_that_says_the_query_in_one_sentence_comes_first(tmp_path):
+    path = tmp_path / "index"
+    with NewsIndex.create(path) as idx:
+        idx.add_articles(Article.from_fields(id=i, title="", body=b, lang="fr") for i, b in [
+            ("apart", "Le mari. Le bateau."),                 # shorter: more BM25
+            ("together", "Le mari prend le bateau."),         # says it in one sentence
+        ])
+    assert ranked(path, "époux bateau") == ["apart", "together"]
+    write_table(path, PAIRS, ROWS)
+    assert ranked(path, "époux bateau") == ["together", "apart"]

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-CHAIN_VERSION = "fr-6"
+CHAIN_VERSION = "fr-7"
 
 # Elided articles and conjunctions, dropped with their apostrophe (l'ONU -> ONU).
 ELISIONS = frozenset(
@@ -213,6 +213,23 @@ def index_forms(text: str, lang: str | None = "fr",
     ``exact`` holds only the forms that differ from their stem: the others are
     already in ``stem``, and every posting costs indexing time in pure Python.
     """
-    tokens = analyze(text, lang, names)
-    return (" ".join(t.stem for t in tokens),
-            " ".join(t.exact for t in tokens if t.exact != t.stem))
+    return article_forms([text], lang, names)[0]
+
+
+def article_forms(texts: list[str], lang: str | None = "fr",
+                  names: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """:func:`index_forms` of each of one article's ``texts`` (its title, its
+    passages), where a word that one of them writes as a name mid-sentence is a
+    name where a sentence starts with it too: after "la Révolution éclate", a title
+    or sentence starting "Révolution" keeps ``revolution``, not the stem ``revolu``,
+    so that a search for the name finds it there as well."""
+    analysed = [analyze(text, lang, names) for text in texts]
+    written = {t.exact for tokens in analysed for t in tokens if t.proper}
+    out = []
+    for text, tokens in zip(texts, analysed, strict=True):
+        stems = [t.exact if not t.proper and t.exact in written and text[t.start].isupper()
+                 else t.stem for t in tokens]
+        out.append((" ".join(stems),
+                    " ".join(t.exact for t, stem in zip(tokens, stems, strict=True)
+                             if t.exact != stem)))
+    return out

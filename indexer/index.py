@@ -62,7 +62,7 @@ def prepare_article(article: Article, content_hash: str = "",
                     corrections: Corrections | None = None) -> Prepared:
     """Run clean, language, entities, passages and analysis on one article."""
     # Imported here: searching never needs the index-time stages.
-    from .analysis import index_forms, words
+    from .analysis import article_forms, words
     from .clean import clean_article
     from .entities import extract_entities, filter_keys, index_keys, mentioned
     from .language import with_language
@@ -84,7 +84,8 @@ def prepare_article(article: Article, content_hash: str = "",
     # Entity-guarded stemming: a known name keeps its exact form even at a sentence start.
     names = frozenset(w.lower() for name in (*ents.actors, *ents.places)
                       for w, *_ in words(name) if w[:1].isupper())
-    title_stem, _ = index_forms(article.title, lang, names)
+    (title_stem, _), *forms = article_forms([article.title, *(p.text for p in passages)],
+                                            lang, names)
     common = {
         "kind": "p", "article_id": article.id, "lang": lang,
         "actor": ",".join(sorted(actor_keys)), "place": ",".join(sorted(place_keys)),
@@ -95,8 +96,7 @@ def prepare_article(article: Article, content_hash: str = "",
     if article.source:
         common["source"] = source_key(article.source)
     docs = []
-    for p in passages:
-        stem, exact = index_forms(p.text, lang, names)
+    for p, (stem, exact) in zip(passages, forms, strict=True):
         # The title goes with the first passage only: repeating it in every
         # passage would multiply the postings Whoosh writes.
         title = {"title_stem": title_stem} if not docs else {}

@@ -14,6 +14,7 @@ from indexer.analysis import (
     CHAIN_VERSION,
     FRENCH_STOP_WORDS,
     analyze,
+    article_forms,
     fold,
     number_variants,
     words,
@@ -159,6 +160,14 @@ def test_proper_nouns_mid_sentence_are_not_stemmed(text, expected):
     stems, proper = expected
     assert index_forms(text)[0] == stems
     assert [t.proper for t in analyze(text)] == proper
+
+
+def test_a_word_written_as_a_name_mid_sentence_is_a_name_at_a_sentence_start_too():
+    title, body = article_forms(["Révolution", "La Révolution éclate. Révolution et Terreur."])
+    assert title == ("revolution", "")                   # not "revolu"
+    assert body == ("revolution eclat revolution terreur", "eclate")
+    assert article_forms(["Révolution", "La révolution."]) == [("revolu", "revolution"),
+                                                              ("revolu", "revolution")]
 
 
 def test_tokens_carry_offsets_into_the_original_text():

@@ -115,6 +115,21 @@ def test_an_exact_form_outranks_a_stem_only_match(tmp_path):
         assert [h.article_id for h in index.search("présidentielle")] == ["b-exact", "a-stem"]
 
 
+def test_a_name_heading_the_title_is_still_the_name(tmp_path):
+    # "Révolution" starts the title, where a capitalised word may be a common one
+    # (stemmed "revolu"); the article writes "la Révolution" mid-sentence, so it is
+    # the name, "revolution", in the title too, and the title counts for the query.
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add_articles([
+            Article.from_fields(id="a-terreur", title="La Terreur",
+                                body="La Terreur suit la Révolution."),
+            Article.from_fields(id="z-revolution", title="Révolution",
+                                body="Les débuts de la Révolution sont violents."),
+        ])
+        assert [h.article_id for h in index.search("Révolution")] == ["z-revolution",
+                                                                       "a-terreur"]
+
+
 # Ranking levers, each shown on a corpus small enough to read.
 
 def _ranked(tmp_path, bodies: dict[str, str], query: str) -> list[str]:

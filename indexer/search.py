@@ -95,7 +95,7 @@ is how much of the query its best sentence says, words of close meaning included
 (:meth:`indexer.semantic.WordVectors.alignment`). On PIAF (3,771 questions), MRR@10
 0.808 → 0.811 and success@10 0.917 → 0.922, on both halves (even 0.922 → 0.927, odd
 0.911 → 0.917); ALIGN 4 to 20, powers 2 to 4 and floors 0.2 to 0.5 all landed within
-0.001 of that. Counting a sentence's exact (and prefix-related) matches as full
+0.003 of that. Counting a sentence's exact (and prefix-related) matches as full
 credit did worse (success@10 0.919): the vectors' own judgement of a word was better."""
 IDF_POWER = 1.5
 """BM25's IDF raised to this power: rare words (names, technical terms) count
@@ -663,11 +663,11 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
             partial = 0.0
             if asked is not None:  # the index has word vectors
                 stored[docnum] = idx.passage(docnum)
-                seen = vectors.profile(stored[docnum]["text"])
+                text = stored[docnum]["text"]
+                seen = vectors.profile(text)
                 topic = vectors.topic(asked, seen)
                 score *= 1 + TOPIC * max(0.0, topic - TOPIC_FLOOR)
-                aligned = vectors.alignment(comp.words, weights, stored[docnum]["text"],
-                                            seen, known)
+                aligned = vectors.alignment(comp.words, weights, text, seen, known)
                 score *= 1 + ALIGN * aligned ** 2
                 missing = [i for i, c in enumerate(reach) if comp.words[i] and not c & matched]
                 if missing:

@@ -54,7 +54,17 @@ def find_matches(text: str, lang: str | None,
     matches: list[TermMatch] = []
     for pattern in patterns:
         n = len(pattern.words)
-        for i in range(len(tokens) - n + 1):
+        first = pattern.words[0]
+        if first.prefix:
+            starts: Iterable[int] = range(len(tokens) - n + 1)
+        else:
+            # Where the first word can match at all (WordPattern.how's tests, as sets):
+            # calling how() on every token of every passage shown was most of the time.
+            exacts = first.variants | first.fuzzy | {first.exact}
+            stems = first.stems
+            starts = [i for i, tok in enumerate(tokens[:len(tokens) - n + 1])
+                      if tok.exact in exacts or tok.stem in stems]
+        for i in starts:
             hows = []
             for wp, tok in zip(pattern.words, tokens[i:i + n], strict=False):
                 how = wp.how(tok, text[tok.start:tok.end])

@@ -535,8 +535,10 @@ class NewsIndex:
         """The stored metadata of one article, or ``None``."""
         # The article's document is the first live one with its id: it is written just
         # before its passages, in the same segment, and an update deletes them all.
+        from .evaluate import first_document
+
         with self.snapshot() as s:
-            docnum = s.document_number(article_id=article_id)
+            docnum = first_document(s, "article_id", article_id)
             return None if docnum is None else read_meta(self._records()[docnum])
 
     def passage(self, docnum: int) -> dict[str, Any]:

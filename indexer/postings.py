@@ -83,6 +83,12 @@ class _Writer(W3PostingsWriter):
 
 
 class _Matcher(W3LeafMatcher):
+    def _read_ids(self) -> None:
+        if self._data is None:
+            self._read_data()
+        # Whoosh's delta_decode is a Python generator: one resumption per posting.
+        self._ids = tuple(accumulate(self._data[0]))
+
     def _read_weights(self) -> None:
         if self._data is None:
             self._read_data()

@@ -27,6 +27,7 @@ from .analysis import (
     word_forms,
 )
 from .errors import IndexerError, OptionError
+from .evaluate import term_values, top_documents
 from .highlight import Pattern, WordPattern, find_matches
 from .maybe import Maybe
 from .model import FacetCount, Hit, Results, TermMatch, Totals
@@ -623,18 +624,18 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     q = _restrict(q, opts, s)
     res = None
     if comp.fast is not None:
-        res = s.search(_restrict(comp.fast, opts, s), limit=k)
+        res, total = top_documents(s, _restrict(comp.fast, opts, s), k)
         ids = _article_ids(idx)
-        if len({ids[h.docnum] for h in res}) < opts.limit:
+        if len({ids[d] for _, d in res}) < opts.limit:
             res = None  # too few articles without the common words: every word counts
     complete = res is None  # the candidates came from the whole query
     if res is None:
-        res = s.search(q, limit=k)
+        res, total = top_documents(s, q, k)
     titles = _title_matches(idx, comp, opts, k) if has_text else {}
     similar: dict[int, list[TermMatch]] = {}  # docnum → words of close meaning it holds
     stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
     col = _article_ids(idx)
-    rows = [(hit.score, col[hit.docnum], hit.docnum) for hit in res]
+    rows = [(score, col[docnum], docnum) for score, docnum in res]
     scored = rows
     if has_text:
         # Coordination and proximity are counted on the candidates only: asking
@@ -693,8 +694,8 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
         if s.is_closed:  # a later search saw a newer commit and closed this searcher
             raise IndexerError(f"{idx.path} changed since this search: run it again "
                                "to count its matches")
-        if complete and len(res) <= len(scored):
-            docs = [h.docnum for h in res]
+        if complete and total <= len(scored):
+            docs = [docnum for _, docnum in res]
         else:
             docs = list(islice(s.docs_for_query(q), None if limit is None else limit + 1))
         exact = limit is None or len(docs) <= limit
@@ -715,8 +716,8 @@ def _title_matches(idx: Any, comp: _Compiler, opts: SearchOptions,
         return {}
     s = idx.searcher()
     col = _article_ids(idx)
-    return {col[hit.docnum]: (hit.score, hit.docnum)
-            for hit in s.search(_restrict(tq, opts, s), limit=k)}
+    return {col[docnum]: (score, docnum)
+            for score, docnum in top_documents(s, _restrict(tq, opts, s), k)[0]}
 
 
 Clause = frozenset[tuple[str, str]]
@@ -775,25 +776,13 @@ def _min_gap(a: list[int], b: list[int]) -> int:
 def _terms_in(s: Any, terms: frozenset[tuple[str, str]], docnums: list[int]
               ) -> dict[int, Positions]:
     """Which of ``terms`` each document holds, with their positions where the field
-    keeps them (else ``()``), by skipping through their postings."""
-    from whoosh.reading import TermNotFound
-
+    keeps them (else ``()``), reading only the posting blocks that hold the documents."""
     found: dict[int, Positions] = {d: {} for d in docnums}
-    order = sorted(found)
-    reader = s.reader()
     for field, text in terms:
-        try:
-            m = reader.postings(field, text)
-        except TermNotFound:
-            continue
-        positional = s.schema[field].format.supports("positions")
-        for d in order:
-            if not m.is_active():
-                break
-            if m.id() < d:
-                m.skip_to(d)
-            if m.is_active() and m.id() == d:
-                found[d][(field, text)] = tuple(m.value_as("positions")) if positional else ()
+        decode = s.schema[field].format.decode_positions \
+            if s.schema[field].format.supports("positions") else None
+        for docnum, value in term_values(s, field, text, sorted(found)):
+            found[docnum][(field, text)] = tuple(decode(value)) if decode else ()
     return found
 
 

@@ -183,17 +183,24 @@ def _doc_field_length(self: Any, docnum: int, fieldname: str, default: int = 0) 
     """Whoosh's ``doc_field_length``, with the field's whole length column read at once."""
     if docnum > self._doccount:
         raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
-    cache = self.__dict__.setdefault("_depeches_lengths", {})
-    lengths = cache.get(fieldname)
+    lengths = field_lengths(self, fieldname)
     if lengths is None:
-        lengths = cache[fieldname] = _length_table(self, fieldname)
-    if lengths is _NO_COLUMN:
         return default
     # As in Whoosh: a length byte of 0 (no terms, or past the column's end) gives None.
     return lengths[docnum] if docnum < len(lengths) and lengths[docnum] else None
 
 
 _NO_COLUMN: Any = object()
+
+
+def field_lengths(reader: Any, fieldname: str) -> Any:
+    """A segment's field lengths by document number, as BM25 reads them (Whoosh's
+    one-byte approximation, decoded), or ``None`` when the field keeps none."""
+    cache = reader.__dict__.setdefault("_depeches_lengths", {})
+    lengths = cache.get(fieldname)
+    if lengths is None:
+        lengths = cache[fieldname] = _length_table(reader, fieldname)
+    return None if lengths is _NO_COLUMN else lengths
 
 TERM_CACHE_LIMIT = 100_000
 """Term entries a segment's reader remembers before it starts afresh (a few MiB)."""

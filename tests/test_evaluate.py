@@ -1,0 +1,155 @@
+"""The term-at-a-time evaluator answers as Whoosh's own search does: same documents,
+same order, same scores, on every kind of query the search compiles."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+
+from indexer import Article, NewsIndex
+from indexer.evaluate import first_document, term_values, top_documents
+from indexer.search import SearchOptions, _compile, _restrict
+
+QUERIES = [
+    "Alep",                                  # a name
+    "bombardement",                          # stemmed
+    "hopitaux",                              # folded, plural variant
+    "cessez-le-feu",                         # a compound: a phrase and its parts
+    '"cessez le feu"',                       # a quoted phrase
+    '"forces gouvernementales"',             # a quoted pair
+    "Alep Moscou",                           # two words, pair phrase
+    "Alep AND Moscou",
+    "Alep OR Damas",
+    "Alep NOT Kerry",
+    "Alep -Kerry",
+    "+Alep rebelles",                        # required and optional
+    "(Syrie OR Russie) offensive",
+    "bombard*",                              # prefix
+    "title:Syrie",
+    "lang:fr élections",
+    "date:2012 élections",
+    "date:2012-05 président",
+    "Quels hôpitaux ont été touchés à Alep ?",
+    "Lavrof",                                # unknown: its closest spelling
+    "sur",                                   # a stop word alone: nothing
+    "le la les",
+]
+OPTIONS = [
+    SearchOptions(),
+    SearchOptions(actors=("Lavrov",)),
+    SearchOptions(places=("Alep",)),
+    SearchOptions(since="2012-05-01", until="2012-06-30"),
+]
+
+
+def whoosh_top(searcher, q, k):
+    return [(hit.score, hit.docnum) for hit in searcher.search(q, limit=k)]
+
+
+def assert_same(got, expected):
+    assert [d for _, d in got] == [d for _, d in expected]
+    for (a, _), (b, _) in zip(got, expected, strict=True):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def compiled(idx, text, opts):
+    comp, q, _ = _compile(idx, text, opts)
+    s = idx.searcher()
+    queries = [_restrict(q, opts, s)]
+    if comp.fast is not None:  # the first stage with common words deferred
+        queries.append(_restrict(comp.fast, opts, s))
+    return queries
+
+
+@pytest.mark.parametrize("opts", OPTIONS, ids=["plain", "actor", "place", "dates"])
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_same_top_documents_as_whoosh(corpus_idx, text, opts):
+    s = corpus_idx.searcher()
+    for q in compiled(corpus_idx, text, opts):
+        got, total = top_documents(s, q, 50)
+        assert_same(got, whoosh_top(s, q, 50))
+        assert total == len(list(s.docs_for_query(q)))
+
+
+def test_ties_go_to_the_lower_document_number(corpus_idx):
+    s = corpus_idx.searcher()
+    q = wq.ConstantScoreQuery(wq.Term("kind", "p"), 0.0)  # every passage scores 0
+    got, total = top_documents(s, q, 5)
+    assert got == [(0.0, d) for d in sorted(s.docs_for_query(q))[:5]]
+    assert total == s.doc_frequency("kind", "p")
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory) -> Path:
+    """Three segments (one per call) and an article updated, so that its old
+    documents are deleted ones that postings still list."""
+    path = tmp_path_factory.mktemp("segments") / "index"
+    texts = [
+        ("a1", "Alep sous les bombes", "Les bombardements sur Alep ont repris. Moscou dément."),
+        ("a2", "Damas et Moscou", "Moscou soutient Damas. Les rebelles reculent à Alep."),
+        ("a3", "Élections à Paris", "Le président a voté à Paris. Les bureaux ont fermé tard."),
+        ("a4", "Hôpitaux d'Alep", "Deux hôpitaux ont été bombardés à Alep, selon l'ONU."),
+    ]
+    with NewsIndex.create(path) as idx:
+        for batch in ([texts[0], texts[1]], [texts[2]], [texts[3]]):
+            idx.add_articles([Article.from_fields(id=i, title=t, body=b, lang="fr")
+                              for i, t, b in batch])
+        # a1 again, changed: its first documents are deleted, new ones added.
+        idx.add_articles([Article.from_fields(
+            id="a1", title="Alep sous les bombes", lang="fr",
+            body="Les bombardements sur Alep ont cessé. Moscou se tait. Les hôpitaux rouvrent.")])
+    return path
+
+
+@pytest.mark.parametrize("text", ["Alep", "Moscou", "bombardements Alep", '"sur Alep"',
+                                  "hôpitaux", "Alep -Damas", "Paris OR Damas"])
+def test_segments_and_deleted_documents(segmented, text):
+    with NewsIndex.open(segmented) as idx:
+        s = idx.searcher()
+        assert len(s.leaf_searchers()) > 1 and s.reader().has_deletions()
+        for q in compiled(idx, text, SearchOptions()):
+            got, total = top_documents(s, q, 10)
+            assert_same(got, whoosh_top(s, q, 10))
+            assert total == len(list(s.docs_for_query(q)))
+
+
+def test_first_document_skips_deleted_ones(segmented):
+    with NewsIndex.open(segmented) as idx:
+        s = idx.searcher()
+        for article_id in ("a1", "a2", "a3", "a4", "nope"):
+            assert first_document(s, "article_id", article_id) == \
+                s.document_number(article_id=article_id)
+
+
+def test_term_values_are_the_postings_values(segmented):
+    with NewsIndex.open(segmented) as idx:
+        s = idx.searcher()
+        docs = sorted(s.docs_for_query(wq.Term("kind", "p")))
+        for term in ("alep", "moscou", "bombard"):
+            expected = []
+            m = s.postings("stem", term)
+            while m.is_active():
+                expected.append((m.id(), m.value()))
+                m.next()
+            assert term_values(s, "stem", term, docs) == expected
+            assert term_values(s, "stem", term, docs[1::2]) == \
+                [(d, v) for d, v in expected if d in set(docs[1::2])]
+
+
+def test_the_same_top_documents_on_real_news(tmp_path, wikinews_fr):
+    """300 real articles, queries made of their titles' words."""
+    articles = list(itertools.islice(wikinews_fr.values(), 300))
+    with NewsIndex.create(tmp_path / "index") as idx:
+        idx.add_articles(Article.from_fields(**{k: r[k] for k in (
+            "id", "title", "date", "source", "body", "lang")}) for r in articles)
+        s = idx.searcher()
+        for article in articles[::10]:
+            words = [w for w in article["title"].split() if len(w) > 3][:3]
+            for text in (" ".join(words), f'"{" ".join(words[:2])}"'):
+                for q in compiled(idx, text, SearchOptions()):
+                    got, total = top_documents(s, q, 50)
+                    assert_same(got, whoosh_top(s, q, 50))

@@ -36,8 +36,10 @@ from .whoosh_fixes import field_lengths
 Scores = dict[int, float]
 
 
-def top_documents(searcher: Any, q: wq.Query, k: int) -> tuple[list[tuple[float, int]], int]:
-    """The ``k`` best ``(score, docnum)`` of ``q``, best first, and how many documents match."""
+def top_documents(searcher: Any, q: wq.Query, k: int
+                  ) -> tuple[list[tuple[float, int]], list[int]]:
+    """The ``k`` best ``(score, docnum)`` of ``q``, best first, and every matching
+    document (unordered): a search's totals are counted from them, not searched again."""
     rows: list[tuple[float, int]] = []
     for sub, offset in searcher.leaf_searchers():
         segment = _Segment(searcher, sub)
@@ -46,7 +48,7 @@ def top_documents(searcher: Any, q: wq.Query, k: int) -> tuple[list[tuple[float,
         rows.extend((-score, docnum + offset) for docnum, score in scores.items()
                     if docnum not in deleted)
     best = heapq.nsmallest(k, rows)
-    return [(-negated, docnum) for negated, docnum in best], len(rows)
+    return [(-negated, docnum) for negated, docnum in best], [docnum for _, docnum in rows]
 
 
 class _Segment:

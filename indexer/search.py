@@ -624,13 +624,13 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     q = _restrict(q, opts, s)
     res = None
     if comp.fast is not None:
-        res, total = top_documents(s, _restrict(comp.fast, opts, s), k)
+        res, matching = top_documents(s, _restrict(comp.fast, opts, s), k)
         ids = _article_ids(idx)
         if len({ids[d] for _, d in res}) < opts.limit:
             res = None  # too few articles without the common words: every word counts
     complete = res is None  # the candidates came from the whole query
     if res is None:
-        res, total = top_documents(s, q, k)
+        res, matching = top_documents(s, q, k)
     titles = _title_matches(idx, comp, opts, k) if has_text else {}
     similar: dict[int, list[TermMatch]] = {}  # docnum → words of close meaning it holds
     stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
@@ -694,8 +694,8 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
         if s.is_closed:  # a later search saw a newer commit and closed this searcher
             raise IndexerError(f"{idx.path} changed since this search: run it again "
                                "to count its matches")
-        if complete and total <= len(scored):
-            docs = [docnum for _, docnum in res]
+        if complete:  # every match of the query is known: the first ones, in index order
+            docs = sorted(matching)[:None if limit is None else limit + 1]
         else:
             docs = list(islice(s.docs_for_query(q), None if limit is None else limit + 1))
         exact = limit is None or len(docs) <= limit

@@ -70,17 +70,17 @@ def compiled(idx, text, opts):
 def test_the_same_top_documents_as_whoosh(corpus_idx, text, opts):
     s = corpus_idx.searcher()
     for q in compiled(corpus_idx, text, opts):
-        got, total = top_documents(s, q, 50)
+        got, matching = top_documents(s, q, 50)
         assert_same(got, whoosh_top(s, q, 50))
-        assert total == len(list(s.docs_for_query(q)))
+        assert sorted(matching) == list(s.docs_for_query(q))
 
 
 def test_ties_go_to_the_lower_document_number(corpus_idx):
     s = corpus_idx.searcher()
     q = wq.ConstantScoreQuery(wq.Term("kind", "p"), 0.0)  # every passage scores 0
-    got, total = top_documents(s, q, 5)
+    got, matching = top_documents(s, q, 5)
     assert got == [(0.0, d) for d in sorted(s.docs_for_query(q))[:5]]
-    assert total == s.doc_frequency("kind", "p")
+    assert len(matching) == s.doc_frequency("kind", "p")
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +112,9 @@ def test_segments_and_deleted_documents(segmented, text):
         s = idx.searcher()
         assert len(s.leaf_searchers()) > 1 and s.reader().has_deletions()
         for q in compiled(idx, text, SearchOptions()):
-            got, total = top_documents(s, q, 10)
+            got, matching = top_documents(s, q, 10)
             assert_same(got, whoosh_top(s, q, 10))
-            assert total == len(list(s.docs_for_query(q)))
+            assert sorted(matching) == list(s.docs_for_query(q))
 
 
 def test_first_document_skips_deleted_ones(segmented):
@@ -151,5 +151,5 @@ def test_the_same_top_documents_on_real_news(tmp_path, wikinews_fr):
             words = [w for w in article["title"].split() if len(w) > 3][:3]
             for text in (" ".join(words), f'"{" ".join(words[:2])}"'):
                 for q in compiled(idx, text, SearchOptions()):
-                    got, total = top_documents(s, q, 50)
+                    got, _ = top_documents(s, q, 50)
                     assert_same(got, whoosh_top(s, q, 50))

@@ -149,3 +149,20 @@ def test_an_unknown_field_is_an_error_as_in_whoosh() -> None:
 
     with pytest.raises(UnknownFieldError):
         index_document(build_schema(), {"nope": "x"})
+
+
+def test_one_process_and_two_write_the_same_files(tmp_path) -> None:
+    from indexer import NewsIndex
+
+    files = []
+    for jobs in (1, 2):
+        number_segments()
+        path = tmp_path / f"ix{jobs}"
+        with NewsIndex.create(path) as idx:
+            report = idx.add_paths([CORPUS], jobs=jobs)
+        assert report.errors == [] and report.new > 0
+        files.append({p.name: p.read_bytes() for p in sorted(path.iterdir())
+                      if p.name.startswith(("MAIN_0", "_MAIN"))})
+    assert files[0].keys() == files[1].keys() and len(files[0]) > 10
+    for name in files[0]:
+        assert files[0][name] == files[1][name], name

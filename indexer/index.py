@@ -161,7 +161,8 @@ _worker_schema: Any = None  # the index's schema, in a worker process (see _work
 def _prepare_job(job: tuple[Article, str, Corrections | None],
                  schema: Any = None) -> Indexed | str:
     try:
-        return index_prepared(prepare_article(*job), schema or _worker_schema)
+        return index_prepared(prepare_article(*job),
+                              _worker_schema if schema is None else schema)
     except Exception as e:  # noqa: BLE001 - one article's bug must not stop the batch
         # A message, not the exception: it crosses the process boundary, and
         # the run goes on with the other articles.

@@ -165,15 +165,16 @@ def words(text: str) -> Iterator[tuple[str, int, int, bool]]:
     prev_end = 0
     prev_word = ""
     first = True
+    length = len(text)
+    gap_search = _SENTENCE_GAP.search  # searched in place: no slice of the gap per word
     for m in _WORD.finditer(text):
         start, end = m.span()
         word = m.group()
-        if end < len(text) and text[end] in "'’" and word.lower() in ELISIONS:
+        if end < length and text[end] in "'’" and word.lower() in ELISIONS:
             continue
-        gap = text[prev_end:start]
         initial = first or (
-            _SENTENCE_GAP.search(gap) is not None
-            and not (gap.startswith(".") and prev_word in ABBREVIATIONS)
+            gap_search(text, prev_end, start) is not None
+            and not (text[prev_end] == "." and prev_word in ABBREVIATIONS)
         )
         yield word, start, end, initial
         prev_end, prev_word, first = end, word, False
@@ -195,14 +196,20 @@ def analyze(text: str, lang: str | None = "fr",
     """
     lang = lang or "fr"
     tokens = []
+    append = tokens.append
+    new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop is hot
     for word, start, end, initial in words(text):
         lower = word.lower()
         forms = word_forms(lower, lang)
         if forms is None:
             continue
         stem, exact = forms
-        proper = is_proper(word, initial) or (word[0].isupper() and lower in names)
-        tokens.append(Token(exact if proper else stem, exact, start, end, proper))
+        # is_proper(word, initial), inlined, or a known name's word.
+        if word[0].isupper():
+            proper = (not initial or (len(word) > 1 and word.isupper())) or lower in names
+        else:
+            proper = False
+        append(new(Token, (exact if proper else stem, exact, start, end, proper)))
     return tokens
 
 

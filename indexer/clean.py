@@ -14,8 +14,10 @@ from .model import Article, Block
 
 # Soft hyphens and zero-width characters vanish; the various no-break and thin
 # spaces become plain spaces so that words split where a reader sees a space.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " ")
+# Regular expressions, not str.translate: with a dict, translate looks each character
+# up in Python, 1.5 ms for an OrangeSum body against 0.07 ms.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACES = re.compile("[\u00a0\u202f\u2007\u2009\u200a\u3000]")
 
 # "…Pyrénées.Alors que…": a sentence end glued to the next capitalised word.
 # Two lowercase letters before the stop keep "U.S.A" and "M.Dupont" intact,
@@ -60,7 +62,7 @@ _INTERTITLE = re.compile(r"^[-–—]\s*(\S.{0,118}?)\s*[-–—]$")
 
 def normalize_text(text: str) -> str:
     """NFC, no invisible characters, plain spaces, ``\\n`` line ends."""
-    text = text.translate(_INVISIBLE).translate(_SPACES)
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
     text = unicodedata.normalize("NFC", text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

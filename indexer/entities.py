@@ -320,6 +320,8 @@ class Token(NamedTuple):
 
 
 _fold_cache: dict[str, str] = {}
+_FOLD_CHARS = re.compile("[" + "".join(map(chr, _FOLD_TABLE)) + "]")
+_CACHED_FOLD = 64  # longer texts (a passage, for mentioned()) seldom recur
 
 
 def _fold(text: str) -> str:
@@ -328,11 +330,25 @@ def _fold(text: str) -> str:
     if folded is None:
         folded = text.casefold()
         if not folded.isascii():
-            decomposed = unicodedata.normalize("NFKD", folded.translate(_FOLD_TABLE))
-            folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-        if len(_fold_cache) < 200_000:
+            if _FOLD_CHARS.search(folded):
+                folded = folded.translate(_FOLD_TABLE)
+            folded = _strip_marks(unicodedata.normalize("NFKD", folded))
+        if len(text) < _CACHED_FOLD and len(_fold_cache) < 200_000:
             _fold_cache[text] = folded
     return folded
+
+
+def _strip_marks(text: str) -> str:
+    """``text`` without its combining characters. A passage has only a few distinct ones:
+    one regular expression removes them, where testing every character in Python took
+    most of the time of mentioned()."""
+    marks = frozenset(c for c in set(text) if unicodedata.combining(c))
+    return _marks_pattern(marks).sub("", text) if marks else text
+
+
+@lru_cache(maxsize=1024)
+def _marks_pattern(marks: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(map(re.escape, marks))) + "]")
 
 
 def _is_cap(text: str) -> bool:

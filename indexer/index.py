@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ from .schema import (
 
 if TYPE_CHECKING:
     from .corrections import Corrections
+    from .segment import IndexedDoc
 
 BATCH_ARTICLES = 10_000
 """Articles per commit: an interruption loses at most this many. Each commit is a
@@ -129,9 +131,38 @@ def source_key(source: str) -> str:
     return " ".join(fold(source).lower().split())
 
 
-def _prepare_job(job: tuple[Article, str, Corrections | None]) -> Prepared | str:
+@dataclass(frozen=True)
+class Indexed:
+    """An article's documents as Whoosh would index them (:mod:`indexer.segment`): what
+    the worker sends to the writing process, which only numbers and groups them."""
+
+    article_id: str
+    docs: tuple[IndexedDoc, ...]  # the article's document, then its passages'
+    seconds: dict[str, float]
+
+    @property
+    def passages(self) -> int:
+        return len(self.docs) - 1
+
+
+def index_prepared(prep: Prepared, schema: Any) -> Indexed:
+    """Index the documents of a prepared article against ``schema``."""
+    from .segment import index_document
+
+    t = time.perf_counter()
+    docs = tuple(index_document(schema, doc) for doc in (prep.article_doc, *prep.passage_docs))
+    return Indexed(prep.article_id, docs,
+                   {**prep.seconds, "postings": time.perf_counter() - t})
+
+
+_worker_schema: Any = None  # the index's schema, in a worker process (see _worker_init)
+
+
+def _prepare_job(job: tuple[Article, str, Corrections | None],
+                 schema: Any = None) -> Indexed | str:
     try:
-        return prepare_article(*job)
+        return index_prepared(prepare_article(*job),
+                              _worker_schema if schema is None else schema)
     except Exception as e:  # noqa: BLE001 - one article's bug must not stop the batch
         # A message, not the exception: it crosses the process boundary, and
         # the run goes on with the other articles.
@@ -164,6 +195,13 @@ def _warm_up() -> None:
 
     extract_entities("", [])
     detect_language("Une phrase en français pour charger les profils.")
+
+
+def _worker_init(schema: Any) -> None:
+    # The schema arrives by fork, not pickled with every task.
+    global _worker_schema
+    _worker_schema = schema
+    _worker_signals()
 
 
 def _worker_signals() -> None:
@@ -400,10 +438,10 @@ class NewsIndex:
 
                 _warm_up()  # load gazetteers and language profiles once, before forking
                 ctx = multiprocessing.get_context("fork")
-                pool = ctx.Pool(jobs, initializer=_worker_signals)
-                prepared: Iterator[Prepared | str] = pool.imap(_prepare_job, jobs_iter, chunksize=8)
+                pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(self._ix.schema,))
+                prepared: Iterator[Indexed | str] = pool.imap(_prepare_job, jobs_iter, chunksize=8)
             else:
-                prepared = map(_prepare_job, jobs_iter)
+                prepared = map(partial(_prepare_job, schema=self._ix.schema), jobs_iter)
             self._commit_batches(prepared, existing, report, progress)
         finally:
             if pool is not None:
@@ -438,10 +476,10 @@ class NewsIndex:
                 continue
             yield item, digest, corrections
 
-    def _commit_batches(self, prepared: Iterator[Prepared | str], existing: dict[str, str],
+    def _commit_batches(self, prepared: Iterator[Indexed | str], existing: dict[str, str],
                         report: IndexReport, progress: Callable[[int], None] | None) -> None:
         writer = None
-        # What a commit settles: not the prepared documents, which Whoosh holds
+        # What a commit settles: not the prepared documents, which the writer holds
         # already (10,000 of them would be 80 MiB kept only to be counted).
         pending: list[tuple[str, int, dict[str, float]]] = []
         done = 0
@@ -453,25 +491,27 @@ class NewsIndex:
                     continue
                 t = time.perf_counter()
                 if writer is None:
+                    from .segment import BulkWriter
                     from .whoosh_fixes import apply
 
-                    apply()  # a commit reads field lengths, once per field with the fix
+                    # Inlined posting lists need the fix; and a commit that merges
+                    # segments reads field lengths, once per field with it.
+                    apply()
                     # Separate segment files, not Whoosh's compound one: opening a
                     # compound segment copies each of its files into memory, so a
                     # cold search over 36,000 articles read the whole index first.
-                    writer = self._ix.writer(limitmb=256, compound=False, codec=codec())
+                    writer = BulkWriter(self._ix, limitmb=256, compound=False, codec=codec())
                 if prep.article_id in existing:
                     writer.delete_by_term("article_id", prep.article_id)
-                writer.add_document(**prep.article_doc)
-                for doc in prep.passage_docs:
-                    writer.add_document(**doc)
-                pending.append((prep.article_id, len(prep.passage_docs), prep.seconds))
+                for doc in prep.docs:
+                    writer.add_indexed(doc)
+                pending.append((prep.article_id, prep.passages, prep.seconds))
                 if len(pending) >= BATCH_ARTICLES:
                     writer.commit()
                     writer = None
                     self._account(pending, existing, report)
                     pending = []
-                # The main process's share: Whoosh's add_document and commit.
+                # The main process's share: numbering documents, grouping postings, commits.
                 _add_seconds(report, "write", time.perf_counter() - t)
                 done += 1
                 if progress:

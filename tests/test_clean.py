@@ -266,3 +266,12 @@ def test_cleaning_is_idempotent_on_a_glued_intertitle_lede():
     article = Article(id="x", title="T", lede="- Plus de 517.000 morts.Le bilan -", blocks=())
     once = clean_article(article)
     assert clean_article(once) == once
+
+
+@given(st.text(alphabet="ab \u00ad\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f\u2007\u2009"
+                        "\u200a\u3000\r\né\u0301", max_size=40))
+def test_normalize_text_maps_each_invisible_or_odd_space_character(text: str) -> None:
+    invisible = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+    spaces = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " ")
+    expected = unicodedata.normalize("NFC", text.translate(invisible).translate(spaces))
+    assert normalize_text(text) == expected.replace("\r\n", "\n").replace("\r", "\n")

@@ -36,11 +36,11 @@ from .analysis import CHAIN_VERSION
 from .errors import IndexNotFoundError, IndexVersionError
 from .postings import CompactPositions
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 INLINE_LIMIT = 2
 """Posting lists shorter than this are kept in the term dictionary, not the postings
-file, where each list has a header, a pickled block info and a zlib stream of its
-own (about 70 bytes for one posting): see :func:`codec`."""
+file, where each list costs a block header and an offset in its term's entry: see
+:func:`codec` and :mod:`indexer.terms`."""
 META_FILE = "depeches.json"
 INDEX_NAME = "MAIN"
 
@@ -85,8 +85,8 @@ def build_schema() -> Schema:
 
 
 def codec() -> Any:
-    """Whoosh's W3 codec with compact posting blocks (:mod:`indexer.postings`), and
-    short posting lists inlined (needs :func:`indexer.whoosh_fixes.apply`)."""
+    """Whoosh's W3 codec with compact posting blocks (:mod:`indexer.postings`), compact
+    term entries (:mod:`indexer.terms`), and short posting lists inlined."""
     from .postings import Codec
 
     return Codec(inlinelimit=INLINE_LIMIT, compression=9)

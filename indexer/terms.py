@@ -17,6 +17,7 @@ single posting: it is the largest), the values' lengths but the last, the values
 from __future__ import annotations
 
 import struct
+from binascii import crc32
 from itertools import accumulate
 from typing import Any
 
@@ -31,7 +32,7 @@ from whoosh.filedb import filetables
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.numlists import GrowableArray
 
-from .varints import get_number, get_varint, pack, put_number, put_varint
+from .varints import get_number, get_varint, put_number, put_varint
 from .whoosh_fixes import term_entry
 
 _INLINED, _VALUES, _NO_IDS = 0x01, 0x02, 0x04
@@ -131,9 +132,10 @@ class TermTableWriter(filetables.OrderedHashWriter):
 
     Whoosh gives each key two slots of 12 bytes (its hash and its 64-bit position):
     24 bytes a term, more than a third of the dictionary once its entries are
-    compact. Here each key has 1.5 slots of a 32-bit position alone; a lookup
-    compares the key at each position it probes (two on average, five for a key
-    that is not there). The hash is CRC-32, which is in C, not Whoosh's MD5.
+    compact. Here each key has 1.5 slots of 5 bytes: a 32-bit position and the top
+    byte of the key's hash, so that a lookup reads a key only when that byte
+    matches (a key that is not there probes about five slots, read eight at a
+    time). The hash is CRC-32, which is in C, not Whoosh's MD5.
     """
 
     def __init__(self, dbfile: Any) -> None:
@@ -142,46 +144,71 @@ class TermTableWriter(filetables.OrderedHashWriter):
         self.lastkey = b""
 
     def _write_hashes(self) -> None:
+        empty = (0, 0)  # 0 is never a key's position: the file starts with a tag
         for entries in self.buckets:
             numslots = len(entries) * 3 // 2 + 1 if entries else 0
             self.directory.append((self.dbfile.tell(), numslots))
-            table = [0] * numslots  # 0 is never a key's position: the file starts with a tag
+            table = [empty] * numslots
             for hashval, position in entries:
                 slot = (hashval >> 8) % numslots
-                while table[slot]:
+                while table[slot] is not empty:
                     slot = (slot + 1) % numslots
-                table[slot] = position
-            # 32-bit positions: a term file of 4 GiB raises OverflowError here (one
+                table[slot] = (position, hashval >> 24)
+            # 32-bit positions: a term file of 4 GiB raises struct.error here (one
             # 10,000-article segment's is about 10 MB).
-            self.dbfile.write(pack(2, table))
+            self.dbfile.write(b"".join(_SLOT.pack(*s) for s in table))
 
 
-_SLOT = struct.Struct("<I")
+_SLOT = struct.Struct("<IB")
+_WINDOW = 8  # slots read at once
 _LENGTHS = struct.Struct("!ii")  # Whoosh's key and value lengths before each key
 
 
 class TermTableReader(filetables.OrderedHashReader):
     """Reads :class:`TermTableWriter` files."""
 
-    def ranges_for_key(self, key: bytes) -> Any:
-        keyhash = self.hashfn(key)
+    def find(self, key: bytes) -> tuple[int, int] | None:
+        """``(position, length)`` of the value of ``key``, or None."""
+        keyhash = crc32(key)
         tablestart, numslots = self.tables[keyhash & 255]
         if not numslots:
-            return
+            return None
         get = self.dbfile.get
+        tag = keyhash >> 24
         slot = (keyhash >> 8) % numslots
         size = _LENGTHS.size + len(key)
-        for _ in range(numslots):
-            position = _SLOT.unpack(get(tablestart + 4 * slot, 4))[0]
-            if not position:
-                return
-            head = get(position, size)
-            if head[_LENGTHS.size:] == key:
-                keylen, datalen = _LENGTHS.unpack_from(head)
-                if keylen == len(key):
-                    yield position + size, datalen
-                    return
-            slot = (slot + 1) % numslots
+        probed = 0
+        while probed < numslots:
+            window = min(_WINDOW, numslots - slot)
+            for position, t in _SLOT.iter_unpack(get(tablestart + _SLOT.size * slot,
+                                                     _SLOT.size * window)):
+                if not position:
+                    return None
+                if t == tag:
+                    head = get(position, size)
+                    if head[_LENGTHS.size:] == key and _LENGTHS.unpack_from(head)[0] == len(key):
+                        return position + size, _LENGTHS.unpack_from(head)[1]
+            probed += window
+            slot = (slot + window) % numslots
+        return None
+
+    def ranges_for_key(self, key: bytes) -> Any:
+        found = self.find(key)
+        if found is not None:
+            yield found
+
+    def get(self, key: bytes, default: Any = None) -> Any:
+        found = self.find(key)
+        return default if found is None else self.dbfile.get(*found)
+
+    def __getitem__(self, key: bytes) -> bytes:
+        found = self.find(key)
+        if found is None:
+            raise KeyError(key)
+        return self.dbfile.get(*found)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, bytes) and self.find(key) is not None
 
 
 class FieldWriter(W3FieldWriter):

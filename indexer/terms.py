@@ -135,13 +135,27 @@ class TermTableWriter(filetables.OrderedHashWriter):
     compact. Here each key has 1.5 slots of 5 bytes: a 32-bit position and the top
     byte of the key's hash, so that a lookup reads a key only when that byte
     matches (a key that is not there probes about five slots, read eight at a
-    time). The hash is CRC-32, which is in C, not Whoosh's MD5.
+    time). The hash is CRC-32, which is in C, not Whoosh's MD5. Before each key, its
+    length and its value's are varints (two bytes, not Whoosh's eight).
     """
 
     def __init__(self, dbfile: Any) -> None:
         filetables.HashWriter.__init__(self, dbfile, hashtype=1)
         self.index = GrowableArray("H")
         self.lastkey = b""
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        position = self.dbfile.tell()
+        self.index.append(position)
+        head = bytearray()
+        put_varint(head, len(key))
+        put_varint(head, len(value))
+        self.dbfile.write(bytes(head) + key + value)
+        hashval = self.hashfn(key)
+        self.buckets[hashval & 255].append((hashval, position))
+        self.lastkey = key
 
     def _write_hashes(self) -> None:
         empty = (0, 0)  # 0 is never a key's position: the file starts with a tag
@@ -161,7 +175,7 @@ class TermTableWriter(filetables.OrderedHashWriter):
 
 _SLOT = struct.Struct("<IB")
 _WINDOW = 8  # slots read at once
-_LENGTHS = struct.Struct("!ii")  # Whoosh's key and value lengths before each key
+_HEAD_MAX = 10  # the two varints before a key
 
 
 class TermTableReader(filetables.OrderedHashReader):
@@ -176,7 +190,7 @@ class TermTableReader(filetables.OrderedHashReader):
         get = self.dbfile.get
         tag = keyhash >> 24
         slot = (keyhash >> 8) % numslots
-        size = _LENGTHS.size + len(key)
+        size = _HEAD_MAX + len(key)
         probed = 0
         while probed < numslots:
             window = min(_WINDOW, numslots - slot)
@@ -186,11 +200,38 @@ class TermTableReader(filetables.OrderedHashReader):
                     return None
                 if t == tag:
                     head = get(position, size)
-                    if head[_LENGTHS.size:] == key and _LENGTHS.unpack_from(head)[0] == len(key):
-                        return position + size, _LENGTHS.unpack_from(head)[1]
+                    keylen, i = get_varint(head, 0)
+                    datalen, i = get_varint(head, i)
+                    if keylen == len(key) and head[i:i + keylen] == key:
+                        return position + i + keylen, datalen
             probed += window
             slot = (slot + window) % numslots
         return None
+
+    def _entry(self, position: int) -> tuple[int, int, int, int]:
+        """``(keypos, keylen, datapos, datalen)`` of the entry at ``position``."""
+        head = self.dbfile.get(position, _HEAD_MAX)
+        keylen, i = get_varint(head, 0)
+        datalen, i = get_varint(head, i)
+        return position + i, keylen, position + i + keylen, datalen
+
+    def key_at(self, pos: int) -> bytes:
+        keypos, keylen, _, _ = self._entry(pos)
+        return self.dbfile.get(keypos, keylen)
+
+    def key_and_range_at(self, pos: int) -> tuple[bytes, int, int] | None:
+        if pos >= self.endofdata:
+            return None
+        keypos, keylen, datapos, datalen = self._entry(pos)
+        return self.dbfile.get(keypos, keylen), datapos, datalen
+
+    def _ranges(self, pos: int | None = None, eod: int | None = None) -> Any:
+        pos = pos or self.startofdata
+        eod = eod or self.endofdata
+        while pos < eod:
+            entry = self._entry(pos)
+            yield entry
+            pos = entry[2] + entry[3]
 
     def ranges_for_key(self, key: bytes) -> Any:
         found = self.find(key)

@@ -172,3 +172,6 @@ def test_the_term_table_finds_every_key_and_no_other(count: int) -> None:
     assert list(table.keys()) == keys  # still ordered, for prefix and range queries
     if keys:
         assert table.closest_key(keys[0][:-1]) == keys[0]
+        middle = keys[len(keys) // 2]
+        assert list(table.items_from(middle)) == [(k, k[::-1] * 2) for k in keys if k >= middle]
+        assert table.key_and_range_at(table.closest_key_pos(middle))[0] == middle

@@ -27,13 +27,14 @@ from .model import Article, FacetCount, IndexReport, Results
 from .schema import (
     INDEX_NAME,
     META_FILE,
+    article_record,
     build_schema,
     check_meta,
     codec,
-    meta_record,
+    passage_place,
     passage_record,
     read_meta,
-    read_passage,
+    read_texts,
     write_meta,
 )
 
@@ -110,7 +111,7 @@ def prepare_article(article: Article, content_hash: str = "",
         # No ``pid`` for a passage: nothing looks one up, and a unique term per
         # passage cost the term dictionary a tenth of its entries.
         docs.append({**common, **title, "stem": stem, "exact": exact, "mentions": mentions,
-                     "record": passage_record(p.text, p.ordinal, p.section)})
+                     "record": passage_record(p.ordinal, p.section, len(docs) + 1)})
     t5 = time.perf_counter()
     meta = {"title": article.title, "date": article.date, "source": article.source,
             "url": article.url, "lang": lang, "actors": ents.actors, "places": ents.places,
@@ -118,7 +119,8 @@ def prepare_article(article: Article, content_hash: str = "",
     # No ``pid`` term: an article's document is the first of its ``article_id`` (see
     # article_meta), and one unique term per article cost the index 1.5 % (0.31 of
     # 20.80 MB over 2,000 OrangeSum articles).
-    article_doc = {**common, "kind": "a", "record": meta_record(meta)}
+    article_doc = {**common, "kind": "a",
+                   "record": article_record(meta, [p.text for p in passages])}
     return Prepared(article.id, article_doc, docs, {
         "clean": t1 - t0, "language": t2 - t1, "entities": t3 - t2,
         "passages": t4 - t3, "analysis": t5 - t4})
@@ -583,8 +585,19 @@ class NewsIndex:
 
     def passage(self, docnum: int) -> dict[str, Any]:
         """The stored ``text`` and ``meta`` (ordinal, section) of one passage document."""
-        text, ordinal, section = read_passage(self._records()[docnum])
-        return {"text": text, "meta": (ordinal, section)}
+        back, ordinal, section = passage_place(self._records()[docnum])
+        return {"text": self._texts(docnum - back)[back - 1], "meta": (ordinal, section)}
+
+    def _texts(self, docnum: int) -> list[str]:
+        """The passage texts of the article document ``docnum``, kept for the last few
+        articles read: a search reads several passages of the same article."""
+        texts = self._cache.setdefault("texts", {})
+        found = texts.get(docnum)
+        if found is None:
+            if len(texts) >= 64:
+                texts.clear()
+            found = texts[docnum] = read_texts(self._records()[docnum])
+        return found
 
     def article_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(article_id, metadata)`` of every article."""
@@ -607,10 +620,8 @@ class NewsIndex:
             if meta is None:
                 raise IndexerError(f"no article with id {article_id!r} in {self.path}",
                                    hint="`depeches search` shows article ids")
-            records = self._records()
-            rows = sorted((ordinal, section, text) for text, ordinal, section in (
-                read_passage(records[d])
-                for d in s.document_numbers(article_id=article_id, kind="p")))
+            rows = sorted((*p["meta"], p["text"]) for p in map(
+                self.passage, s.document_numbers(article_id=article_id, kind="p")))
         # Paragraphs, as the article had them, not the passages they were joined into.
         return meta, [(section, paragraph) for _, section, text in rows
                       for paragraph in text.split(PARAGRAPH_BREAK)]

@@ -1,118 +1,226 @@
-"""A more compact encoding of Whoosh's posting blocks, for the positional fields.
+"""A compact encoding of Whoosh's posting blocks, without pickle.
 
-Whoosh 2.7.4's W3 codec pickles each block of up to 128 postings as a tuple
-(ids, weights, values) and deflates it. For a field with positions, each value is
-its own ``bytes`` object, and pickle protocol 2 writes each one as a call to
-``_codecs.encode`` on a Unicode string: about fifteen bytes of framing per posting
-around a value that is itself a 4-byte count and a pickled list of position
-deltas. Over 2,000 OrangeSum articles the ``stem`` and ``title_stem`` postings took
-8.0 MB of the 12.7 MB postings file; encoded as below, 3.9 MB (index 25.2 -> 20.9 MB).
+Whoosh 2.7.4's W3 codec writes each block of up to 128 postings as a pickled
+6-tuple of block statistics and a pickled, deflated tuple (ids, weights, values),
+after a 4-byte tag at the start of each posting list. Most posting lists hold one
+small block, and that framing (about 40 bytes a block, 70 with the tag, the length
+and the zlib stream) weighed more than the postings: over 2,000 OrangeSum articles
+8.41 MB of postings, of which 1.99 MB were headers and tags.
 
-Here a block's values are one byte string (their lengths, then their bytes), a
-value is its position deltas as 16-bit integers (so the frequency is its length),
-and integral weights are 16-bit integers too. Decoding stays in C (``array``,
-slicing). :class:`Codec` and :class:`CompactPositions` are pickled by name into
-an index's table of contents, so an index that uses them needs this module to be
-read. Other fields' blocks (fixed-size values) are written as Whoosh writes them.
+Here a posting list is its blocks, each:
+
+- a flags byte (last block, deflated, widths of the ids and value lengths, weight kind),
+- varints: the number of postings, the last id less the previous block's last id,
+  the block's largest weight (:func:`indexer.varints.put_number`),
+- the shortest and longest field length as Whoosh's length bytes,
+- a varint: the length of the data that follows.
+
+The data holds the ids but the last (the header has it) as gaps from the id before,
+the weights unless they all equal the largest (term frequencies fit a byte or two),
+and for positional fields the value lengths but the last and the values. It is
+deflated only when that saves bytes. Decoding stays in C (``array``, slicing,
+``accumulate``). A value of a positional field is its position gaps, one byte each,
+or 16 or 32 bits after a mark when a gap is larger (:class:`CompactPositions`).
+
+:class:`Codec` and :class:`CompactPositions` are pickled by name into an index's
+table of contents, so an index that uses them needs this module to be read.
 """
 
 from __future__ import annotations
 
-import sys
+import zlib
 from array import array
 from itertools import accumulate
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
 from whoosh.formats import Positions
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
-_BIG = sys.byteorder == "big"
-_WIDE = b"\xff\xff"  # first two bytes of a value whose deltas need 32 bits
+from .varints import (
+    get_number,
+    get_varint,
+    item_size,
+    pack,
+    pack_floats,
+    put_number,
+    put_varint,
+    unpack,
+    unpack_floats,
+    width_code,
+)
 
-
-def _to_bytes(a: array) -> bytes:
-    if _BIG:  # little-endian on disk
-        a = array(a.typecode, a)
-        a.byteswap()
-    return a.tobytes()
-
-
-def _from_bytes(typecode: str, data: bytes) -> array:
-    a = array(typecode)
-    a.frombytes(data)
-    if _BIG:
-        a.byteswap()
-    return a
+_WIDE = 0xFF  # first byte of a value whose gaps need 16 or 32 bits
+_LAST, _DEFLATED = 0x01, 0x02
+_HEADER_MAX = 32  # bytes read to parse a block header (it takes at most 27)
 
 
 class CompactPositions(Positions):
-    """Whoosh's Positions format, with each value the position deltas as 16-bit
-    integers (32-bit after a ``ff ff`` mark when one delta is 65,535 or more)."""
+    """Whoosh's Positions format, with each value the position gaps as bytes (or
+    ``ff``, a width code and 16 or 32-bit gaps when one gap is 255 or more)."""
 
     def encode(self, poslist: Any) -> bytes:
-        deltas = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
-        if deltas and max(deltas) >= 0xFFFF:
-            return _WIDE + _to_bytes(array("I", deltas))
-        return _to_bytes(array("H", deltas))
+        gaps = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
+        largest = max(gaps, default=0)
+        if largest < _WIDE:
+            return bytes(gaps)
+        code = width_code(largest)
+        return bytes((_WIDE, code)) + pack(code, gaps)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        if valuestring[:2] == _WIDE:
-            return list(accumulate(_from_bytes("I", valuestring[2:])))
-        return list(accumulate(_from_bytes("H", valuestring)))
+        if valuestring[:1] == b"\xff":
+            return list(accumulate(unpack(valuestring[1], valuestring[2:])))
+        return list(accumulate(valuestring))
 
     def decode_frequency(self, valuestring: bytes) -> int:
-        if valuestring[:2] == _WIDE:
-            return (len(valuestring) - 2) // 4
-        return len(valuestring) // 2
+        if valuestring[:1] == b"\xff":
+            return (len(valuestring) - 2) // item_size(valuestring[1])
+        return len(valuestring)
+
+
+def _weight_kind(weights: array, largest: float) -> int:
+    if all(w == largest for w in weights):
+        return 0
+    if all(w.is_integer() and w >= 0 for w in weights):
+        return 1 if max(weights) < 0x100 else 2 if max(weights) < 0x10000 else 3
+    return 3
+
+
+def encode_block(ids: Any, weights: array, values: list[bytes], fixedsize: int | None,
+                 base: int, maxweight: float, minlength: int | None, maxlength: int,
+                 last: bool, compression: int) -> bytes:
+    """One block of postings (ids above ``base``, the previous block's last id)."""
+    n = len(ids)
+    gaps = [b - a for a, b in zip([base, *ids[:-2]], ids[:-1], strict=False)]
+    idcode = width_code(max(gaps, default=0))
+    kind = _weight_kind(weights, maxweight)
+    data = bytearray(pack(idcode, gaps))
+    if kind == 3:
+        data += pack_floats(weights)
+    elif kind:
+        data += pack(kind - 1, map(int, weights))
+    lencode = 0
+    if values and (fixedsize is None or fixedsize < 0):
+        lengths = [len(v) for v in values[:-1]]
+        lencode = width_code(max(lengths, default=0))
+        data += pack(lencode, lengths)
+    data += b"".join(values)
+    flags = (_LAST if last else 0) | idcode << 2 | lencode << 4 | kind << 6
+    if compression and len(data) > 24:
+        packed = zlib.compress(data, compression)
+        if len(packed) < len(data):
+            data, flags = packed, flags | _DEFLATED
+    out = bytearray((flags,))
+    put_varint(out, n)
+    put_varint(out, ids[-1] - base)
+    put_number(out, maxweight)
+    out += bytes((length_to_byte(minlength), length_to_byte(maxlength)))
+    put_varint(out, len(data))
+    return bytes(out + data)
 
 
 class _Writer(W3PostingsWriter):
-    def _mini_weights(self) -> Any:
-        weights = super()._mini_weights()
-        if isinstance(weights, tuple) and all(w.is_integer() and 0 <= w < 0x10000
-                                              for w in weights):
-            return _to_bytes(array("H", map(int, weights)))
-        return weights
+    def start_postings(self, format_: Any, terminfo: Any) -> None:
+        super().start_postings(format_, terminfo)
+        self._base = 0
 
-    def _mini_values(self) -> Any:
-        values = super()._mini_values()
-        if isinstance(values, tuple):  # variable-size values: one string, not a tuple
-            lengths = array("I", map(len, values))
-            return _to_bytes(lengths) + b"".join(values)
-        return values
+    def _write_block(self, last: bool = False) -> None:
+        self._terminfo.add_block(self)
+        ids = self._ids
+        self._postfile.write(encode_block(
+            ids, self._weights, self._values, self._format.fixed_value_size(), self._base,
+            self._maxweight, self._minlength, self._maxlength, last, self._compression))
+        self._base = ids[-1]
+        self._blockcount += 1
+        self._new_block()
 
 
 class _Matcher(W3LeafMatcher):
+    """Reads :func:`encode_block` blocks; its attributes are W3LeafMatcher's."""
+
+    def _read_header(self) -> None:
+        self._baseoffset = self._startoffset  # no tag before the first block
+
+    def _goto(self, position: int) -> None:
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        head = self._postfile.get(position, _HEADER_MAX)
+        flags = self._flags = head[0]
+        self._lastblock = bool(flags & _LAST)
+        n, i = get_varint(head, 1)
+        gap, i = get_varint(head, i)
+        self._maxweight, i = get_number(head, i)
+        self._minlength = byte_to_length(head[i])
+        self._maxlength = byte_to_length(head[i + 1])
+        datalen, i = get_varint(head, i + 2)
+        self._blocklength = n
+        # Blocks are read in order, from reset() (which sets _maxid to None) on.
+        self._base = self._maxid or 0
+        self._maxid = self._base + gap
+        self._compression = flags & _DEFLATED
+        self._dataoffset = position + i
+        self._nextoffset = self._dataoffset + datalen
+
+    def _read_data(self) -> None:
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        if self._compression:
+            data = zlib.decompress(data)
+        self._data = data
+
+    def _parts(self) -> tuple[int, int]:
+        """Where the weights and the values start in the block data."""
+        n, flags = self._blocklength, self._flags
+        wstart = (n - 1) * item_size(flags >> 2 & 3)
+        kind = flags >> 6
+        return wstart, wstart + (n * (4 if kind == 3 else kind) if kind else 0)
+
     def _read_ids(self) -> None:
         if self._data is None:
             self._read_data()
-        # Whoosh's delta_decode is a Python generator: one resumption per posting.
-        self._ids = tuple(accumulate(self._data[0]))
+        code = self._flags >> 2 & 3
+        gaps = unpack(code, self._data[:(self._blocklength - 1) * item_size(code)])
+        ids = list(accumulate(gaps, initial=self._base))
+        del ids[0]
+        ids.append(self._maxid)
+        self._ids = ids
 
     def _read_weights(self) -> None:
         if self._data is None:
             self._read_data()
-        weights = self._data[1]
-        if isinstance(weights, bytes):
-            self._weights = array("f", _from_bytes("H", weights))
+        kind = self._flags >> 6
+        if not kind:
+            self._weights = array("f", (self._maxweight,)) * self._blocklength
+            return
+        start, end = self._parts()
+        raw = self._data[start:end]
+        if kind == 3:
+            self._weights = unpack_floats(raw)
         else:
-            super()._read_weights()
+            self._weights = array("f", unpack(kind - 1, raw))
 
     def _read_values(self) -> None:
         if self._data is None:
             self._read_data()
-        values = self._data[2]
-        if isinstance(values, bytes) and (self._fixedsize is None or self._fixedsize < 0):
-            n = self._blocklength
-            lengths = _from_bytes("I", values[:4 * n])
-            ends = list(accumulate(lengths, initial=4 * n))
-            self._values = tuple(values[a:b] for a, b in zip(ends, ends[1:], strict=False))
+        fixedsize, n = self._fixedsize, self._blocklength
+        if fixedsize == 0:
+            self._values = (None,) * n
+            return
+        _, start = self._parts()
+        data = self._data
+        if fixedsize is None or fixedsize < 0:
+            code = self._flags >> 4 & 3
+            vstart = start + (n - 1) * item_size(code)
+            ends = list(accumulate(unpack(code, data[start:vstart]), initial=vstart))
+            ends.append(len(data))
+            self._values = tuple(data[a:b] for a, b in zip(ends, ends[1:], strict=False))
         else:
-            super()._read_values()
+            self._values = tuple(data[i:i + fixedsize]
+                                 for i in range(start, len(data), fixedsize))
 
 
 class Codec(W3Codec):
-    """Whoosh's W3 codec with compact blocks (see the module doc)."""
+    """Whoosh's W3 codec with compact blocks (see the module doc) and a compact term
+    dictionary (:mod:`indexer.terms`)."""
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
         if byteids:  # term vectors: read by Whoosh's own matcher
@@ -124,5 +232,17 @@ class Codec(W3Codec):
                         scorer: Any = None) -> Any:
         if terminfo.is_inlined():
             return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
-        offset, length = terminfo.extent()
-        return _Matcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+        offset, _ = terminfo.extent()
+        return _Matcher(dbfile, offset, 0, format_, term=term, scorer=scorer)
+
+    def field_writer(self, storage: Any, segment: Any) -> Any:
+        from .terms import FieldWriter
+
+        return FieldWriter(self, storage, segment)
+
+    def terms_reader(self, storage: Any, segment: Any) -> Any:
+        from .terms import TermsReader
+
+        tiname = segment.make_filename(self.TERMS_EXT)
+        return TermsReader(self, storage.open_file(tiname), storage.file_length(tiname),
+                           segment.open_file(storage, self.POSTS_EXT))

@@ -10,21 +10,24 @@ An index holds two kinds of documents:
 - one **passage** document per passage (``kind="p"``): the searchable text,
   plus its article's title and filter fields.
 
-What a document gives back (an article's metadata, a passage's text, ordinal and
-section) is one ``record`` value per document, in a column of raw bytes, compressed
-with zlib and a preset dictionary (``stored_dict.txt``: the first 32 KiB of the
-Wikinews passages in ``corpus/``, CC BY 2.5). Whoosh's stored fields would pickle
-each document's values and compress them alone, and a 700-byte passage on its own
-compresses poorly: over 2,000 OrangeSum articles the stored values took 5.27 MB,
-the records take 3.70 MB. Changing the dictionary changes the stored format.
+What a document gives back (an article's metadata and the text of its passages; a
+passage's ordinal and section) is one ``record`` value per document, in a column of
+raw bytes, compressed with zlib and a preset dictionary (``stored_dict.txt``: the
+first 32 KiB of the Wikinews passages in ``corpus/``, CC BY 2.5). Whoosh's stored
+fields would pickle each document's values and compress them alone, and a 700-byte
+passage on its own compresses poorly: over 2,000 OrangeSum articles the stored
+values took 5.27 MB, records of one passage each 3.70 MB, the records of
+:func:`article_record` and :func:`passage_record` 2.9 MB. Changing the dictionary
+changes the stored format.
 """
 
 from __future__ import annotations
 
 import json
-import pickle
 import zlib
+from collections.abc import Sequence
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +38,13 @@ from whoosh.fields import COLUMN, KEYWORD, TEXT, Schema
 from .analysis import CHAIN_VERSION
 from .errors import IndexNotFoundError, IndexVersionError
 from .postings import CompactPositions
+from .varints import get_varint, put_varint
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 8
 INLINE_LIMIT = 2
 """Posting lists shorter than this are kept in the term dictionary, not the postings
-file, where each list has a header, a pickled block info and a zlib stream of its
-own (about 70 bytes for one posting): see :func:`codec`."""
+file, where each list costs a block header and an offset in its term's entry: see
+:func:`codec` and :mod:`indexer.terms`."""
 META_FILE = "depeches.json"
 INDEX_NAME = "MAIN"
 
@@ -85,8 +89,8 @@ def build_schema() -> Schema:
 
 
 def codec() -> Any:
-    """Whoosh's W3 codec with compact posting blocks (:mod:`indexer.postings`), and
-    short posting lists inlined (needs :func:`indexer.whoosh_fixes.apply`)."""
+    """Whoosh's W3 codec with compact posting blocks (:mod:`indexer.postings`), compact
+    term entries (:mod:`indexer.terms`), and short posting lists inlined."""
     from .postings import Codec
 
     return Codec(inlinelimit=INLINE_LIMIT, compression=9)
@@ -97,45 +101,100 @@ def _dictionary() -> bytes:
     return (Path(__file__).with_name("stored_dict.txt")).read_bytes()
 
 
+# Raw deflate streams (wbits -15), not zlib's: a zlib stream that uses a preset
+# dictionary makes the reader check the dictionary's Adler-32, 32 KiB of it for
+# every record read (17 of the 19 us it took to inflate a 300-byte record here),
+# and carries 6 bytes of header and checksum.
 @cache
 def _primed() -> Any:
-    return zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_DEFAULT_STRATEGY, _dictionary())
+    return zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _dictionary())
 
 
-def _compress(data: bytes) -> bytes:
-    # A copy of a compressor already given the dictionary: the same stream as a new
-    # one (zlib's state is all copied), without loading 32 KiB into it each time
-    # (0.12 ms a record, two-thirds of the time).
-    z = _primed().copy()
+def _compress(data: bytes, zdict: bytes | None = None) -> bytes:
+    # With the shared dictionary, a copy of a compressor already given it: the same
+    # stream as a new one (zlib's state is all copied), without loading 32 KiB into
+    # it each time (0.12 ms a record, two-thirds of the time).
+    z = _primed().copy() if zdict is None else zlib.compressobj(
+        9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict)
     return z.compress(data) + z.flush()
 
 
-def _decompress(data: bytes) -> bytes:
-    z = zlib.decompressobj(zdict=_dictionary())
+def _decompress(data: bytes, zdict: bytes | None = None) -> bytes:
+    z = zlib.decompressobj(-15, zdict=zdict or _dictionary())
     return z.decompress(data) + z.flush()
 
 
-def passage_record(text: str, ordinal: int, section: str | None) -> bytes:
-    """A passage's stored record: its text, then its ordinal and section as JSON."""
-    tail = json.dumps([ordinal, section], ensure_ascii=False)
-    # JSON escapes control characters, so the last NUL is always the separator.
-    return _compress(text.encode("utf-8") + b"\0" + tail.encode("utf-8"))
+def _texts_dictionary(head: bytes) -> bytes:
+    # The metadata (title, names) ends the preset dictionary of the passages: 5 %
+    # smaller texts over 2,000 OrangeSum articles. zlib's window is 32 KiB.
+    return (_dictionary() + head)[-32768:]
 
 
-def read_passage(record: bytes) -> tuple[str, int, str | None]:
-    """``(text, ordinal, section)`` from :func:`passage_record`."""
-    text, _, tail = _decompress(record).rpartition(b"\0")
-    ordinal, section = json.loads(tail)
-    return text.decode("utf-8"), ordinal, section
+META_KEYS = ("title", "date", "source", "url", "lang", "actors", "places", "hash", "passages")
+"""The keys of an article's metadata, stored as a JSON list of their values in this order."""
 
 
-def meta_record(meta: dict[str, Any]) -> bytes:
-    """An article's stored record: its metadata, pickled as Whoosh stored it."""
-    return _compress(pickle.dumps(meta, 2))
+def article_record(meta: dict[str, Any], texts: Sequence[str]) -> bytes:
+    """An article's stored record: its metadata, then the text of its passages.
+
+    They are two deflated streams behind the first's length (a varint): listing
+    every article's metadata (facets, statistics) inflates only the first. The
+    passages compress together: over 2,000 OrangeSum articles, 2.33 MB of text
+    alone instead of 2.79 MB one passage at a time.
+    """
+    if set(meta) != set(META_KEYS):
+        raise ValueError(f"article metadata keys {sorted(meta)}, expected {sorted(META_KEYS)}")
+    encoded = [t.encode("utf-8") for t in texts]
+    head = json.dumps([*(meta[k] for k in META_KEYS), [len(b) for b in encoded]],
+                      ensure_ascii=False).encode("utf-8")
+    head_z = _compress(head)
+    out = bytearray()
+    put_varint(out, len(head_z))
+    return bytes(out + head_z + _compress(b"".join(encoded), _texts_dictionary(head)))
+
+
+def _head(record: bytes) -> tuple[bytes, int]:
+    n, i = get_varint(record, 0)
+    return _decompress(record[i:i + n]), i + n
 
 
 def read_meta(record: bytes) -> dict[str, Any]:
-    return pickle.loads(_decompress(record))
+    """An article's metadata from :func:`article_record` (lists come back as tuples)."""
+    head = json.loads(_head(record)[0])
+    return {k: tuple(v) if isinstance(v, list) else v
+            for k, v in zip(META_KEYS, head, strict=False)}
+
+
+def read_texts(record: bytes) -> list[str]:
+    """The text of each of an article's passages, in order, from :func:`article_record`."""
+    head, i = _head(record)
+    data = _decompress(record[i:], _texts_dictionary(head))
+    ends = list(accumulate(json.loads(head)[-1], initial=0))
+    return [data[a:b].decode("utf-8") for a, b in zip(ends, ends[1:], strict=False)]
+
+
+def passage_record(ordinal: int, section: str | None, back: int) -> bytes:
+    """A passage's stored record: its ordinal and section, and how many documents
+    back its article's is (a passage's text is in its article's record). Passages
+    follow their article's document in order, in the same segment, and are deleted
+    with it, so ``back`` is also the passage's place among them, from 1."""
+    out = bytearray()
+    put_varint(out, back)
+    put_varint(out, ordinal << 1 | (section is not None))
+    return bytes(out) + (section or "").encode("utf-8")
+
+
+def passage_place(record: bytes) -> tuple[int, int, str | None]:
+    """``(back, ordinal, section)`` from :func:`passage_record`."""
+    back, i = get_varint(record, 0)
+    code, i = get_varint(record, i)
+    return back, code >> 1, record[i:].decode("utf-8") if code & 1 else None
+
+
+def read_passage(record: bytes, article: bytes) -> tuple[str, int, str | None]:
+    """``(text, ordinal, section)`` of a passage, from its record and its article's."""
+    back, ordinal, section = passage_place(record)
+    return read_texts(article)[back - 1], ordinal, section
 
 
 def write_meta(path: Path) -> None:

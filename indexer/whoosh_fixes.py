@@ -207,8 +207,9 @@ TERM_CACHE_LIMIT = 100_000
 """Term entries a segment's reader remembers before it starts afresh (a few MiB)."""
 
 
-def _term_entry(reader: Any, fieldname: str, tbytes: bytes) -> bytes | None:
-    """The raw term-dictionary entry of a term in one segment, or None, read once."""
+def term_entry(reader: Any, fieldname: str, tbytes: bytes) -> bytes | None:
+    """The raw term-dictionary entry of a term in one segment, or None, read once
+    (:class:`indexer.terms.TermsReader` reads its entries through this too)."""
     cache = reader.__dict__.get("_depeches_terms")
     if cache is None:
         cache = reader._depeches_terms = {}
@@ -225,14 +226,14 @@ def _term_entry(reader: Any, fieldname: str, tbytes: bytes) -> bytes | None:
 
 
 def _terms_contains(self: Any, term: tuple[str, bytes]) -> bool:
-    return _term_entry(self, *term) is not None
+    return term_entry(self, *term) is not None
 
 
 def _terms_term_info(self: Any, fieldname: str, tbytes: bytes) -> Any:
     from whoosh.codec.whoosh3 import W3TermInfo
     from whoosh.reading import TermNotFound
 
-    entry = _term_entry(self, fieldname, tbytes)
+    entry = term_entry(self, fieldname, tbytes)
     if entry is None:
         raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
     return W3TermInfo.from_bytes(entry)
@@ -245,14 +246,14 @@ _DOC_FREQ = struct.Struct("!I")
 
 
 def _terms_frequency(self: Any, fieldname: str, tbytes: bytes) -> float:
-    entry = _term_entry(self, fieldname, tbytes)
+    entry = term_entry(self, fieldname, tbytes)
     if entry is None:
         raise KeyError((fieldname, tbytes))  # as Whoosh's: the reader answers 0
     return _WEIGHT.unpack_from(entry, 1)[0]
 
 
 def _terms_doc_frequency(self: Any, fieldname: str, tbytes: bytes) -> int:
-    entry = _term_entry(self, fieldname, tbytes)
+    entry = term_entry(self, fieldname, tbytes)
     if entry is None:
         raise KeyError((fieldname, tbytes))
     return _DOC_FREQ.unpack_from(entry, 5)[0]

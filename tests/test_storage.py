@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from indexer import Article, NewsIndex
-from indexer.schema import meta_record, passage_record, read_meta, read_passage
+from indexer.schema import article_record, passage_record, read_meta, read_passage, read_texts
+
+META = {"title": "Sergueï Lavrov à Genève", "date": None, "source": "", "url": None,
+        "lang": "fr", "actors": ("Sergueï Lavrov",), "places": (), "hash": "ab", "passages": 0}
 
 
 @pytest.mark.parametrize("text", [
@@ -14,20 +17,29 @@ from indexer.schema import meta_record, passage_record, read_meta, read_passage
 ])
 @pytest.mark.parametrize("section", [None, "", "Offensive rebelle", "Été \0 « x »"])
 def test_passage_record_round_trips(text: str, section: str | None) -> None:
-    assert read_passage(passage_record(text, 3, section)) == (text, 3, section)
+    article = article_record(META, ["avant", text, "après"])
+    assert read_passage(passage_record(3, section, 2), article) == (text, 3, section)
+    assert read_texts(article) == ["avant", text, "après"]
 
 
-def test_meta_record_round_trips() -> None:
-    meta = {"title": "Sergueï Lavrov à Genève", "date": None, "source": "", "url": None,
-            "lang": "fr", "actors": ("Sergueï Lavrov",), "places": (), "hash": "ab", "passages": 0}
-    got = read_meta(meta_record(meta))
-    assert got == meta and type(got["actors"]) is tuple
+@pytest.mark.parametrize("texts", [[], [""], ["", ""], ["Alep", "", "Damas 🙂"]])
+def test_article_record_round_trips(texts: list[str]) -> None:
+    record = article_record(META, texts)
+    got = read_meta(record)
+    assert got == META and type(got["actors"]) is tuple
+    assert read_texts(record) == texts
+
+
+def test_article_record_wants_the_known_keys() -> None:
+    with pytest.raises(ValueError):
+        article_record({**META, "extra": 1}, [])
 
 
 def test_a_record_compresses_french_text() -> None:
     text = ("Le gouvernement a annoncé mercredi de nouvelles mesures pour les hôpitaux, "
             "a indiqué le ministre de la Santé lors d'une conférence de presse à Paris.")
-    assert len(passage_record(text, 0, None)) < 0.8 * len(text.encode())
+    added = len(article_record(META, [text])) - len(article_record(META, []))
+    assert added < 0.8 * len(text.encode())
 
 
 def test_index_gives_back_passages_and_metadata_exactly(tmp_path) -> None:
@@ -107,3 +119,22 @@ def test_an_updated_article_gives_back_its_new_metadata(tmp_path) -> None:
         assert idx.article_meta("x-3") is None
         assert {h.article_id: h.title for h in idx.search("Alep")} == {
             "x-1": "Seconde version", "x-2": "Autre"}
+
+
+def test_passages_find_their_text_after_updates_and_merges(tmp_path) -> None:
+    # A passage's record points back to its article's document, which holds its text:
+    # updates (deletions) and the merges of small segments must keep that distance.
+    def article(i: int, version: str) -> Article:
+        body = "\n\n".join(f"{version} paragraphe {k} de l'article {i}, à Alep. " * 30
+                           for k in range(1 + i % 3))
+        return Article.from_fields(id=f"x-{i}", title=f"Titre {i}", body=body)
+
+    with NewsIndex.create(tmp_path / "ix") as idx:
+        for i in range(6):  # one commit each: segments that Whoosh merges
+            idx.add(article(i, "Premier"))
+        idx.add_articles([article(1, "Second"), article(4, "Second")])
+        for i in range(6):
+            expected = article(i, "Second" if i in (1, 4) else "Premier")
+            _, paragraphs = idx.article(f"x-{i}")
+            assert " ".join(p for _, p in paragraphs).split() == \
+                " ".join(expected.paragraphs).split()

@@ -1,0 +1,177 @@
+"""The compact posting blocks and term entries read back exactly what was written."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Frequency
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from indexer.postings import Codec, CompactPositions
+from indexer.terms import TermInfo
+from indexer.varints import get_number, get_varint, put_number, put_varint
+
+POSITIONS = CompactPositions()
+
+
+def postings(n: int, start: int = 0, step: int = 1, weight=None, positions=None):
+    """``n`` postings ``(id, weight, value, length)``; weights are frequencies by default."""
+    out = []
+    for k in range(n):
+        pos = positions(k) if positions else list(range(0, 2 * (1 + k % 4), 2))
+        w = weight(k) if weight else float(len(pos))
+        out.append((start + k * step, w, POSITIONS.encode(pos), 10 + k % 50))
+    return out
+
+
+def write_and_read(posts, fmt=POSITIONS, inline=1):
+    """Write ``posts`` as one posting list; read them back (id, weight, value) and the
+    term's entry, through the entry's bytes as a search would."""
+    codec = Codec(inlinelimit=inline, compression=9)
+    out = StructFile(io.BytesIO())
+    writer = codec.postings_writer(out)
+    writer.start_postings(fmt, TermInfo())
+    for docnum, weight, value, length in posts:
+        writer.add_posting(docnum, weight, value if fmt is POSITIONS else b"", length)
+    info = TermInfo.from_bytes(writer.finish_postings().to_bytes())
+    m = codec.postings_reader(StructFile(io.BytesIO(out.file.getvalue())), info, fmt)
+    got = []
+    while m.is_active():
+        got.append((m.id(), m.weight(), m.value() if fmt is POSITIONS else b""))
+        m.next()
+    return got, info
+
+
+@pytest.mark.parametrize("posts", [
+    postings(1),  # one posting: the id and weight live in the header alone
+    postings(2),
+    postings(128),  # one full block
+    postings(129),  # a full block and a block of one
+    postings(300, start=7, step=3),  # three blocks
+    postings(5, start=4_000_000_000, step=70_000),  # ids near 2**32, 32-bit gaps
+    postings(40, step=300),  # 16-bit gaps
+    postings(3, weight=lambda k: 0.5 + k),  # weights that are not integers
+    postings(130, weight=lambda k: [1.0, 0.1, 7.25][k % 3]),  # nor float32-exact
+    postings(20, weight=lambda k: 300.0 * (k + 1)),  # 16-bit integral weights
+    postings(20, weight=lambda k: 70_000.0 + k),  # too wide for 16 bits
+    postings(10, weight=lambda k: 2.0),  # all the same weight
+    postings(4, positions=lambda k: [0, 254, 509, 70_000 + k]),  # wide position gaps
+    postings(4, positions=lambda k: list(range(k * 300, k * 300 + 300))),  # long values
+])
+def test_posting_lists_round_trip(posts) -> None:
+    got, info = write_and_read(posts)
+    import array
+
+    as_float32 = array.array("f", [w for _, w, _, _ in posts])  # what Whoosh keeps
+    assert got == [(d, w, v) for (d, _, v, _), w in zip(posts, as_float32, strict=True)]
+    assert info.doc_frequency() == len(posts)
+    assert info.min_id() == posts[0][0] and info.max_id() == posts[-1][0]
+    assert info.max_weight() == max(w for _, w, _, _ in posts)
+    assert info.weight() == pytest.approx(sum(as_float32))
+
+
+@pytest.mark.parametrize("inline", [2, 4])
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_inlined_postings_round_trip(inline: int, n: int) -> None:
+    posts = postings(n, start=5, step=9, weight=lambda k: [3.0, 0.25, 1.0][k])
+    got, info = write_and_read(posts, inline=inline)
+    assert info.is_inlined() is (n < inline)
+    assert got == [(d, w, v) for d, w, v, _ in posts]
+
+
+def test_a_frequency_field_keeps_no_values() -> None:
+    posts = postings(200, step=2, weight=lambda k: float(1 + k % 3))
+    got, _ = write_and_read(posts, fmt=Frequency())
+    assert [(d, w) for d, w, _ in got] == [(d, w) for d, w, _, _ in posts]
+
+
+def test_blocks_read_one_at_a_time_give_their_statistics() -> None:
+    # What a search evaluator reads: _read_ids/_ids, _read_weights/_weights, the block
+    # statistics, _next_block() and is_active().
+    posts = postings(300, start=11, step=5, weight=lambda k: float(1 + k % 7))
+    codec = Codec(compression=9)
+    out = StructFile(io.BytesIO())
+    writer = codec.postings_writer(out)
+    writer.start_postings(POSITIONS, TermInfo())
+    for docnum, weight, value, length in posts:
+        writer.add_posting(docnum, weight, value, length)
+    info = writer.finish_postings()
+    m = codec.postings_reader(StructFile(io.BytesIO(out.file.getvalue())), info, POSITIONS)
+    blocks = []
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        m._read_values()
+        blocks.append((list(m._ids), list(m._weights), m._values, m._blocklength,
+                       m.block_max_id(), m.block_max_weight(),
+                       m.block_min_length(), m.block_max_length()))
+        m._next_block()
+    assert [b[3] for b in blocks] == [128, 128, 44]
+    for k, (ids, weights, values, n, maxid, maxweight, minlen, maxlen) in enumerate(blocks):
+        chunk = posts[128 * k:128 * (k + 1)]
+        assert ids == [d for d, _, _, _ in chunk] and maxid == ids[-1] and n == len(ids)
+        assert weights == [w for _, w, _, _ in chunk] and maxweight == max(weights)
+        assert values == tuple(v for _, _, v, _ in chunk)
+        lengths = [length for *_, length in chunk]
+        assert minlen == byte_to_length(length_to_byte(min(lengths)))
+        assert maxlen == byte_to_length(length_to_byte(max(lengths)))
+
+
+@pytest.mark.parametrize("positions", [[], [0], [254], [255], [0, 255, 510], [65_535],
+                                       [0, 70_000], list(range(1000))])
+def test_positions_of_every_width_round_trip(positions: list[int]) -> None:
+    value = POSITIONS.encode(positions)
+    assert POSITIONS.decode_positions(value) == positions
+    assert POSITIONS.decode_frequency(value) == len(positions)
+
+
+@pytest.mark.parametrize("n", [0, 1, 127, 128, 300, 2**32 - 1, 2**62])
+def test_varints_round_trip(n: int) -> None:
+    out = bytearray(b"x")
+    put_varint(out, n)
+    assert get_varint(bytes(out), 1) == (n, len(out))
+
+
+@pytest.mark.parametrize("x", [0.0, 1.0, 3.0, 65_536.0, 0.5, 0.1, -2.0, 1e300])
+def test_numbers_round_trip_exactly(x: float) -> None:
+    out = bytearray()
+    put_number(out, x)
+    assert get_number(bytes(out), 0) == (x, len(out))
+    assert len(out) <= (3 if x.is_integer() and 0 <= x < 2**20 else 9)
+
+
+def test_an_empty_term_entry_round_trips() -> None:
+    info = TermInfo.from_bytes(_empty().to_bytes())
+    assert info.doc_frequency() == 0 and info.min_id() is None and info.max_id() is None
+
+
+def _empty() -> TermInfo:
+    info = TermInfo()
+    info.set_extent(0, 0)
+    return info
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3000])
+def test_the_term_table_finds_every_key_and_no_other(count: int) -> None:
+    from whoosh.filedb.filestore import RamStorage
+
+    from indexer.terms import TermTableReader, TermTableWriter
+
+    storage = RamStorage()
+    keys = sorted(f"\0\1{k:05d}é".encode() for k in range(0, 2 * count, 2))
+    writer = TermTableWriter(storage.create_file("t"))
+    for k in keys:
+        writer.add(k, k[::-1] * 2)
+    writer.close()
+    table = TermTableReader(storage.open_file("t"), storage.file_length("t"))
+    assert all(table[k] == k[::-1] * 2 for k in keys)
+    absent = [f"\0\1{k:05d}é".encode() for k in range(1, 2 * count + 2, 2)] + [b"", b"\0"]
+    assert not any(k in table for k in absent)
+    assert list(table.keys()) == keys  # still ordered, for prefix and range queries
+    if keys:
+        assert table.closest_key(keys[0][:-1]) == keys[0]
+        middle = keys[len(keys) // 2]
+        assert list(table.items_from(middle)) == [(k, k[::-1] * 2) for k in keys if k >= middle]
+        assert table.key_and_range_at(table.closest_key_pos(middle))[0] == middle

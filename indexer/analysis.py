@@ -193,24 +193,53 @@ def analyze(text: str, lang: str | None = "fr",
 
     ``names`` are lowercased words of the article's known entities: they stay
     unstemmed even where they start a sentence (``Gaza est…``).
+
+    :func:`words` and :func:`is_proper`, inlined: this loop is the hottest of the
+    analysis. Whether a word starts a sentence is asked only of a capitalised word
+    (most words are not), and the forms of a word come from a plain dict.
     """
     lang = lang or "fr"
-    tokens = []
+    forms_of = _forms_cache.get(lang)
+    if forms_of is None:
+        forms_of = _forms_cache[lang] = {}
+    tokens: list[Token] = []
     append = tokens.append
     new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop is hot
-    for word, start, end, initial in words(text):
+    gap_search = _SENTENCE_GAP.search  # searched in place: no slice of the gap per word
+    length = len(text)
+    prev_end = 0
+    prev_word = ""
+    first = True
+    for m in _WORD.finditer(text):
+        start, end = m.span()
+        word = m.group()
         lower = word.lower()
-        forms = word_forms(lower, lang)
-        if forms is None:
-            continue
-        stem, exact = forms
-        # is_proper(word, initial), inlined, or a known name's word.
-        if word[0].isupper():
-            proper = (not initial or (len(word) > 1 and word.isupper())) or lower in names
-        else:
-            proper = False
-        append(new(Token, (exact if proper else stem, exact, start, end, proper)))
+        if end < length and text[end] in "'’" and lower in ELISIONS:
+            continue  # an elision: dropped, and no word for the next one's sentence test
+        forms = forms_of.get(lower, _MISSING)
+        if forms is _MISSING:
+            forms = word_forms(lower, lang)
+            if len(forms_of) < _FORMS_CACHED:
+                forms_of[lower] = forms
+        if forms is not None:
+            stem, exact = forms
+            if word[0].isupper():
+                # Mid-sentence, a name; at a sentence start, only an acronym or a known name.
+                if first or (gap_search(text, prev_end, start) is not None
+                             and not (text[prev_end] == "." and prev_word in ABBREVIATIONS)):
+                    proper = (len(word) > 1 and word.isupper()) or lower in names
+                else:
+                    proper = True
+            else:
+                proper = False
+            append(new(Token, (exact if proper else stem, exact, start, end, proper)))
+        prev_end, prev_word, first = end, word, False
     return tokens
+
+
+_MISSING = object()
+_FORMS_CACHED = 400_000  # words per language, as word_forms' own cache
+_forms_cache: dict[str, dict[str, tuple[str, str] | None]] = {}
 
 
 def index_forms(text: str, lang: str | None = "fr",

@@ -51,7 +51,13 @@ def _detector_factory():
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or ``None`` when there is no text to judge."""
     sample = text[:PREFIX_CHARS]
-    if sum(c.isalpha() for c in sample) < 3:
+    letters = 0
+    for c in sample:  # three letters are enough: no need to count them all
+        if c.isalpha():
+            letters += 1
+            if letters == 3:
+                break
+    else:
         return None
     if clearly_french(sample):
         return "fr"

@@ -13,10 +13,13 @@ import pytest
 from indexer.analysis import (
     CHAIN_VERSION,
     FRENCH_STOP_WORDS,
+    Token,
     analyze,
     article_forms,
     fold,
+    is_proper,
     number_variants,
+    word_forms,
     words,
 )
 
@@ -215,3 +218,32 @@ def test_other_languages_use_their_own_stemmer(text, expected):
 
 def test_the_chain_has_a_version_the_index_records():
     assert CHAIN_VERSION.startswith("fr-")
+
+
+def reference_analyze(text: str, lang: str = "fr",
+                      names: frozenset[str] = frozenset()) -> list[Token]:
+    """:func:`analyze` as :func:`words`, :func:`is_proper` and :func:`word_forms` define it:
+    analyze inlines all three, for speed."""
+    tokens = []
+    for word, start, end, initial in words(text):
+        lower = word.lower()
+        forms = word_forms(lower, lang)
+        if forms is None:
+            continue
+        proper = is_proper(word, initial) or (word[0].isupper() and lower in names)
+        tokens.append(Token(forms[1] if proper else forms[0], forms[1], start, end, proper))
+    return tokens
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "l'", "L'ONU vote. L'Europe s'abstient.", "Le président Macron. Le Gaza est loin",
+    "M. Dupont parle à Mme Durand. Paris. dr. Who", "etc. Les Chinois… « Les Russes » :Berlin",
+    "J.-C. Naissance\nLes Alpes\nl’UE et qu’ESA ?Oui! NASA", "Gaza est sous les bombes, Gaza",
+    "jusqu'à l'aube, puisqu'Anne_Marie 2020 a 12 ans", "ÉTATS-UNIS États-Unis états Écoles",
+    "a.Bc D'E", "Œuvre d'Œdipe. Straße", "“Les Verts” vs. Les Républicains",
+])
+@pytest.mark.parametrize("lang", ["fr", "en", "xx"])
+def test_analyze_gives_what_its_parts_define(text, lang):
+    names = frozenset({"gaza", "europe", "les"})
+    for ns in (frozenset(), names):
+        assert analyze(text, lang, ns) == reference_analyze(text, lang, ns)

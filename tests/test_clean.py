@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 
 import pytest
@@ -275,3 +276,22 @@ def test_normalize_text_maps_each_invisible_or_odd_space_character(text: str) ->
     spaces = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " ")
     expected = unicodedata.normalize("NFC", text.translate(invisible).translate(spaces))
     assert normalize_text(text) == expected.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# split_glued's regex before it was reordered for speed: the stop looked behind, not matched.
+_GLUED_BEFORE = re.compile(r"(?:(?<=[a-zà-öø-ÿ]{2}[.!?])|(?<=[A-Z]{2}[.!?])|(?<=[)\"»”][.!?]))"
+                           r"([»\"”]?)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
+
+
+@pytest.mark.parametrize("text", [
+    "Pyrénées.Alors", "USA.Alors", "U.S.A.Alors", "M.Dupont", "suite\".Le", "suite.\"Le",
+    "fin!»Puis", "fin?”Et", "(AFP).Le", "été.Éric", "ab.CD", "ab..Cd", "a.Bc", "…», « Ok.",
+    "x!!Ab", "ab.»»Cd", "de l'ONU.Selon.Le.Ab", "",
+])
+def test_split_glued_is_what_it_was(text):
+    assert split_glued(text) == _GLUED_BEFORE.sub(r"\1\n", text)
+
+
+@given(st.text(alphabet="aéAÉZ.!?»\"”) \n", max_size=40))
+def test_split_glued_is_what_it_was_on_any_text(text):
+    assert split_glued(text) == _GLUED_BEFORE.sub(r"\1\n", text)

@@ -42,8 +42,10 @@ def test_only_a_prefix_is_read():
     assert detect_language(text) == "fr"
 
 
-@pytest.mark.parametrize("text", ["", "   ", "12 345 — 678", "!!"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "12 345 — 678", "!!", "a b", "é1ü", "ab" + " " * 300 + "c"])
 def test_no_letters_no_language(text):
+    """Fewer than three letters in the prefix: nothing to judge."""
     assert detect_language(text) is None
 
 
@@ -96,3 +98,11 @@ def test_a_short_french_text_still_goes_to_langdetect():
 
     assert not clearly_french("Le président est arrivé à Alep avec une délégation.")
     assert detect_language("Le président est arrivé à Alep avec une délégation.") == "fr"
+
+
+@pytest.mark.parametrize("text", ["abc", "a b c", "12 é ü ß"])
+def test_three_letters_are_judged(text, monkeypatch):
+    import indexer.language as language
+
+    monkeypatch.setattr(language, "clearly_french", lambda sample: True)
+    assert detect_language(text) == "fr"

@@ -640,12 +640,25 @@ class NewsIndex:
                     dates.append(meta["date"])
             passages = s.doc_count() - articles
         # The word-vector table lives in a subdirectory: it counts too.
-        size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+        size = _size_on_disk(self.path)
         return {"path": str(self.path), "articles": articles,
                 "passages": passages,
                 "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
                 "date_min": min(dates) if dates else None,
                 "date_max": max(dates) if dates else None, "size_bytes": size}
+
+
+def _size_on_disk(path: Path) -> int:
+    """The bytes of every file under ``path``. A writer may delete its temporary and
+    superseded files while they are counted: those count as gone, not as an error."""
+    size = 0
+    for f in path.rglob("*"):
+        try:
+            if f.is_file():
+                size += f.stat().st_size
+        except FileNotFoundError:
+            pass
+    return size
 
 
 def _record_column(searcher: Any) -> Any:

@@ -750,3 +750,24 @@ def test_a_bug_on_one_article_skips_that_article_only(tmp_path, monkeypatch, job
             "a1: not indexed, IndexError at test_robustness.py:"
             f"{flaky.__code__.co_firstlineno + 2} (a bug: please report it)"]
         assert {h.article_id for h in idx.search("texte", limit=10)} == {"a0", "a2"}
+
+
+def test_stats_counts_a_file_deleted_while_counted_as_gone(corpus_index, monkeypatch):
+    """`depeches stats` during an index run: the writer deletes temporary and
+    superseded files, and one may go between being listed and being measured."""
+    real_stat = Path.stat
+    seen: set[str] = set()
+
+    def vanishing(self, *args, **kwargs):
+        # The table of contents is there when listed, gone when measured.
+        if self.name.endswith(".toc"):
+            if self.name in seen:
+                raise FileNotFoundError(self)
+            seen.add(self.name)
+        return real_stat(self, *args, **kwargs)
+
+    with NewsIndex.open(corpus_index) as idx:
+        before = idx.stats()["size_bytes"]
+        monkeypatch.setattr(Path, "stat", vanishing)
+        after = idx.stats()["size_bytes"]
+    assert seen and 0 < after < before

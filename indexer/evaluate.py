@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from whoosh import query as wq
@@ -88,7 +88,7 @@ class _Segment:
         if isinstance(q, ConstantScoreQuery):
             value = q.score
             return dict.fromkeys(self.docs(q.child, within), value)
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        if isinstance(q, type(wq.NullQuery)):
             return {}
         if isinstance(q, (wq.Phrase, wq.Sequence)):
             found = self._phrase(q, within)
@@ -149,14 +149,10 @@ class _Segment:
         out: dict[int, set[int]] = {}
         decode = field.format.decode_positions
         for term in terms:
-            try:
-                tbytes = field.to_bytes(term.text)
-            except ValueError:
+            found = _lookup(self.reader, term.fieldname, term.text)
+            if found is None:
                 continue
-            postings = self._postings(term.fieldname, tbytes)
-            if postings is None:
-                continue
-            for docnum, value in _read_values(postings, docs, wanted):
+            for docnum, value in _read_values(found[2], docs, wanted):
                 out.setdefault(docnum, set()).update(decode(value))
         return out
 
@@ -198,17 +194,10 @@ class _Segment:
 
     def term(self, fieldname: str, text: Any, boost: float, within: Scores | None) -> Scores:
         """BM25F scores of one term's documents, as Whoosh's scorer computes them."""
-        schema = self.searcher.schema
-        if fieldname not in schema:
+        found = _lookup(self.reader, fieldname, text)
+        if found is None:
             return {}
-        field = schema[fieldname]
-        try:
-            tbytes = field.to_bytes(text)
-        except ValueError:
-            return {}
-        postings = self._postings(fieldname, tbytes)
-        if postings is None:
-            return {}
+        field, tbytes, postings = found
         ids, weights = _read(postings, within, weights=True)
         if not ids:
             return {}
@@ -229,9 +218,6 @@ class _Segment:
         if boost != 1.0:
             scores = [s * boost for s in scores]
         return dict(zip(ids, scores, strict=True))
-
-    def _postings(self, fieldname: str, tbytes: bytes) -> Any:
-        return _postings(self.reader, fieldname, tbytes)
 
     def _whoosh(self, q: wq.Query, within: Scores | None) -> Scores:
         """Whoosh's own matcher, for the query kinds this module does not evaluate."""
@@ -257,15 +243,8 @@ class _Segment:
     def docs(self, q: wq.Query, within: Collection[int] | None = None) -> set[int]:
         """The documents of ``q`` (of ``within`` only, when given), without scores."""
         if isinstance(q, wq.Term):
-            field = _field(self.searcher.schema, q.fieldname)
-            if field is None:
-                return set()
-            try:
-                tbytes = field.to_bytes(q.text)
-            except ValueError:
-                return set()
-            postings = self._postings(q.fieldname, tbytes)
-            return set() if postings is None else set(_read(postings, within)[0])
+            found = _lookup(self.reader, q.fieldname, q.text)
+            return set() if found is None else set(_read(found[2], within)[0])
         if isinstance(q, wq.Or) and not q.minmatch:
             out: set[int] = set()
             for sub in q.subqueries:
@@ -284,7 +263,7 @@ class _Segment:
             return found
         if isinstance(q, ConstantScoreQuery):
             return self.docs(q.child, within)
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        if isinstance(q, type(wq.NullQuery)):
             return set()
         restrict = None if within is None else dict.fromkeys(within, 0.0)
         return set(self.scores(q, restrict))
@@ -297,14 +276,34 @@ def _field(schema: Any, fieldname: str) -> Any:
         return None
 
 
-def _postings(reader: Any, fieldname: str, tbytes: bytes) -> Any:
-    """A segment's raw posting list of a term (deleted documents included), or None."""
+def _lookup(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | None:
+    """A term's field, its bytes and its raw posting list in one segment (deleted
+    documents included), or None when the segment does not hold it."""
+    field = _field(reader.schema, fieldname)
+    if field is None:
+        return None
+    try:
+        tbytes = field.to_bytes(text)
+    except ValueError:
+        return None
     if (fieldname, tbytes) not in reader:
         return None
     try:
-        return reader._terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
+        return field, tbytes, reader._terms.matcher(fieldname, tbytes, field.format)
     except TermNotFound:
         return None
+
+
+def _blocks(postings: Any, docs: list[int]) -> Iterator[None]:
+    """Walk a posting list's blocks, stopping (yielding) at each one that may hold one of
+    ``docs`` (sorted); the others are skipped by their last id, their postings unread."""
+    i = 0
+    while postings.is_active() and i < len(docs):
+        last = postings.block_max_id()
+        if docs[i] <= last:
+            yield
+            i = bisect_right(docs, last, i)
+        postings._next_block()
 
 
 def _read(postings: Any, within: Collection[int] | None, weights: bool = False
@@ -315,36 +314,26 @@ def _read(postings: Any, within: Collection[int] | None, weights: bool = False
         return _read_list(postings, within, weights)
     ids: list[int] = []
     out_weights: list[float] = []
-    wanted = sorted(within) if within is not None else None
-    i = 0
-    while postings.is_active():
-        if wanted is not None:
-            last = postings.block_max_id()
-            # Skip the block when no wanted document falls in it.
-            if i >= len(wanted):
-                break
-            if wanted[i] > last:
-                postings._next_block()
-                continue
-            postings._read_ids()
-            block = postings._ids
-            if weights:
-                postings._read_weights()
-                block_weights = postings._weights
-                for docnum, weight in zip(block, block_weights, strict=False):
-                    if docnum in within:  # type: ignore[operator]
-                        ids.append(docnum)
-                        out_weights.append(weight)
-            else:
-                ids.extend(docnum for docnum in block if docnum in within)  # type: ignore[operator]
-            i = bisect_right(wanted, last, i)
-        else:
+    if within is None:
+        while postings.is_active():
             postings._read_ids()
             ids.extend(postings._ids)
             if weights:
                 postings._read_weights()
                 out_weights.extend(postings._weights)
-        postings._next_block()
+            postings._next_block()
+        return ids, out_weights
+    for _ in _blocks(postings, sorted(within)):
+        postings._read_ids()
+        block = postings._ids
+        if weights:
+            postings._read_weights()
+            for docnum, weight in zip(block, postings._weights, strict=False):
+                if docnum in within:
+                    ids.append(docnum)
+                    out_weights.append(weight)
+        else:
+            ids.extend(docnum for docnum in block if docnum in within)
     return ids, out_weights
 
 
@@ -368,11 +357,7 @@ def term_values(searcher: Any, fieldname: str, text: str, docs: list[int]
     """``(docnum, value)`` of a term's postings for each of ``docs`` (sorted, index-wide
     document numbers) that holds it; deleted documents are never among ``docs``."""
     out: list[tuple[int, bytes]] = []
-    if not docs or fieldname not in searcher.schema:
-        return out
-    try:
-        tbytes = searcher.schema[fieldname].to_bytes(text)
-    except ValueError:
+    if not docs:
         return out
     leaves = searcher.leaf_searchers()
     for n, (sub, offset) in enumerate(leaves):
@@ -381,9 +366,9 @@ def term_values(searcher: Any, fieldname: str, text: str, docs: list[int]
                                            None if end is None else bisect_left(docs, end)]]
         if not local:
             continue
-        postings = _postings(sub.reader(), fieldname, tbytes)
-        if postings is not None:
-            out.extend((d + offset, v) for d, v in _read_values(postings, local, set(local)))
+        found = _lookup(sub.reader(), fieldname, text)
+        if found is not None:
+            out.extend((d + offset, v) for d, v in _read_values(found[2], local, set(local)))
     return out
 
 
@@ -396,37 +381,29 @@ def _read_values(postings: Any, docs: list[int], wanted: Collection[int]
                 out.append((postings.id(), postings.value()))
             postings.next()
         return out
-    i = 0
-    while postings.is_active() and i < len(docs):
-        last = postings.block_max_id()
-        if docs[i] <= last:
-            postings._read_ids()
-            block = postings._ids
-            hits = [j for j, docnum in enumerate(block) if docnum in wanted]
-            if hits:
-                postings._read_values()
-                values = postings._values
-                out.extend((block[j], values[j]) for j in hits)
-            i = bisect_right(docs, last, i)
-        postings._next_block()
+    for _ in _blocks(postings, docs):
+        postings._read_ids()
+        block = postings._ids
+        hits = [j for j, docnum in enumerate(block) if docnum in wanted]
+        if hits:
+            postings._read_values()
+            values = postings._values
+            out.extend((block[j], values[j]) for j in hits)
     return out
 
 
 def first_document(searcher: Any, fieldname: str, text: str) -> int | None:
     """The first live document holding a term, or None: Whoosh's ``document_number``
     without building and running a query."""
-    try:
-        tbytes = searcher.schema[fieldname].to_bytes(text)
-    except (KeyError, ValueError):
-        return None
     for sub, offset in searcher.leaf_searchers():
-        segment = _Segment(searcher, sub)
-        postings = segment._postings(fieldname, tbytes)
-        if postings is None:
+        reader = sub.reader()
+        found = _lookup(reader, fieldname, text)
+        if found is None:
             continue
+        postings = found[2]
         while postings.is_active():
             docnum = postings.id()
-            if docnum not in segment.deleted:
+            if not reader.is_deleted(docnum):
                 return docnum + offset
             postings.next()
     return None

@@ -778,10 +778,11 @@ def _terms_in(s: Any, terms: frozenset[tuple[str, str]], docnums: list[int]
     """Which of ``terms`` each document holds, with their positions where the field
     keeps them (else ``()``), reading only the posting blocks that hold the documents."""
     found: dict[int, Positions] = {d: {} for d in docnums}
+    docs = sorted(found)
     for field, text in terms:
         decode = s.schema[field].format.decode_positions \
             if s.schema[field].format.supports("positions") else None
-        for docnum, value in term_values(s, field, text, sorted(found)):
+        for docnum, value in term_values(s, field, text, docs):
             found[docnum][(field, text)] = tuple(decode(value)) if decode else ()
     return found
 

@@ -16,7 +16,7 @@ run: $(STAMP)
 	@# Bytecode ahead of time, as pip does for a regular install: with
 	@# PYTHONDONTWRITEBYTECODE set, every cold `depeches` would compile our sources.
 	$(BIN)/python -m compileall -q indexer search_cli
-	$(BIN)/depeches index corpus/ --index index/ --jobs 2
+	$(BIN)/depeches index corpus/ --index index/
 	$(BIN)/depeches search "cessez-le-feu" --index index/ --per-article 2 --color always
 
 test: $(STAMP)

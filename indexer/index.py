@@ -175,6 +175,18 @@ def _prepare_job(job: tuple[Article, str, Corrections | None],
                 f"{Path(frame.filename).name}:{frame.lineno} (a bug: please report it)")
 
 
+def default_jobs() -> int:
+    """The processes an index run uses unless told: the cores this process may run on.
+
+    The affinity mask, not the machine's core count, since a container or ``taskset``
+    may grant fewer cores than the machine has.
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _add_seconds(report: IndexReport, stage: str, seconds: float) -> None:
     report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + seconds
 
@@ -381,18 +393,21 @@ class NewsIndex:
         """Index one article (replacing an older version with the same id)."""
         return self.add_articles([article])
 
-    def add_paths(self, paths: Iterable[str | os.PathLike[str]], *, jobs: int = 1,
+    def add_paths(self, paths: Iterable[str | os.PathLike[str]], *, jobs: int | None = None,
                   progress: Callable[[int], None] | None = None, wait: float = 0.0,
                   corrections: Corrections | None = None) -> IndexReport:
         """Index every article under ``paths``; bad files are reported in the report and skipped.
+
+        ``jobs`` processes clean and analyse the articles, by default one per usable core
+        (:func:`default_jobs`); the index written is the same whatever their number.
 
         ``corrections`` (see :mod:`indexer.corrections`) fix entity extraction; changing
         them re-extracts every article on the next run.
         """
         from .sources import read_articles
 
-        return self._write(read_articles(paths), jobs=jobs, progress=progress, wait=wait,
-                           corrections=corrections)
+        return self._write(read_articles(paths), jobs=default_jobs() if jobs is None else jobs,
+                           progress=progress, wait=wait, corrections=corrections)
 
     def add_articles(self, articles: Iterable[Article], *, jobs: int = 1,
                      progress: Callable[[int], None] | None = None, wait: float = 0.0,
@@ -427,7 +442,9 @@ class NewsIndex:
     def _write(self, items: Iterable[Article | CorpusError], *, jobs: int,
                progress: Callable[[int], None] | None, wait: float,
                corrections: Corrections | None = None) -> IndexReport:
-        report = IndexReport()
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {jobs}")
+        report = IndexReport(jobs=jobs)
         start = time.perf_counter()
         lock = _WriterLock(self.path)
         lock.acquire(wait)

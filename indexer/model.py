@@ -208,6 +208,8 @@ class IndexReport:
     notes: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     interrupted: bool = False
+    jobs: int = 1
+    """Processes that cleaned and analysed the articles."""
 
     @property
     def articles(self) -> int:

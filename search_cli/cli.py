@@ -126,8 +126,8 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @index_option
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes for cleaning and analysis.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Processes for cleaning and analysis.  [default: usable cores]")
 @click.option("--rebuild", is_flag=True, help="Delete the index first and index everything.")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, metavar="SECONDS",
               help="Wait this long for another writer to finish.")
@@ -136,7 +136,7 @@ def cli() -> None:
 @click.option("--vectors", is_flag=True,
               help="Also write word vectors, so that searches count words of close meaning "
                    "(extra 'vectors').")
-def index(paths: tuple[str, ...], index_dir: str | None, jobs: int, rebuild: bool,
+def index(paths: tuple[str, ...], index_dir: str | None, jobs: int | None, rebuild: bool,
           wait: float, corrections: str | None, vectors: bool) -> None:
     """Index the articles under PATHS (txt, html, json, jsonl, jsonl.gz), incrementally."""
     from indexer import NewsIndex
@@ -168,7 +168,8 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int, rebuild: boo
     click.echo(
         f"{report.articles + report.skipped} articles: {report.new} new, {report.updated} "
         f"updated, {report.unchanged} unchanged, {report.skipped} skipped · {report.passages} "
-        f"passages · {report.seconds:.1f} s · {report.rate:.0f} articles/s")
+        f"passages · {report.seconds:.1f} s · {report.rate:.0f} articles/s · "
+        f"{report.jobs} process{'es' if report.jobs > 1 else ''}")
     if report.interrupted:
         click.echo(f"depeches: interrupted: {report.new + report.updated} articles committed "
                    "and searchable; run the same command again to finish", err=True)

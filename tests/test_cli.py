@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 
@@ -335,7 +336,7 @@ def test_index_then_reindex(cli_run, tmp_path):
     first = cli_run("index", str(articles), "--index", index)
     assert first.exit_code == 0, first.stderr
     assert re.fullmatch(r"10 articles: 10 new, 0 updated, 0 unchanged, 0 skipped · 13 passages"
-                        r" · \d+\.\d s · \d+ articles/s\n", first.stdout)
+                        r" · \d+\.\d s · \d+ articles/s · \d+ process(es)?\n", first.stdout)
     (articles / "one.json").write_text(
         '{"id": "vendanges", "body": "La grêle a frappé le vignoble."}', "utf-8")
     again = cli_run("index", str(articles), "--index", index)
@@ -389,3 +390,16 @@ def test_the_summary_stops_counting_at_the_count_limit(cli_run, data_index, monk
                                  "--json").stdout)[-1]
     assert (summary["total_articles"], summary["total_passages"], summary["total_relation"]) \
         == (1, 1, "gte")
+
+
+def test_index_uses_every_usable_core_unless_told(cli_run, tmp_path, monkeypatch):
+    """A new user gets the parallel path without knowing to type --jobs; --jobs 1 stays."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    articles = shutil.copytree(DATA, tmp_path / "articles")
+    default = cli_run("index", str(articles), "--index", str(tmp_path / "a"))
+    assert default.exit_code == 0, default.stderr
+    assert default.stdout.endswith(" · 3 processes\n")
+    one = cli_run("index", str(articles), "--index", str(tmp_path / "b"), "--jobs", "1")
+    assert one.exit_code == 0, one.stderr
+    assert one.stdout.endswith(" · 1 process\n")
+    assert "10 new" in one.stdout and "10 new" in default.stdout

@@ -143,14 +143,16 @@ def stop(proc: subprocess.Popen) -> None:
 def paused_writer(tmp_path: Path) -> Iterator[dict]:
     """A `depeches index` process holding the writer lock, paused on a named pipe.
 
-    It has read 50 articles: 40 committed in two batches, 10 in its open writer.
+    It has read 50 articles: 40 committed in two batches, 10 in its open writer. One
+    process, since only then is reaching the pipe proof that the earlier batches are
+    committed; workers read ahead of the commits (`idle_pool_writer` covers them).
     """
     first = write_jsonl(tmp_path / "first.jsonl", [record(i) for i in range(50)])
     rest = write_jsonl(tmp_path / "rest.jsonl", [record(i) for i in range(50, 60)])
     fifo = tmp_path / "pipe.jsonl"
     os.mkfifo(fifo)
     ix = tmp_path / "ix"
-    proc = spawn_index(first, fifo, "--index", ix, cwd=tmp_path)
+    proc = spawn_index(first, fifo, "--index", ix, "--jobs", "1", cwd=tmp_path)
     w = {"proc": proc, "fd": None, "ix": ix, "first": first, "rest": rest, "dir": tmp_path}
     try:
         w["fd"] = open_pipe_when_read(fifo, proc)

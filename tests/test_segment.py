@@ -160,7 +160,7 @@ def test_one_process_and_two_write_the_same_files(tmp_path) -> None:
         path = tmp_path / f"ix{jobs}"
         with NewsIndex.create(path) as idx:
             report = idx.add_paths([CORPUS], jobs=jobs)
-        assert report.errors == [] and report.new > 0
+        assert report.errors == [] and report.new > 0 and report.jobs == jobs
         files.append({p.name: p.read_bytes() for p in sorted(path.iterdir())
                       if p.name.startswith(("MAIN_0", "_MAIN"))})
     assert files[0].keys() == files[1].keys() and len(files[0]) > 10

@@ -77,10 +77,9 @@ class IndexLockedError(IndexerError):
 class QuerySyntaxError(IndexerError):
     """A query that cannot be understood, with the position of the problem."""
 
-    def __init__(self, query: str, position: int, reason: str) -> None:
-        super().__init__(
-            f"query {query!r} at position {position}: {reason}", hint="try quoting the query"
-        )
+    def __init__(self, query: str, position: int, reason: str,
+                 hint: str | None = "try quoting the query") -> None:
+        super().__init__(f"query {query!r} at position {position}: {reason}", hint=hint)
         self.query = query
         self.position = position
         self.reason = reason

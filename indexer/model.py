@@ -148,6 +148,8 @@ class Results(Sequence[Hit]):
     hits: tuple[Hit, ...]
     elapsed_ms: float
     analysed: str = ""
+    left_out: tuple[str, ...] = ()
+    """Words of a long query that it was searched without (see ``search.MAX_QUERY_WORDS``)."""
     suggestions: tuple[str, ...] = ()
     facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
     counter: Callable[[int | None], Totals] | None = field(default=None, repr=False,

@@ -14,14 +14,15 @@ Syntax: ``word``, ``"a phrase"``, ``prefix*``, ``AND``/``OR``/``NOT``, ``-word``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .analysis import words as analysis_words
 from .errors import QuerySyntaxError
 
 MAX_QUERY_CHARS = 10_000
-MAX_TERMS = 64
+"""A longer query is an error; any shorter one is searched (a long one with its most
+telling words: see ``search.MAX_QUERY_WORDS``)."""
 MAX_DEPTH = 32
 
 FIELDS = frozenset({"title", "source", "lang", "actor", "place", "date"})
@@ -37,6 +38,7 @@ class Text:
     prefix: bool = False
     title_only: bool = False
     raw: str = ""
+    quoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,14 +92,12 @@ def parse_query(query: str) -> Group:
     query = query.replace("\x00", " ")
     if len(query) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(query[:40] + "…", MAX_QUERY_CHARS,
-                               f"query longer than {MAX_QUERY_CHARS} characters")
+                               f"query longer than {MAX_QUERY_CHARS:,} characters",
+                               hint="search with the passage that matters most")
     tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(query)
               if m.lastgroup != "ws"]
     parser = _Parser(query, tokens)
     group = parser.parse_or()
-    if parser.terms > MAX_TERMS:
-        raise QuerySyntaxError(query[:40] + ("…" if len(query) > 40 else ""), 0,
-                               f"more than {MAX_TERMS} terms")
     return group if isinstance(group, Group) else Group((("should", group),))
 
 
@@ -106,7 +106,6 @@ class _Parser:
         self.query = query
         self.tokens = tokens
         self.i = 0
-        self.terms = 0
 
     def peek(self) -> tuple[str | None, str, int] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -173,7 +172,8 @@ class _Parser:
                 return self.parse_field(name, nxt[1], nxt[2])
             return self.text(text[:-1], phrase=False)  # "Note:" or an unknown field: a word
         if kind == "quote":
-            return self.text(text.strip('"'), phrase=True)
+            node = self.text(text.strip('"'), phrase=True)
+            return replace(node, quoted=True) if node else None
         if kind == "range":
             return self.text(text.strip("[]"), phrase=False)
         return self.text(text, phrase=False)
@@ -183,7 +183,6 @@ class _Parser:
         words = tuple(w for w, *_ in analysis_words(raw))
         if not words:
             return None
-        self.terms += len(words)
         return Text(words, phrase=phrase or len(words) > 1, prefix=prefix,
                     title_only=title_only, raw=raw)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from itertools import islice
 from typing import Any
@@ -31,7 +31,7 @@ from .evaluate import term_values, top_documents
 from .highlight import Pattern, WordPattern, find_matches
 from .maybe import Maybe
 from .model import FacetCount, Hit, Results, TermMatch, Totals
-from .query import DateRange, Filter, Group, Node, Text, date_bound, parse_query
+from .query import DateRange, Filter, Group, Node, Occur, Text, date_bound, parse_query
 
 TITLE_BOOST = 2.0
 EXACT_BOOST = 0.2
@@ -101,6 +101,18 @@ credit did worse (success@10 0.919): the vectors' own judgement of a word was be
 IDF_POWER = 1.5
 """BM25's IDF raised to this power: rare words (names, technical terms) count
 more against common ones than Whoosh's flatter ``log(N / (n + 1)) + 1`` allows."""
+
+
+MAX_QUERY_WORDS = 32
+"""A query with more distinct words than this (a pasted paragraph, a lede, a whole
+dispatch) keeps only its MAX_QUERY_WORDS most telling ones, as Elasticsearch's
+``more_like_this`` keeps its ``max_query_terms`` (25): each distinct word is scored by
+how often the query repeats it times its IDF in the index, and the rest are left out
+(``--explain`` lists both). Quoted phrases go first (but see :data:`MAX_PHRASE_WORDS`);
+``+``/``-`` words, fields and filters are never left out. Below the limit a query is
+searched as typed, so that short searches and questions rank as before; above it, the
+cost of a search is bounded whatever is pasted, up to
+:data:`indexer.query.MAX_QUERY_CHARS`."""
 
 
 def idf(n: int, total: int) -> float:
@@ -186,6 +198,7 @@ class _Compiler:
         self.depth = 0
         self.fast: wq.Query | None = None  # the top group with common words deferred
         self.last_word: WordPattern | None = None
+        self.left_out: tuple[str, ...] = ()  # words a long query did without
 
     def compile(self, node: Node) -> wq.Query | None:
         if isinstance(node, Text):
@@ -571,9 +584,96 @@ def _index_langs(idx: Any) -> list[str]:
     return langs
 
 
+def telling_words(tree: Group, searcher: Any, limit: int | None = None
+                  ) -> tuple[Group, tuple[str, ...]]:
+    """The query with at most ``limit`` distinct words or phrases, and those left out.
+
+    See :data:`MAX_QUERY_WORDS`. In a long query, quotes longer than
+    :data:`MAX_PHRASE_WORDS` are prose that was quoted, and their words count one by
+    one; shorter quoted phrases are kept first. A left-out word becomes a gap, not
+    nothing, so that the words on either side of it do not become neighbours.
+    """
+    limit = MAX_QUERY_WORDS if limit is None else limit
+    if len(_units(tree)) <= limit:
+        return tree, ()
+    tree = _unquote_long(tree)
+    found = _units(tree)
+    total = searcher.doc_frequency("kind", "p")
+
+    def weight(nodes: list[Text]) -> float:
+        # A word's most frequent form counts, as in clause_weights; a word the index
+        # does not hold tells nothing about which of its articles is meant.
+        dfs = [max(searcher.doc_frequency("stem", stem), searcher.doc_frequency("stem", exact),
+                   searcher.doc_frequency("exact", exact)) for stem, exact in _forms(nodes[0])]
+        return len(nodes) * max((idf(n, total) for n in dfs if n), default=0.0)
+
+    order = {id(node): i for i, node in enumerate(_walk(tree))}
+    ranked = sorted(found.items(), key=lambda kv: (not kv[1][0].quoted, -weight(kv[1]),
+                                                   order[id(kv[1][0])]))
+    keep = {id(nodes[0]) for _, nodes in ranked[:limit]}
+    gone = {id(node) for nodes in found.values() for node in nodes} - keep
+    left_out = tuple(nodes[0].raw for _, nodes in
+                     sorted(ranked[limit:], key=lambda kv: order[id(kv[1][0])]))
+    return _without(tree, gone), left_out
+
+
+MAX_PHRASE_WORDS = 6
+"""In a long query (see :data:`MAX_QUERY_WORDS`), a quote of more words than this is
+a quotation in the pasted text rather than a phrase to match as such."""
+
+
+def _walk(group: Group) -> Iterator[Text]:
+    """The optional words and phrases of a query, in order (not prefixes or fields)."""
+    for occur, child in group.clauses:
+        if occur != "should":
+            continue
+        if isinstance(child, Group):
+            yield from _walk(child)
+        elif isinstance(child, Text) and not (child.title_only or child.prefix):
+            yield child
+
+
+def _units(group: Group) -> dict[tuple[str, ...], list[Text]]:
+    """The distinct words and phrases of a query (by stem), each with its occurrences."""
+    found: dict[tuple[str, ...], list[Text]] = {}
+    for node in _walk(group):
+        key = tuple(stem for stem, _ in _forms(node))
+        if key:  # stop words alone compile to nothing: they need no place
+            found.setdefault(key, []).append(node)
+    return found
+
+
+def _forms(node: Text) -> list[tuple[str, str]]:
+    return [f for w in node.words if (f := word_forms(w.lower(), "fr"))]
+
+
+def _unquote_long(group: Group) -> Group:
+    clauses: list[tuple[Occur, Node]] = []
+    for occur, child in group.clauses:
+        if isinstance(child, Group):
+            clauses.append((occur, _unquote_long(child)))
+        elif occur == "should" and isinstance(child, Text) and child.quoted \
+                and len(child.words) > MAX_PHRASE_WORDS:
+            clauses += [(occur, Text((w,), raw=w)) for w in child.words]
+        else:
+            clauses.append((occur, child))
+    return Group(tuple(clauses))
+
+
+_GAP = Text(())
+"""Compiles to nothing, and parts its neighbours."""
+
+
+def _without(group: Group, gone: set[int]) -> Group:
+    return Group(tuple(
+        (occur, _GAP if id(child) in gone
+         else _without(child, gone) if isinstance(child, Group) else child)
+        for occur, child in group.clauses))
+
+
 def _compile(idx: Any, query: str, opts: SearchOptions) -> tuple[_Compiler, wq.Query, bool]:
     comp = _Compiler(idx.searcher(), _index_langs(idx))
-    tree = parse_query(query)
+    tree, comp.left_out = telling_words(parse_query(query), idx.searcher())
     q = comp.compile(tree)
     has_text = bool(comp.clauses)
     comp.tree = tree
@@ -618,7 +718,8 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     comp, q, has_text = _compile(idx, query, opts)
     if s.doc_count() == 0:  # nothing committed yet (Whoosh's empty reader has no columns)
         return Results(query=query, hits=(), elapsed_ms=(time.perf_counter() - t0) * 1000,
-                       analysed=" ".join(comp.analysed), counter=lambda limit: Totals(0, 0))
+                       analysed=" ".join(comp.analysed), left_out=comp.left_out,
+                       counter=lambda limit: Totals(0, 0))
     wanted = opts.limit * opts.per_article
     k = max(MIN_CANDIDATES, wanted * 3)
     q = _restrict(q, opts, s)
@@ -704,8 +805,8 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
         return Totals(len({col[d] for d in docs}), len(docs), exact)
 
     return Results(query=query, hits=tuple(hits), elapsed_ms=elapsed,
-                   analysed=" ".join(comp.analysed), suggestions=tuple(comp.suggestions),
-                   facets=_hit_facets(hits), counter=count)
+                   analysed=" ".join(comp.analysed), left_out=comp.left_out,
+                   suggestions=tuple(comp.suggestions), facets=_hit_facets(hits), counter=count)
 
 
 def _title_matches(idx: Any, comp: _Compiler, opts: SearchOptions,

@@ -83,6 +83,7 @@ def render_results_json(results: Results, out: IO[str], explain: bool = False) -
         summary["did_you_mean"] = list(results.suggestions)
     if explain:
         summary["analysed"] = results.analysed
+        summary["left_out"] = list(results.left_out)
     out.write(json.dumps(summary, ensure_ascii=False) + "\n")
 
 
@@ -93,6 +94,9 @@ def render_results_text(results: Results, out: IO[str], style: Style,
         out.write(style.dim(f"did you mean: {', '.join(results.suggestions)}?") + "\n")
     if explain:
         out.write(style.dim(f"analysed query: {results.analysed or '(no words)'}") + "\n")
+        if results.left_out:
+            out.write(style.dim(f"left out of a long query ({len(results.left_out)} words): "
+                                f"{' '.join(results.left_out)}") + "\n")
     previous = None
     for hit in results:
         if hit.article_id != previous:

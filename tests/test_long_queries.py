@@ -1,0 +1,140 @@
+"""Queries of any length: a pasted paragraph or a whole dispatch is a query, not an error.
+
+A long query keeps its most telling words (``search.MAX_QUERY_WORDS``), so its cost is
+bounded whatever is pasted; only a query past ``query.MAX_QUERY_CHARS`` is refused.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import CORPUS
+
+from indexer import search
+from indexer.query import MAX_QUERY_CHARS, parse_query
+from indexer.sources import read_articles
+
+ARTICLES = {a.id: a for a in read_articles([CORPUS])}
+
+
+def body_words(article_id: str) -> list[str]:
+    return " ".join(ARTICLES[article_id].paragraphs).split()
+
+
+def article_text(article_id: str) -> str:
+    a = ARTICLES[article_id]
+    return "\n".join([a.title, a.lede, *a.paragraphs])
+
+
+@pytest.fixture(scope="module")
+def long_article() -> str:
+    """The id of a sample article with more than 150 words of body."""
+    return next(i for i in sorted(ARTICLES) if i != "afp-alep-offensive-rebelle"
+                and len(body_words(i)) > 150 and len(article_text(i)) < MAX_QUERY_CHARS)
+
+
+def test_a_pasted_seventy_word_paragraph_finds_its_article_first(cli_run, corpus_index,
+                                                                   long_article):
+    pasted = " ".join(body_words(long_article)[40:110])
+    result = cli_run("search", pasted, "--index", str(corpus_index), "--json")
+    assert result.exit_code == 0, result.stderr
+    first = json.loads(result.stdout.splitlines()[0])
+    assert first["article_id"] == long_article
+
+
+def test_a_whole_article_pasted_as_the_query_finds_that_article_first(corpus_idx, long_article):
+    results = corpus_idx.search(article_text(long_article))
+    assert results[0].article_id == long_article
+    assert results.left_out  # long enough to have been cut down
+
+
+def test_explain_lists_the_words_left_out(cli_run, corpus_index, long_article):
+    pasted = " ".join(body_words(long_article)[:150])
+    text = cli_run("search", pasted, "--index", str(corpus_index), "--explain",
+                   "--color", "never")
+    assert text.exit_code == 0, text.stderr
+    line = next(ln for ln in text.stdout.splitlines() if ln.startswith("left out"))
+    as_json = cli_run("search", pasted, "--index", str(corpus_index), "--explain", "--json")
+    summary = json.loads(as_json.stdout.splitlines()[-1])
+    assert line.endswith(" ".join(summary["left_out"]))
+    assert f"({len(summary['left_out'])} words)" in line
+
+
+def test_a_query_one_character_too_long_is_one_line_and_exit_2(cli_run, corpus_index):
+    result = cli_run("search", "grève " * (MAX_QUERY_CHARS // 6) + "x" * 10,
+                     "--index", str(corpus_index))
+    assert len("grève " * (MAX_QUERY_CHARS // 6) + "x" * 10) > MAX_QUERY_CHARS
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert f"longer than {MAX_QUERY_CHARS:,} characters" in result.stderr
+    assert "quoting" not in result.stderr  # quoting would not make it shorter
+
+
+def test_a_query_of_the_longest_allowed_length_is_searched(corpus_idx):
+    words = " ".join(body_words("afp-alep-offensive-rebelle"))
+    query = (words + " ") * (MAX_QUERY_CHARS // (len(words) + 1))
+    assert len(query) <= MAX_QUERY_CHARS
+    assert corpus_idx.search(query)[0].article_id == "afp-alep-offensive-rebelle"
+
+
+# -- which words a long query keeps ------------------------------------------------------
+
+
+def kept(idx, query: str, limit: int) -> tuple[list[str], tuple[str, ...]]:
+    """The words and phrases searched (as ``--explain`` shows them), and those left out."""
+    tree, left_out = search.telling_words(parse_query(query), idx.searcher(), limit)
+    comp = search._Compiler(idx.searcher(), ["fr"])
+    comp.compile(tree)
+    return comp.analysed, left_out
+
+
+def test_a_query_within_the_limit_is_searched_as_typed(corpus_idx):
+    tree = parse_query("offensive rebelle à Alep")
+    assert search.telling_words(tree, corpus_idx.searcher(), 3) == (tree, ())
+
+
+def test_rare_words_are_kept_and_common_ones_left_out(corpus_idx):
+    """Stop words count for nothing; of the rest, the rarest in the index stay."""
+    words, left_out = kept(corpus_idx, "selon Lavrov il a été dans Alep plus", 2)
+    assert words == ["lavrov", "alep"]  # in the query's order
+    assert left_out == ("selon", "a", "plus")  # "a" is no stop word here
+
+
+def test_a_repeated_word_counts_more_and_is_kept_once(corpus_idx):
+    # Alep is rarer than "offensive" in the sample (6 passages against 6 for its stem),
+    # but said three times, "offensives" weighs more.
+    words, left_out = kept(corpus_idx, "offensive Lavrov offensives l'offensive Kerry", 2)
+    assert words == ["offens|offensive", "kerry"]
+    assert left_out == ("Lavrov",)
+
+
+def test_quoted_phrases_come_first_and_required_words_stay(corpus_idx):
+    words, left_out = kept(corpus_idx, '"offensive rebelle" +Alep selon plus Lavrov', 2)
+    assert words == ['"offens|offensive rebel|rebelle"', "alep", "lavrov"]
+    assert left_out == ("selon", "plus")
+
+
+def test_a_long_quotation_in_a_long_query_counts_word_by_word(corpus_idx):
+    quotation = '"la ville d Alep selon le chef Lavrov"'
+    words, left_out = kept(corpus_idx, quotation + " plus fait", 2)
+    assert words == ["alep", "lavrov"]
+    assert left_out == ("ville", "selon", "chef", "plus", "fait")
+
+
+def test_a_left_out_word_parts_its_neighbours(corpus_idx):
+    """Words that were not neighbours in the query do not become a pair phrase."""
+    tree, _ = search.telling_words(parse_query("Lavrov été Kerry"), corpus_idx.searcher(), 2)
+    comp = search._Compiler(corpus_idx.searcher(), ["fr"])
+    comp.compile(tree)
+    assert len(comp.clauses) == 2
+    assert "Phrase" not in repr(comp.compile(tree))
+
+
+def test_the_cost_of_a_long_query_is_bounded(corpus_idx):
+    text = " ".join(" ".join(a.paragraphs) for a in ARTICLES.values())[:MAX_QUERY_CHARS]
+    tree, left_out = search.telling_words(parse_query(text), corpus_idx.searcher())
+    comp = search._Compiler(corpus_idx.searcher(), ["fr"])
+    comp.compile(tree)
+    assert len(comp.clauses) <= search.MAX_QUERY_WORDS < len(left_out)

@@ -63,11 +63,35 @@ _MARKUP = re.compile(
 _INTERTITLE = re.compile(r"^[-–—]\s*(\S.{0,118}?)\s*[-–—]$")
 
 
+# Scraped text is untrusted: shown raw, "ESC]0;…BEL" sets a terminal's title and
+# "ESC[2J" clears its screen. Escape sequences go whole (CSI and OSC, 7- and 8-bit, and
+# the two-byte ESC ones), an OSC at most to the end of its line, since one left open
+# would otherwise take the article with it; then every other control character but tab
+# and line ends. Vertical tab and form feed part lines, as they do on paper.
+_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+                      r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+                      r"|\x1b[ -/]*[0-~]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_LINE_FEEDS = re.compile("[\x0b\x0c]")
+_ANY_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def normalize_text(text: str) -> str:
-    """NFC, no invisible characters, plain spaces, ``\\n`` line ends."""
+    """NFC, no invisible or control characters, plain spaces, ``\\n`` line ends."""
     text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
     text = unicodedata.normalize("NFC", text)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _ANY_CONTROL.search(text):  # nearly always: one pass instead of three
+        return text
+    return _CONTROLS.sub("", _LINE_FEEDS.sub("\n", _ESCAPES.sub("", text)))
+
+
+def clean_field(text: str | None) -> str | None:
+    """A one-line field (source, URL) normalised, control characters and all, with its
+    whitespace collapsed: ``Orange avec\u00a0AFP`` and ``Orange avec AFP`` are one source."""
+    if text is None:
+        return None
+    return " ".join(normalize_text(text).split()) or None
 
 
 def strip_markup(text: str) -> str:
@@ -123,4 +147,5 @@ def clean_article(article: Article) -> Article:
     # An intertitle in the lede slot is a heading that opens the body.
     headings = [b for b in lede_blocks if b.kind == "heading"]
     title = " ".join(strip_markup(normalize_text(article.title)).split())
-    return replace(article, title=title, lede=lede, blocks=tuple(headings + blocks))
+    return replace(article, title=title, lede=lede, blocks=tuple(headings + blocks),
+                   source=clean_field(article.source), url=clean_field(article.url))

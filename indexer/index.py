@@ -449,6 +449,7 @@ class NewsIndex:
         lock = _WriterLock(self.path)
         lock.acquire(wait)
         pool = None
+        finished = False
         try:
             existing = self._hashes()
             jobs_iter = self._changed(items, existing, report, corrections)
@@ -462,9 +463,17 @@ class NewsIndex:
             else:
                 prepared = map(partial(_prepare_job, schema=self._ix.schema), jobs_iter)
             self._commit_batches(prepared, existing, report, progress)
+            finished = not report.interrupted
         finally:
             if pool is not None:
-                pool.terminate()
+                # Every task done, the workers end on the pool's own sentinels. terminate()
+                # signals them while it holds their queue's lock, and once, in a test run
+                # indexing one article, its join() waited for ever on a worker blocked on
+                # that lock. It stays for what was interrupted, where tasks remain.
+                if finished:
+                    pool.close()
+                else:
+                    pool.terminate()
                 pool.join()
             lock.release()
             self._reopen()

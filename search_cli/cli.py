@@ -87,8 +87,13 @@ def fail(message: str, hint: str | None = None) -> None:
     line = f"depeches: error: {message}"
     if hint:
         line += f" ({hint})"
-    click.echo(line.replace("\n", " "), err=True)
+    click.echo(render.visible(line.replace("\n", " ")), err=True)
     raise SystemExit(2)
+
+
+def say(text: str, err: bool = False) -> None:
+    """One line of text output, control characters made visible (see render.visible)."""
+    click.echo(render.visible(text), err=err)
 
 
 def index_option(f: Callable) -> Callable:
@@ -162,9 +167,9 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int | None, rebui
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
     for note in report.notes:
-        click.echo(f"depeches: note: {note}", err=True)
+        say(f"depeches: note: {note}", err=True)
     for error in report.errors:
-        click.echo(f"depeches: skipped {error}", err=True)
+        say(f"depeches: skipped {error}", err=True)
     click.echo(
         f"{report.articles + report.skipped} articles: {report.new} new, {report.updated} "
         f"updated, {report.unchanged} unchanged, {report.skipped} skipped · {report.passages} "
@@ -218,7 +223,7 @@ def search(query: str, index_dir: str | None, since: str | None, until: str | No
             render.render_results_text(results, out, render.Style(use_color(color, out)),
                                        explain)
     for hint in hints:
-        click.echo(f"depeches: {hint}", err=True)
+        say(f"depeches: {hint}", err=True)
     raise SystemExit(0 if len(results) else 1)
 
 
@@ -289,20 +294,20 @@ def show(article_id: str, index_dir: str | None, as_json: bool) -> None:
             "passages": [{"section": s, "text": t} for s, t in passages]}
         click.echo(json.dumps(obj, ensure_ascii=False))
         return
-    click.echo(meta["title"])
+    say(meta["title"])
     for key in ("date", "source", "url", "lang"):
         if meta.get(key):
-            click.echo(f"{key}: {meta[key]}")
-    click.echo(f"id: {article_id}")
+            say(f"{key}: {meta[key]}")
+    say(f"id: {article_id}")
     for key in ("actors", "places"):
         if meta.get(key):
-            click.echo(f"{key}: {', '.join(meta[key])}")
+            say(f"{key}: {', '.join(meta[key])}")
     section = None
     for sec, text in passages:
         if sec and sec != section:
-            click.echo(f"\n— {sec} —")
+            say(f"\n— {sec} —")
             section = sec
-        click.echo(f"\n{text}")
+        say(f"\n{text}")
 
 
 @cli.command()
@@ -315,10 +320,10 @@ def stats(index_dir: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
         return
-    click.echo(f"index: {info['path']}")
+    say(f"index: {info['path']}")
     click.echo(f"articles: {info['articles']}   passages: {info['passages']}")
     langs = ", ".join(f"{k} {v}" for k, v in info["languages"].items())
-    click.echo(f"languages: {langs or '-'}")
+    say(f"languages: {langs or '-'}")
     click.echo(f"dates: {info['date_min'] or '-'} … {info['date_max'] or '-'}")
     click.echo(f"size: {info['size_bytes'] / 1e6:.1f} MB")
 
@@ -339,8 +344,8 @@ def analyze(text: str, lang: str, as_json: bool) -> None:
                                    "exact": t.exact, "proper": t.proper}, ensure_ascii=False))
         else:
             flag = " (name)" if t.proper else ""
-            click.echo(f"{pos:>3} {t.start:>4}-{t.end:<4} {text[t.start:t.end]:<20} "
-                       f"{t.stem:<16} {t.exact}{flag}")
+            say(f"{pos:>3} {t.start:>4}-{t.end:<4} {text[t.start:t.end]:<20} "
+                f"{t.stem:<16} {t.exact}{flag}")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ Text respects ``--color``; JSON writes JSON Lines (one object per line):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
@@ -20,6 +21,21 @@ COUNT_LIMIT = 1000
 """Matching passages counted for the summary at most; past it the totals read ``1000+``.
 Counting walks every match in pure Python (about 50 µs each), which on a broad
 query over a large index took longer than the search itself."""
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text safe to print on a terminal: each control character but tab and newline
+    written as an escape (``\\x1b``), as ripgrep and ``ls`` show them.
+
+    Cleaning removes them from what it indexes; this covers the rest (ids, file names in
+    messages, indexes written before cleaning did).
+    """
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class Style:
@@ -49,10 +65,11 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]], style: Style,
     """The passage with its matches styled (or wrapped in ``plain`` markers without colour)."""
     out, pos = [], 0
     for start, end in spans:
-        word = text[start:end]
-        out += [text[pos:start], style.match(word) if style.color else plain[0] + word + plain[1]]
+        word = visible(text[start:end])
+        out += [visible(text[pos:start]),
+                style.match(word) if style.color else plain[0] + word + plain[1]]
         pos = end
-    out.append(text[pos:])
+    out.append(visible(text[pos:]))
     return "".join(out)
 
 
@@ -91,29 +108,29 @@ def render_results_text(results: Results, out: IO[str], style: Style,
                         explain: bool = False) -> None:
     """Hits grouped by article: a title line, a metadata line, then the passages."""
     if results.suggestions:
-        out.write(style.dim(f"did you mean: {', '.join(results.suggestions)}?") + "\n")
+        out.write(style.dim(visible(f"did you mean: {', '.join(results.suggestions)}?")) + "\n")
     if explain:
         out.write(style.dim(f"analysed query: {results.analysed or '(no words)'}") + "\n")
         if results.left_out:
-            out.write(style.dim(f"left out of a long query ({len(results.left_out)} words): "
-                                f"{' '.join(results.left_out)}") + "\n")
+            out.write(style.dim(visible(f"left out of a long query ({len(results.left_out)} "
+                                        f"words): {' '.join(results.left_out)}")) + "\n")
     previous = None
     for hit in results:
         if hit.article_id != previous:
             if previous is not None:
                 out.write("\n")
-            out.write(style.title(hit.title or hit.article_id) + "\n")
+            out.write(style.title(visible(hit.title or hit.article_id)) + "\n")
             meta = " · ".join(x for x in (hit.date, hit.source, hit.article_id,
                                           f"score {hit.score:.2f}") if x)
-            out.write(style.dim(meta) + "\n")
+            out.write(style.dim(visible(meta)) + "\n")
             previous = hit.article_id
         if hit.section:
-            out.write("  " + style.heading(f"— {hit.section} —") + "\n")
+            out.write("  " + style.heading(visible(f"— {hit.section} —")) + "\n")
         text = highlighted(hit.passage, hit.highlights, style, ("**", "**"))
         out.write("  " + text.replace("\n", "\n  ") + "\n")  # joined paragraphs, indented
         if explain and hit.matches:
             for m in hit.matches:
-                out.write(style.dim(f"    {m.query_term} → {m.word} ({m.how})") + "\n")
+                out.write(style.dim(visible(f"    {m.query_term} → {m.word} ({m.how})")) + "\n")
     out.write("\n" if len(results) else "")
     out.write(style.dim(summary_line(results)) + "\n")
 
@@ -127,7 +144,7 @@ def summary_line(results: Results) -> str:
     for name in ("actors", "places"):
         top = results.facets.get(name)
         if top:
-            line += f" · {name}: " + ", ".join(f.value for f in top[:3])
+            line += f" · {name}: " + ", ".join(visible(f.value) for f in top[:3])
     return line
 
 
@@ -137,11 +154,12 @@ def render_facets_text(counts: Sequence[FacetCount], field: str, out: IO[str],
     if not counts:
         out.write(f"no {field}\n")
         return
-    name_w = min(40, max(len(c.value) for c in counts))
+    values = [visible(c.value) for c in counts]
+    name_w = min(40, max(map(len, values)))
     top = counts[0].count
-    for c in counts:
+    for c, value in zip(counts, values, strict=True):
         bar = "█" * max(1, round(width * c.count / top))
-        out.write(f"{c.value[:name_w]:<{name_w}}  {c.count:>6}  {style.dim(bar)}\n")
+        out.write(f"{value[:name_w]:<{name_w}}  {c.count:>6}  {style.dim(bar)}\n")
 
 
 def render_facets_json(counts: Sequence[FacetCount], field: str, out: IO[str]) -> None:

@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/entities.py
 	$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/hostile.py
 
 clean:
 	rm -rf index/MAIN* index/_MAIN* index/*.seg index/depeches.json index/writer.lock $(VENV)

@@ -46,6 +46,7 @@ from __future__ import annotations
 import gzip
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -1112,6 +1113,10 @@ class _Spotter:
             (_first_name(tokens[k], gaz) or self._person_cue(k)) and not self._after_ministry(k)
         )
         has_org_head = tokens[k].key in _ORG_HEADS
+        # tokens[k:common] are all common words, tokens[k:heads] all place heads: each
+        # pointer only moves on, where testing the whole prefix at every word was
+        # quadratic in a long run of capitals (1.2 s for 256 KB of "ABCDEF ").
+        common = heads = k
         e = k + 1
         while e < end:
             token = tokens[e]
@@ -1127,12 +1132,17 @@ class _Spotter:
                 if _first_name(token, gaz) and e + 1 < end and tokens[e + 1].cap:
                     break
                 phrase = _match_phrase(tokens, e, gaz)
-                prefix = tokens[k:e]
+                if phrase and not phrase.strong:
+                    while common < e and _is_common(tokens[common], gaz):
+                        common += 1
+                if phrase:
+                    while heads < e and tokens[heads].key in _PLACE_HEADS:
+                        heads += 1
                 if (
                     phrase
-                    and (phrase.strong or all(_is_common(t, gaz) for t in prefix))
+                    and (phrase.strong or common == e)
                     # "West Yorkshire", "New South Wales" stay whole
-                    and not all(t.key in _PLACE_HEADS for t in prefix)
+                    and heads < e
                 ):
                     break
                 has_org_head = token.key in _ORG_HEADS
@@ -1532,10 +1542,20 @@ def _longer_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
     """People named without their second surname ('Ana Pastor') -> the one longer name
     of the article that starts with all their words ('Ana Pastor García')."""
     people = [n for n, c in votes.items() if " " in n and c.most_common(1)[0][0] == PERSON]
+    # Sorted by their words, the names that start with a name's words follow it: a
+    # binary search and a look at the next two, where comparing every pair of names
+    # was quadratic in an article of a thousand people.
+    ordered = sorted((n.split(), n) for n in people)
+    keys = [words for words, _ in ordered]
     owners: dict[str, str] = {}
     for short in people:
         words = short.split()
-        longer = [n for n in people if n.split()[: len(words)] == words and n != short]
+        longer: list[str] = []
+        i = bisect_left(keys, words)
+        while i < len(keys) and len(longer) < 2 and keys[i][: len(words)] == words:
+            if ordered[i][1] != short:
+                longer.append(ordered[i][1])
+            i += 1
         if len(longer) == 1:
             owners[short] = longer[0]
     return owners
@@ -1687,6 +1707,8 @@ def mentioned(text: str, entities: Entities) -> Entities:
     (``d'Alep`` mentions ``Alep``, ``Alepins`` does not).
     """
     haystack = _match_form(text)
+    if len(entities.actors) + len(entities.places) > _SCANNED_NAMES:
+        return _mentioned_by_words(haystack, entities)
     found = {
         name
         for name, forms in _mention_forms(entities.actors + entities.places, entities)
@@ -1699,6 +1721,75 @@ def mentioned(text: str, entities: Entities) -> Entities:
         aliases=tuple(a for a in entities.aliases if a[1] in found),
         mentions=tuple(m for m in entities.mentions if m[1] in found),
     )
+
+
+_SCANNED_NAMES = 200
+"""Up to this many names, :func:`mentioned` searches each name's forms in a passage's
+text (fast, in C). Beyond, in an article of thousands of names (hostile text), that cost
+names × passages: the passage's runs of words are looked up in a table of the forms
+instead, in time linear in the passage and in what it mentions. Both find the same names."""
+_INDEXED_WORDS = 8  # forms of more words are still searched: rare, and long themselves
+
+
+class _NameTables(NamedTuple):
+    """One article's names for :func:`_mentioned_by_words`, built once for all its passages."""
+
+    entities: Entities  # held, so that its id() is not reused while the tables are cached
+    by_words: dict[str, list[str]]  # a form of 1 to _INDEXED_WORDS words -> its names
+    lengths: tuple[int, ...]  # the word counts of those forms
+    others: tuple[tuple[str, str], ...]  # (name, form) of the other forms
+    # Where each name stands in actors, places, persons, aliases and mentions.
+    positions: tuple[dict[str, list[int]], ...]
+
+
+_name_tables: dict[int, _NameTables] = {}  # by id() of the Entities: hashing them per
+# passage would cost as much as the search it saves
+
+
+def _mentioned_by_words(haystack: str, entities: Entities) -> Entities:
+    tables = _name_tables.get(id(entities))
+    if tables is None or tables.entities is not entities:
+        tables = _build_name_tables(entities)
+        if len(_name_tables) >= 4:
+            _name_tables.clear()
+        _name_tables[id(entities)] = tables
+    found = {name for name, form in tables.others if form in haystack}
+    words = haystack.split()
+    for k in tables.lengths:
+        for i in range(len(words) - k + 1):
+            owners = tables.by_words.get(" ".join(words[i : i + k]))
+            if owners:
+                found.update(owners)
+    fields = (entities.actors, entities.places, entities.persons, entities.aliases,
+              entities.mentions)
+    # In their order, in time that grows with what is found, not with the article's names.
+    kept = [
+        tuple(items[i] for i in sorted(i for name in found for i in where.get(name, ())))
+        for items, where in zip(fields, tables.positions, strict=True)
+    ]
+    return Entities(*kept)
+
+
+def _build_name_tables(entities: Entities) -> _NameTables:
+    by_words: dict[str, list[str]] = defaultdict(list)
+    others: list[tuple[str, str]] = []
+    names = entities.actors + entities.places
+    for name, forms in _cached_forms(names, entities.persons, entities.aliases):
+        for form in forms:
+            words = form.split()
+            if 1 <= len(words) <= _INDEXED_WORDS:
+                by_words[" ".join(words)].append(name)
+            else:
+                others.append((name, form))
+    positions = []
+    for items in (entities.actors, entities.places, entities.persons, entities.aliases,
+                  entities.mentions):
+        where: dict[str, list[int]] = defaultdict(list)
+        for i, item in enumerate(items):
+            where[item if isinstance(item, str) else item[1]].append(i)
+        positions.append(dict(where))
+    lengths = tuple(sorted({key.count(" ") + 1 for key in by_words}))
+    return _NameTables(entities, dict(by_words), lengths, tuple(others), tuple(positions))
 
 
 def _mention_forms(

@@ -612,7 +612,7 @@ def telling_words(tree: Group, searcher: Any, limit: int | None = None
                                                    order[id(kv[1][0])]))
     keep = {id(nodes[0]) for _, nodes in ranked[:limit]}
     gone = {id(node) for nodes in found.values() for node in nodes} - keep
-    left_out = tuple(nodes[0].raw for _, nodes in
+    left_out = tuple(nodes[0].raw.strip(_PUNCTUATION) for _, nodes in
                      sorted(ranked[limit:], key=lambda kv: order[id(kv[1][0])]))
     return _without(tree, gone), left_out
 
@@ -659,6 +659,9 @@ def _unquote_long(group: Group) -> Group:
             clauses.append((occur, child))
     return Group(tuple(clauses))
 
+
+_PUNCTUATION = ".,;:!?…«»\"“”()[]'’"
+"""Stripped from a left-out word as --explain shows it: ``syrienne.`` is ``syrienne``."""
 
 _GAP = Text(())
 """Compiles to nothing, and parts its neighbours."""

@@ -123,6 +123,11 @@ def test_a_long_quotation_in_a_long_query_counts_word_by_word(corpus_idx):
     assert left_out == ("ville", "selon", "chef", "plus", "fait")
 
 
+def test_left_out_words_are_shown_without_their_punctuation(corpus_idx):
+    _, left_out = kept(corpus_idx, "Lavrov, (selon) Alep. « plus »", 2)
+    assert left_out == ("selon", "plus")
+
+
 def test_a_left_out_word_parts_its_neighbours(corpus_idx):
     """Words that were not neighbours in the query do not become a pair phrase."""
     tree, _ = search.telling_words(parse_query("Lavrov été Kerry"), corpus_idx.searcher(), 2)

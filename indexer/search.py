@@ -594,10 +594,11 @@ def telling_words(tree: Group, searcher: Any, limit: int | None = None
     nothing, so that the words on either side of it do not become neighbours.
     """
     limit = MAX_QUERY_WORDS if limit is None else limit
-    if len(_units(tree)) <= limit:
+    # Counting the words first spares every short query the stemming of _units.
+    if sum(1 for _ in _walk(tree)) <= limit or len(_units(tree)) <= limit:
         return tree, ()
     tree = _unquote_long(tree)
-    found = _units(tree)
+    found = list(_units(tree).values())  # in the order of their first occurrence
     total = searcher.doc_frequency("kind", "p")
 
     def weight(nodes: list[Text]) -> float:
@@ -607,13 +608,11 @@ def telling_words(tree: Group, searcher: Any, limit: int | None = None
                    searcher.doc_frequency("exact", exact)) for stem, exact in _forms(nodes[0])]
         return len(nodes) * max((idf(n, total) for n in dfs if n), default=0.0)
 
-    order = {id(node): i for i, node in enumerate(_walk(tree))}
-    ranked = sorted(found.items(), key=lambda kv: (not kv[1][0].quoted, -weight(kv[1]),
-                                                   order[id(kv[1][0])]))
-    keep = {id(nodes[0]) for _, nodes in ranked[:limit]}
-    gone = {id(node) for nodes in found.values() for node in nodes} - keep
-    left_out = tuple(nodes[0].raw.strip(_PUNCTUATION) for _, nodes in
-                     sorted(ranked[limit:], key=lambda kv: order[id(kv[1][0])]))
+    ranked = sorted(range(len(found)), key=lambda i: (not found[i][0].quoted,
+                                                      -weight(found[i]), i))
+    keep = {id(found[i][0]) for i in ranked[:limit]}
+    gone = {id(node) for nodes in found for node in nodes} - keep
+    left_out = tuple(found[i][0].raw.strip(_PUNCTUATION) for i in sorted(ranked[limit:]))
     return _without(tree, gone), left_out
 
 

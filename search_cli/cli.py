@@ -87,7 +87,7 @@ def fail(message: str, hint: str | None = None) -> None:
     line = f"depeches: error: {message}"
     if hint:
         line += f" ({hint})"
-    click.echo(render.visible(line.replace("\n", " ")), err=True)
+    say(line.replace("\n", " "), err=True)
     raise SystemExit(2)
 
 

@@ -22,8 +22,6 @@ import subprocess
 import sys
 import time
 
-from common import check, render_table
-
 PATTERNS = {
     "dots": ".",
     "capitals": "ABCDEF ",
@@ -118,6 +116,9 @@ def size_label(size: int) -> str:
 
 
 def main() -> None:
+    # Here, not at the top: tests/test_hostile.py imports this file for its patterns alone.
+    from common import check, render_table  # it also puts the project on sys.path
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=DEFAULT_SIZES,
                         help=f"comma-separated, in characters, K or M (default {DEFAULT_SIZES})")

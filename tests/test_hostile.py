@@ -7,7 +7,11 @@ would now take minutes, so a regression fails on the timeout instead of hanging 
 
 from __future__ import annotations
 
+import importlib.util
+from types import ModuleType
+
 import pytest
+from conftest import ROOT
 
 from indexer.index import prepare_article
 from indexer.model import Article
@@ -17,19 +21,15 @@ SIZE = 200_000
 BUDGET = 20.0  # seconds; each pattern takes well under one at this size
 
 
-def _names(size: int) -> str:
-    """One new person per sentence: "Selon Jean Bafaga, il pleut. Selon Jean Cafaga…"."""
-    out, total, i = [], 0, 0
-    while total < size:
-        n, name = i, ""
-        for _ in range(4):
-            name += "bcdfghjklmnprstvz"[n % 17] + "aeiou"[n // 17 % 5]
-            n //= 85
-        sentence = f"Selon Jean {name.capitalize()}, il pleut. "
-        out.append(sentence)
-        total += len(sentence)
-        i += 1
-    return "".join(out)[:size]
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_hostile", ROOT / "bench" / "hostile.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_names = _bench().names_body  # one new person per sentence, as the bench writes them
 
 
 def _repeat(unit: str):

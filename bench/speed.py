@@ -438,7 +438,7 @@ def render_report(results: list[dict], sizes: list[int], budget: float) -> str:
     rows, lines = [], []
     for r in results:
         if "error" in r:
-            rows.append([r["engine"], r["articles"], "error", r["error"]] + [""] * 7)
+            rows.append([r["engine"], r.get("articles", ""), "error", r["error"]] + [""] * 7)
             continue
         lat, hits = r["text"]
         rows.append(
@@ -491,7 +491,7 @@ def render_report(results: list[dict], sizes: list[int], budget: float) -> str:
         lines.append(f"Ours at {size} articles:")
         lines.extend(render_ours(ours))
         for peer in results:
-            if peer["engine"] == "ours" or peer["articles"] != size or "error" in peer:
+            if peer["engine"] == "ours" or "error" in peer or peer["articles"] != size:
                 continue
             lines.append("  " + ratio_line(ours, peer))
     return "\n".join(lines)

@@ -461,8 +461,7 @@ def test_a_second_writer_with_wait_waits_then_succeeds(paused_writer):
         # It is waiting once it holds the lock file open (that happens only in acquire()).
         lock = str(w["ix"] / "writer.lock")
         deadline = time.monotonic() + POLL_SECONDS
-        while not any(os.path.realpath(f"/proc/{proc.pid}/fd/{fd}") == lock
-                      for fd in _fds(proc.pid)):
+        while lock not in _open_files(proc.pid):
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "second writer never reached the lock"
             time.sleep(0.05)
@@ -494,11 +493,19 @@ def test_a_second_writer_with_wait_waits_then_succeeds(paused_writer):
     assert article_count(w["ix"]) == 63
 
 
-def _fds(pid: int) -> list[str]:
+def _open_files(pid: int) -> set[str]:
+    """The paths a process holds open now; an fd may close while we read the list."""
+    paths = set()
     try:
-        return os.listdir(f"/proc/{pid}/fd")
+        fds = os.listdir(f"/proc/{pid}/fd")
     except OSError:
-        return []
+        return paths
+    for fd in fds:
+        try:
+            paths.add(os.path.realpath(os.readlink(f"/proc/{pid}/fd/{fd}")))
+        except OSError:
+            continue
+    return paths
 
 
 def test_a_long_lived_reader_sees_commits_made_by_another_writer(tmp_path):

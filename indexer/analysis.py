@@ -180,13 +180,6 @@ def words(text: str) -> Iterator[tuple[str, int, int, bool]]:
         prev_end, prev_word, first = end, word, False
 
 
-def is_proper(word: str, sentence_initial: bool) -> bool:
-    """A name to keep unstemmed: capitalised mid-sentence, or an acronym."""
-    if not word[0].isupper():
-        return False
-    return not sentence_initial or (len(word) > 1 and word.isupper())
-
-
 def analyze(text: str, lang: str | None = "fr",
             names: frozenset[str] = frozenset()) -> list[Token]:
     """The index-time chain: every kept word with both of its forms and its offsets.
@@ -194,9 +187,11 @@ def analyze(text: str, lang: str | None = "fr",
     ``names`` are lowercased words of the article's known entities: they stay
     unstemmed even where they start a sentence (``Gaza est…``).
 
-    :func:`words` and :func:`is_proper`, inlined: this loop is the hottest of the
-    analysis. Whether a word starts a sentence is asked only of a capitalised word
-    (most words are not), and the forms of a word come from a plain dict.
+    :func:`words` inlined, with the rule for names: a capitalised word is a name
+    mid-sentence; where a sentence starts, only an acronym or one of ``names`` is.
+    This loop is the hottest of the analysis. Whether a word starts a sentence is
+    asked only of a capitalised word (most words are not), and the forms of a word
+    come from a plain dict.
     """
     lang = lang or "fr"
     forms_of = _forms_cache.get(lang)
@@ -242,23 +237,18 @@ _FORMS_CACHED = 400_000  # words per language, as word_forms' own cache
 _forms_cache: dict[str, dict[str, tuple[str, str] | None]] = {}
 
 
-def index_forms(text: str, lang: str | None = "fr",
-                names: frozenset[str] = frozenset()) -> tuple[str, str]:
-    """The ``stem`` and ``exact`` field values: space-joined forms, in order.
+def article_forms(texts: list[str], lang: str | None = "fr",
+                  names: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """The ``stem`` and ``exact`` field values of each of one article's ``texts``
+    (its title, its passages): space-joined forms, in order.
 
     ``exact`` holds only the forms that differ from their stem: the others are
     already in ``stem``, and every posting costs indexing time in pure Python.
-    """
-    return article_forms([text], lang, names)[0]
 
-
-def article_forms(texts: list[str], lang: str | None = "fr",
-                  names: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
-    """:func:`index_forms` of each of one article's ``texts`` (its title, its
-    passages), where a word that one of them writes as a name mid-sentence is a
-    name where a sentence starts with it too: after "la Révolution éclate", a title
-    or sentence starting "Révolution" keeps ``revolution``, not the stem ``revolu``,
-    so that a search for the name finds it there as well."""
+    A word that one of them writes as a name mid-sentence is a name where a
+    sentence starts with it too: after "la Révolution éclate", a title or sentence
+    starting "Révolution" keeps ``revolution``, not the stem ``revolu``, so that a
+    search for the name finds it there as well."""
     analysed = [analyze(text, lang, names) for text in texts]
     written = {t.exact for tokens in analysed for t in tokens if t.proper}
     out = []

@@ -49,17 +49,6 @@ def shown_names(idx: Any, field: str) -> dict[str, str]:
     return names
 
 
-def shown_as(idx: Any, field: str, name: str) -> set[str]:
-    """The stored values that facets count under ``name`` (any spelling): for
-    ``Barack Obama``, also ``B. Obama``. A filter on a facet value needs them all
-    to find every article the facet counted."""
-    from .entities import entity_key
-
-    wanted = entity_key(name)
-    names = shown_names(idx, field)
-    return {value for value, shown in names.items() if entity_key(shown) == wanted}
-
-
 def corpus_names(rows: Iterable[Sequence[str]], people: bool = False) -> dict[str, str]:
     """Value -> shown name, from all articles' values of one field (``rows``).
 

@@ -89,13 +89,3 @@ def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
         else:
             out.append([start, end])
     return tuple((s, e) for s, e in out)
-
-
-def mark(text: str, spans: Iterable[Span], before: str = "[[", after: str = "]]") -> str:
-    """``text`` with each span wrapped in markers: the plain formatter tests read."""
-    out, pos = [], 0
-    for start, end in spans:
-        out += [text[pos:start], before, text[start:end], after]
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)

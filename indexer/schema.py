@@ -191,12 +191,6 @@ def passage_place(record: bytes) -> tuple[int, int, str | None]:
     return back, code >> 1, record[i:].decode("utf-8") if code & 1 else None
 
 
-def read_passage(record: bytes, article: bytes) -> tuple[str, int, str | None]:
-    """``(text, ordinal, section)`` of a passage, from its record and its article's."""
-    back, ordinal, section = passage_place(record)
-    return read_texts(article)[back - 1], ordinal, section
-
-
 def write_meta(path: Path) -> None:
     """Record the format and analysis chain of a new index."""
     meta = {"format": FORMAT_VERSION, "analysis": CHAIN_VERSION, "engine": "whoosh-2.7.4"}

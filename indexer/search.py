@@ -839,7 +839,7 @@ def coordination(clauses: list[Clause], weights: list[float],
     """The factor (≤ 1) for a passage that holds the ``matched`` terms; see COORDINATION.
 
     ``partial`` is the weight of the missing clauses that the passage holds a word of
-    close meaning for, in part (:meth:`indexer.semantic.WordVectors.similar`)."""
+    close meaning for, in part (:meth:`indexer.semantic.WordVectors.closest`)."""
     total = sum(weights)
     if not total:
         return 1.0

@@ -150,11 +150,6 @@ class WordVectors:
         hit = self.words[at] == wanted
         return np.where(hit, self.rows[at], -1)
 
-    def similar(self, words: list[str], text: str) -> list[float]:
-        """For each of ``words``, how far ``text`` holds a word of its meaning: 0 when
-        none comes closer than THRESHOLD, WEIGHT for a word of the same vector."""
-        return [credit for credit, _ in self.closest(words, text)]
-
     def vectors_of(self, words: list[str]) -> dict[str, Any]:
         """The vector of each of ``words`` the table knows."""
         queries, known = self.lookup(words)
@@ -215,9 +210,11 @@ class WordVectors:
 
     def closest(self, words: list[str], text: str | Profile,
                 vectors: dict[str, Any] | None = None) -> list[tuple[float, str]]:
-        """For each of ``words``, the credit of :meth:`similar` and the word of ``text``
-        that earns it ("" when the credit is 0). ``vectors``, from :meth:`vectors_of`,
-        spares looking the same query words up again for every passage."""
+        """For each of ``words``, how far ``text`` holds a word of its meaning, and
+        that word ("" when none does). The credit is 0 when no word comes closer
+        than THRESHOLD, and WEIGHT for a word of the same vector. ``vectors``, from
+        :meth:`vectors_of`, spares looking the same query words up again for every
+        passage."""
         seen = text if isinstance(text, Profile) else self.profile(text)
         others, names = seen.matrix, seen.names
         if vectors is None:

@@ -17,11 +17,18 @@ from indexer.analysis import (
     analyze,
     article_forms,
     fold,
-    is_proper,
     number_variants,
     word_forms,
     words,
 )
+
+
+def is_proper(word: str, sentence_initial: bool) -> bool:
+    """The rule :func:`analyze` inlines: a name to keep unstemmed is capitalised
+    mid-sentence, or an acronym."""
+    if not word[0].isupper():
+        return False
+    return not sentence_initial or (len(word) > 1 and word.isupper())
 
 
 def index_forms(text: str, lang: str = "fr") -> tuple[str, str]:

@@ -8,10 +8,18 @@ from pathlib import Path
 import pytest
 
 from indexer import NewsIndex
-from indexer.facets import count_facet, shown_as
+from indexer.entities import entity_key
+from indexer.facets import count_facet, shown_names
 
 SEED = "afp-alep-offensive-rebelle"
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def shown_as(idx, field: str, name: str) -> set[str]:
+    """The stored values that facets count under ``name`` (any spelling)."""
+    wanted = entity_key(name)
+    return {value for value, shown in shown_names(idx, field).items()
+            if entity_key(shown) == wanted}
 
 
 def facet_values(cli_run, index: Path, field: str) -> list[str]:

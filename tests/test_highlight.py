@@ -9,7 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer.analysis import number_variants, word_forms, words
-from indexer.highlight import Pattern, WordPattern, find_matches, mark, merge_spans
+from indexer.highlight import Pattern, WordPattern, find_matches, merge_spans
+
+
+def mark(text: str, spans, before: str = "[[", after: str = "]]") -> str:
+    """``text`` with each span wrapped in markers, to read highlights in a test."""
+    out, pos = [], 0
+    for start, end in spans:
+        out += [text[pos:start], before, text[start:end], after]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def pattern(query: str) -> Pattern:

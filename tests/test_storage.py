@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer import Article, NewsIndex
-from indexer.schema import article_record, passage_record, read_meta, read_passage, read_texts
+from indexer.schema import article_record, passage_place, passage_record, read_meta, read_texts
 
 META = {"title": "Sergueï Lavrov à Genève", "date": None, "source": "", "url": None,
         "lang": "fr", "actors": ("Sergueï Lavrov",), "places": (), "hash": "ab", "passages": 0}
@@ -28,6 +28,12 @@ def test_article_record_round_trips(texts: list[str]) -> None:
     got = read_meta(record)
     assert got == META and type(got["actors"]) is tuple
     assert read_texts(record) == texts
+
+
+def read_passage(record: bytes, article: bytes) -> tuple[str, int, str | None]:
+    """``(text, ordinal, section)`` of a passage, as the index reads it back."""
+    back, ordinal, section = passage_place(record)
+    return read_texts(article)[back - 1], ordinal, section
 
 
 def test_article_record_wants_the_known_keys() -> None:

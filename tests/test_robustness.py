@@ -3,7 +3,7 @@
 Most tests run the CLI in-process with ``CliRunner``. Signals and concurrency
 need real processes: those start ``depeches index`` through a two-line
 bootstrap that sets a small ``BATCH_ARTICLES`` (so a commit comes after 20
-articles, not 2,000) and then calls the console-script entry point.
+articles, not 10,000) and then calls the console-script entry point.
 
 To stop a writer at a known point without sleeping, the corpus ends with a
 named pipe (``pipe.jsonl``): the writer reads every regular file, commits its

@@ -16,7 +16,7 @@ import shutil
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -676,14 +676,13 @@ class NewsIndex:
 
 def _size_on_disk(path: Path) -> int:
     """The bytes of every file under ``path``. A writer may delete its temporary and
-    superseded files while they are counted: those count as gone, not as an error."""
+    superseded files and folders while they are counted: those count as gone, not as
+    an error (``os.walk`` skips a folder that vanishes before it is listed)."""
     size = 0
-    for f in path.rglob("*"):
-        try:
-            if f.is_file():
-                size += f.stat().st_size
-        except FileNotFoundError:
-            pass
+    for folder, _, files in os.walk(path):
+        for name in files:
+            with suppress(FileNotFoundError):
+                size += os.stat(os.path.join(folder, name), follow_symlinks=False).st_size
     return size
 
 

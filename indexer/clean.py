@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import replace
 
 from .model import Article, Block
+from .text import CONTROL
 
 # Soft hyphens and zero-width characters vanish; the various no-break and thin
 # spaces become plain spaces so that words split where a reader sees a space.
@@ -68,11 +69,9 @@ _INTERTITLE = re.compile(r"^[-–—]\s*(\S.{0,118}?)\s*[-–—]$")
 # the two-byte ESC ones), an OSC at most to the end of its line, since one left open
 # would otherwise take the article with it; then every other control character but tab
 # and line ends. Vertical tab and form feed part lines, as they do on paper.
-_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-_ANY_CONTROL = re.compile(_CONTROL)  # one pass over clean text: 7x faster than _UNSAFE's
 _UNSAFE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
                      r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
-                     r"|\x1b[ -/]*[0-~]|" + _CONTROL)
+                     r"|\x1b[ -/]*[0-~]|" + CONTROL.pattern)
 
 
 def _without_control(m: re.Match[str]) -> str:
@@ -84,7 +83,7 @@ def normalize_text(text: str) -> str:
     text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not _ANY_CONTROL.search(text):  # nearly always
+    if not CONTROL.search(text):  # nearly always; one pass, 7x faster than _UNSAFE's
         return text
     return _UNSAFE.sub(_without_control, text)
 

@@ -11,19 +11,16 @@ Text respects ``--color``; JSON writes JSON Lines (one object per line):
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from indexer.model import FacetCount, Hit, Results
+from indexer.text import CONTROL
 
 COUNT_LIMIT = 1000
 """Matching passages counted for the summary at most; past it the totals read ``1000+``.
 Counting walks every match in pure Python (about 50 µs each), which on a broad
 query over a large index took longer than the search itself."""
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def visible(text: str) -> str:
@@ -33,9 +30,9 @@ def visible(text: str) -> str:
     Cleaning removes them from what it indexes; this covers the rest (ids, file names in
     messages, indexes written before cleaning did).
     """
-    if not _CONTROL.search(text):
+    if not CONTROL.search(text):
         return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class Style:

@@ -14,7 +14,7 @@ Syntax: ``word``, ``"a phrase"``, ``prefix*``, ``AND``/``OR``/``NOT``, ``-word``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from .analysis import words as analysis_words
@@ -172,19 +172,19 @@ class _Parser:
                 return self.parse_field(name, nxt[1], nxt[2])
             return self.text(text[:-1], phrase=False)  # "Note:" or an unknown field: a word
         if kind == "quote":
-            node = self.text(text.strip('"'), phrase=True)
-            return replace(node, quoted=True) if node else None
+            return self.text(text.strip('"'), phrase=True, quoted=True)
         if kind == "range":
             return self.text(text.strip("[]"), phrase=False)
         return self.text(text, phrase=False)
 
-    def text(self, raw: str, *, phrase: bool, title_only: bool = False) -> Text | None:
+    def text(self, raw: str, *, phrase: bool, title_only: bool = False,
+             quoted: bool = False) -> Text | None:
         prefix = raw.endswith("*") and not phrase
         words = tuple(w for w, *_ in analysis_words(raw))
         if not words:
             return None
         return Text(words, phrase=phrase or len(words) > 1, prefix=prefix,
-                    title_only=title_only, raw=raw)
+                    title_only=title_only, raw=raw, quoted=quoted)
 
     def parse_field(self, name: str, value: str, pos: int) -> Node | None:
         value = value.strip('"') if value.startswith('"') else value

@@ -23,15 +23,15 @@ import sys
 import time
 
 PATTERNS = {
-    "dots": ".",
-    "capitals": "ABCDEF ",
+    "dots": ".",                # the sentence-end regex backtracked over the run
+    "capitals": "ABCDEF ",      # the spotter re-read the run at every word
     "hyphens": "-",
     "apostrophes": "'",
-    "quotes": "« Oui. ",  # guillemets opened and never closed, sentences inside
-    "abbreviations": "M. ",
-    "glued": "Fin.Alors ",
+    "quotes": "« Oui. ",        # guillemets never closed: every stop inside refused
+    "abbreviations": "M. ",     # a stop that ends no sentence, again and again
+    "glued": "Fin.Alors ",      # a sentence end glued to the next one
     "long word": "a",
-    "names": "",  # one new person per sentence: see names_body
+    "names": "",                # thousands of people, each in every passage: names_body
 }
 STAGES = ["clean", "language", "entities", "passages", "analysis"]
 DEFAULT_SIZES = "256K,1M"

@@ -29,27 +29,14 @@ def _bench() -> ModuleType:
     return module
 
 
-_names = _bench().names_body  # one new person per sentence, as the bench writes them
+BENCH = _bench()  # its patterns, and why each one is there
 
 
-def _repeat(unit: str):
-    return lambda size: (unit * (size // len(unit) + 1))[:size]
-
-
-@pytest.mark.parametrize("pattern, body", [
-    ("dots", _repeat(".")),                  # the sentence-end regex backtracked over the run
-    ("capitals", _repeat("ABCDEF ")),        # the spotter re-read the run at every word
-    ("hyphens", _repeat("-")),
-    ("apostrophes", _repeat("'")),
-    ("quotes", _repeat("« Oui. ")),          # guillemets never closed: every stop refused
-    ("abbreviations", _repeat("M. ")),       # a stop that ends no sentence, again and again
-    ("glued", _repeat("Fin.Alors ")),        # a sentence end glued to the next one
-    ("long word", _repeat("a")),
-    ("names", _names),                       # thousands of people, each in every passage
-])
+@pytest.mark.parametrize("pattern", list(BENCH.PATTERNS))
 @pytest.mark.timeout(60, method="thread")
-def test_a_hostile_article_is_prepared_in_linear_time(pattern, body):
-    article = Article.from_fields(id=pattern, title="Texte hostile", body=body(SIZE))
+def test_a_hostile_article_is_prepared_in_linear_time(pattern):
+    article = Article.from_fields(id=pattern, title="Texte hostile",
+                                  body=BENCH.hostile_body(pattern, SIZE))
     prepared = prepare_article(article)
     assert sum(prepared.seconds.values()) < BUDGET
     assert prepared.passage_docs

@@ -24,9 +24,7 @@ import tempfile
 from itertools import islice
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import ORANGESUM_PATH, PROJECT_ROOT, read_jsonl, skip_if_no_data  # noqa: E402
+from common import ORANGESUM_PATH, PROJECT_ROOT, read_jsonl, skip_if_no_data
 
 _SEGMENT = re.compile(r"MAIN_([a-z0-9]{16})\.")
 

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 CHAIN_VERSION = "fr-7"
 
@@ -232,7 +232,7 @@ def analyze(text: str, lang: str | None = "fr",
     return tokens
 
 
-_MISSING = object()
+_MISSING: Any = object()  # typed Any: it stands for a missing entry of any dict
 _FORMS_CACHED = 400_000  # words per language, as word_forms' own cache
 _forms_cache: dict[str, dict[str, tuple[str, str] | None]] = {}
 

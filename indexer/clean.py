@@ -144,8 +144,9 @@ def clean_article(article: Article) -> Article:
             blocks.extend(clean_lines(block.text))
     lede_blocks = clean_lines(article.lede)
     lede = " ".join(b.text for b in lede_blocks if b.kind == "paragraph")
-    if intertitle(lede):  # the joined lede reads as an intertitle: decide now, not next pass
-        lede_blocks, lede = [*lede_blocks, Block(intertitle(lede), "heading")], ""
+    lede_title = intertitle(lede)
+    if lede_title:  # the joined lede reads as an intertitle: decide now, not next pass
+        lede_blocks, lede = [*lede_blocks, Block(lede_title, "heading")], ""
     # An intertitle in the lede slot is a heading that opens the body.
     headings = [b for b in lede_blocks if b.kind == "heading"]
     title = " ".join(strip_markup(normalize_text(article.title)).split())

@@ -52,7 +52,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from .corrections import Corrections, name_key
 
@@ -718,7 +718,7 @@ def _is_common(token: Token, gaz: Gazetteer) -> bool:
     if lower in gaz.common_words or token.key in _FUNCTION_WORDS:
         return True
     accents = _UNACCENTED.get(token.text[0])
-    return bool(accents) and any(a + lower[1:] in gaz.common_words for a in accents)
+    return accents is not None and any(a + lower[1:] in gaz.common_words for a in accents)
 
 
 class _Spotter:
@@ -1760,14 +1760,18 @@ def _mentioned_by_words(haystack: str, entities: Entities) -> Entities:
             owners = tables.by_words.get(" ".join(words[i : i + k]))
             if owners:
                 found.update(owners)
-    fields = (entities.actors, entities.places, entities.persons, entities.aliases,
-              entities.mentions)
-    # In their order, in time that grows with what is found, not with the article's names.
-    kept = [
-        tuple(items[i] for i in sorted(i for name in found for i in where.get(name, ())))
-        for items, where in zip(fields, tables.positions, strict=True)
-    ]
-    return Entities(*kept)
+    actors, places, persons, aliases, mentions = tables.positions
+
+    def kept(items: tuple[_T, ...], where: dict[str, list[int]]) -> tuple[_T, ...]:
+        # In their order, in time that grows with what is found, not with the article's names.
+        return tuple(items[i] for i in sorted(i for name in found for i in where.get(name, ())))
+
+    return Entities(kept(entities.actors, actors), kept(entities.places, places),
+                    kept(entities.persons, persons), kept(entities.aliases, aliases),
+                    kept(entities.mentions, mentions))
+
+
+_T = TypeVar("_T")
 
 
 def _build_name_tables(entities: Entities) -> _NameTables:

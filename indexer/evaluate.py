@@ -91,9 +91,9 @@ class _Segment:
         if isinstance(q, type(wq.NullQuery)):
             return {}
         if isinstance(q, (wq.Phrase, wq.Sequence)):
-            found = self._phrase(q, within)
-            if found is not None:
-                return found
+            phrase = self._phrase(q, within)
+            if phrase is not None:
+                return phrase
         return self._whoosh(q, within)
 
     def _phrase(self, q: wq.Query, within: Scores | None) -> Scores | None:
@@ -127,7 +127,7 @@ class _Segment:
             found = parts[i]
             if not found:
                 return {}
-        docs = sorted(found)
+        docs = sorted(parts[order[-1]])  # the documents holding every word
         positions = [self._positions(field, w, docs) for w in words]
         out: Scores = {}
         for docnum in docs:
@@ -243,8 +243,8 @@ class _Segment:
     def docs(self, q: wq.Query, within: Collection[int] | None = None) -> set[int]:
         """The documents of ``q`` (of ``within`` only, when given), without scores."""
         if isinstance(q, wq.Term):
-            found = _lookup(self.reader, q.fieldname, q.text)
-            return set() if found is None else set(_read(found[2], within)[0])
+            entry = _lookup(self.reader, q.fieldname, q.text)
+            return set() if entry is None else set(_read(entry[2], within)[0])
         if isinstance(q, wq.Or) and not q.minmatch:
             out: set[int] = set()
             for sub in q.subqueries:

@@ -72,9 +72,9 @@ def find_matches(text: str, lang: str | None,
                     break
                 hows.append(how)
             else:
-                first, last = tokens[i], tokens[i + n - 1]
-                spans.append((first.start, last.end))
-                surface = text[first.start:last.end]
+                start, end = tokens[i].start, tokens[i + n - 1].end
+                spans.append((start, end))
+                surface = text[start:end]
                 how = hows[0] if n == 1 else "phrase"
                 matches.append(TermMatch(pattern.label, surface, how))  # type: ignore[arg-type]
     return merge_spans(spans), tuple(dict.fromkeys(matches))

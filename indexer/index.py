@@ -98,7 +98,7 @@ def prepare_article(article: Article, content_hash: str = "",
         common.update(date=article.date, month=article.date[:7], year=article.date[:4])
     if article.source:
         common["source"] = source_key(article.source)
-    docs = []
+    docs: list[dict[str, Any]] = []
     for p, (stem, exact) in zip(passages, forms, strict=True):
         # The title goes with the first passage only: repeating it in every
         # passage would multiply the postings Whoosh writes.

@@ -94,7 +94,7 @@ def encode_block(ids: Any, weights: array, values: list[bytes], fixedsize: int |
     gaps = [b - a for a, b in zip([base, *ids[:-2]], ids[:-1], strict=False)]
     idcode = width_code(max(gaps, default=0))
     kind = _weight_kind(weights, maxweight)
-    data = bytearray(pack(idcode, gaps))
+    data: bytes | bytearray = bytearray(pack(idcode, gaps))
     if kind == 3:
         data += pack_floats(weights)
     elif kind:
@@ -138,6 +138,13 @@ class _Writer(W3PostingsWriter):
 class _Matcher(W3LeafMatcher):
     """Reads :func:`encode_block` blocks; its attributes are W3LeafMatcher's."""
 
+    # The block being read, each part decoded when first asked for: None until then.
+    _data: bytes | None
+    _ids: list[int] | None
+    _weights: array | None
+    _values: tuple[bytes | None, ...] | None
+    _maxid: int | None
+
     def _read_header(self) -> None:
         self._baseoffset = self._startoffset  # no tag before the first block
 
@@ -161,11 +168,12 @@ class _Matcher(W3LeafMatcher):
         self._dataoffset = position + i
         self._nextoffset = self._dataoffset + datalen
 
-    def _read_data(self) -> None:
+    def _read_data(self) -> bytes:
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
         if self._compression:
             data = zlib.decompress(data)
         self._data = data
+        return data
 
     def _parts(self) -> tuple[int, int]:
         """Where the weights and the values start in the block data."""
@@ -175,38 +183,34 @@ class _Matcher(W3LeafMatcher):
         return wstart, wstart + (n * (4 if kind == 3 else kind) if kind else 0)
 
     def _read_ids(self) -> None:
-        if self._data is None:
-            self._read_data()
+        data = self._data if self._data is not None else self._read_data()
         code = self._flags >> 2 & 3
-        gaps = unpack(code, self._data[:(self._blocklength - 1) * item_size(code)])
+        gaps = unpack(code, data[:(self._blocklength - 1) * item_size(code)])
         ids = list(accumulate(gaps, initial=self._base))
         del ids[0]
         ids.append(self._maxid)
         self._ids = ids
 
     def _read_weights(self) -> None:
-        if self._data is None:
-            self._read_data()
+        data = self._data if self._data is not None else self._read_data()
         kind = self._flags >> 6
         if not kind:
             self._weights = array("f", (self._maxweight,)) * self._blocklength
             return
         start, end = self._parts()
-        raw = self._data[start:end]
+        raw = data[start:end]
         if kind == 3:
             self._weights = unpack_floats(raw)
         else:
             self._weights = array("f", unpack(kind - 1, raw))
 
     def _read_values(self) -> None:
-        if self._data is None:
-            self._read_data()
+        data = self._data if self._data is not None else self._read_data()
         fixedsize, n = self._fixedsize, self._blocklength
         if fixedsize == 0:
             self._values = (None,) * n
             return
         _, start = self._parts()
-        data = self._data
         if fixedsize is None or fixedsize < 0:
             code = self._flags >> 4 & 3
             vstart = start + (n - 1) * item_size(code)

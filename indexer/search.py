@@ -765,7 +765,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                     score += title[0]
                 matched |= {(f[6:], t) for f, t in in_title[title[1]]}
             partial = 0.0
-            if asked is not None:  # the index has word vectors
+            if asked is not None and vectors is not None:  # the index has word vectors
                 stored[docnum] = idx.passage(docnum)
                 text = stored[docnum]["text"]
                 seen = vectors.profile(text)
@@ -814,6 +814,8 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
 def _title_matches(idx: Any, comp: _Compiler, opts: SearchOptions,
                    k: int) -> dict[str, tuple[float, int]]:
     """Title score and title-carrying docnum per article, to lend to its other passages."""
+    if comp.tree is None:
+        return {}
     tq = _Compiler(idx.searcher(), _index_langs(idx), titles=True).compile(comp.tree)
     if tq is None:
         return {}
@@ -900,7 +902,7 @@ def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions,
     for row in scored:
         if row[1] in per or len(per) < opts.limit:
             per.setdefault(row[1], []).append(row)
-    hits = []
+    hits: list[Hit] = []
     for aid, rows in per.items():
         meta = idx.article_meta(aid) or {}
         found = []

@@ -24,7 +24,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from functools import cache
-from typing import Any
+from typing import Any, final
 
 from whoosh.analysis import CompositeAnalyzer, IDTokenizer, RegexTokenizer, StripFilter
 from whoosh.fields import FieldType
@@ -74,7 +74,7 @@ def index_document(schema: Any, fields: dict[str, Any]) -> IndexedDoc:
             fieldboost = float(fields[boostkw]) if boostkw in fields else docboost
             items = _split_postings(field, value)
             if items is None:
-                items = tuple(zip(*field.index(value), strict=True)) or ((), (), (), ())
+                items = _whoosh_postings(field, value)
             terms, freqs, weights, vbytes = items
             if terms:
                 if fieldboost != 1.0:  # x * 1.0 is x
@@ -92,6 +92,13 @@ def index_document(schema: Any, fields: dict[str, Any]) -> IndexedDoc:
 
 
 Columns = tuple[tuple[bytes, ...], tuple[int, ...], tuple[float, ...], tuple[bytes, ...]]
+
+
+def _whoosh_postings(field: Any, value: Any) -> Columns:
+    """``field.index(value)`` as columns, for the fields :func:`_split_postings` leaves
+    to Whoosh."""
+    # zip(*...) has no static length: mypy cannot see the four columns.
+    return tuple(zip(*field.index(value), strict=True)) or ((), (), (), ())  # type: ignore[return-value]
 
 
 def _split_postings(field: Any, value: Any) -> Columns | None:
@@ -157,6 +164,7 @@ def _posting_length(length: int) -> int:
     return byte_to_length(length_to_byte(length)) if length else 0
 
 
+@final
 class _Postings:
     """One term's postings in a segment being written, in document order."""
 
@@ -224,7 +232,7 @@ class BulkWriter(SegmentWriter):
                 # and three containers each cost more than the posting.
                 field_terms[tbytes] = (docnum, weight, vbytes)
                 continue
-            if type(postings) is tuple:
+            if type(postings) is not _Postings:  # its first posting, a tuple
                 postings = field_terms[tbytes] = _Postings(postings)
             postings.docs.append(docnum)
             postings.weights.append(weight)
@@ -245,7 +253,7 @@ class BulkWriter(SegmentWriter):
         add = self.pool.add
         for name, field_terms in self._terms.items():
             for tbytes, p in field_terms.items():
-                if type(p) is tuple:
+                if type(p) is not _Postings:
                     add((name, tbytes, *p))
                     continue
                 for docnum, weight, vbytes in zip(p.docs, p.weights, p.values, strict=True):
@@ -274,7 +282,7 @@ def _write_term(pw: Any, postings: Posting | _Postings, lengths: array) -> None:
     """Fill the postings writer's block buffers as ``add_posting`` would, one block
     at a time, writing every full block but the last: ``finish_postings`` (called by
     the field writer's ``finish_term``) writes or inlines that one."""
-    if type(postings) is tuple:
+    if type(postings) is not _Postings:
         docnum, weight, vbytes = postings
         pw.add_posting(docnum, weight, vbytes, lengths[docnum])
         return

@@ -165,8 +165,10 @@ class WordVectors:
         # The topic is the mean of the content words, each as often as it occurs.
         weights = np.array([0 if n.lower() in FRENCH_STOP_WORDS else counts[n] for n in names],
                            dtype=np.float32)
-        total = weights @ others if names else None
-        norm = float(np.linalg.norm(total)) if total is not None else 0.0
+        if not names:
+            return Profile(others, names, None)
+        total = weights @ others
+        norm = float(np.linalg.norm(total))
         return Profile(others, names, total / norm if norm else None)
 
     def alignment(self, words: list[str | None], weights: list[float], text: str,
@@ -187,10 +189,11 @@ class WordVectors:
         from .passages import sentences
 
         total = sum(weights)
-        cols = [i for i, w in enumerate(words) if w and w in vectors]
+        known = [(i, w) for i, w in enumerate(words) if w and w in vectors]
+        cols = [i for i, _ in known]
         if not total or not cols or not seen.names:
             return 0.0
-        queries = np.stack([vectors[words[i]] for i in cols])
+        queries = np.stack([vectors[w] for _, w in known])
         credit = np.clip((seen.matrix @ queries.T - ALIGN_FLOOR) / (1 - ALIGN_FLOOR), 0, 1)
         weight = np.array([weights[i] for i in cols], dtype=np.float32)
         row = {name: r for r, name in enumerate(seen.names)}

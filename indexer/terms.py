@@ -229,9 +229,10 @@ class TermTableReader(filetables.OrderedHashReader):
         word runs thousands of them, over half of a PIAF question's search)."""
         if not isinstance(key, bytes):
             raise TypeError(f"Key {key!r} should be bytes")
-        probes = self.__dict__.get("_probes")
+        probes: dict[int, tuple[bytes, int]] | None = self.__dict__.get("_probes")
         if probes is None or len(probes) > PROBE_CACHE_LIMIT:
-            probes = self._probes = {}
+            probes = {}
+            self._probes = probes
         lo, hi = 0, self.indexlen
         while lo < hi:
             mid = (lo + hi) // 2
@@ -288,7 +289,8 @@ class FieldWriter(W3FieldWriter):
         self._segment = segment
         self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
         self._tindex = TermTableWriter(self._create_file(W3Codec.TERMS_EXT))
-        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._fieldmap: dict[str, int] = {}
+        self._tindex.extras["fieldmap"] = self._fieldmap
         self._postfile = self._create_file(W3Codec.POSTS_EXT)
         self._postwriter = None
         self._infield = False

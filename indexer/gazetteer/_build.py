@@ -40,7 +40,7 @@ def _fold(text: str) -> str:
 
 
 def _hand_written(name: str) -> set[str]:
-    keys = set()
+    keys: set[str] = set()
     for line in (HERE / name).read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             keys.update(_fold(v) for v in line.split("|"))

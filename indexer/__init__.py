@@ -23,11 +23,12 @@ _EXPORTS = {
     "Totals": "model",
     "CorpusError": "errors", "IndexerError": "errors", "IndexLockedError": "errors",
     "IndexNotFoundError": "errors", "IndexVersionError": "errors", "OptionError": "errors",
-    "QuerySyntaxError": "errors",
+    "IndexWriteError": "errors", "QuerySyntaxError": "errors",
 }
 __all__ = [
     "Article", "Block", "CorpusError", "FacetCount", "Hit", "IndexLockedError",
-    "IndexNotFoundError", "IndexReport", "IndexVersionError", "IndexerError", "NewsIndex",
+    "IndexNotFoundError", "IndexReport", "IndexVersionError", "IndexWriteError", "IndexerError",
+    "NewsIndex",
     "OptionError", "Passage", "QuerySyntaxError", "Results", "TermMatch", "Totals",
 ]
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         IndexLockedError,
         IndexNotFoundError,
         IndexVersionError,
+        IndexWriteError,
         OptionError,
         QuerySyntaxError,
     )

@@ -5,6 +5,11 @@ The CLI translates every :class:`IndexerError` into one line on stderr and exit 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import IndexReport
+
 
 class IndexerError(Exception):
     """Base of every error the library raises on purpose."""
@@ -72,6 +77,24 @@ class IndexLockedError(IndexerError):
         self.path = path
         self.pid = pid
         self.since = since
+
+
+class IndexWriteError(IndexerError):
+    """Writing the index failed (a full disk, a quota, an I/O error, a read-only file
+    system). The batch being written is dropped and its files removed; every earlier
+    batch stays committed and searchable, as ``report`` counts."""
+
+    def __init__(self, path: str, reason: str, report: IndexReport) -> None:
+        committed = report.new + report.updated
+        super().__init__(
+            f"{reason} writing {path}: {committed} article{'s' if committed != 1 else ''} "
+            "committed and searchable",
+            hint="free some space or fix the disk, then run the same command again: "
+                 "it goes on from there",
+        )
+        self.path = path
+        self.reason = reason
+        self.report = report
 
 
 class QuerySyntaxError(IndexerError):

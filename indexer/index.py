@@ -22,7 +22,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CorpusError, CorpusNote, IndexerError, IndexLockedError, IndexNotFoundError
+from .errors import (
+    CorpusError,
+    CorpusNote,
+    IndexerError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexWriteError,
+)
 from .model import Article, FacetCount, IndexReport, Results
 from .schema import (
     INDEX_NAME,
@@ -40,7 +47,7 @@ from .schema import (
 
 if TYPE_CHECKING:
     from .corrections import Corrections
-    from .segment import IndexedDoc
+    from .segment import BulkWriter, IndexedDoc
 
 BATCH_ARTICLES = 10_000
 """Articles per commit: an interruption loses at most this many. Each commit is a
@@ -506,11 +513,12 @@ class NewsIndex:
 
     def _commit_batches(self, prepared: Iterator[Indexed | str], existing: dict[str, str],
                         report: IndexReport, progress: Callable[[int], None] | None) -> None:
-        writer = None
+        writer: BulkWriter | None = None
         # What a commit settles: not the prepared documents, which the writer holds
         # already (10,000 of them would be 80 MiB kept only to be counted).
         pending: list[tuple[str, int, dict[str, float]]] = []
         done = 0
+        writing = False  # an OSError is the index's only while writing, not reading sources
         try:
             for prep in prepared:
                 if isinstance(prep, str):
@@ -518,6 +526,7 @@ class NewsIndex:
                     report.skipped += 1
                     continue
                 t = time.perf_counter()
+                writing = True
                 if writer is None:
                     from .segment import BulkWriter
                     from .whoosh_fixes import apply
@@ -539,6 +548,7 @@ class NewsIndex:
                     writer = None
                     self._account(pending, existing, report)
                     pending = []
+                writing = False
                 # The main process's share: numbering documents, grouping postings, commits.
                 _add_seconds(report, "write", time.perf_counter() - t)
                 done += 1
@@ -546,12 +556,22 @@ class NewsIndex:
                     progress(done)
             if writer is not None:
                 t = time.perf_counter()
+                writing = True
                 writer.commit()
                 writer = None
                 _add_seconds(report, "write", time.perf_counter() - t)
                 self._account(pending, existing, report)
         except KeyboardInterrupt:
             report.interrupted = True
+        except OSError as e:
+            if not writing:
+                raise
+            if writer is not None:
+                writer.abandon()
+                writer = None
+            reason = e.strerror or str(e)
+            raise IndexWriteError(str(self.path), reason[:1].lower() + reason[1:],
+                                  report) from None
         finally:
             if writer is not None:
                 writer.cancel()

@@ -21,14 +21,17 @@ which sorts them with the merged segments' postings.
 
 from __future__ import annotations
 
+import io
 from array import array
 from collections import Counter
+from contextlib import suppress
 from functools import cache
 from typing import Any, final
 
 from whoosh.analysis import CompositeAnalyzer, IDTokenizer, RegexTokenizer, StripFilter
 from whoosh.fields import FieldType
 from whoosh.formats import Frequency, Positions
+from whoosh.index import TOC, clean_files
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
@@ -194,6 +197,31 @@ class BulkWriter(SegmentWriter):
         self._terms: dict[str, dict[bytes, Posting | _Postings]] = {}
         self._lengths: dict[str, array] = {}  # field -> posting length per docnum
 
+    def abandon(self) -> None:
+        """``cancel()`` that holds when the disk does not. After a failed write (a full
+        disk, an I/O error) closing the batch's files fails again, as their buffers cannot
+        be flushed, and Whoosh's cancel stops there: its temporary folder and lock stay,
+        and files left open would complain when collected. So every file is closed
+        unflushed, and the batch's segment files and any half-written table of contents
+        go now, as nothing the committed index reads is among them; Whoosh would leave
+        them to the next commit."""
+        try:
+            self.cancel()
+        except OSError:
+            _close_files(self)
+            with suppress(OSError):
+                self._tempstorage.destroy()
+            if self.writelock:
+                self.writelock.release()
+            self.is_closed = True
+        storage, name = self.storage, self.indexname
+        toc = TOC.read(storage, name)
+        clean_files(storage, name, toc.generation, toc.segments)
+        for leftover in list(storage):
+            if leftover.startswith(f"_{name}_") and ".toc." in leftover:  # TOC.write's temp
+                with suppress(OSError):
+                    storage.delete_file(leftover)
+
     def add_indexed(self, doc: IndexedDoc) -> None:
         """Add one document made by :func:`index_document`, as ``add_document`` would."""
         self._check_state()
@@ -276,6 +304,25 @@ class BulkWriter(SegmentWriter):
                 _write_term(fw._postwriter, field_terms.pop(tbytes), lengths)
                 fw.finish_term()
             fw.finish_field()
+
+
+def _close_files(root: object, depth: int = 4) -> None:
+    """Close every file object within ``depth`` attributes of ``root``, ignoring what
+    closing raises: a file whose buffer cannot be flushed is closed all the same."""
+    seen: set[int] = set()
+    stack: list[tuple[object, int]] = [(root, 0)]
+    while stack:
+        obj, level = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, io.IOBase):
+            with suppress(OSError, ValueError):
+                obj.close()
+            continue
+        attrs = getattr(obj, "__dict__", None)
+        if attrs and level < depth:
+            stack.extend((value, level + 1) for value in attrs.values())
 
 
 def _write_term(pw: Any, postings: Posting | _Postings, lengths: array) -> None:

@@ -12,12 +12,15 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import render
 from .options import DATE, index_path, search_kwargs, use_color
+
+if TYPE_CHECKING:
+    from indexer.model import IndexReport
 
 DEFAULT_CORRECTIONS = "depeches.toml"
 
@@ -146,6 +149,7 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int | None, rebui
     """Index the articles under PATHS (txt, html, json, jsonl, jsonl.gz), incrementally."""
     from indexer import NewsIndex
     from indexer.corrections import CorrectionsError, load_corrections
+    from indexer.errors import IndexWriteError
 
     if corrections is None and os.path.exists(DEFAULT_CORRECTIONS):
         corrections = DEFAULT_CORRECTIONS
@@ -159,17 +163,20 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int | None, rebui
 
     signal.signal(signal.SIGTERM, stop)
     progress = _progress() if sys.stderr.isatty() else None
-    with NewsIndex.create(index_path(index_dir), overwrite=rebuild) as idx:
-        report = idx.add_paths(paths, jobs=jobs, progress=progress, wait=wait,
-                               corrections=fixes)
-        if vectors and not report.interrupted:
-            idx.write_vectors(wait=wait)
+    try:
+        with NewsIndex.create(index_path(index_dir), overwrite=rebuild) as idx:
+            report = idx.add_paths(paths, jobs=jobs, progress=progress, wait=wait,
+                                   corrections=fixes)
+            if vectors and not report.interrupted:
+                idx.write_vectors(wait=wait)
+    except IndexWriteError as e:
+        if progress:
+            click.echo("\r\x1b[K", err=True, nl=False)
+        _problems(e.report)
+        fail(str(e), e.hint)
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
-    for note in report.notes:
-        say(f"depeches: note: {note}", err=True)
-    for error in report.errors:
-        say(f"depeches: skipped {error}", err=True)
+    _problems(report)
     click.echo(
         f"{report.articles + report.skipped} articles: {report.new} new, {report.updated} "
         f"updated, {report.unchanged} unchanged, {report.skipped} skipped · {report.passages} "
@@ -181,6 +188,13 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int | None, rebui
         raise SystemExit(130)
     if report.skipped:
         raise SystemExit(2)
+
+
+def _problems(report: IndexReport) -> None:
+    for note in report.notes:
+        say(f"depeches: note: {note}", err=True)
+    for error in report.errors:
+        say(f"depeches: skipped {error}", err=True)
 
 
 def _progress() -> Callable[[int], None]:

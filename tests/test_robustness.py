@@ -91,8 +91,8 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def found_ids(index: Path, query: str) -> set[str]:
-    result = invoke("search", query, "--index", index, "--json", "--limit", "1000")
+def found_ids(index: Path, query: str, limit: int = 1000) -> set[str]:
+    result = invoke("search", query, "--index", index, "--json", "--limit", str(limit))
     assert result.exit_code == 0, result.stderr
     return {h["article_id"] for h in map(json.loads, result.stdout.splitlines())
             if h["type"] == "hit"}
@@ -802,3 +802,102 @@ def test_stats_counts_a_file_deleted_while_counted_as_gone(corpus_index, monkeyp
         monkeypatch.setattr(os, "stat", vanishing)
         after = idx.stats()["size_bytes"]
     assert gone and 0 < after < before
+
+
+# -- 7. a full disk ------------------------------------------------------------------------
+
+
+def index_files(ix: Path) -> set[str]:
+    """What a committed index holds: its table of contents, the files of the segments
+    it lists, and the locks and settings beside them; nothing of a failed batch."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    toc = TOC.read(FileStorage(str(ix)), "MAIN")
+    segments = {s.segment_id() for s in toc.segments}
+    left = {p.name for p in ix.iterdir()} - {
+        f"_MAIN_{toc.generation}.toc", "MAIN_WRITELOCK", "writer.lock", "depeches.json"}
+    return {name for name in left if name.split(".")[0] not in segments}
+
+
+@pytest.mark.parametrize("where", [
+    "postings",  # the batch's files still open: Whoosh's cancel closes them
+    "term table",  # while closing them: cancel fails as well, as on a real full disk
+])
+def test_disk_full_mid_run_is_one_line_and_the_committed_batches_stay(tmp_path,
+                                                                      monkeypatch, where):
+    # Injected into the writer, as the issue allows where no small file system can be
+    # mounted; the next test fills a real one.
+    from indexer.segment import BulkWriter
+    from indexer.terms import TermTableWriter
+
+    monkeypatch.setattr(indexer.index, "BATCH_ARTICLES", 20)
+    source = write_jsonl(tmp_path / "a.jsonl", [record(i) for i in range(50)])
+    ix = tmp_path / "ix"
+    owner, name = (BulkWriter, "_write_postings") if where == "postings" else \
+        (TermTableWriter, "_write_hashes")
+    real = getattr(owner, name)
+    commits = []
+
+    def full_from_second_commit(self):
+        commits.append(1)
+        if len(commits) >= 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(self)
+
+    monkeypatch.setattr(owner, name, full_from_second_commit)
+    result = invoke("index", source, "--index", ix, "--jobs", "1")
+    assert result.exit_code == 2
+    assert error_line(result) == (
+        f"depeches: error: no space left on device writing {ix}: 20 articles committed "
+        "and searchable (free some space or fix the disk, then run the same command "
+        "again: it goes on from there)")
+    assert len(commits) >= 2
+    assert found_ids(ix, "budget") == {f"d-{i:04d}" for i in range(20)}
+    assert index_files(ix) == set()  # the failed batch's segment is gone, not left for later
+    assert not (ix / "MAIN.tmp").exists()
+
+    monkeypatch.setattr(owner, name, real)
+    again = invoke("index", source, "--index", ix, "--jobs", "1")
+    assert again.exit_code == 0, again.stderr
+    assert "30 new, 0 updated, 20 unchanged" in again.stdout
+    assert article_count(ix) == 50
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs, where the machine lets the test mount one (as root, in CI)."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
+                             capture_output=True, text=True) if os.geteuid() == 0 else None
+    if mounted is None or mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): the injected ENOSPC "
+                    "test above covers the writer")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_a_really_full_disk_keeps_what_was_committed_and_the_next_run_finishes(
+        tmp_path, small_disk):
+    source = write_jsonl(tmp_path / "many.jsonl", [record(i) for i in range(3000)])
+    ix = small_disk / "ix"
+    proc = spawn_index(source, "--index", ix, "--jobs", "1", cwd=tmp_path, batch=100)
+    out, err = proc.communicate(timeout=POLL_SECONDS * 2)
+    assert proc.returncode == 2, err
+    # One line, even for the files the writer could not flush when it gave up.
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith(f"depeches: error: no space left on device writing {ix}: ")
+    committed = int(err.split(": ")[3].split()[0])
+    assert committed == article_count(ix)
+    assert index_files(ix) == set()
+    if committed:
+        assert len(found_ids(ix, "budget", limit=3000)) == committed
+
+    subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
+    proc = spawn_index(source, "--index", ix, "--jobs", "1", cwd=tmp_path, batch=100)
+    out, err = proc.communicate(timeout=POLL_SECONDS * 2)
+    assert proc.returncode == 0, err
+    assert article_count(ix) == 3000

@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Protocol
 
 from .errors import CorpusError, CorpusNote
 from .model import Article, Block
@@ -266,13 +267,13 @@ def _read_jsonl(path: Path, root: Path) -> Iterator[Article | CorpusError]:
     n = 0
     try:
         with opener(path, "rb") as f:
-            for n, raw in enumerate(f, 1):
+            for n, raw in enumerate(_lines(f, MAX_LINE_CHARS), 1):
+                if raw is None:
+                    yield CorpusError(where, "record too large", line=n)
+                    continue
                 if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
                 if not raw.strip():
-                    continue
-                if len(raw) > MAX_LINE_CHARS:
-                    yield CorpusError(where, "record too large", line=n)
                     continue
                 try:
                     line = raw.decode("utf-8")
@@ -294,6 +295,31 @@ def _read_jsonl(path: Path, root: Path) -> Iterator[Article | CorpusError]:
         return
     if n == 0:
         yield CorpusError(where, "empty file")
+
+
+class _LineReader(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def _lines(f: _LineReader, limit: int) -> Iterator[bytes | None]:
+    """Each line of ``f``, or None for a line longer than ``limit`` bytes, which is read
+    past a chunk at a time: memory stays bounded by the limit whatever the input (a
+    small gzip can inflate to one line of gigabytes)."""
+    while True:
+        raw = f.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) <= limit:
+            yield raw
+            continue
+        yield None
+        while not raw.endswith(b"\n"):
+            raw = f.readline(_SKIP_CHUNK)
+            if not raw:
+                return
+
+
+_SKIP_CHUNK = 1 << 20
 
 
 class _PageParser(HTMLParser):

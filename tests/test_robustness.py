@@ -249,6 +249,29 @@ def test_duplicate_ids_and_oversized_records_in_a_jsonl(tmp_path, monkeypatch):
     assert found_ids(tmp_path / "ix", "vendanges") == {"a", "c"}
 
 
+def test_a_record_too_large_is_skipped_in_bounded_memory(tmp_path):
+    # 200 MB of one line, from a gzip of a few hundred KB, before a good record: the
+    # limit is 8 MiB, and the run must never hold the whole line.
+    src = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(src, "wb", compresslevel=1) as f:
+        f.write(b'{"id": "big", "body": "')
+        chunk = b"vendanges " * 100_000  # 1 MB
+        for _ in range(200):
+            f.write(chunk)
+        f.write(b'"}\n')
+        f.write(json.dumps({"id": "ok", "body": "Les vendanges commencent."}).encode() + b"\n")
+    measure = ("import resource, subprocess, sys; "
+               "rc = subprocess.run(sys.argv[1:], capture_output=True).returncode; "
+               "print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    run = subprocess.run([sys.executable, "-c", measure, str(DEPECHES), "index", str(src),
+                          "--index", str(tmp_path / "ix"), "--jobs", "1"],
+                         capture_output=True, text=True, timeout=POLL_SECONDS * 2)
+    rc, peak_kib = map(int, run.stdout.split())
+    assert rc == 2  # one record skipped
+    assert peak_kib < 400 * 1024, f"peak RSS {peak_kib // 1024} MiB"
+    assert found_ids(tmp_path / "ix", "vendanges") == {"ok"}
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".json"])
 @pytest.mark.parametrize("garbage", ["[" * 100_000 + "]" * 100_000,
                                      '{"id": "n", "body": "x", "date": ' + "9" * 5000 + "}"],

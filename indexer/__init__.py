@@ -21,20 +21,21 @@ _EXPORTS = {
     "Article": "model", "Block": "model", "FacetCount": "model", "Hit": "model",
     "IndexReport": "model", "Passage": "model", "Results": "model", "TermMatch": "model",
     "Totals": "model",
-    "CorpusError": "errors", "IndexerError": "errors", "IndexLockedError": "errors",
-    "IndexNotFoundError": "errors", "IndexVersionError": "errors", "OptionError": "errors",
-    "IndexWriteError": "errors", "QuerySyntaxError": "errors",
+    "CorpusError": "errors", "IndexCorruptError": "errors", "IndexerError": "errors",
+    "IndexLockedError": "errors", "IndexNotFoundError": "errors", "IndexVersionError": "errors",
+    "IndexWriteError": "errors", "OptionError": "errors", "QuerySyntaxError": "errors",
 }
 __all__ = [
-    "Article", "Block", "CorpusError", "FacetCount", "Hit", "IndexLockedError",
-    "IndexNotFoundError", "IndexReport", "IndexVersionError", "IndexWriteError", "IndexerError",
-    "NewsIndex",
-    "OptionError", "Passage", "QuerySyntaxError", "Results", "TermMatch", "Totals",
+    "Article", "Block", "CorpusError", "FacetCount", "Hit", "IndexCorruptError",
+    "IndexLockedError", "IndexNotFoundError", "IndexReport", "IndexVersionError",
+    "IndexWriteError", "IndexerError", "NewsIndex", "OptionError", "Passage",
+    "QuerySyntaxError", "Results", "TermMatch", "Totals",
 ]
 
 if TYPE_CHECKING:
     from .errors import (
         CorpusError,
+        IndexCorruptError,
         IndexerError,
         IndexLockedError,
         IndexNotFoundError,

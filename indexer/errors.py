@@ -97,6 +97,20 @@ class IndexWriteError(IndexerError):
         self.report = report
 
 
+class IndexCorruptError(IndexerError):
+    """A file of the index is damaged: missing, truncated, or its bytes changed."""
+
+    def __init__(self, index: str, where: str, reason: str) -> None:
+        super().__init__(
+            f"damaged index: {where}: {reason}",
+            hint=f"run `depeches check --index {index}` to list the damage, then re-index "
+                 "with --rebuild",
+        )
+        self.index = index
+        self.where = where
+        self.reason = reason
+
+
 class QuerySyntaxError(IndexerError):
     """A query that cannot be understood, with the position of the problem."""
 

@@ -9,12 +9,15 @@ unchanged articles by content hash, and answers searches.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
 import shutil
 import signal
+import struct
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     CorpusError,
     CorpusNote,
+    IndexCorruptError,
     IndexerError,
     IndexLockedError,
     IndexNotFoundError,
@@ -47,7 +51,13 @@ from .schema import (
 
 if TYPE_CHECKING:
     from .corrections import Corrections
+    from .integrity import CheckReport, Problem
     from .segment import BulkWriter, IndexedDoc
+
+# What only damaged bytes raise, once they pass the size checks of opening: an
+# undecodable block or record, a read past the end of a file (EINVAL), a disk error.
+# Any other exception is called damage only when a checksum confirms it.
+_UNDECODABLE = (zlib.error, UnicodeDecodeError, struct.error, EOFError, OSError)
 
 BATCH_ARTICLES = 10_000
 """Articles per commit: an interruption loses at most this many. Each commit is a
@@ -365,9 +375,46 @@ class NewsIndex:
 
             # A fresh searcher rather than refresh(): forks of Whoosh return
             # deleted documents after refresh(), and the original is cheap to reopen.
-            self._searcher = self._ix.searcher(weighting=weighting())
+            self._searcher = self._open_searcher(weighting())
             self._cache.clear()
         return self._searcher
+
+    def _open_searcher(self, weighting: Any) -> Any:
+        """Whoosh's searcher, once the sizes of its segments' files are as written: a
+        truncated or missing file is named here rather than met as a traceback. A
+        commit by another process may remove the files of the version being opened
+        (its clean-up): that is retried on the new version, never called damage."""
+        from . import integrity
+
+        for _ in range(5):
+            generation = self._ix.latest_generation()
+            try:
+                searcher = self._ix.searcher(weighting=weighting)
+            except Exception as e:  # whoosh raises many kinds on a damaged file
+                problem = next(integrity.verify(self.path, self._segment_ids()), None)
+                if self._ix.latest_generation() != generation:
+                    continue
+                if problem is None:
+                    raise IndexCorruptError(str(self.path), str(self.path),
+                                            f"unreadable segment ({type(e).__name__})") from None
+                raise IndexCorruptError(str(self.path), problem.where, problem.reason) from None
+            ids = _leaf_segment_ids(searcher)
+            problem = next(integrity.verify(self.path, ids), None)
+            if problem is None:
+                return searcher
+            searcher.close()
+            if self._ix.latest_generation() == generation:
+                raise IndexCorruptError(str(self.path), problem.where, problem.reason)
+        raise IndexCorruptError(str(self.path), str(self.path),
+                                "its files kept changing while it was opened")
+
+    def _segment_ids(self) -> list[str]:
+        from . import integrity
+
+        try:
+            return integrity.segment_ids(self._ix._read_toc().segments)
+        except Exception:  # an unreadable TOC: open() names that one
+            return []
 
     @contextmanager
     def snapshot(self) -> Iterator[Any]:
@@ -386,8 +433,31 @@ class NewsIndex:
         self._pins += 1
         try:
             yield s
+        except IndexerError:
+            raise
+        except Exception as e:
+            if isinstance(e, OSError) and e.errno not in (errno.EINVAL, errno.EIO):
+                raise  # not the index's bytes: a closed pipe, say
+            damaged = self._damaged(e)
+            if damaged is None:
+                raise  # the files are as written: a bug, with its traceback
+            raise damaged from None
         finally:
             self._pins -= 1
+
+    def _damaged(self, e: Exception) -> IndexCorruptError | None:
+        """What to raise when reading failed: the file that fails its checksum (a rare
+        path, so every byte is read); else, for data that would not decode, the index
+        (its segments may predate checksums); else None."""
+        from . import integrity
+
+        problem = next(integrity.verify(self.path, self._segment_ids(), full=True), None)
+        if problem is not None:
+            return IndexCorruptError(str(self.path), problem.where, problem.reason)
+        if isinstance(e, _UNDECODABLE):
+            return IndexCorruptError(str(self.path), str(self.path),
+                                     f"undecodable data ({type(e).__name__})")
+        return None
 
     def _reopen(self) -> None:
         if self._searcher is not None:
@@ -672,6 +742,72 @@ class NewsIndex:
         return meta, [(section, paragraph) for _, section, text in rows
                       for paragraph in text.split(PARAGRAPH_BREAK)]
 
+    def check(self) -> CheckReport:
+        """Verify the whole index, as ``depeches check`` does: every byte of every
+        segment file against the checksum written at commit, then every stored record
+        read back. Damage is reported, never raised; the records are read only when
+        the files are sound, since a damaged file can make them fail in any way."""
+        from . import integrity
+
+        report = integrity.CheckReport()
+        try:
+            ids = integrity.segment_ids(self._ix._read_toc().segments)
+        except Exception as e:  # open() read it a moment ago: removed or damaged since
+            report.problems.append(integrity.Problem(
+                str(self.path), f"unreadable table of contents ({type(e).__name__})"))
+            return report
+        report.problems.extend(integrity.verify(self.path, ids, full=True,
+                                                unchecked=report.unchecked))
+        report.files = integrity.sums_count(self.path, ids)
+        if report.problems:
+            return report
+        self._reopen()
+        try:
+            with self.snapshot() as s:
+                report.problems.extend(self._record_problems(s, report))
+        except IndexCorruptError as e:
+            report.problems.append(integrity.Problem(e.where, e.reason))
+        return report
+
+    def _record_problems(self, s: Any, report: CheckReport) -> Iterator[Problem]:
+        from .integrity import Problem
+
+        if s.doc_count_all() == 0:
+            return
+        reader = s.reader()
+        leaves = [(offset, r.segment().segment_id()) for r, offset in reader.leaf_readers()]
+
+        def where(docnum: int) -> str:
+            offset, segment_id = max((o, i) for o, i in leaves if o <= docnum)
+            return f"{self.path / segment_id}.record.col, document {docnum - offset}"
+
+        records = _record_column(s)
+        ids = reader.column_reader("article_id")
+        passages: dict[int, int] = {}  # article docnum -> its passage count
+        for docnum in s.document_numbers(kind="a"):
+            report.records += 1
+            try:
+                record = records[docnum]
+                meta, texts = read_meta(record), read_texts(record)
+            except Exception as e:  # noqa: BLE001 - damage takes any form
+                yield Problem(where(docnum), f"unreadable article record ({type(e).__name__})")
+                continue
+            if meta.get("passages") != len(texts):
+                yield Problem(where(docnum), f"article {ids[docnum]!r} lists "
+                                             f"{meta.get('passages')} passages, holds {len(texts)}")
+            passages[docnum] = len(texts)
+        for docnum in reader.all_doc_ids():
+            if docnum in passages:
+                continue
+            report.records += 1
+            try:
+                back, _, _ = passage_place(records[docnum])
+            except Exception as e:  # noqa: BLE001
+                yield Problem(where(docnum), f"unreadable passage record ({type(e).__name__})")
+                continue
+            if not 1 <= back <= passages.get(docnum - back, 0):
+                yield Problem(where(docnum), "a passage of no article")
+
     def stats(self) -> dict[str, Any]:
         """Counts, languages, sources, date range and size on disk."""
         langs: dict[str, int] = {}
@@ -692,6 +828,17 @@ class NewsIndex:
                 "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
                 "date_min": min(dates) if dates else None,
                 "date_max": max(dates) if dates else None, "size_bytes": size}
+
+
+def _leaf_segment_ids(searcher: Any) -> list[str]:
+    """The segment (``MAIN_<id>``) of each of a searcher's leaf readers, in order;
+    an empty index has none."""
+    ids = []
+    for reader, _ in searcher.reader().leaf_readers():
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        if segment is not None:
+            ids.append(segment.segment_id())
+    return ids
 
 
 def _size_on_disk(path: Path) -> int:

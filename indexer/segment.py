@@ -26,6 +26,7 @@ from array import array
 from collections import Counter
 from contextlib import suppress
 from functools import cache
+from pathlib import Path
 from typing import Any, final
 
 from whoosh.analysis import CompositeAnalyzer, IDTokenizer, RegexTokenizer, StripFilter
@@ -35,6 +36,8 @@ from whoosh.index import TOC, clean_files
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
+
+from .integrity import write_sums
 
 FieldEntry = tuple[str, int, Any, Any, tuple[bytes, ...], tuple[float, ...], tuple[bytes, ...]]
 """One field of one document, as ``SegmentWriter.add_document`` would index it:
@@ -196,6 +199,14 @@ class BulkWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         self._terms: dict[str, dict[bytes, Posting | _Postings]] = {}
         self._lengths: dict[str, array] = {}  # field -> posting length per docnum
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        # The new segment's files are closed and not yet listed: their checksums now,
+        # so that no committed segment of ours is ever without them.
+        new = self.newsegment.segment_id()
+        if any(s.segment_id() == new for s in segments):
+            write_sums(Path(self.storage.folder), new)
+        super()._commit_toc(segments)
 
     def abandon(self) -> None:
         """``cancel()`` that holds when the disk does not. After a failed write (a full

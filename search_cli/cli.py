@@ -343,6 +343,24 @@ def stats(index_dir: str | None, as_json: bool) -> None:
 
 
 @cli.command()
+@index_option
+def check(index_dir: str | None) -> None:
+    """Verify every file and stored record of the index: exit 0 if sound, 2 if damaged."""
+    with open_index(index_dir) as idx:
+        report = idx.check()
+    for segment_id in report.unchecked:
+        say(f"depeches: note: segment {segment_id} has no checksums (written by an earlier "
+            "version): re-index with --rebuild to have them", err=True)
+    for problem in report.problems:
+        say(f"depeches: damaged: {problem}", err=True)
+    found = f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}" \
+        if report.problems else "no damage"
+    click.echo(f"{report.files} files and {report.records} records checked: {found}")
+    if report.problems:
+        raise SystemExit(2)
+
+
+@cli.command()
 @click.argument("text")
 @click.option("--lang", default="fr", show_default=True, help="Language of the chain.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: one token per line.")

@@ -617,6 +617,89 @@ def test_damaged_index_is_one_line_error(small_index, damage, says):
     assert says in error_line(result)
 
 
+def flip_bytes(path: Path, n: int = 50, seed: int = 1) -> None:
+    data = bytearray(path.read_bytes())
+    rnd = random.Random(seed)
+    for _ in range(n):
+        data[rnd.randrange(len(data))] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def segment_file(ix: Path, ext: str) -> Path:
+    (path,) = ix.glob(f"MAIN_*.{ext}")
+    return path
+
+
+def test_check_on_a_sound_index_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(indexer.index, "BATCH_ARTICLES", 20)  # several segments, merged
+    src = write_jsonl(tmp_path / "a.jsonl", [record(i) for i in range(70)])
+    ix = tmp_path / "ix"
+    assert invoke("index", src, "--index", ix, "--jobs", "1").exit_code == 0
+    result = invoke("check", "--index", ix)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    files, records = map(int, result.stdout.split()[0:4:3])
+    assert result.stdout.endswith(" records checked: no damage\n")
+    assert records == 70 * 2  # each record is an article and its one passage
+    # Every segment the index lists has its checksums, and only those are counted.
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    segments = TOC.read(FileStorage(str(ix)), "MAIN").segments
+    assert all((ix / f"{s.segment_id()}.sums").exists() for s in segments)
+    assert files == sum(1 for p in ix.iterdir() if p.name.startswith("MAIN_")
+                        and p.suffix not in (".sums",) and p.name != "MAIN_WRITELOCK")
+
+
+@pytest.mark.parametrize("ext, damage, says", [
+    ("pst", "flip", "checksum mismatch"),
+    ("trm", "truncate", "truncated"),
+    ("record.col", "delete", "missing"),
+    ("record.col", "flip", "checksum mismatch"),
+], ids=["flipped-postings", "truncated-terms", "deleted-records", "flipped-records"])
+def test_damage_is_named_by_check(small_index, ext, damage, says):
+    target = segment_file(small_index, ext)
+    if damage == "flip":
+        flip_bytes(target)
+    elif damage == "truncate":
+        os.truncate(target, target.stat().st_size // 2)
+    else:
+        target.unlink()
+    result = invoke("check", "--index", small_index)
+    assert result.exit_code == 2
+    assert result.stderr == f"depeches: damaged: {target}: " + \
+        result.stderr.split(": ", 3)[3]
+    assert says in result.stderr and len(result.stderr.splitlines()) == 1
+    assert result.stdout.endswith(" checked: 1 problem\n")
+
+
+@pytest.mark.parametrize("ext, damage", [
+    ("trm", "truncate"), ("record.col", "delete"), ("record.col", "flip")])
+def test_a_search_that_meets_damage_is_one_line_naming_the_file(small_index, ext, damage):
+    target = segment_file(small_index, ext)
+    if damage == "flip":
+        flip_bytes(target, n=2000)
+    elif damage == "truncate":
+        os.truncate(target, target.stat().st_size // 2)
+    else:
+        target.unlink()
+    result = invoke("search", "budget", "--index", small_index)
+    assert result.exit_code == 2
+    line = error_line(result)
+    assert line.startswith(f"depeches: error: damaged index: {target}: ")
+    assert f"run `depeches check --index {small_index}`" in line
+
+
+def test_an_index_from_before_checksums_is_checked_as_far_as_it_can_be(small_index):
+    for sums in small_index.glob("*.sums"):
+        sums.unlink()
+    assert invoke("search", "budget", "--index", small_index).exit_code == 0
+    result = invoke("check", "--index", small_index)
+    assert result.exit_code == 0
+    assert "has no checksums (written by an earlier version)" in result.stderr
+    assert result.stdout.startswith("0 files and 6 records checked: no damage")
+
+
 def test_index_path_that_is_a_file_is_refused_and_left_alone(tmp_path):
     target = tmp_path / "notes.txt"
     target.write_text("à garder")

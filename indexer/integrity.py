@@ -1,0 +1,144 @@
+"""Checksums of the index's segment files, so that damage is found and named, never
+served as wrong hits.
+
+At each commit the writer records the size and CRC32 of every file of the segment it
+wrote, in a ``.sums`` file beside them (Whoosh's clean-up removes it with the segment).
+Opening a searcher compares sizes only, a ``stat`` per file: a truncated or deleted
+file is named before Whoosh reads it. ``depeches check`` reads every byte and every
+stored record. Lucene does the same in two tiers (a footer checked on open,
+``CheckIndex`` for the rest).
+
+Segments written before checksums existed have no ``.sums`` file: they are reported
+by :func:`verify` as unchecked, and never as damaged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SUMS_EXT = ".sums"
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an index: the file (or record) and what is wrong with it."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+def crc32_of(path: Path) -> int:
+    """The CRC32 of a file, read a chunk at a time."""
+    crc = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def write_sums(folder: Path, segment_id: str) -> None:
+    """Record the size and CRC32 of each file of the segment ``segment_id`` (Whoosh's
+    ``MAIN_<id>``), which its writer has just closed."""
+    prefix = segment_id + "."
+    sums = {}
+    for name in sorted(os.listdir(folder)):
+        if name.startswith(prefix) and not name.endswith(SUMS_EXT):
+            path = folder / name
+            sums[name] = [path.stat().st_size, crc32_of(path)]
+    table = json.dumps(sums, separators=(",", ":"))
+    (folder / (segment_id + SUMS_EXT)).write_text(table, encoding="utf-8")
+
+
+def _read_sums(folder: Path, segment_id: str) -> dict[str, list[int]] | None | Problem:
+    path = folder / (segment_id + SUMS_EXT)
+    try:
+        sums = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        return Problem(str(path), f"unreadable checksums ({type(e).__name__})")
+    if not isinstance(sums, dict) or not all(
+            isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v)
+            for v in sums.values()):
+        return Problem(str(path), "unreadable checksums (not a table of sizes and CRCs)")
+    return sums
+
+
+def verify(folder: Path, segment_ids: Iterable[str], *, full: bool = False,
+           unchecked: list[str] | None = None) -> Iterator[Problem]:
+    """The problems of the files of these segments: a missing file or the wrong size,
+    and with ``full`` the wrong CRC32 as well. The ids of segments with no checksums
+    go to ``unchecked`` when given."""
+    for segment_id in segment_ids:
+        sums = _read_sums(folder, segment_id)
+        if isinstance(sums, Problem):
+            yield sums
+            continue
+        if sums is None:
+            if unchecked is not None:
+                unchecked.append(segment_id)
+            continue
+        for name, (size, crc) in sums.items():
+            path = folder / name
+            try:
+                actual = path.stat().st_size
+            except FileNotFoundError:
+                yield Problem(str(path), "missing")
+                continue
+            except OSError as e:
+                yield Problem(str(path), f"unreadable ({e.strerror or e})")
+                continue
+            if actual != size:
+                yield Problem(str(path), f"{actual} bytes where {size} were written "
+                                         f"({'truncated' if actual < size else 'grown'})")
+            elif full:
+                try:
+                    found = crc32_of(path)
+                except OSError as e:
+                    yield Problem(str(path), f"unreadable ({e.strerror or e})")
+                    continue
+                if found != crc:
+                    yield Problem(str(path), f"checksum mismatch (CRC32 {found:08x}, "
+                                             f"written {crc:08x}): its bytes have changed")
+
+
+def segment_ids(toc_segments: Iterable[Any]) -> list[str]:
+    """Whoosh's segment file prefixes (``MAIN_<id>``) of a TOC's segments."""
+    return [s.segment_id() for s in toc_segments]
+
+
+@dataclass
+class CheckReport:
+    """What :meth:`indexer.NewsIndex.check` verified and found."""
+
+    files: int = 0
+    """Segment files whose every byte was checked against its CRC32."""
+    records: int = 0
+    """Stored records read back (an article's metadata and texts, a passage's place)."""
+    problems: list[Problem] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+    """Segments written before checksums existed: their files could not be checked."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def sums_count(folder: Path, segment_ids: Iterable[str]) -> int:
+    """How many files the checksums of these segments cover."""
+    total = 0
+    for segment_id in segment_ids:
+        sums = _read_sums(folder, segment_id)
+        if isinstance(sums, dict):
+            total += len(sums)
+    return total

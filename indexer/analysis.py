@@ -89,6 +89,12 @@ def fold(text: str) -> str:
     return _fold_cached(text) if len(text) < 40 else _fold(text)
 
 
+def source_key(source: str) -> str:
+    """The filter key of a source: case- and accent-insensitive. Here, beside
+    :func:`fold`, as both the writer and the query side use it."""
+    return " ".join(fold(source).lower().split())
+
+
 def _fold(text: str) -> str:
     if text.isascii():
         return text

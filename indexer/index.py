@@ -82,7 +82,7 @@ def prepare_article(article: Article, content_hash: str = "",
                     corrections: Corrections | None = None) -> Prepared:
     """Run clean, language, entities, passages and analysis on one article."""
     # Imported here: searching never needs the index-time stages.
-    from .analysis import article_forms, words
+    from .analysis import article_forms, source_key, words
     from .clean import clean_article
     from .entities import extract_entities, filter_keys, index_keys, mentioned
     from .language import with_language
@@ -141,13 +141,6 @@ def prepare_article(article: Article, content_hash: str = "",
     return Prepared(article.id, article_doc, docs, {
         "clean": t1 - t0, "language": t2 - t1, "entities": t3 - t2,
         "passages": t4 - t3, "analysis": t5 - t4})
-
-
-def source_key(source: str) -> str:
-    """The filter key of a source: case- and accent-insensitive."""
-    from .analysis import fold
-
-    return " ".join(fold(source).lower().split())
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .analysis import (
     SNOWBALL_LANGUAGES,
     fold,
     number_variants,
+    source_key,
     stemmer_for,
     word_forms,
 )
@@ -473,8 +474,6 @@ def filter_term(field: str, value: str) -> wq.Query:
     if field == "lang":
         return wq.Term("lang", value.strip().lower())
     if field == "source":
-        from .index import source_key
-
         return wq.Term("source", source_key(value))
     keys = [entity_key(value), *(_initials_keys(value) if field == "actor" else ())]
     return wq.Or([wq.Term(field, k) for k in keys]) if len(keys) > 1 else wq.Term(field, keys[0])

@@ -36,3 +36,64 @@ def test_the_tree_lints_clean() -> None:
     run = subprocess.run([_tool("ruff"), "check", "."], cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+# -- the seams of issue 19 -------------------------------------------------------------------
+
+PACKAGE = ROOT / "indexer"
+PIPELINE = {"indexer.sources", "indexer.clean", "indexer.language", "indexer.entities",
+            "indexer.passages", "indexer.corrections", "indexer.segment", "indexer.gazetteer"}
+
+
+def _module_name(path: Path) -> str:
+    parts = ("indexer", *path.relative_to(PACKAGE).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The package's modules that ``path`` imports, wherever in it (a function's lazy
+    import climbs back as surely as a module-level one)."""
+    import ast
+
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package
+            for _ in range(node.level - 1):
+                base = base.rpartition(".")[0]
+            module = (f"{base}.{node.module}" if node.module else base) if node.level \
+                else (node.module or "")
+            for alias in node.names:
+                full = f"{module}.{alias.name}"
+                found.add(full if full in modules else module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {m for m in found if m in modules and m != name}
+
+
+def test_the_library_has_no_import_cycle() -> None:
+    paths = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {name: _imports(path, set(paths)) - {"indexer"} for name, path in paths.items()}
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        for dep in sorted(graph[name]):
+            assert dep not in trail, f"import cycle: {' -> '.join([*trail, dep])}"
+            if dep not in done:
+                visit(dep, [*trail, dep])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [name])
+
+
+def test_the_query_side_loads_no_index_time_stage() -> None:
+    code = ("import sys, indexer.search; "
+            "print(' '.join(m for m in sys.modules if m.startswith('indexer')))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    loaded = set(run.stdout.split())
+    assert "indexer.search" in loaded
+    assert not {m for m in loaded if m in PIPELINE or m.startswith("indexer.gazetteer")}, loaded

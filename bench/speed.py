@@ -484,14 +484,15 @@ def render_report(results: list[dict], sizes: list[int], budget: float) -> str:
     )
 
     for size in sizes:
-        ours = next((r for r in results if r["engine"] == "ours" and r["articles"] == size), None)
+        ours = next((r for r in results
+                     if r["engine"] == "ours" and r.get("articles") == size), None)
         if ours is None or "error" in ours:
             continue
         lines.append("")
         lines.append(f"Ours at {size} articles:")
         lines.extend(render_ours(ours))
         for peer in results:
-            if peer["engine"] == "ours" or "error" in peer or peer["articles"] != size:
+            if peer["engine"] == "ours" or "error" in peer or peer.get("articles") != size:
                 continue
             lines.append("  " + ratio_line(ours, peer))
     return "\n".join(lines)

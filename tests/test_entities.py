@@ -742,7 +742,7 @@ def _fold_one_char_at_a_time(text: str) -> str:
     "Le président de la République a reçu à l’Élysée " * 5,  # a passage: not cached
 ])
 def test_fold_strips_accents_and_unifies_apostrophes(text: str) -> None:
-    from indexer.entities import _fold
+    from indexer.entities.tokens import _fold
 
     assert _fold(text) == _fold_one_char_at_a_time(text)
 
@@ -750,6 +750,6 @@ def test_fold_strips_accents_and_unifies_apostrophes(text: str) -> None:
 @settings(max_examples=200)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=120))
 def test_fold_of_any_text_is_the_one_character_at_a_time_definition(text: str) -> None:
-    from indexer.entities import _fold
+    from indexer.entities.tokens import _fold
 
     assert _fold(text) == _fold_one_char_at_a_time(text)

@@ -97,3 +97,23 @@ def test_the_query_side_loads_no_index_time_stage() -> None:
     loaded = set(run.stdout.split())
     assert "indexer.search" in loaded
     assert not {m for m in loaded if m in PIPELINE or m.startswith("indexer.gazetteer")}, loaded
+
+
+def test_no_module_is_over_a_thousand_lines() -> None:
+    long = {str(p.relative_to(ROOT)): n for p in [*PACKAGE.rglob("*.py"),
+                                                  *(ROOT / "search_cli").rglob("*.py")]
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 1000}
+    assert long == {}
+
+
+def test_query_time_reads_names_without_loading_the_spotter() -> None:
+    # --actor and the actor facet key and merge names; finding names is index time's.
+    code = ("import sys; from indexer.entities import entity_key, looks_like_full_name; "
+            "entity_key('Sergueï Lavrov'); looks_like_full_name('Sergueï Lavrov'); "
+            "print(' '.join(m for m in sys.modules if m.startswith('indexer')))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    loaded = set(run.stdout.split())
+    assert "indexer.entities.names" in loaded
+    assert not loaded & {"indexer.entities.spotter", "indexer.entities.resolve",
+                         "indexer.entities.extract", "indexer.entities.mentions"}, loaded

@@ -1,0 +1,64 @@
+"""Acronyms defined in the text: ``Organisation des Nations unies (ONU)`` names one
+organisation, and ``ONU`` it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .lexicon import Gazetteer
+from .model import ORG
+from .spotter import Mention, _match_phrase
+from .tokens import _fold, tokenize
+
+# "la Confédération générale du travail (CGT)" and "l'ONUB (Opération des Nations
+# unies au Burundi)": an acronym in parentheses, or before them, defines a name.
+_ACRONYM_AFTER_RE = re.compile(r"\(\s*([A-ZÀ-Þ][A-Za-zÀ-ÿ]{1,9})\s*[),]")
+_ACRONYM_BEFORE_RE = re.compile(r"\b([A-ZÀ-Þ]{2,9})\s*\(\s*([^()]{6,160}?)\s*[),]")
+_WORD_START_RE = re.compile(r"(?<![\w'’-])\w")
+
+
+def _defined_acronyms(text: str, gaz: Gazetteer) -> Iterator[Mention]:
+    """Organisations spelled out next to their acronym (the Schwartz-Hearst idea)."""
+    for match in _ACRONYM_AFTER_RE.finditer(text):
+        acronym = match.group(1)
+        if sum(c.isupper() for c in acronym) < 2:
+            continue
+        before = text[max(0, match.start() - 160) : match.start()].rstrip()
+        window = before.split()[-(2 * len(acronym) + 3) :]
+        long_form = _long_form(acronym, " ".join(window))
+        if long_form:
+            yield from _acronym_mention(long_form, gaz)
+    for match in _ACRONYM_BEFORE_RE.finditer(text):
+        inside = match.group(2)
+        long_form = _long_form(match.group(1), inside)
+        if long_form and long_form == inside:
+            yield from _acronym_mention(long_form, gaz)
+
+
+def _long_form(acronym: str, candidate: str) -> str:
+    """The shortest end of ``candidate`` whose letters spell ``acronym``, or ''."""
+    letters = [_fold(c) for c in acronym if c.isalnum()]
+    text = [_fold(c) for c in candidate]
+    j = len(text) - 1
+    for i in range(len(letters) - 1, -1, -1):
+        while j >= 0 and (
+            text[j] != letters[i] or (i == 0 and j > 0 and candidate[j - 1].isalnum())
+        ):
+            j -= 1
+        if j < 0:
+            return ""
+        j -= 1
+    long_form = candidate[j + 1 :].strip(' ,;:«»"')
+    words = long_form.split()
+    if not (2 <= len(words) <= len(letters) + 4) or not long_form[0].isupper():
+        return ""
+    return long_form
+
+
+def _acronym_mention(long_form: str, gaz: Gazetteer) -> Iterator[Mention]:
+    tokens = tokenize(long_form)
+    phrase = _match_phrase(tokens, 0, gaz) if tokens else None
+    if phrase and len(phrase.keys) == len(tokens):
+        return  # a known name: the spotter has it already
+    yield Mention(long_form, ORG, long_form, False, False)

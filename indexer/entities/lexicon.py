@@ -1,0 +1,225 @@
+"""The gazetteers (``indexer/gazetteer/``): places, organisations, given names and
+common words, with user corrections, loaded once per process."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import NamedTuple
+
+from ..corrections import Corrections
+from .model import GAZETTEER, ORG, PLACE
+from .tokens import _fold, tokenize
+from .words import (
+    _ARTICLES,
+    _LOWER_OPENERS,
+    _LOWER_ORG_HEADS,
+    _LOWER_PLACE_HEADS,
+    _MINISTRY,
+    _ORG_HEADS,
+    _PARTICLES,
+    _UPPER,
+)
+
+
+class Phrase(NamedTuple):
+    keys: tuple[str, ...]
+    canonical: str
+    kind: str
+    lower_ok: bool  # the variant starts lowercase ("océan Atlantique"): no capital needed
+    upper_only: bool  # an acronym: must be written in capitals
+    opener: str  # the first word as written, to find lowercase openers in text
+    strong: bool  # hand-written (countries, big cities...), not a generated town name
+    # "Le Caire" without its article, as French writes it after a lowercase or
+    # contracted article ("au Caire", "l'Humanité"): needs that article before it.
+    after_article: bool = False
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Lookup tables; built once per set of corrections."""
+
+    # "first second" token keys -> phrases of 2+ tokens, longest first;
+    # "first" -> the one-token phrase.
+    phrases: dict[str, list[Phrase]]
+    first_names: frozenset[str]
+    common_words: frozenset[str]
+    runs: re.Pattern[str]  # where names may start: capitalised words, lowercase openers
+    # Folded words after which a name may go on in lowercase ("Union" européenne).
+    extenders: frozenset[str]
+    # Folded common words that still open names: gazetteer words, given names.
+    keep: frozenset[str]
+    nationalities: frozenset[str]  # folded, all genders and numbers
+
+
+def _read_lines(name: str) -> Iterator[str]:
+    path = GAZETTEER / name
+    opener = gzip.open if name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                yield line
+
+
+_PLAIN_RE = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
+
+
+def _phrase(variant: str, canonical: str, kind: str, strong: bool = True) -> Phrase | None:
+    if _PLAIN_RE.match(variant):
+        # Most entries are plain words: skip the tokenizer (tens of thousands of towns).
+        keys = tuple(_fold(word) for word in variant.split())
+    else:
+        keys = tuple(t.key for t in tokenize(variant) if t.text not in "()")
+    if not keys:
+        return None
+    first = variant[0]
+    upper_only = variant.isupper() and len(variant) <= 6
+    opener = variant.split()[0].split("'")[0]
+    return Phrase(keys, canonical, kind, not first.isupper(), upper_only, opener, strong)
+
+
+def _article_free(phrase: Phrase | None) -> Phrase | None:
+    """The phrase without its leading article: 'Le Caire' -> 'Caire', 'L'Humanité' -> 'Humanité'."""
+    if phrase is None or len(phrase.keys) < 2 or phrase.keys[0] not in _ARTICLES:
+        return None
+    return phrase._replace(keys=phrase.keys[1:], lower_ok=False, after_article=True)
+
+
+def _gazetteer_entries() -> Iterator[tuple[str, str, str, bool]]:
+    """(variant, canonical, kind, strong) from the files, most trusted first."""
+    for name, kind in (("organizations.txt", ORG), ("places.txt", PLACE)):
+        for line in _read_lines(name):
+            canonical, *variants = line.split("|")
+            for variant in (canonical, *variants):
+                yield variant, canonical, kind, True
+    for line in _read_lines("cities.txt"):
+        yield line, line, PLACE, False
+
+
+@cache
+def _base_phrases() -> dict[str, list[Phrase]]:
+    table: dict[str, list[Phrase]] = defaultdict(list)
+    seen: set[tuple[tuple[str, ...], bool]] = set()
+    for variant, canonical, kind, strong in _gazetteer_entries():
+        phrase = _phrase(variant, canonical, kind, strong)
+        _add_phrase(table, seen, phrase)
+        if strong:
+            _add_phrase(table, seen, _article_free(phrase))
+    return table
+
+
+def _add_phrase(
+    table: dict[str, list[Phrase]], seen: set[tuple[tuple[str, ...], bool]], phrase: Phrase | None
+) -> None:
+    # The first entry of a key wins: hand-written lists before generated ones.
+    if phrase is None or (phrase.keys, phrase.upper_only) in seen:
+        return
+    seen.add((phrase.keys, phrase.upper_only))
+    table[phrase.keys[0]].append(phrase)
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    names = {_fold(n) for n in _read_lines("first_names.txt")}
+    names.update(_fold(n) for n in _read_lines("first_names_extra.txt"))
+    return frozenset(names)
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    # 350,000 words: one C-level split is several times faster than a line loop.
+    with gzip.open(GAZETTEER / "common_words.txt.gz", "rt", encoding="utf-8") as handle:
+        return frozenset(handle.read().split())
+
+
+@lru_cache(maxsize=8)
+def _load(corrections: Corrections) -> Gazetteer:
+    """The lookup tables for one set of corrections (cached: there are few)."""
+    phrases = _by_first_two_keys(_with_corrections(_base_phrases(), corrections))
+    extenders = {
+        key
+        for entries in phrases.values()
+        for phrase in entries
+        for key in phrase.keys[:-1]
+        if key.isalpha() or "-" in key or "'" in key
+    }
+    extenders |= _ORG_HEADS | _MINISTRY | _LOWER_PLACE_HEADS | _LOWER_ORG_HEADS
+    first_names = _first_names()
+    keep = extenders | {p.keys[0] for entries in phrases.values() for p in entries}
+    return Gazetteer(
+        phrases=phrases,
+        first_names=first_names,
+        common_words=_common_words(),
+        runs=_runs_pattern(phrases),
+        extenders=frozenset(extenders),
+        keep=frozenset(keep) | first_names,
+        nationalities=_nationalities(),
+    )
+
+
+def _with_corrections(
+    base: dict[str, list[Phrase]], corrections: Corrections
+) -> dict[str, list[Phrase]]:
+    if not (corrections.aliases or corrections.types):
+        return base
+    table: dict[str, list[Phrase]] = defaultdict(list)
+    seen: set[tuple[tuple[str, ...], bool]] = set()
+    # User entries first so that they win over the gazetteers.
+    for surface, canonical in corrections.aliases:
+        kind = corrections.kind(canonical) or corrections.kind(surface) or ""
+        _add_phrase(table, seen, _phrase(surface, canonical, kind))
+    for name, kind in corrections.types:
+        _add_phrase(table, seen, _phrase(name, corrections.canonical(name) or name, kind))
+    for phrases in base.values():
+        for phrase in phrases:
+            _add_phrase(table, seen, phrase)
+    return table
+
+
+def _by_first_two_keys(table: dict[str, list[Phrase]]) -> dict[str, list[Phrase]]:
+    """Index phrases by their first two keys (one for one-word phrases), longest first."""
+    phrases: dict[str, list[Phrase]] = defaultdict(list)
+    for entries in table.values():
+        for phrase in entries:
+            phrases[" ".join(phrase.keys[:2])].append(phrase)
+    for entries in phrases.values():
+        entries.sort(key=lambda p: -len(p.keys))
+    return dict(phrases)
+
+
+@cache
+def _nationalities() -> frozenset[str]:
+    forms: set[str] = set()
+    for word in _read_lines("nationalities.txt"):
+        forms.update(_inflections(_fold(word)))
+    return frozenset(forms)
+
+
+def _inflections(word: str) -> set[str]:
+    """Masculine singular to the four forms: 'syrien' -> 'syrienne', 'syriens'..."""
+    if word.endswith("e"):
+        singular = {word}
+    elif word.endswith(("ien", "een")):
+        singular = {word, word + "ne"}
+    elif word.endswith("c"):  # turc, grec
+        singular = {word, word[:-1] + "que", word + "que"}
+    else:
+        singular = {word, word + "e"}
+    return singular | {w if w.endswith(("s", "x")) else w + "s" for w in singular}
+
+
+def _runs_pattern(phrases: dict[str, list[Phrase]]) -> re.Pattern[str]:
+    """A regex for runs of name words, opened by a capital or a lowercase opener."""
+    openers = {p.opener for entries in phrases.values() for p in entries if p.lower_ok}
+    openers |= _LOWER_OPENERS
+    words = "|".join(sorted((re.escape(w) for w in openers), key=len, reverse=True))
+    name = rf"(?:[{_UPPER}]|(?:al|el|ad|ar|as|ash|at|az|ben|bin|ibn|abu|abou|ould)-[{_UPPER}])"
+    word = rf"{name}[\w'’‑-]*\+?\.?"
+    particles = "|".join(sorted(p for p in _PARTICLES if p[-1] != "'"))
+    particle = rf"(?:(?:{particles})\s+){{0,2}}(?:[dlDL]['’])?"
+    return re.compile(rf"(?:\b(?:{words})\b|(?<![\w-]){word})(?:\s+{particle}{word})*")

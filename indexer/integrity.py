@@ -8,8 +8,8 @@ file is named before Whoosh reads it. ``depeches check`` reads every byte and ev
 stored record. Lucene does the same in two tiers (a footer checked on open,
 ``CheckIndex`` for the rest).
 
-Segments written before checksums existed have no ``.sums`` file: they are reported
-by :func:`verify` as unchecked, and never as damaged.
+Segments written before checksums existed have no ``.sums`` file: :func:`check_files`
+reports them as unchecked, and nothing reports them as damaged.
 """
 
 from __future__ import annotations
@@ -35,6 +35,23 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
+
+
+@dataclass
+class CheckReport:
+    """What :meth:`indexer.NewsIndex.check` verified and found."""
+
+    files: int = 0
+    """Segment files whose every byte was checked against its CRC32."""
+    records: int = 0
+    """Stored records read back (an article's metadata and texts, a passage's place)."""
+    problems: list[Problem] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+    """Segments written before checksums existed: their files could not be checked."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 def crc32_of(path: Path) -> int:
@@ -74,71 +91,52 @@ def _read_sums(folder: Path, segment_id: str) -> dict[str, list[int]] | None | P
     return sums
 
 
-def verify(folder: Path, segment_ids: Iterable[str], *, full: bool = False,
-           unchecked: list[str] | None = None) -> Iterator[Problem]:
+def verify(folder: Path, segment_ids: Iterable[str], *, full: bool = False
+           ) -> Iterator[Problem]:
     """The problems of the files of these segments: a missing file or the wrong size,
-    and with ``full`` the wrong CRC32 as well. The ids of segments with no checksums
-    go to ``unchecked`` when given."""
+    and with ``full`` the wrong CRC32 as well. Segments without checksums pass."""
     for segment_id in segment_ids:
         sums = _read_sums(folder, segment_id)
         if isinstance(sums, Problem):
             yield sums
-            continue
-        if sums is None:
-            if unchecked is not None:
-                unchecked.append(segment_id)
-            continue
-        for name, (size, crc) in sums.items():
-            path = folder / name
-            try:
-                actual = path.stat().st_size
-            except FileNotFoundError:
-                yield Problem(str(path), "missing")
-                continue
-            except OSError as e:
-                yield Problem(str(path), f"unreadable ({e.strerror or e})")
-                continue
+        elif sums is not None:
+            yield from _file_problems(folder, sums, full)
+
+
+def check_files(folder: Path, segment_ids: Iterable[str]) -> CheckReport:
+    """Every byte of these segments' files against their checksums, counted: what
+    ``depeches check`` reports before it reads the records."""
+    report = CheckReport()
+    for segment_id in segment_ids:
+        sums = _read_sums(folder, segment_id)
+        if isinstance(sums, Problem):
+            report.problems.append(sums)
+        elif sums is None:
+            report.unchecked.append(segment_id)
+        else:
+            report.files += len(sums)
+            report.problems.extend(_file_problems(folder, sums, full=True))
+    return report
+
+
+def _file_problems(folder: Path, sums: dict[str, list[int]], full: bool
+                   ) -> Iterator[Problem]:
+    for name, (size, crc) in sums.items():
+        path = folder / name
+        try:
+            actual = path.stat().st_size
             if actual != size:
                 yield Problem(str(path), f"{actual} bytes where {size} were written "
                                          f"({'truncated' if actual < size else 'grown'})")
-            elif full:
-                try:
-                    found = crc32_of(path)
-                except OSError as e:
-                    yield Problem(str(path), f"unreadable ({e.strerror or e})")
-                    continue
-                if found != crc:
-                    yield Problem(str(path), f"checksum mismatch (CRC32 {found:08x}, "
-                                             f"written {crc:08x}): its bytes have changed")
+            elif full and (found := crc32_of(path)) != crc:
+                yield Problem(str(path), f"checksum mismatch (CRC32 {found:08x}, "
+                                         f"written {crc:08x}): its bytes have changed")
+        except FileNotFoundError:
+            yield Problem(str(path), "missing")
+        except OSError as e:
+            yield Problem(str(path), f"unreadable ({e.strerror or e})")
 
 
 def segment_ids(toc_segments: Iterable[Any]) -> list[str]:
     """Whoosh's segment file prefixes (``MAIN_<id>``) of a TOC's segments."""
     return [s.segment_id() for s in toc_segments]
-
-
-@dataclass
-class CheckReport:
-    """What :meth:`indexer.NewsIndex.check` verified and found."""
-
-    files: int = 0
-    """Segment files whose every byte was checked against its CRC32."""
-    records: int = 0
-    """Stored records read back (an article's metadata and texts, a passage's place)."""
-    problems: list[Problem] = field(default_factory=list)
-    unchecked: list[str] = field(default_factory=list)
-    """Segments written before checksums existed: their files could not be checked."""
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def sums_count(folder: Path, segment_ids: Iterable[str]) -> int:
-    """How many files the checksums of these segments cover."""
-    total = 0
-    for segment_id in segment_ids:
-        sums = _read_sums(folder, segment_id)
-        if isinstance(sums, dict):
-            total += len(sums)
-    return total

@@ -356,7 +356,7 @@ def check(index_dir: str | None) -> None:
     found = f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}" \
         if report.problems else "no damage"
     click.echo(f"{report.files} files and {report.records} records checked: {found}")
-    if report.problems:
+    if not report.ok:
         raise SystemExit(2)
 
 

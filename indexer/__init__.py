@@ -13,8 +13,9 @@ loading the indexing stages (entities, language detection).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from . import lazy as _lazy
 
 _EXPORTS = {
     "NewsIndex": "index",
@@ -63,10 +64,4 @@ from .whoosh_fixes import import_whoosh_lightly as _import_whoosh_lightly  # noq
 _import_whoosh_lightly()
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'indexer' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy.exports(__name__, _EXPORTS)

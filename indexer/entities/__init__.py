@@ -43,8 +43,9 @@ and :func:`index_keys`; :func:`mentioned` tells which entities a passage names.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .. import lazy as _lazy
 
 # Imported on first use, as in :mod:`indexer`: the query side reads entity keys and the
 # shape of names (model, names) and never loads the spotter and its gazetteers.
@@ -67,10 +68,4 @@ if TYPE_CHECKING:
     from .names import accented, initials_fit, initials_name, looks_like_full_name
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'indexer.entities' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy.exports(__name__, _EXPORTS)

@@ -12,15 +12,12 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from . import render
 from .options import DATE, index_path, search_kwargs, use_color
-
-if TYPE_CHECKING:
-    from indexer.model import IndexReport
 
 DEFAULT_CORRECTIONS = "depeches.toml"
 
@@ -163,6 +160,7 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int | None, rebui
 
     signal.signal(signal.SIGTERM, stop)
     progress = _progress() if sys.stderr.isatty() else None
+    failed: IndexWriteError | None = None
     try:
         with NewsIndex.create(index_path(index_dir), overwrite=rebuild) as idx:
             report = idx.add_paths(paths, jobs=jobs, progress=progress, wait=wait,
@@ -170,13 +168,15 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int | None, rebui
             if vectors and not report.interrupted:
                 idx.write_vectors(wait=wait)
     except IndexWriteError as e:
-        if progress:
-            click.echo("\r\x1b[K", err=True, nl=False)
-        _problems(e.report)
-        fail(str(e), e.hint)
+        failed, report = e, e.report  # what was committed before the disk failed
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
-    _problems(report)
+    for note in report.notes:
+        say(f"depeches: note: {note}", err=True)
+    for error in report.errors:
+        say(f"depeches: skipped {error}", err=True)
+    if failed is not None:
+        fail(str(failed), failed.hint)
     click.echo(
         f"{report.articles + report.skipped} articles: {report.new} new, {report.updated} "
         f"updated, {report.unchanged} unchanged, {report.skipped} skipped · {report.passages} "
@@ -188,13 +188,6 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int | None, rebui
         raise SystemExit(130)
     if report.skipped:
         raise SystemExit(2)
-
-
-def _problems(report: IndexReport) -> None:
-    for note in report.notes:
-        say(f"depeches: note: {note}", err=True)
-    for error in report.errors:
-        say(f"depeches: skipped {error}", err=True)
 
 
 def _progress() -> Callable[[int], None]:

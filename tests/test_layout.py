@@ -89,12 +89,16 @@ def test_the_library_has_no_import_cycle() -> None:
         visit(name, [name])
 
 
+def _loaded_after(code: str) -> set[str]:
+    """The package's modules that a fresh interpreter has loaded once it ran ``code``."""
+    show = "import sys; print(' '.join(m for m in sys.modules if m.startswith('indexer')))"
+    run = subprocess.run([sys.executable, "-c", f"{code}\n{show}"], capture_output=True,
+                         text=True, check=True, cwd=ROOT)
+    return set(run.stdout.split())
+
+
 def test_the_query_side_loads_no_index_time_stage() -> None:
-    code = ("import sys, indexer.search; "
-            "print(' '.join(m for m in sys.modules if m.startswith('indexer')))")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
-    loaded = set(run.stdout.split())
+    loaded = _loaded_after("import indexer.search")
     assert "indexer.search" in loaded
     assert not {m for m in loaded if m in PIPELINE or m.startswith("indexer.gazetteer")}, loaded
 
@@ -108,12 +112,8 @@ def test_no_module_is_over_a_thousand_lines() -> None:
 
 def test_query_time_reads_names_without_loading_the_spotter() -> None:
     # --actor and the actor facet key and merge names; finding names is index time's.
-    code = ("import sys; from indexer.entities import entity_key, looks_like_full_name; "
-            "entity_key('Sergueï Lavrov'); looks_like_full_name('Sergueï Lavrov'); "
-            "print(' '.join(m for m in sys.modules if m.startswith('indexer')))")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
-    loaded = set(run.stdout.split())
+    loaded = _loaded_after("from indexer.entities import entity_key, looks_like_full_name\n"
+                           "entity_key('Sergueï Lavrov'); looks_like_full_name('Sergueï Lavrov')")
     assert "indexer.entities.names" in loaded
     assert not loaded & {"indexer.entities.spotter", "indexer.entities.resolve",
                          "indexer.entities.extract", "indexer.entities.mentions"}, loaded

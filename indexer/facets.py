@@ -17,36 +17,32 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import OptionError
 from .model import FacetCount
 
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
 FACET_FIELDS = ("actors", "places", "sources", "lang")
 
 
-def _article_facets(idx: Any) -> dict[str, dict[str, Any]]:
-    """Every article's facet values, read once per searcher (facets need them all)."""
-    table = idx._cache.get("facets")
-    if table is None:
-        table = idx._cache["facets"] = {
-            article_id: {
-                "actors": meta["actors"], "places": meta["places"],
-                "sources": (meta["source"],) if meta["source"] else (),
-                "lang": (meta["lang"],) if meta["lang"] else ()}
-            for article_id, meta in idx.article_docs()}
-    return table
+def _article_facets(snap: Snapshot) -> dict[str, dict[str, Any]]:
+    """Every article's facet values, read once per version (facets need them all)."""
+    return snap.derived("facets", lambda: {
+        article_id: {
+            "actors": meta["actors"], "places": meta["places"],
+            "sources": (meta["source"],) if meta["source"] else (),
+            "lang": (meta["lang"],) if meta["lang"] else ()}
+        for article_id, meta in snap.article_docs()})
 
 
-def shown_names(idx: Any, field: str) -> dict[str, str]:
+def shown_names(snap: Snapshot, field: str) -> dict[str, str]:
     """Stored value -> the name facets count it under, for the values that differ
-    (see the module doc); computed once per searcher from every article's values."""
-    key = f"shown:{field}"
-    names = idx._cache.get(key)
-    if names is None:
-        rows = [row[field] for row in _article_facets(idx).values()]
-        names = idx._cache[key] = corpus_names(rows, people=field == "actors")
-    return names
+    (see the module doc); computed once per version from every article's values."""
+    return snap.derived(f"shown:{field}", lambda: corpus_names(
+        [row[field] for row in _article_facets(snap).values()], people=field == "actors"))
 
 
 def corpus_names(rows: Iterable[Sequence[str]], people: bool = False) -> dict[str, str]:
@@ -101,15 +97,15 @@ def _fold_last(name: str) -> str:
     return entity_key(name.split()[-1])
 
 
-def count_facet(idx: Any, article_ids: Iterable[str], field: str,
+def count_facet(snap: Snapshot, article_ids: Iterable[str], field: str,
                 top: int = 10) -> tuple[FacetCount, ...]:
     """The ``top`` values of ``field`` among ``article_ids``, most frequent first, ties by name.
 
     Values count under their shown name (:func:`shown_names`), once per article."""
     if field not in FACET_FIELDS:
         raise OptionError("--field", field, f"unknown facet (known: {', '.join(FACET_FIELDS)})")
-    table = _article_facets(idx)
-    names = shown_names(idx, field) if field in ("actors", "places") else {}
+    table = _article_facets(snap)
+    names = shown_names(snap, field) if field in ("actors", "places") else {}
     counts: Counter[str] = Counter()
     for aid in article_ids:
         row = table.get(aid)
@@ -119,14 +115,14 @@ def count_facet(idx: Any, article_ids: Iterable[str], field: str,
     return tuple(FacetCount(v, c) for v, c in ranked[:top])
 
 
-def closest_names(idx: Any, field: str, name: str, n: int = 3) -> list[str]:
+def closest_names(snap: Snapshot, field: str, name: str, n: int = 3) -> list[str]:
     """Known facet values that look like ``name`` (whole or by surname), for the hint
     after an unknown filter: ``Lavrof`` → ``Sergueï Lavrov``."""
     from .entities import entity_key
 
     wanted = entity_key(name)
-    shown = shown_names(idx, field)
-    names = {shown.get(v, v) for row in _article_facets(idx).values() for v in row[field]}
+    shown = shown_names(snap, field)
+    names = {shown.get(v, v) for row in _article_facets(snap).values() for v in row[field]}
     scored = []
     for value in names:
         key = entity_key(value)

@@ -48,6 +48,7 @@ from .schema import (
     read_texts,
     write_meta,
 )
+from .snapshot import Snapshot
 
 if TYPE_CHECKING:
     from .corrections import Corrections
@@ -294,8 +295,7 @@ class NewsIndex:
     def __init__(self, path: Path, ix: Any) -> None:
         self.path = path
         self._ix = ix
-        self._searcher: Any = None
-        self._cache: dict[str, Any] = {}
+        self._snapshot: Snapshot | None = None
         self._pins = 0
 
     # -- opening -----------------------------------------------------------
@@ -351,16 +351,19 @@ class NewsIndex:
 
     def close(self) -> None:
         """Release the searcher and its open files."""
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
-        self._cache.clear()
+        self._reopen()
 
     def searcher(self) -> Any:
         """The shared Whoosh searcher, opened once and reused until the next commit."""
-        if self._searcher is not None and not self._pins and not self._searcher.up_to_date():
+        return self._current().searcher
+
+    def _current(self) -> Snapshot:
+        """The snapshot of the latest version, opened once and reused until the next
+        commit (unless one is pinned: see :meth:`snapshot`)."""
+        if self._snapshot is not None and not self._pins \
+                and not self._snapshot.searcher.up_to_date():
             self._reopen()  # another process committed: see it
-        if self._searcher is None:
+        if self._snapshot is None:
             from .search import weighting
             from .whoosh_fixes import apply
 
@@ -368,9 +371,8 @@ class NewsIndex:
 
             # A fresh searcher rather than refresh(): forks of Whoosh return
             # deleted documents after refresh(), and the original is cheap to reopen.
-            self._searcher = self._open_searcher(weighting())
-            self._cache.clear()
-        return self._searcher
+            self._snapshot = Snapshot(self.path, self._open_searcher(weighting()))
+        return self._snapshot
 
     def _open_searcher(self, weighting: Any) -> Any:
         """Whoosh's searcher, once the sizes of its segments' files are as written: a
@@ -410,7 +412,7 @@ class NewsIndex:
             return []
 
     @contextmanager
-    def snapshot(self) -> Iterator[Any]:
+    def snapshot(self) -> Iterator[Snapshot]:
         """Read one committed version of the index for the whole ``with`` block.
 
         Every reading method already runs on one version; this holds it across
@@ -422,10 +424,10 @@ class NewsIndex:
         ...     results = idx.search("Alep")
         ...     print(results.totals(), idx.facets("Alep", "places"))
         """
-        s = self.searcher()
+        snap = self._current()
         self._pins += 1
         try:
-            yield s
+            yield snap
         except IndexerError:
             raise
         except Exception as e:
@@ -453,10 +455,9 @@ class NewsIndex:
         return None
 
     def _reopen(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
-        self._cache.clear()
+        if self._snapshot is not None:
+            self._snapshot.close()
+            self._snapshot = None
 
     # -- writing -----------------------------------------------------------
     def add(self, article: Article) -> IndexReport:
@@ -506,8 +507,11 @@ class NewsIndex:
             self._reopen()
 
     def _hashes(self) -> dict[str, str]:
-        with self._ix.searcher() as s:
-            return {article_id: meta["hash"] for article_id, meta in _article_docs(s)}
+        snap = Snapshot(self.path, self._ix.searcher())
+        try:
+            return {article_id: meta["hash"] for article_id, meta in snap.article_docs()}
+        finally:
+            snap.close()
 
     def _write(self, items: Iterable[Article | CorpusError], *, jobs: int,
                progress: Callable[[int], None] | None, wait: float,
@@ -656,8 +660,8 @@ class NewsIndex:
         """Ranked passages for ``query``; see :class:`indexer.search.SearchOptions` for options."""
         from .search import SearchOptions, run_search
 
-        with self.snapshot():
-            return run_search(self, query, SearchOptions.from_kwargs(**options))
+        with self.snapshot() as snap:
+            return run_search(snap, query, SearchOptions.from_kwargs(**options))
 
     def facets(self, query: str | None = None, field: str = "actors", top: int = 10,
                **options: Any) -> tuple[FacetCount, ...]:
@@ -665,18 +669,18 @@ class NewsIndex:
         from .facets import count_facet
         from .search import SearchOptions, matching_articles
 
-        with self.snapshot():
-            ids = matching_articles(self, query or "", SearchOptions.from_kwargs(**options))
-            return count_facet(self, ids, field, top)
+        with self.snapshot() as snap:
+            ids = matching_articles(snap, query or "", SearchOptions.from_kwargs(**options))
+            return count_facet(snap, ids, field, top)
 
     def export(self, query: str | None = None, **options: Any) -> Iterator[dict[str, Any]]:
         """One record per matching article: id, title, date, source, url, lang, actors, places."""
         from .search import SearchOptions, matching_articles
 
-        with self.snapshot():
-            for article_id in sorted(matching_articles(self, query or "",
+        with self.snapshot() as snap:
+            for article_id in sorted(matching_articles(snap, query or "",
                                                        SearchOptions.from_kwargs(**options))):
-                meta = self.article_meta(article_id)
+                meta = snap.article_meta(article_id)
                 if meta is not None:
                     yield {"article_id": article_id, **{k: meta[k] for k in (
                         "title", "date", "source", "url", "lang")},
@@ -684,53 +688,30 @@ class NewsIndex:
 
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
         """The stored metadata of one article, or ``None``."""
-        # The article's document is the first live one with its id: it is written just
-        # before its passages, in the same segment, and an update deletes them all.
-        from .evaluate import first_document
-
-        with self.snapshot() as s:
-            docnum = first_document(s, "article_id", article_id)
-            return None if docnum is None else read_meta(self._records()[docnum])
+        with self.snapshot() as snap:
+            return snap.article_meta(article_id)
 
     def passage(self, docnum: int) -> dict[str, Any]:
         """The stored ``text`` and ``meta`` (ordinal, section) of one passage document."""
-        back, ordinal, section = passage_place(self._records()[docnum])
-        return {"text": self._texts(docnum - back)[back - 1], "meta": (ordinal, section)}
-
-    def _texts(self, docnum: int) -> list[str]:
-        """The passage texts of the article document ``docnum``, kept for the last few
-        articles read: a search reads several passages of the same article."""
-        texts = self._cache.setdefault("texts", {})
-        found = texts.get(docnum)
-        if found is None:
-            if len(texts) >= 64:
-                texts.clear()
-            found = texts[docnum] = read_texts(self._records()[docnum])
-        return found
+        with self.snapshot() as snap:
+            return snap.passage(docnum)
 
     def article_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(article_id, metadata)`` of every article."""
-        with self.snapshot() as s:
-            return _article_docs(s, self._records())
-
-    def _records(self) -> Any:
-        """The docnum → stored record column, read once per searcher."""
-        col = self._cache.get("records")
-        if col is None:
-            col = self._cache["records"] = _record_column(self.searcher())
-        return col
+        with self.snapshot() as snap:
+            return snap.article_docs()
 
     def article(self, article_id: str) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
         """Metadata and ``(section, text)`` paragraphs of one article, for ``depeches show``."""
         from .passages import PARAGRAPH_BREAK
 
-        with self.snapshot() as s:
-            meta = self.article_meta(article_id)
+        with self.snapshot() as snap:
+            meta = snap.article_meta(article_id)
             if meta is None:
                 raise IndexerError(f"no article with id {article_id!r} in {self.path}",
                                    hint="`depeches search` shows article ids")
             rows = sorted((*p["meta"], p["text"]) for p in map(
-                self.passage, s.document_numbers(article_id=article_id, kind="p")))
+                snap.passage, snap.searcher.document_numbers(article_id=article_id, kind="p")))
         # Paragraphs, as the article had them, not the passages they were joined into.
         return meta, [(section, paragraph) for _, section, text in rows
                       for paragraph in text.split(PARAGRAPH_BREAK)]
@@ -752,17 +733,18 @@ class NewsIndex:
             return report
         self._reopen()
         try:
-            with self.snapshot() as s:
-                report.problems.extend(self._record_problems(s, report))
+            with self.snapshot() as snap:
+                report.problems.extend(self._record_problems(snap, report))
         except IndexCorruptError as e:
             report.problems.append(integrity.Problem(e.where, e.reason))
         return report
 
-    def _record_problems(self, s: Any, report: CheckReport) -> Iterator[Problem]:
+    def _record_problems(self, snap: Snapshot, report: CheckReport) -> Iterator[Problem]:
         from .integrity import Problem
 
-        if s.doc_count_all() == 0:
+        if snap.empty():
             return
+        s = snap.searcher
         reader = s.reader()
         leaves = [(offset, r.segment().segment_id()) for r, offset in reader.leaf_readers()]
 
@@ -770,8 +752,7 @@ class NewsIndex:
             offset, segment_id = max((o, i) for o, i in leaves if o <= docnum)
             return f"{self.path / segment_id}.record.col, document {docnum - offset}"
 
-        records = _record_column(s)
-        ids = reader.column_reader("article_id")
+        records, ids = snap.records(), snap.article_ids()
         passages: dict[int, int] = {}  # article docnum -> its passage count
         for docnum in s.document_numbers(kind="a"):
             report.records += 1
@@ -802,14 +783,14 @@ class NewsIndex:
         langs: dict[str, int] = {}
         dates = []
         articles = 0
-        with self.snapshot() as s:
+        with self.snapshot() as snap:
             for _, meta in self.article_docs():
                 articles += 1
                 lang = meta["lang"] or "?"
                 langs[lang] = langs.get(lang, 0) + 1
                 if meta["date"]:
                     dates.append(meta["date"])
-            passages = s.doc_count() - articles
+            passages = snap.searcher.doc_count() - articles
         # The word-vector table lives in a subdirectory: it counts too.
         size = _size_on_disk(self.path)
         return {"path": str(self.path), "articles": articles,
@@ -840,19 +821,3 @@ def _size_on_disk(path: Path) -> int:
             with suppress(FileNotFoundError):
                 size += os.stat(os.path.join(folder, name), follow_symlinks=False).st_size
     return size
-
-
-def _record_column(searcher: Any) -> Any:
-    if searcher.doc_count_all() == 0:  # Whoosh's empty reader has no columns
-        return {}
-    return searcher.reader().column_reader("record", translate=False)
-
-
-def _article_docs(searcher: Any, records: Any = None
-                  ) -> Iterator[tuple[str, dict[str, Any]]]:
-    if searcher.doc_count_all() == 0:
-        return
-    records = records if records is not None else _record_column(searcher)
-    ids = searcher.reader().column_reader("article_id")
-    for docnum in searcher.document_numbers(kind="a"):
-        yield ids[docnum], read_meta(records[docnum])

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
@@ -33,6 +33,9 @@ from .highlight import Pattern, WordPattern, find_matches
 from .maybe import Maybe
 from .model import FacetCount, Hit, Results, TermMatch, Totals
 from .query import DateRange, Filter, Group, Node, Occur, Text, date_bound, parse_query
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
 
 TITLE_BOOST = 2.0
 EXACT_BOOST = 0.2
@@ -555,32 +558,11 @@ def _restrict(q: wq.Query, opts: SearchOptions, searcher: Any) -> wq.Query:
     return wq.And([q, f]) if f is not None else q
 
 
-def _article_ids(idx: Any) -> Any:
-    """The docnum → article id column, read once per searcher (reading its offsets
-    costs milliseconds, more than a whole search on a small index)."""
-    searcher = idx.searcher()
-    col = idx._cache.get("article_ids")
-    if col is None:
-        col = idx._cache["article_ids"] = searcher.reader().column_reader("article_id")
-    return col
+def _vectors(snap: Snapshot) -> Any:
+    """The index's word-vector table, opened once per version, or None."""
+    from .semantic import WordVectors
 
-
-def _vectors(idx: Any) -> Any:
-    """The index's word-vector table, opened once per searcher, or None."""
-    if "vectors" not in idx._cache:
-        from .semantic import WordVectors
-
-        idx._cache["vectors"] = WordVectors.open(idx.path)
-    return idx._cache["vectors"]
-
-
-def _index_langs(idx: Any) -> list[str]:
-    langs = idx._cache.get("langs")
-    if langs is None:
-        langs = idx._cache["langs"] = [
-            t.decode() if isinstance(t, bytes) else t
-            for t in idx.searcher().reader().lexicon("lang")]
-    return langs
+    return snap.derived("vectors", lambda: WordVectors.open(snap.path))
 
 
 def telling_words(tree: Group, searcher: Any, limit: int | None = None
@@ -672,9 +654,10 @@ def _without(group: Group, gone: set[int]) -> Group:
         for occur, child in group.clauses))
 
 
-def _compile(idx: Any, query: str, opts: SearchOptions) -> tuple[_Compiler, wq.Query, bool]:
-    comp = _Compiler(idx.searcher(), _index_langs(idx))
-    tree, comp.left_out = telling_words(parse_query(query), idx.searcher())
+def _compile(snap: Snapshot, query: str, opts: SearchOptions
+             ) -> tuple[_Compiler, wq.Query, bool]:
+    comp = _Compiler(snap.searcher, snap.langs())
+    tree, comp.left_out = telling_words(parse_query(query), snap.searcher)
     q = comp.compile(tree)
     has_text = bool(comp.clauses)
     comp.tree = tree
@@ -702,21 +685,21 @@ def _has_words(node: Node) -> bool:
     return any(_has_words(o) for o in getattr(node, "options", ()))
 
 
-def matching_articles(idx: Any, query: str, opts: SearchOptions) -> set[str]:
+def matching_articles(snap: Snapshot, query: str, opts: SearchOptions) -> set[str]:
     """Ids of every article with a passage that matches the query and the filters."""
-    _, q, _ = _compile(idx, query, opts)
-    s = idx.searcher()
+    _, q, _ = _compile(snap, query, opts)
+    s = snap.searcher
     if s.doc_count() == 0:
         return set()
-    col = _article_ids(idx)
+    col = snap.article_ids()
     return {col[d] for d in s.docs_for_query(_restrict(q, opts, s))}
 
 
-def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
+def run_search(snap: Snapshot, query: str, opts: SearchOptions) -> Results:
     """Ranked, grouped and highlighted passages for one query."""
     t0 = time.perf_counter()
-    s = idx.searcher()
-    comp, q, has_text = _compile(idx, query, opts)
+    s = snap.searcher
+    comp, q, has_text = _compile(snap, query, opts)
     if s.doc_count() == 0:  # nothing committed yet (Whoosh's empty reader has no columns)
         return Results(query=query, hits=(), elapsed_ms=(time.perf_counter() - t0) * 1000,
                        analysed=" ".join(comp.analysed), left_out=comp.left_out,
@@ -727,16 +710,16 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
     res = None
     if comp.fast is not None:
         res, matching = top_documents(s, _restrict(comp.fast, opts, s), k)
-        ids = _article_ids(idx)
+        ids = snap.article_ids()
         if len({ids[d] for _, d in res}) < opts.limit:
             res = None  # too few articles without the common words: every word counts
     complete = res is None  # the candidates came from the whole query
     if res is None:
         res, matching = top_documents(s, q, k)
-    titles = _title_matches(idx, comp, opts, k) if has_text else {}
+    titles = _title_matches(snap, comp, opts, k) if has_text else {}
     similar: dict[int, list[TermMatch]] = {}  # docnum → words of close meaning it holds
     stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
-    col = _article_ids(idx)
+    col = snap.article_ids()
     rows = [(score, col[docnum], docnum) for score, docnum in res]
     scored = rows
     if has_text:
@@ -750,7 +733,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                              [t[1] for t in titles.values()])
         weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
                    for i, w in enumerate(clause_weights(s, comp.clauses))]
-        vectors = _vectors(idx) if opts.vectors else None
+        vectors = _vectors(snap) if opts.vectors else None
         # The query words' vectors, looked up once rather than for every candidate.
         known = vectors.vectors_of([w for w in comp.words if w]) if vectors else {}
         asked = vectors.profile(" ".join(w for w in comp.words if w)) if vectors else None
@@ -765,7 +748,7 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                 matched |= {(f[6:], t) for f, t in in_title[title[1]]}
             partial = 0.0
             if asked is not None and vectors is not None:  # the index has word vectors
-                stored[docnum] = idx.passage(docnum)
+                stored[docnum] = snap.passage(docnum)
                 text = stored[docnum]["text"]
                 seen = vectors.profile(text)
                 topic = vectors.topic(asked, seen)
@@ -785,16 +768,16 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
         # Passages of an article follow it in docnum order: docnum breaks ties by position.
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2]))
     else:  # no words to rank by: newest first, like a news feed
-        dates = {r[1]: (idx.article_meta(r[1]) or {}).get("date") or "" for r in scored}
+        dates = {r[1]: (snap.article_meta(r[1]) or {}).get("date") or "" for r in scored}
         scored.sort(key=lambda r: (not dates[r[1]], _neg(dates[r[1]]), r[1], r[2]))
-    hits = _group(idx, scored, comp, opts, similar, stored)
+    hits = _group(snap, scored, comp, opts, similar, stored)
     elapsed = (time.perf_counter() - t0) * 1000
 
     def count(limit: int | None) -> Totals:
         # Counting every match costs as much as the search again on a broad
         # query, so it happens only when someone asks for the totals.
-        if s.is_closed:  # a later search saw a newer commit and closed this searcher
-            raise IndexerError(f"{idx.path} changed since this search: run it again "
+        if snap.closed:  # a later search saw a newer commit and closed this version
+            raise IndexerError(f"{snap.path} changed since this search: run it again "
                                "to count its matches")
         if complete:  # every match of the query is known: the first ones, in index order
             docs = sorted(matching)[:None if limit is None else limit + 1]
@@ -810,16 +793,16 @@ def run_search(idx: Any, query: str, opts: SearchOptions) -> Results:
                    suggestions=tuple(comp.suggestions), facets=_hit_facets(hits), counter=count)
 
 
-def _title_matches(idx: Any, comp: _Compiler, opts: SearchOptions,
+def _title_matches(snap: Snapshot, comp: _Compiler, opts: SearchOptions,
                    k: int) -> dict[str, tuple[float, int]]:
     """Title score and title-carrying docnum per article, to lend to its other passages."""
     if comp.tree is None:
         return {}
-    tq = _Compiler(idx.searcher(), _index_langs(idx), titles=True).compile(comp.tree)
+    s = snap.searcher
+    tq = _Compiler(s, snap.langs(), titles=True).compile(comp.tree)
     if tq is None:
         return {}
-    s = idx.searcher()
-    col = _article_ids(idx)
+    col = snap.article_ids()
     return {col[docnum]: (score, docnum)
             for score, docnum in top_documents(s, _restrict(tq, opts, s), k)[0]}
 
@@ -895,7 +878,7 @@ def _neg(date: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in date)
 
 
-def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions,
+def _group(snap: Snapshot, scored: list[tuple], comp: _Compiler, opts: SearchOptions,
            similar: dict[int, list[TermMatch]], read: dict[int, dict[str, Any]]) -> list[Hit]:
     per: dict[str, list[tuple]] = {}
     for row in scored:
@@ -903,10 +886,10 @@ def _group(idx: Any, scored: list[tuple], comp: _Compiler, opts: SearchOptions,
             per.setdefault(row[1], []).append(row)
     hits: list[Hit] = []
     for aid, rows in per.items():
-        meta = idx.article_meta(aid) or {}
+        meta = snap.article_meta(aid) or {}
         found = []
         for score, _, docnum in rows:
-            stored = read.get(docnum) or idx.passage(docnum)
+            stored = read.get(docnum) or snap.passage(docnum)
             spans, matches = find_matches(stored["text"], meta.get("lang"), comp.patterns)
             found.append((score, stored, spans, (*matches, *similar.get(docnum, ()))))
             if sum(1 for f in found if f[2]) >= opts.per_article:

@@ -12,12 +12,15 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import render
 from .options import DATE, index_path, search_kwargs, use_color
+
+if TYPE_CHECKING:
+    from indexer.snapshot import Snapshot
 
 DEFAULT_CORRECTIONS = "depeches.toml"
 
@@ -221,9 +224,9 @@ def search(query: str, index_dir: str | None, since: str | None, until: str | No
                            actor, place)
     out = sys.stdout
     # Rendering counts the totals: the same committed version must stay open until then.
-    with open_index(index_dir) as idx, idx.snapshot():
+    with open_index(index_dir) as idx, idx.snapshot() as snap:
         results = idx.search(query, **kwargs)
-        hints = _unknown_entity_hints(idx, actor, place) if not len(results) else []
+        hints = _unknown_entity_hints(snap, actor, place) if not len(results) else []
         if as_json:
             render.render_results_json(results, out, explain)
         else:
@@ -234,13 +237,14 @@ def search(query: str, index_dir: str | None, since: str | None, until: str | No
     raise SystemExit(0 if len(results) else 1)
 
 
-def _unknown_entity_hints(idx: Any, actors: tuple[str, ...], places: tuple[str, ...]) -> list[str]:
+def _unknown_entity_hints(snap: Snapshot, actors: tuple[str, ...], places: tuple[str, ...]
+                          ) -> list[str]:
     from indexer.facets import closest_names
 
     hints = []
     for field, names in (("actors", actors), ("places", places)):
         for name in names:
-            close = closest_names(idx, field, name)
+            close = closest_names(snap, field, name)
             if close and name not in close:
                 hints.append(f"no {field[:-1]} {name!r}; closest known: {', '.join(close)}")
     return hints

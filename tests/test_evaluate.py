@@ -57,7 +57,8 @@ def assert_same(got, expected):
 
 
 def compiled(idx, text, opts):
-    comp, q, _ = _compile(idx, text, opts)
+    with idx.snapshot() as snap:
+        comp, q, _ = _compile(snap, text, opts)
     s = idx.searcher()
     queries = [_restrict(q, opts, s)]
     if comp.fast is not None:  # the first stage with common words deferred

@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def shown_as(idx, field: str, name: str) -> set[str]:
     """The stored values that facets count under ``name`` (any spelling)."""
     wanted = entity_key(name)
-    return {value for value, shown in shown_names(idx, field).items()
-            if entity_key(shown) == wanted}
+    with idx.snapshot() as snap:
+        return {value for value, shown in shown_names(snap, field).items()
+                if entity_key(shown) == wanted}
 
 
 def facet_values(cli_run, index: Path, field: str) -> list[str]:
@@ -44,8 +45,9 @@ def test_places_hold_the_cities_and_no_web_furniture(cli_run, corpus_index):
 
 def test_facets_count_articles_not_passages(corpus_idx):
     # Alep is named in many passages of the seed, but the seed counts once.
-    ids = {SEED}
-    assert dict((c.value, c.count) for c in count_facet(corpus_idx, ids, "places", 50))["Alep"] == 1
+    with corpus_idx.snapshot() as snap:
+        counts = count_facet(snap, {SEED}, "places", 50)
+    assert dict((c.value, c.count) for c in counts)["Alep"] == 1
 
 
 def test_facets_combine_with_the_query(cli_run, corpus_index):

@@ -1,0 +1,106 @@
+"""One committed version of an index, as query time reads it.
+
+A :class:`Snapshot` owns one Whoosh searcher and everything read or derived
+from that version: the docnum → record and article-id columns, the languages,
+the passage texts of the last articles read, and what query time derives from
+every article (facet tables, word vectors). All of it goes with the version:
+:class:`indexer.index.NewsIndex` makes a new snapshot when another process has
+committed, so nothing derived from an older version is ever served with a
+newer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .schema import passage_place, read_meta, read_texts
+
+T = TypeVar("T")
+
+_TEXTS_KEPT = 64  # articles whose passage texts stay read: a search reads several of each
+
+
+class Snapshot:
+    """The searcher of one committed version, and what was read from it."""
+
+    def __init__(self, path: Path, searcher: Any) -> None:
+        self.path = path
+        self.searcher = searcher
+        self._records: Any = None
+        self._ids: Any = None
+        self._langs: list[str] | None = None
+        self._texts: dict[int, list[str]] = {}
+        self._derived: dict[str, Any] = {}
+
+    @property
+    def closed(self) -> bool:
+        """Whether the index moved on and this version's files were let go."""
+        return bool(self.searcher.is_closed)
+
+    def close(self) -> None:
+        self.searcher.close()
+        self._derived.clear()
+        self._texts.clear()
+
+    def empty(self) -> bool:
+        """Nothing committed yet (Whoosh's empty reader has no columns)."""
+        return bool(self.searcher.doc_count_all() == 0)
+
+    def records(self) -> Any:
+        """The docnum → stored record column."""
+        if self._records is None:
+            self._records = {} if self.empty() else \
+                self.searcher.reader().column_reader("record", translate=False)
+        return self._records
+
+    def article_ids(self) -> Any:
+        """The docnum → article id column."""
+        if self._ids is None:
+            self._ids = self.searcher.reader().column_reader("article_id")
+        return self._ids
+
+    def langs(self) -> list[str]:
+        """The languages of the articles indexed."""
+        if self._langs is None:
+            self._langs = [t.decode() if isinstance(t, bytes) else t
+                           for t in self.searcher.reader().lexicon("lang")]
+        return self._langs
+
+    def article_meta(self, article_id: str) -> dict[str, Any] | None:
+        """The stored metadata of one article, or ``None``."""
+        # The article's document is the first live one with its id: it is written just
+        # before its passages, in the same segment, and an update deletes them all.
+        from .evaluate import first_document
+
+        docnum = first_document(self.searcher, "article_id", article_id)
+        return None if docnum is None else read_meta(self.records()[docnum])
+
+    def passage(self, docnum: int) -> dict[str, Any]:
+        """The stored ``text`` and ``meta`` (ordinal, section) of one passage document."""
+        back, ordinal, section = passage_place(self.records()[docnum])
+        return {"text": self._article_texts(docnum - back)[back - 1], "meta": (ordinal, section)}
+
+    def _article_texts(self, docnum: int) -> list[str]:
+        found = self._texts.get(docnum)
+        if found is None:
+            if len(self._texts) >= _TEXTS_KEPT:
+                self._texts.clear()
+            found = self._texts[docnum] = read_texts(self.records()[docnum])
+        return found
+
+    def article_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(article_id, metadata)`` of every article."""
+        if self.empty():
+            return
+        records, ids = self.records(), self.article_ids()
+        for docnum in self.searcher.document_numbers(kind="a"):
+            yield ids[docnum], read_meta(records[docnum])
+
+    def derived(self, key: str, make: Callable[[], T]) -> T:
+        """What query time derives from this whole version (``make()``), made once:
+        a facet's shown names, the word vectors."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]

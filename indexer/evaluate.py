@@ -51,6 +51,17 @@ def top_documents(searcher: Any, q: wq.Query, k: int
     return [(-negated, docnum) for negated, docnum in best], [docnum for _, docnum in rows]
 
 
+def document_scores(searcher: Any, q: wq.Query) -> dict[int, float]:
+    """Every live document of ``q`` with its score, in no order."""
+    found: dict[int, float] = {}
+    for sub, offset in searcher.leaf_searchers():
+        segment = _Segment(searcher, sub)
+        deleted = segment.deleted
+        found.update((docnum + offset, score) for docnum, score in segment.scores(q).items()
+                     if docnum not in deleted)
+    return found
+
+
 class _Segment:
     """One segment's postings, read for one query."""
 

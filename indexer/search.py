@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from .analysis import (
     word_forms,
 )
 from .errors import IndexerError, OptionError
-from .evaluate import term_values, top_documents
+from .evaluate import document_scores, term_values, top_documents
 from .highlight import Pattern, WordPattern, find_matches
 from .maybe import Maybe
 from .model import FacetCount, Hit, Results, TermMatch, Totals
@@ -704,93 +704,130 @@ def run_search(snap: Snapshot, query: str, opts: SearchOptions) -> Results:
         return Results(query=query, hits=(), elapsed_ms=(time.perf_counter() - t0) * 1000,
                        analysed=" ".join(comp.analysed), left_out=comp.left_out,
                        counter=lambda limit: Totals(0, 0))
-    wanted = opts.limit * opts.per_article
-    k = max(MIN_CANDIDATES, wanted * 3)
     q = _restrict(q, opts, s)
-    res = None
-    if comp.fast is not None:
-        res, matching = top_documents(s, _restrict(comp.fast, opts, s), k)
-        ids = snap.article_ids()
-        if len({ids[d] for _, d in res}) < opts.limit:
-            res = None  # too few articles without the common words: every word counts
-    complete = res is None  # the candidates came from the whole query
-    if res is None:
-        res, matching = top_documents(s, q, k)
-    titles = _title_matches(snap, comp, opts, k) if has_text else {}
-    similar: dict[int, list[TermMatch]] = {}  # docnum → words of close meaning it holds
-    stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
     col = snap.article_ids()
-    rows = [(score, col[docnum], docnum) for score, docnum in res]
-    scored = rows
-    if has_text:
-        # Coordination and proximity are counted on the candidates only: asking
-        # Whoosh for the matched terms of every hit would turn off its top-k skipping.
-        reach = [c | r for c, r in zip(comp.clauses, comp.related, strict=True)]
-        wanted_terms = frozenset().union(*reach)
-        body = _terms_in(s, wanted_terms, [d for _, _, d in rows])
-        in_title = _terms_in(s, frozenset(("title_" + f, t) for f, t in wanted_terms
-                                          if f == "stem"),
-                             [t[1] for t in titles.values()])
-        weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
-                   for i, w in enumerate(clause_weights(s, comp.clauses))]
-        vectors = _vectors(snap) if opts.vectors else None
-        # The query words' vectors, looked up once rather than for every candidate.
-        known = vectors.vectors_of([w for w in comp.words if w]) if vectors else {}
-        asked = vectors.profile(" ".join(w for w in comp.words if w)) if vectors else None
-        scored = []
-        for score, aid, docnum in rows:
-            found = body[docnum]
-            matched = set(found)
-            title = titles.get(aid)
-            if title:
-                if docnum != title[1]:  # the first passage carries the title already
-                    score += title[0]
-                matched |= {(f[6:], t) for f, t in in_title[title[1]]}
-            partial = 0.0
-            if asked is not None and vectors is not None:  # the index has word vectors
-                stored[docnum] = snap.passage(docnum)
-                text = stored[docnum]["text"]
-                seen = vectors.profile(text)
-                topic = vectors.topic(asked, seen)
-                score *= 1 + TOPIC * max(0.0, topic - TOPIC_FLOOR)
-                aligned = vectors.alignment(comp.words, weights, text, seen, known)
-                score *= 1 + ALIGN * aligned ** 2
-                missing = [i for i, c in enumerate(reach) if comp.words[i] and not c & matched]
-                if missing:
-                    near = vectors.closest([comp.words[i] for i in missing], seen, known)
-                    partial = sum(weights[i] * x for i, (x, _) in zip(missing, near, strict=True))
-                    similar[docnum] = [TermMatch(comp.words[i] or "", w, "similar")
-                                       for i, (x, w) in zip(missing, near, strict=True) if x]
-            score *= coordination(reach, weights, matched, partial)
-            score *= 1 + PROXIMITY * proximity(comp.clauses, weights, found)
-            scored.append((score, aid, docnum))
-    if has_text:
+    if not has_text:  # no words to rank by: newest first, like a news feed
+        scores = document_scores(s, q)
+        hits = _group(snap, _newest(s, scores, col, opts.limit), comp, opts, {}, {})
+        counter = _counter(snap, q, col, list(scores))
+    else:
+        k = max(MIN_CANDIDATES, opts.limit * opts.per_article * 3)
+        res = None
+        if comp.fast is not None:
+            res, matching = top_documents(s, _restrict(comp.fast, opts, s), k)
+            if len({col[d] for _, d in res}) < opts.limit:
+                res = None  # too few articles without the common words: every word counts
+        complete = res is None  # the candidates came from the whole query
+        if res is None:
+            res, matching = top_documents(s, q, k)
+        stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
+        similar: dict[int, list[TermMatch]] = {}  # docnum → words of close meaning it holds
+        scored = _rescore(snap, comp, opts, [(score, col[d], d) for score, d in res], k,
+                          stored, similar)
         # Passages of an article follow it in docnum order: docnum breaks ties by position.
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2]))
-    else:  # no words to rank by: newest first, like a news feed
-        dates = {r[1]: (snap.article_meta(r[1]) or {}).get("date") or "" for r in scored}
-        scored.sort(key=lambda r: (not dates[r[1]], _neg(dates[r[1]]), r[1], r[2]))
-    hits = _group(snap, scored, comp, opts, similar, stored)
-    elapsed = (time.perf_counter() - t0) * 1000
+        hits = _group(snap, scored, comp, opts, similar, stored)
+        counter = _counter(snap, q, col, matching if complete else None)
+    return Results(query=query, hits=tuple(hits), elapsed_ms=(time.perf_counter() - t0) * 1000,
+                   analysed=" ".join(comp.analysed), left_out=comp.left_out,
+                   suggestions=tuple(comp.suggestions), facets=_hit_facets(hits),
+                   counter=counter)
 
+
+def _rescore(snap: Snapshot, comp: _Compiler, opts: SearchOptions,
+             rows: list[tuple[float, str, int]], k: int, stored: dict[int, dict[str, Any]],
+             similar: dict[int, list[TermMatch]]) -> list[tuple[float, str, int]]:
+    """The candidates' ``(score, article_id, docnum)`` once their title's score is lent,
+    and coordination, proximity and (with vectors) topic and close words counted.
+    Passages read on the way go to ``stored``, close words to ``similar``."""
+    # Coordination and proximity are counted on the candidates only: asking
+    # Whoosh for the matched terms of every hit would turn off its top-k skipping.
+    s = snap.searcher
+    titles = _title_matches(snap, comp, opts, k)
+    reach = [c | r for c, r in zip(comp.clauses, comp.related, strict=True)]
+    wanted_terms = frozenset().union(*reach)
+    body = _terms_in(s, wanted_terms, [d for _, _, d in rows])
+    in_title = _terms_in(s, frozenset(("title_" + f, t) for f, t in wanted_terms
+                                      if f == "stem"),
+                         [t[1] for t in titles.values()])
+    weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
+               for i, w in enumerate(clause_weights(s, comp.clauses))]
+    vectors = _vectors(snap) if opts.vectors else None
+    # The query words' vectors, looked up once rather than for every candidate.
+    known = vectors.vectors_of([w for w in comp.words if w]) if vectors else {}
+    asked = vectors.profile(" ".join(w for w in comp.words if w)) if vectors else None
+    scored = []
+    for score, aid, docnum in rows:
+        found = body[docnum]
+        matched = set(found)
+        title = titles.get(aid)
+        if title:
+            if docnum != title[1]:  # the first passage carries the title already
+                score += title[0]
+            matched |= {(f[6:], t) for f, t in in_title[title[1]]}
+        partial = 0.0
+        if asked is not None and vectors is not None:  # the index has word vectors
+            stored[docnum] = snap.passage(docnum)
+            text = stored[docnum]["text"]
+            seen = vectors.profile(text)
+            topic = vectors.topic(asked, seen)
+            score *= 1 + TOPIC * max(0.0, topic - TOPIC_FLOOR)
+            aligned = vectors.alignment(comp.words, weights, text, seen, known)
+            score *= 1 + ALIGN * aligned ** 2
+            missing = [i for i, c in enumerate(reach) if comp.words[i] and not c & matched]
+            if missing:
+                near = vectors.closest([comp.words[i] for i in missing], seen, known)
+                partial = sum(weights[i] * x for i, (x, _) in zip(missing, near, strict=True))
+                similar[docnum] = [TermMatch(comp.words[i] or "", w, "similar")
+                                   for i, (x, w) in zip(missing, near, strict=True) if x]
+        score *= coordination(reach, weights, matched, partial)
+        score *= 1 + PROXIMITY * proximity(comp.clauses, weights, found)
+        scored.append((score, aid, docnum))
+    return scored
+
+
+def _newest(s: Any, scores: dict[int, float], col: Any, limit: int
+            ) -> list[tuple[float, str, int]]:
+    """The matching documents (``scores``) of the ``limit`` newest articles, newest
+    first, then by article id and position; undated articles last. The index's dates
+    are walked from the newest, so only what is shown gets ordered, however many match."""
+    reader = s.reader()
+    rows: list[tuple[float, str, int]] = []
+    articles: set[str] = set()
+    dated: set[int] = set()
+    for date in sorted(reader.lexicon("date"), reverse=True):
+        if len(articles) >= limit:
+            return rows
+        docs = [d for d in reader.postings("date", date).all_ids() if d in scores]
+        dated.update(docs)
+        day = sorted(((scores[d], col[d], d) for d in docs), key=lambda r: (r[1], r[2]))
+        rows += day
+        articles.update(r[1] for r in day)
+    rows += sorted(((scores[d], col[d], d) for d in scores.keys() - dated),
+                   key=lambda r: (r[1], r[2]))
+    return rows
+
+
+def _counter(snap: Snapshot, q: wq.Query, col: Any, matching: list[int] | None
+             ) -> Callable[[int | None], Totals]:
+    """What counts a search's totals when first asked: from ``matching`` when every
+    match of ``q`` is known already, else by running ``q`` again."""
     def count(limit: int | None) -> Totals:
         # Counting every match costs as much as the search again on a broad
         # query, so it happens only when someone asks for the totals.
         if snap.closed:  # a later search saw a newer commit and closed this version
             raise IndexerError(f"{snap.path} changed since this search: run it again "
                                "to count its matches")
-        if complete:  # every match of the query is known: the first ones, in index order
+        if matching is not None:  # every match is known: the first ones, in index order
             docs = sorted(matching)[:None if limit is None else limit + 1]
         else:
-            docs = list(islice(s.docs_for_query(q), None if limit is None else limit + 1))
+            docs = list(islice(snap.searcher.docs_for_query(q),
+                               None if limit is None else limit + 1))
         exact = limit is None or len(docs) <= limit
         if not exact:
             docs = docs[:limit]
         return Totals(len({col[d] for d in docs}), len(docs), exact)
-
-    return Results(query=query, hits=tuple(hits), elapsed_ms=elapsed,
-                   analysed=" ".join(comp.analysed), left_out=comp.left_out,
-                   suggestions=tuple(comp.suggestions), facets=_hit_facets(hits), counter=count)
+    return count
 
 
 def _title_matches(snap: Snapshot, comp: _Compiler, opts: SearchOptions,
@@ -872,10 +909,6 @@ def _terms_in(s: Any, terms: frozenset[tuple[str, str]], docnums: list[int]
         for docnum, value in term_values(s, field, text, docs):
             found[docnum][(field, text)] = tuple(decode(value)) if decode else ()
     return found
-
-
-def _neg(date: str) -> str:
-    return "".join(chr(0x10FFFF - ord(c)) for c in date)
 
 
 def _group(snap: Snapshot, scored: list[tuple], comp: _Compiler, opts: SearchOptions,

@@ -209,6 +209,15 @@ def test_without_words_the_newest_come_first(idx):
     assert dates == sorted(dates, reverse=True)
 
 
+def test_without_words_the_newest_of_the_whole_index_come_first(corpus_idx):
+    # More articles match than a ranked search takes as candidates (50): the newest
+    # must come from all of them, not from the first ones in index order.
+    newest = sorted(((meta["date"] or "", aid) for aid, meta in corpus_idx.article_docs()),
+                    key=lambda r: (r[0], [-ord(c) for c in r[1]]), reverse=True)[:10]
+    hits = corpus_idx.search("", limit=10, per_article=1)
+    assert [(h.date, h.article_id) for h in hits] == newest
+
+
 def test_without_words_undated_articles_come_last(corpus_idx):
     assert corpus_idx.search("", limit=1)[0].date is not None
 

@@ -506,6 +506,46 @@ class NewsIndex:
             lock.release()
             self._reopen()
 
+    def optimize(self, *, wait: float = 0.0) -> tuple[int, int]:
+        """Merge every segment into one, dropping deleted documents: ``(before, after)``
+        segment counts.
+
+        Each indexing run commits a segment, and Whoosh's merge policy already merges
+        the small ones as they pile up, so their number stays bounded; this is for
+        after many updates. Until a merge drops them, the old versions of updated
+        articles still count in word statistics (as in Lucene), so scores drift from a
+        build from scratch; after it they agree with one. A merge rewrites every
+        posting: minutes for tens of thousands of articles.
+        """
+        from whoosh.writing import OPTIMIZE
+
+        from .segment import BulkWriter
+        from .whoosh_fixes import apply
+
+        lock = _WriterLock(self.path)
+        lock.acquire(wait)
+        try:
+            segments = self._ix._read_toc().segments
+            if len(segments) < 2 and not any(s.has_deletions() for s in segments):
+                return len(segments), len(segments)
+            apply()  # merging reads field lengths: once per field with the fix
+            writer = BulkWriter(self._ix, limitmb=256, compound=False, codec=codec())
+            try:
+                writer.commit(mergetype=OPTIMIZE)
+            except BaseException as e:
+                writer.abandon()  # the index stays as it was: its TOC was not replaced
+                if isinstance(e, OSError):
+                    reason = e.strerror or str(e)
+                    raise IndexerError(
+                        f"{reason[:1].lower() + reason[1:]} merging {self.path}: the index "
+                        "is as it was", hint="a merge needs room for a second copy of the "
+                        "index; free some space, then run it again") from None
+                raise
+            return len(segments), len(self._ix._read_toc().segments)
+        finally:
+            lock.release()
+            self._reopen()
+
     def _hashes(self) -> dict[str, str]:
         snap = Snapshot(self.path, self._ix.searcher())
         try:
@@ -791,13 +831,16 @@ class NewsIndex:
                 if meta["date"]:
                     dates.append(meta["date"])
             passages = snap.searcher.doc_count() - articles
+            segments = len(_leaf_segment_ids(snap.searcher))
+            deleted = snap.searcher.doc_count_all() - snap.searcher.doc_count()
         # The word-vector table lives in a subdirectory: it counts too.
         size = _size_on_disk(self.path)
         return {"path": str(self.path), "articles": articles,
                 "passages": passages,
                 "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
                 "date_min": min(dates) if dates else None,
-                "date_max": max(dates) if dates else None, "size_bytes": size}
+                "date_max": max(dates) if dates else None, "size_bytes": size,
+                "segments": segments, "deleted_documents": deleted}
 
 
 def _leaf_segment_ids(searcher: Any) -> list[str]:

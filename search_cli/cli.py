@@ -337,6 +337,26 @@ def stats(index_dir: str | None, as_json: bool) -> None:
     say(f"languages: {langs or '-'}")
     click.echo(f"dates: {info['date_min'] or '-'} … {info['date_max'] or '-'}")
     click.echo(f"size: {info['size_bytes'] / 1e6:.1f} MB")
+    merge = f" ({info['deleted_documents']} replaced documents, counted until a merge: " \
+        "depeches optimize)" if info["deleted_documents"] else ""
+    click.echo(f"segments: {info['segments']}{merge}")
+
+
+@cli.command()
+@index_option
+@click.option("--wait", type=click.FloatRange(0), default=0.0, metavar="SECONDS",
+              help="Wait this long for another writer to finish.")
+def optimize(index_dir: str | None, wait: float) -> None:
+    """Merge the index into one segment, dropping replaced articles (after many updates)."""
+    import time
+
+    start = time.perf_counter()
+    with open_index(index_dir) as idx:
+        before, after = idx.optimize(wait=wait)
+    if before == after:
+        click.echo(f"{before} segment, no replaced documents: nothing to merge")
+        return
+    click.echo(f"{before} segments merged into {after} · {time.perf_counter() - start:.1f} s")
 
 
 @cli.command()

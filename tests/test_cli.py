@@ -365,7 +365,7 @@ def test_indexing_a_folder_that_holds_the_index_skips_the_index(cli_run, tmp_pat
 
 
 @pytest.mark.parametrize("command", [
-    "index", "search", "facets", "export", "show", "stats", "analyze"])
+    "index", "search", "facets", "export", "show", "stats", "check", "optimize", "analyze"])
 def test_every_command_has_help(cli_run, command):
     result = cli_run(command, "--help")
     assert result.exit_code == 0

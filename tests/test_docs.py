@@ -34,8 +34,8 @@ def console_commands(text: str) -> list[list[str]]:
 
 
 def test_the_cli_has_the_commands_we_document():
-    assert COMMANDS == ["analyze", "check", "export", "facets", "index", "search", "show",
-                        "stats"]
+    assert COMMANDS == ["analyze", "check", "export", "facets", "index", "optimize", "search",
+                        "show", "stats"]
 
 
 @pytest.mark.parametrize("name", COMMANDS)

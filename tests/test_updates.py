@@ -1,0 +1,126 @@
+"""Daily use: an archive that grows by small runs answers as if it had been built at once.
+
+Each ``depeches index`` run commits a segment; Whoosh merges the small ones as they
+pile up, and ``depeches optimize`` merges them all and drops replaced articles.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+
+from indexer import Article, NewsIndex
+from indexer.sources import read_articles
+
+QUERIES = ["Alep", "cessez-le-feu", "président", "Lavrov Kerry", "élection", "Québec",
+           "football", "prix", "guerre civile Syrie", "mise à jour", "Obama", ""]
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[Article]:
+    return sorted((a for a in read_articles([CORPUS]) if isinstance(a, Article)),
+                  key=lambda a: a.id)
+
+
+def answers(idx: NewsIndex) -> tuple[dict[str, object], list[float]]:
+    """What a user sees: hits, totals and facets; and apart, every hit's score."""
+    out: dict[str, object] = {}
+    scores: list[float] = []
+    with idx.snapshot():
+        for query in QUERIES:
+            results = idx.search(query, limit=20)
+            out[query] = ([(h.article_id, h.ordinal, h.highlights) for h in results],
+                          results.total_articles, results.total_passages)
+            scores += [h.score for h in results]
+        for field in ("actors", "places", "sources"):
+            out[f"<{field}>"] = idx.facets(field=field, top=50)
+    return out, scores
+
+
+def test_fifty_small_runs_keep_few_segments_and_answer_as_one_build(articles, tmp_path):
+    with NewsIndex.create(tmp_path / "once") as once:
+        once.add_articles(articles)
+        expected = answers(once)
+    counts = []
+    with NewsIndex.create(tmp_path / "runs") as runs:
+        for i in range(0, len(articles), 2):  # 51 runs of two articles
+            runs.add_articles(articles[i:i + 2])
+            counts.append(runs.stats()["segments"])
+        assert len(counts) == 51
+        # Whoosh merges small segments as they pile up; without that there would be 51.
+        assert max(counts) <= 10, counts
+        # Scores equal to the last bit: a merged segment keeps its exact field lengths.
+        assert answers(runs) == expected
+
+
+def test_optimize_merges_into_one_segment_and_drops_replaced_articles(articles, tmp_path):
+    updated = {a.id: dataclasses.replace(a, title=a.title + " (mise à jour)")
+               for a in articles[::7]}
+    final = [updated.get(a.id, a) for a in articles]
+    with NewsIndex.create(tmp_path / "once") as once:
+        once.add_articles(final)
+        expected, scores = answers(once)
+    with NewsIndex.create(tmp_path / "runs") as runs:
+        for i in range(0, len(articles), 10):
+            runs.add_articles(articles[i:i + 10])
+        changes = list(updated.values())
+        for i in range(0, len(changes), 3):
+            runs.add_articles(changes[i:i + 3])
+        stats = runs.stats()
+        assert stats["deleted_documents"] > 0  # replaced versions, still counted
+        before = stats["segments"]
+        assert runs.optimize() == (before, 1)
+        stats = runs.stats()
+        assert (stats["segments"], stats["deleted_documents"]) == (1, 0)
+        assert stats["articles"] == len(articles)
+        # The same hits, totals and facets. Scores agree within 0.1 %: the replaced
+        # versions' field lengths, taken off, were stored rounded to a byte.
+        got, merged_scores = answers(runs)
+        assert got == expected
+        assert merged_scores == pytest.approx(scores, rel=1e-3)
+        assert runs.optimize() == (1, 1)  # nothing left to merge
+
+
+def test_the_cli_merges_and_stats_shows_the_segments(cli_run, articles, tmp_path):
+    index = tmp_path / "index"
+    for n, article in enumerate(articles[:3]):
+        (tmp_path / f"a{n}.json").write_text(json.dumps(
+            {"id": article.id, "title": article.title, "body": "\n\n".join(
+                b.text for b in article.blocks)}), encoding="utf-8")
+        assert cli_run("index", str(tmp_path / f"a{n}.json"), "--index", str(index)).exit_code == 0
+    (tmp_path / "a0.json").write_text(json.dumps(
+        {"id": articles[0].id, "title": "Nouveau titre", "body": "Un autre texte."}),
+        encoding="utf-8")
+    assert cli_run("index", str(tmp_path / "a0.json"), "--index", str(index)).exit_code == 0
+
+    stats = cli_run("stats", "--index", str(index))
+    assert stats.stdout.splitlines()[-1].startswith("segments: 4 (")
+    assert "replaced documents, counted until a merge: depeches optimize)" in stats.stdout
+
+    merged = cli_run("optimize", "--index", str(index))
+    assert merged.exit_code == 0, merged.stderr
+    assert merged.stdout.startswith("4 segments merged into 1 · ")
+    assert cli_run("stats", "--index", str(index)).stdout.splitlines()[-1] == "segments: 1"
+    again = cli_run("optimize", "--index", str(index))
+    assert (again.exit_code, again.stdout) == (
+        0, "1 segment, no replaced documents: nothing to merge\n")
+    found = cli_run("search", "Nouveau titre", "--index", str(index), "--json")
+    assert json.loads(found.stdout.splitlines()[0])["article_id"] == articles[0].id
+
+
+def test_optimize_on_a_busy_index_says_who_holds_it(cli_run, corpus_index, tmp_path):
+    from indexer.index import _WriterLock
+
+    lock = _WriterLock(Path(corpus_index))
+    lock.acquire()
+    try:
+        result = cli_run("optimize", "--index", str(corpus_index))
+    finally:
+        lock.release()
+    assert result.exit_code == 2
+    assert result.stderr.startswith("depeches: error: ")
+    assert len(result.stderr.splitlines()) == 1

@@ -6,6 +6,7 @@ or subset built from it lives in a temporary directory under /tmp that is remove
     python bench/speed.py                         # whole corpus at 25%, 50% and 100%
     python bench/speed.py --quick                 # first 5,000 articles, one size
     python bench/speed.py --max-articles 10000 --fractions 0.5,1 --only ours,tantivy
+    python bench/speed.py --updates               # many small runs (bench/updates.py)
 
 Each engine indexes in a fresh subprocess, so its peak memory (ru_maxrss of the process
 and of its largest child) is its own; the same subprocess then answers the queries warm.
@@ -359,6 +360,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="S",
         help=f"stop timing a query set after S seconds (default {QUERY_BUDGET:.0f})",
     )
+    parser.add_argument(
+        "--updates", action="store_true",
+        help="many small runs against one build instead (bench/updates.py; with --quick, "
+             "5,000 + 50 runs)",
+    )
     parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
     parser.add_argument("--worker-plan", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
@@ -376,6 +382,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         return run_worker(args)
+    if args.updates:
+        import updates
+
+        return updates.main(["--quick"] if args.quick else [])
     skip_if_no_data(ORANGESUM_PATH)
 
     sample = scan_corpus(ORANGESUM_PATH, args.max_articles)

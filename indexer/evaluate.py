@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from whoosh import query as wq
@@ -36,10 +36,23 @@ from .whoosh_fixes import field_lengths
 Scores = dict[int, float]
 
 
-def top_documents(searcher: Any, q: wq.Query, k: int
+TIED_MAX = 4
+"""With a tiebreak, documents tied at the cut all become candidates up to this many
+times ``k``: on the boilerplate that OrangeSum's car news share (``actualité
+automobile, infos, scoop``), which tied documents were kept changed the first hit."""
+
+
+def top_documents(searcher: Any, q: wq.Query, k: int,
+                  tiebreak: Callable[[int], Any] | None = None
                   ) -> tuple[list[tuple[float, int]], list[int]]:
     """The ``k`` best ``(score, docnum)`` of ``q``, best first, and every matching
-    document (unordered): a search's totals are counted from them, not searched again."""
+    document (unordered): a search's totals are counted from them, not searched again.
+
+    Documents tied at the ``k``-th score go in by document number. Numbers follow the
+    order in which the index was written and merged, so a search that must not depend
+    on it passes ``tiebreak``: then every tied document goes in, up to ``TIED_MAX * k``
+    documents in all, and past that the first by ``tiebreak(docnum)``.
+    """
     rows: list[tuple[float, int]] = []
     for sub, offset in searcher.leaf_searchers():
         segment = _Segment(searcher, sub)
@@ -47,7 +60,16 @@ def top_documents(searcher: Any, q: wq.Query, k: int
         deleted = segment.deleted
         rows.extend((-score, docnum + offset) for docnum, score in scores.items()
                     if docnum not in deleted)
-    best = heapq.nsmallest(k, rows)
+    best = heapq.nsmallest(k + 1, rows)
+    if tiebreak is not None and len(best) > k and best[k][0] == best[k - 1][0]:
+        cut = best[k - 1][0]
+        best = [r for r in best if r[0] < cut]
+        tied = [r for r in rows if r[0] == cut]
+        if len(best) + len(tied) > TIED_MAX * k:
+            tied = sorted(tied, key=lambda r: tiebreak(r[1]))[:k - len(best)]
+        best += sorted(tied)
+    else:
+        del best[k:]
     return [(-negated, docnum) for negated, docnum in best], [docnum for _, docnum in rows]
 
 

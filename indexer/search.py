@@ -433,9 +433,13 @@ class _Compiler:
             return frozenset()
         maxdist = 1 if len(exact) < 7 else 2
         reader = self.s.reader()
+        # Each segment's own word list: Whoosh's reader over several segments measures
+        # distance another way (a swap of two letters is one edit, not two), so the
+        # suggestion would depend on how the index had been written and merged.
         # Unstemmed forms live in ``exact`` or, when equal to their stem, in ``stem``.
-        candidates = [(reader.doc_frequency(f, t), t) for f in ("exact", "stem")
-                      for t in reader.terms_within(f, exact, maxdist, prefix=1)]
+        known = {(f, t) for leaf, _ in reader.leaf_readers() for f in ("exact", "stem")
+                 for t in leaf.terms_within(f, exact, maxdist, prefix=1)}
+        candidates = [(reader.doc_frequency(f, t), t) for f, t in known]
         if not candidates:
             return frozenset()
         best = max(candidates)[1]
@@ -714,12 +718,12 @@ def run_search(snap: Snapshot, query: str, opts: SearchOptions) -> Results:
         k = max(MIN_CANDIDATES, opts.limit * opts.per_article * 3)
         res = None
         if comp.fast is not None:
-            res, matching = top_documents(s, _restrict(comp.fast, opts, s), k)
+            res, matching = top_documents(s, _restrict(comp.fast, opts, s), k, _order(col))
             if len({col[d] for _, d in res}) < opts.limit:
                 res = None  # too few articles without the common words: every word counts
         complete = res is None  # the candidates came from the whole query
         if res is None:
-            res, matching = top_documents(s, q, k)
+            res, matching = top_documents(s, q, k, _order(col))
         stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
         similar: dict[int, list[TermMatch]] = {}  # docnum → words of close meaning it holds
         scored = _rescore(snap, comp, opts, [(score, col[d], d) for score, d in res], k,
@@ -732,6 +736,13 @@ def run_search(snap: Snapshot, query: str, opts: SearchOptions) -> Results:
                    analysed=" ".join(comp.analysed), left_out=comp.left_out,
                    suggestions=tuple(comp.suggestions), facets=_hit_facets(hits),
                    counter=counter)
+
+
+def _order(col: Any) -> Callable[[int], tuple[str, int]]:
+    """Candidates tied at the cut go in by article, then position (the passages of an
+    article keep their order in any index): not by document number, which follows how
+    the index was written and merged."""
+    return lambda docnum: (col[docnum], docnum)
 
 
 def _rescore(snap: Snapshot, comp: _Compiler, opts: SearchOptions,
@@ -841,7 +852,7 @@ def _title_matches(snap: Snapshot, comp: _Compiler, opts: SearchOptions,
         return {}
     col = snap.article_ids()
     return {col[docnum]: (score, docnum)
-            for score, docnum in top_documents(s, _restrict(tq, opts, s), k)[0]}
+            for score, docnum in top_documents(s, _restrict(tq, opts, s), k, _order(col))[0]}
 
 
 Clause = frozenset[tuple[str, str]]

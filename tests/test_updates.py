@@ -124,3 +124,39 @@ def test_optimize_on_a_busy_index_says_who_holds_it(cli_run, corpus_index, tmp_p
     assert result.exit_code == 2
     assert result.stderr.startswith("depeches: error: ")
     assert len(result.stderr.splitlines()) == 1
+
+
+def _news(n: int, body: str) -> Article:
+    return Article.from_fields(id=f"n{n}", title=f"Dépêche {n}", body=body, date="2020-01-01")
+
+
+def _built(path: Path, runs: list[list[Article]]) -> NewsIndex:
+    idx = NewsIndex.create(path)
+    for run in runs:
+        idx.add_articles(run)
+    return idx
+
+
+def test_a_spelling_suggestion_does_not_depend_on_the_segments(tmp_path):
+    # "krisztina" is two edits from "kristine", and from "kristian" only when a swap of
+    # two letters counts as one edit, as Whoosh counts over several segments.
+    articles = [_news(1, "Kristian Larsen a parlé."), _news(2, "Kristian Larsen est parti."),
+                _news(3, "Kristine Nilsen a parlé.")]
+    with _built(tmp_path / "once", [articles]) as once, \
+            _built(tmp_path / "runs", [[a] for a in articles]) as runs:
+        assert runs.stats()["segments"] > 1
+        expected = once.search("Krisztina")
+        assert expected.suggestions == ("kristine",)
+        assert runs.search("Krisztina").suggestions == expected.suggestions
+
+
+def test_candidates_tied_at_the_cut_all_go_on(tmp_path):
+    # 120 passages score alike: which 50 became candidates followed document numbers,
+    # so the order the articles were written in (here, reversed).
+    same = "Le conseil municipal a voté le budget."
+    articles = [_news(n, same + (" Alep." if n % 40 == 0 else "")) for n in range(120)]
+    with _built(tmp_path / "once", [articles]) as once, \
+            _built(tmp_path / "runs", [articles[60:], articles[:60]]) as runs:
+        for query in ("conseil municipal budget Alep", "budget"):
+            expected = [(h.article_id, h.score) for h in once.search(query, limit=5)]
+            assert [(h.article_id, h.score) for h in runs.search(query, limit=5)] == expected

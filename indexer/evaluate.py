@@ -53,13 +53,8 @@ def top_documents(searcher: Any, q: wq.Query, k: int,
     on it passes ``tiebreak``: then every tied document goes in, up to ``TIED_MAX * k``
     documents in all, and past that the first by ``tiebreak(docnum)``.
     """
-    rows: list[tuple[float, int]] = []
-    for sub, offset in searcher.leaf_searchers():
-        segment = _Segment(searcher, sub)
-        scores = segment.scores(q)
-        deleted = segment.deleted
-        rows.extend((-score, docnum + offset) for docnum, score in scores.items()
-                    if docnum not in deleted)
+    rows = [(-score, docnum + offset) for offset, scores, deleted in _segment_scores(searcher, q)
+            for docnum, score in scores.items() if docnum not in deleted]
     best = heapq.nsmallest(k + 1, rows)
     if tiebreak is not None and len(best) > k and best[k][0] == best[k - 1][0]:
         cut = best[k - 1][0]
@@ -75,13 +70,17 @@ def top_documents(searcher: Any, q: wq.Query, k: int,
 
 def document_scores(searcher: Any, q: wq.Query) -> dict[int, float]:
     """Every live document of ``q`` with its score, in no order."""
-    found: dict[int, float] = {}
+    return {docnum + offset: score for offset, scores, deleted in _segment_scores(searcher, q)
+            for docnum, score in scores.items() if docnum not in deleted}
+
+
+def _segment_scores(searcher: Any, q: wq.Query
+                    ) -> Iterator[tuple[int, Scores, Collection[int]]]:
+    """Each segment's first document number, scores of ``q`` and deleted documents
+    (a generator per segment, not per document: this loop is a search's hottest)."""
     for sub, offset in searcher.leaf_searchers():
         segment = _Segment(searcher, sub)
-        deleted = segment.deleted
-        found.update((docnum + offset, score) for docnum, score in segment.scores(q).items()
-                     if docnum not in deleted)
-    return found
+        yield offset, segment.scores(q), segment.deleted
 
 
 class _Segment:

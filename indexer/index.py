@@ -535,11 +535,10 @@ class NewsIndex:
             except BaseException as e:
                 writer.abandon()  # the index stays as it was: its TOC was not replaced
                 if isinstance(e, OSError):
-                    reason = e.strerror or str(e)
                     raise IndexerError(
-                        f"{reason[:1].lower() + reason[1:]} merging {self.path}: the index "
-                        "is as it was", hint="a merge needs room for a second copy of the "
-                        "index; free some space, then run it again") from None
+                        f"{_reason(e)} merging {self.path}: the index is as it was",
+                        hint="a merge needs room for a second copy of the index; free some "
+                             "space, then run it again") from None
                 raise
             return len(segments), len(self._ix._read_toc().segments)
         finally:
@@ -676,8 +675,7 @@ class NewsIndex:
             if writer is not None:
                 writer.abandon()
                 writer = None
-            reason = e.strerror or str(e)
-            raise IndexWriteError(str(self.path), reason[:1].lower() + reason[1:],
+            raise IndexWriteError(str(self.path), _reason(e),
                                   report) from None
         finally:
             if writer is not None:
@@ -841,6 +839,12 @@ class NewsIndex:
                 "date_min": min(dates) if dates else None,
                 "date_max": max(dates) if dates else None, "size_bytes": size,
                 "segments": segments, "deleted_documents": deleted}
+
+
+def _reason(e: OSError) -> str:
+    """An OS error's reason as the middle of a sentence: ``no space left on device``."""
+    reason = e.strerror or str(e)
+    return reason[:1].lower() + reason[1:]
 
 
 def _leaf_segment_ids(searcher: Any) -> list[str]:

@@ -104,6 +104,11 @@ def index_option(f: Callable) -> Callable:
                         help="Index directory (default: $DEPECHES_INDEX or index/).")(f)
 
 
+def wait_option(f: Callable) -> Callable:
+    return click.option("--wait", type=click.FloatRange(0), default=0.0, metavar="SECONDS",
+                        help="Wait this long for another writer to finish.")(f)
+
+
 def filter_options(f: Callable) -> Callable:
     for opt in reversed([
         click.option("--since", type=DATE, help="Articles dated on or after (YYYY[-MM[-DD]])."),
@@ -137,8 +142,7 @@ def cli() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Processes for cleaning and analysis.  [default: usable cores]")
 @click.option("--rebuild", is_flag=True, help="Delete the index first and index everything.")
-@click.option("--wait", type=click.FloatRange(0), default=0.0, metavar="SECONDS",
-              help="Wait this long for another writer to finish.")
+@wait_option
 @click.option("--corrections", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Entity corrections (TOML); default: depeches.toml here, if present.")
 @click.option("--vectors", is_flag=True,
@@ -344,8 +348,7 @@ def stats(index_dir: str | None, as_json: bool) -> None:
 
 @cli.command()
 @index_option
-@click.option("--wait", type=click.FloatRange(0), default=0.0, metavar="SECONDS",
-              help="Wait this long for another writer to finish.")
+@wait_option
 def optimize(index_dir: str | None, wait: float) -> None:
     """Merge the index into one segment, dropping replaced articles (after many updates)."""
     import time

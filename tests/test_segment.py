@@ -11,7 +11,7 @@ from whoosh import index as windex
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.codec.base import Segment
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.writing import SegmentWriter
+from whoosh.writing import NO_MERGE, OPTIMIZE, SegmentWriter
 
 from indexer import Article
 from indexer.index import prepare_article
@@ -134,6 +134,38 @@ def long_lists() -> list[dict]:
 
 def test_long_posting_lists_are_cut_into_the_same_blocks(tmp_path) -> None:
     assert_same_files(tmp_path, build_schema(), [long_lists()])
+
+
+def test_merging_segments_with_deleted_documents_writes_what_whoosh_writes(tmp_path) -> None:
+    # Merged postings go into the new segment a block at a time, not through Whoosh's
+    # pool: the same files, with long lists cut across the merged segments' blocks and
+    # the deleted documents' postings dropped.
+    docs = long_lists()
+    batches = [docs[i:i + 60] for i in range(0, len(docs), 60)]
+
+    def merged(name: str, cls: type) -> dict[str, bytes]:
+        number_segments()
+        path = tmp_path / name
+        path.mkdir()
+        ix = windex.create_in(str(path), build_schema(), indexname="MAIN")
+        for batch in batches:
+            w = cls(ix, compound=False, codec=codec())
+            for doc in batch:
+                w.add_document(**doc)
+            w.commit(mergetype=NO_MERGE)
+        w = cls(ix, compound=False, codec=codec())
+        for gone in ("x0", "x42", "x127", "x128", "x200", "x299"):
+            w.delete_by_term("article_id", gone)
+        w.commit(mergetype=NO_MERGE)
+        w = cls(ix, compound=False, codec=codec())
+        w.commit(mergetype=OPTIMIZE)
+        with ix.reader() as r:
+            assert r.doc_count() == len(docs) - 6 and not r.has_deletions()
+        return {p.name: p.read_bytes() for p in sorted(path.iterdir())
+                if p.suffix not in (".sums", ".toc") and p.name != "MAIN_WRITELOCK"}
+
+    expected = merged("whoosh", SegmentWriter)
+    assert merged("bulk", BulkWriter) == expected
 
 
 def test_boosts_stored_values_and_columns_are_written_as_whoosh_does(tmp_path) -> None:

@@ -64,8 +64,9 @@ BATCH_ARTICLES = 10_000
 """Articles per commit: an interruption loses at most this many. Each commit is a
 Whoosh segment, and every search pays a set-up cost per segment and query term:
 over the same 5,000 articles, 18 segments answered at p50 84–99 ms, one segment at
-23–26 ms. Whoosh's merges rewrite every posting (75 s of CPU per 5,000 articles
-here), dearer than writing them, so the batches are large instead."""
+23–26 ms. Merging rewrites every posting (about 11 s per 5,000 articles), so the
+batches are large instead, and runs merge only segments under
+:data:`indexer.segment.MERGE_CAP`."""
 LOCK_FILE = "writer.lock"
 
 
@@ -510,12 +511,12 @@ class NewsIndex:
         """Merge every segment into one, dropping deleted documents: ``(before, after)``
         segment counts.
 
-        Each indexing run commits a segment, and Whoosh's merge policy already merges
-        the small ones as they pile up, so their number stays bounded; this is for
-        after many updates. Until a merge drops them, the old versions of updated
-        articles still count in word statistics (as in Lucene), so scores drift from a
-        build from scratch; after it they agree with one. A merge rewrites every
-        posting: minutes for tens of thousands of articles.
+        Each indexing run commits a segment, which takes in the smaller ones
+        (:func:`indexer.segment.merge_tiers`), so their number stays small; this is
+        for after many updates, or a big build's batches. Until a merge drops them,
+        the old versions of updated articles still count in word statistics (as in
+        Lucene), so scores drift from a build from scratch; after it they agree with
+        one. A merge rewrites every posting: about 11 s per 5,000 articles.
         """
         from whoosh.writing import OPTIMIZE
 
@@ -619,6 +620,9 @@ class NewsIndex:
 
     def _commit_batches(self, prepared: Iterator[Indexed | str], existing: dict[str, str],
                         report: IndexReport, progress: Callable[[int], None] | None) -> None:
+        from .segment import BulkWriter, merge_tiers
+        from .whoosh_fixes import apply
+
         writer: BulkWriter | None = None
         # What a commit settles: not the prepared documents, which the writer holds
         # already (10,000 of them would be 80 MiB kept only to be counted).
@@ -634,9 +638,6 @@ class NewsIndex:
                 t = time.perf_counter()
                 writing = True
                 if writer is None:
-                    from .segment import BulkWriter
-                    from .whoosh_fixes import apply
-
                     # Inlined posting lists need the fix; and a commit that merges
                     # segments reads field lengths, once per field with it.
                     apply()
@@ -650,7 +651,7 @@ class NewsIndex:
                     writer.add_indexed(doc)
                 pending.append((prep.article_id, prep.passages, prep.seconds))
                 if len(pending) >= BATCH_ARTICLES:
-                    writer.commit()
+                    writer.commit(mergetype=merge_tiers)
                     writer = None
                     self._account(pending, existing, report)
                     pending = []
@@ -663,7 +664,7 @@ class NewsIndex:
             if writer is not None:
                 t = time.perf_counter()
                 writing = True
-                writer.commit()
+                writer.commit(mergetype=merge_tiers)
                 writer = None
                 _add_seconds(report, "write", time.perf_counter() - t)
                 self._account(pending, existing, report)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
+import indexer.segment
 from indexer import Article, NewsIndex
 from indexer.evaluate import first_document, term_values, top_documents
 from indexer.search import SearchOptions, _compile, _restrict
@@ -87,8 +88,16 @@ def test_ties_go_to_the_lower_document_number(corpus_idx):
 @pytest.fixture(scope="module")
 def segmented(tmp_path_factory) -> Path:
     """Three segments (one per call) and an article updated, so that its old
-    documents are deleted ones that postings still list."""
+    documents are deleted ones that postings still list. No merges: the cap set to
+    nothing, as for segments that small runs merged up to it."""
     path = tmp_path_factory.mktemp("segments") / "index"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(indexer.segment, "MERGE_CAP", 0)
+        _write_segmented(path)
+    return path
+
+
+def _write_segmented(path: Path) -> None:
     texts = [
         ("a1", "Alep sous les bombes", "Les bombardements sur Alep ont repris. Moscou dément."),
         ("a2", "Damas et Moscou", "Moscou soutient Damas. Les rebelles reculent à Alep."),
@@ -103,7 +112,6 @@ def segmented(tmp_path_factory) -> Path:
         idx.add_articles([Article.from_fields(
             id="a1", title="Alep sous les bombes", lang="fr",
             body="Les bombardements sur Alep ont cessé. Moscou se tait. Les hôpitaux rouvrent.")])
-    return path
 
 
 @pytest.mark.parametrize("text", ["Alep", "Moscou", "bombardements Alep", '"sur Alep"',

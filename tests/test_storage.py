@@ -136,7 +136,7 @@ def test_passages_find_their_text_after_updates_and_merges(tmp_path) -> None:
         return Article.from_fields(id=f"x-{i}", title=f"Titre {i}", body=body)
 
     with NewsIndex.create(tmp_path / "ix") as idx:
-        for i in range(6):  # one commit each: segments that Whoosh merges
+        for i in range(6):  # one commit each, each taking in the segments before it
             idx.add(article(i, "Premier"))
         idx.add_articles([article(1, "Second"), article(4, "Second")])
         for i in range(6):

@@ -1,7 +1,8 @@
 """Daily use: an archive that grows by small runs answers as if it had been built at once.
 
-Each ``depeches index`` run commits a segment; Whoosh merges the small ones as they
-pile up, and ``depeches optimize`` merges them all and drops replaced articles.
+Each ``depeches index`` run commits a segment, which takes in the smaller ones of its
+tier (:func:`indexer.segment.merge_tiers`); ``depeches optimize`` merges them all and
+drops replaced articles.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
+import indexer.segment
 from indexer import Article, NewsIndex
 from indexer.sources import read_articles
 
@@ -51,10 +53,33 @@ def test_fifty_small_runs_keep_few_segments_and_answer_as_one_build(articles, tm
             runs.add_articles(articles[i:i + 2])
             counts.append(runs.stats()["segments"])
         assert len(counts) == 51
-        # Whoosh merges small segments as they pile up; without that there would be 51.
-        assert max(counts) <= 10, counts
+        # Each run takes in the segments of its tier and below: at most one segment per
+        # tier is left, where there would be 51 (Whoosh's own policy left up to 10).
+        assert max(counts) <= 3, counts
         # Scores equal to the last bit: a merged segment keeps its exact field lengths.
         assert answers(runs) == expected
+
+
+def test_segments_at_the_merge_cap_are_left_for_optimize(articles, tmp_path, monkeypatch):
+    # A big build's batches, or small runs merged up to the cap, are not rewritten at
+    # every run: a run rewrites at most the cap.
+    monkeypatch.setattr(indexer.segment, "MERGE_CAP", 100)
+
+    def segments(idx: NewsIndex) -> dict[str, int]:
+        return {s.segment_id(): s.doc_count() for s in idx._ix._read_toc().segments}
+
+    with NewsIndex.create(tmp_path / "x") as idx:
+        idx.add_articles(articles[:40])
+        (big, size), = segments(idx).items()
+        assert size >= 100
+        for i in range(40, len(articles), 2):
+            idx.add_articles(articles[i:i + 2])
+            now = segments(idx)
+            assert now[big] == size
+            small = sorted(n for n in now.values() if n < 100)
+            assert len({indexer.segment._tier(n) for n in small}) == len(small), now
+        assert len([n for n in now.values() if n >= 100]) >= 2  # runs merged up to the cap
+        assert idx.optimize() == (len(now), 1)
 
 
 def test_optimize_merges_into_one_segment_and_drops_replaced_articles(articles, tmp_path):
@@ -85,7 +110,8 @@ def test_optimize_merges_into_one_segment_and_drops_replaced_articles(articles, 
         assert runs.optimize() == (1, 1)  # nothing left to merge
 
 
-def test_the_cli_merges_and_stats_shows_the_segments(cli_run, articles, tmp_path):
+def test_the_cli_merges_and_stats_shows_the_segments(cli_run, articles, tmp_path, monkeypatch):
+    monkeypatch.setattr(indexer.segment, "MERGE_CAP", 0)  # each run its own segment
     index = tmp_path / "index"
     for n, article in enumerate(articles[:3]):
         (tmp_path / f"a{n}.json").write_text(json.dumps(
@@ -131,9 +157,13 @@ def _news(n: int, body: str) -> Article:
 
 
 def _built(path: Path, runs: list[list[Article]]) -> NewsIndex:
+    """One segment per run: none merged, as for segments past the merge cap."""
     idx = NewsIndex.create(path)
-    for run in runs:
-        idx.add_articles(run)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(indexer.segment, "MERGE_CAP", 0)
+        for run in runs:
+            idx.add_articles(run)
+    assert idx.stats()["segments"] == len(runs)
     return idx
 
 
@@ -144,7 +174,6 @@ def test_a_spelling_suggestion_does_not_depend_on_the_segments(tmp_path):
                 _news(3, "Kristine Nilsen a parlé.")]
     with _built(tmp_path / "once", [articles]) as once, \
             _built(tmp_path / "runs", [[a] for a in articles]) as runs:
-        assert runs.stats()["segments"] > 1
         expected = once.search("Krisztina")
         assert expected.suggestions == ("kristine",)
         assert runs.search("Krisztina").suggestions == expected.suggestions

@@ -64,8 +64,8 @@ BATCH_ARTICLES = 10_000
 """Articles per commit: an interruption loses at most this many. Each commit is a
 Whoosh segment, and every search pays a set-up cost per segment and query term:
 over the same 5,000 articles, 18 segments answered at p50 84–99 ms, one segment at
-23–26 ms. Merging rewrites every posting (about 11 s per 5,000 articles), so the
-batches are large instead, and runs merge only segments under
+23–26 ms. Merging rewrites every posting (the README's "Updates" has the cost), so
+the batches are large instead, and runs merge only segments under
 :data:`indexer.segment.MERGE_CAP`."""
 LOCK_FILE = "writer.lock"
 
@@ -516,12 +516,9 @@ class NewsIndex:
         for after many updates, or a big build's batches. Until a merge drops them,
         the old versions of updated articles still count in word statistics (as in
         Lucene), so scores drift from a build from scratch; after it they agree with
-        one. A merge rewrites every posting: about 11 s per 5,000 articles.
+        one. A merge rewrites every posting (37 s for 36,000 OrangeSum articles).
         """
         from whoosh.writing import OPTIMIZE
-
-        from .segment import BulkWriter
-        from .whoosh_fixes import apply
 
         lock = _WriterLock(self.path)
         lock.acquire(wait)
@@ -529,8 +526,7 @@ class NewsIndex:
             segments = self._ix._read_toc().segments
             if len(segments) < 2 and not any(s.has_deletions() for s in segments):
                 return len(segments), len(segments)
-            apply()  # merging reads field lengths: once per field with the fix
-            writer = BulkWriter(self._ix, limitmb=256, compound=False, codec=codec())
+            writer = self._bulk_writer()
             try:
                 writer.commit(mergetype=OPTIMIZE)
             except BaseException as e:
@@ -545,6 +541,18 @@ class NewsIndex:
         finally:
             lock.release()
             self._reopen()
+
+    def _bulk_writer(self) -> BulkWriter:
+        from .segment import BulkWriter
+        from .whoosh_fixes import apply
+
+        # Inlined posting lists need the fix; and a commit that merges segments reads
+        # field lengths, once per field with it.
+        apply()
+        # Separate segment files, not Whoosh's compound one: opening a compound segment
+        # copies each of its files into memory, so a cold search over 36,000 articles
+        # read the whole index first.
+        return BulkWriter(self._ix, limitmb=256, compound=False, codec=codec())
 
     def _hashes(self) -> dict[str, str]:
         snap = Snapshot(self.path, self._ix.searcher())
@@ -620,8 +628,7 @@ class NewsIndex:
 
     def _commit_batches(self, prepared: Iterator[Indexed | str], existing: dict[str, str],
                         report: IndexReport, progress: Callable[[int], None] | None) -> None:
-        from .segment import BulkWriter, merge_tiers
-        from .whoosh_fixes import apply
+        from .segment import merge_tiers
 
         writer: BulkWriter | None = None
         # What a commit settles: not the prepared documents, which the writer holds
@@ -638,13 +645,7 @@ class NewsIndex:
                 t = time.perf_counter()
                 writing = True
                 if writer is None:
-                    # Inlined posting lists need the fix; and a commit that merges
-                    # segments reads field lengths, once per field with it.
-                    apply()
-                    # Separate segment files, not Whoosh's compound one: opening a
-                    # compound segment copies each of its files into memory, so a
-                    # cold search over 36,000 articles read the whole index first.
-                    writer = BulkWriter(self._ix, limitmb=256, compound=False, codec=codec())
+                    writer = self._bulk_writer()
                 if prep.article_id in existing:
                     writer.delete_by_term("article_id", prep.article_id)
                 for doc in prep.docs:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -222,32 +222,17 @@ class _Matcher(W3LeafMatcher):
             self._values = tuple(data[i:i + fixedsize]
                                  for i in range(start, len(data), fixedsize))
 
-
-def posting_blocks(m: Any) -> Iterator[tuple[Sequence[int], Sequence[float],
-                                               Sequence[bytes | None]]]:
-    """A posting list's ids, weights and values, a block at a time, for a merge.
-
-    Our blocks come out as they are decoded, with no call per posting; any other
-    matcher (an inlined list, an older codec's blocks) as one block.
-    """
-    if type(m) is _Matcher:
-        while not m._atend:
-            m._read_ids()
-            m._read_weights()
-            m._read_values()
-            assert m._ids is not None and m._weights is not None and m._values is not None
-            yield m._ids, m._weights, m._values
-            m._next_block()
-        return
-    ids: list[int] = []
-    weights: list[float] = []
-    values: list[bytes | None] = []
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        values.append(m.value())
-        m.next()
-    yield ids, weights, values
+    def blocks(self) -> Iterator[tuple[list[int], array, tuple[bytes | None, ...]]]:
+        """Every block's ids, weights and values in turn, as decoded, for a merge: no
+        call per posting."""
+        while not self._atend:
+            self._read_ids()
+            self._read_weights()
+            self._read_values()
+            assert self._ids is not None and self._weights is not None
+            assert self._values is not None
+            yield self._ids, self._weights, self._values
+            self._next_block()
 
 
 class Codec(W3Codec):

@@ -193,9 +193,9 @@ MERGE_FACTOR = 10
 
 MERGE_CAP = 20_000
 """Segments of this many documents or more (about 4,000 articles) are left alone by
-:func:`merge_tiers`: a batch of a big build (10,000 articles make at least 20,000
-documents, 20,000 at the least), or what small runs merged up to. ``optimize`` merges
-them."""
+:func:`merge_tiers`: a batch of a big build (10,000 articles are at least 20,000
+documents, an article and a passage each), or what small runs merged up to.
+``optimize`` merges them."""
 
 
 def merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
@@ -211,7 +211,7 @@ def merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
     from whoosh.reading import SegmentReader
 
     size = writer.docnum  # this commit's documents
-    kept = sorted(segments, key=lambda s: s.doc_count())
+    kept = list(segments)
     while True:
         tier = _tier(size)
         taken = [s for s in kept if s.doc_count() < MERGE_CAP and _tier(s.doc_count()) <= tier]
@@ -286,7 +286,6 @@ class BulkWriter(SegmentWriter):
         if self.pool.current or self.pool.runs:  # add_document() was used: sort as Whoosh does
             super().add_postings_to_pool(reader, startdoc, docmap)
             return
-        from .postings import posting_blocks
         from .whoosh_fixes import field_lengths
 
         schema = self.schema
@@ -302,9 +301,9 @@ class BulkWriter(SegmentWriter):
                 continue
             if info.is_inlined():
                 blocks: Any = (info.inlined_postings(),)
-            else:
-                blocks = posting_blocks(terms._codec.postings_reader(
-                    terms._postfile, info, schema[name].format))
+            else:  # our codec's own matcher (postings._Matcher): an index holds no other
+                blocks = terms._codec.postings_reader(
+                    terms._postfile, info, schema[name].format).blocks()
             field_terms = self._terms.get(name)
             if field_terms is None:
                 field_terms = self._terms[name] = {}

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     )
 
 
-from .whoosh_fixes import import_whoosh_lightly as _import_whoosh_lightly  # noqa: E402
+from .store.whoosh_fixes import import_whoosh_lightly as _import_whoosh_lightly  # noqa: E402
 
 _import_whoosh_lightly()
 

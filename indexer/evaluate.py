@@ -31,7 +31,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from .maybe import Maybe
-from .whoosh_fixes import field_lengths
+from .store.whoosh_fixes import field_lengths
 
 Scores = dict[int, float]
 

@@ -23,7 +23,7 @@ from .errors import OptionError
 from .model import FacetCount
 
 if TYPE_CHECKING:
-    from .snapshot import Snapshot
+    from .store.snapshot import Snapshot
 
 FACET_FIELDS = ("actors", "places", "sources", "lang")
 

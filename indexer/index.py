@@ -35,7 +35,7 @@ from .errors import (
     IndexWriteError,
 )
 from .model import Article, FacetCount, IndexReport, Results
-from .schema import (
+from .store.schema import (
     INDEX_NAME,
     META_FILE,
     article_record,
@@ -48,12 +48,12 @@ from .schema import (
     read_texts,
     write_meta,
 )
-from .snapshot import Snapshot
+from .store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from .corrections import Corrections
-    from .integrity import CheckReport, Problem
-    from .segment import BulkWriter, IndexedDoc
+    from .store.integrity import CheckReport, Problem
+    from .store.segment import BulkWriter, IndexedDoc
 
 # What only damaged bytes raise, once they pass the size checks of opening: an
 # undecodable block or record, a read past the end of a file (EINVAL), a disk error.
@@ -66,7 +66,7 @@ Whoosh segment, and every search pays a set-up cost per segment and query term:
 over the same 5,000 articles, 18 segments answered at p50 84–99 ms, one segment at
 23–26 ms. Merging rewrites every posting (the README's "Updates" has the cost), so
 the batches are large instead, and runs merge only segments under
-:data:`indexer.segment.MERGE_CAP`."""
+:data:`indexer.store.segment.MERGE_CAP`."""
 LOCK_FILE = "writer.lock"
 
 
@@ -147,7 +147,7 @@ def prepare_article(article: Article, content_hash: str = "",
 
 @dataclass(frozen=True)
 class Indexed:
-    """An article's documents as Whoosh would index them (:mod:`indexer.segment`): what
+    """An article's documents as Whoosh would index them (:mod:`indexer.store.segment`): what
     the worker sends to the writing process, which only numbers and groups them."""
 
     article_id: str
@@ -161,7 +161,7 @@ class Indexed:
 
 def index_prepared(prep: Prepared, schema: Any) -> Indexed:
     """Index the documents of a prepared article against ``schema``."""
-    from .segment import index_document
+    from .store.segment import index_document
 
     t = time.perf_counter()
     docs = tuple(index_document(schema, doc) for doc in (prep.article_doc, *prep.passage_docs))
@@ -366,7 +366,7 @@ class NewsIndex:
             self._reopen()  # another process committed: see it
         if self._snapshot is None:
             from .search import weighting
-            from .whoosh_fixes import apply
+            from .store.whoosh_fixes import apply
 
             apply()
 
@@ -380,7 +380,7 @@ class NewsIndex:
         truncated or missing file is named here rather than met as a traceback. A
         commit by another process may remove the files of the version being opened
         (its clean-up): that is retried on the new version, never called damage."""
-        from . import integrity
+        from .store import integrity
 
         for _ in range(5):
             generation = self._ix.latest_generation()
@@ -405,7 +405,7 @@ class NewsIndex:
                                 "its files kept changing while it was opened")
 
     def _segment_ids(self) -> list[str]:
-        from . import integrity
+        from .store import integrity
 
         try:
             return integrity.segment_ids(self._ix._read_toc().segments)
@@ -445,7 +445,7 @@ class NewsIndex:
         """What to raise when reading failed: the file that fails its checksum (a rare
         path, so every byte is read); else, for data that would not decode, the index
         (its segments may predate checksums); else None."""
-        from . import integrity
+        from .store import integrity
 
         problem = next(integrity.verify(self.path, self._segment_ids(), full=True), None)
         if problem is not None:
@@ -512,7 +512,7 @@ class NewsIndex:
         segment counts.
 
         Each indexing run commits a segment, which takes in the smaller ones
-        (:func:`indexer.segment.merge_tiers`), so their number stays small; this is
+        (:func:`indexer.store.segment.merge_tiers`), so their number stays small; this is
         for after many updates, or a big build's batches. Until a merge drops them,
         the old versions of updated articles still count in word statistics (as in
         Lucene), so scores drift from a build from scratch; after it they agree with
@@ -543,8 +543,8 @@ class NewsIndex:
             self._reopen()
 
     def _bulk_writer(self) -> BulkWriter:
-        from .segment import BulkWriter
-        from .whoosh_fixes import apply
+        from .store.segment import BulkWriter
+        from .store.whoosh_fixes import apply
 
         # Inlined posting lists need the fix; and a commit that merges segments reads
         # field lengths, once per field with it.
@@ -628,7 +628,7 @@ class NewsIndex:
 
     def _commit_batches(self, prepared: Iterator[Indexed | str], existing: dict[str, str],
                         report: IndexReport, progress: Callable[[int], None] | None) -> None:
-        from .segment import merge_tiers
+        from .store.segment import merge_tiers
 
         writer: BulkWriter | None = None
         # What a commit settles: not the prepared documents, which the writer holds
@@ -761,7 +761,7 @@ class NewsIndex:
         segment file against the checksum written at commit, then every stored record
         read back. Damage is reported, never raised; the records are read only when
         the files are sound, since a damaged file can make them fail in any way."""
-        from . import integrity
+        from .store import integrity
 
         try:
             ids = integrity.segment_ids(self._ix._read_toc().segments)
@@ -780,7 +780,7 @@ class NewsIndex:
         return report
 
     def _record_problems(self, snap: Snapshot, report: CheckReport) -> Iterator[Problem]:
-        from .integrity import Problem
+        from .store.integrity import Problem
 
         if snap.empty():
             return

@@ -35,7 +35,7 @@ from .model import FacetCount, Hit, Results, TermMatch, Totals
 from .query import DateRange, Filter, Group, Node, Occur, Text, date_bound, parse_query
 
 if TYPE_CHECKING:
-    from .snapshot import Snapshot
+    from .store.snapshot import Snapshot
 
 TITLE_BOOST = 2.0
 EXACT_BOOST = 0.2

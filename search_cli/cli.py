@@ -20,7 +20,7 @@ from . import render
 from .options import DATE, index_path, search_kwargs, use_color
 
 if TYPE_CHECKING:
-    from indexer.snapshot import Snapshot
+    from indexer.store.snapshot import Snapshot
 
 DEFAULT_CORRECTIONS = "depeches.toml"
 

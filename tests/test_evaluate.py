@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-import indexer.segment
+import indexer.store.segment
 from indexer import Article, NewsIndex
 from indexer.evaluate import first_document, term_values, top_documents
 from indexer.search import SearchOptions, _compile, _restrict
@@ -92,7 +92,7 @@ def segmented(tmp_path_factory) -> Path:
     nothing, as for segments that small runs merged up to it."""
     path = tmp_path_factory.mktemp("segments") / "index"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(indexer.segment, "MERGE_CAP", 0)
+        mp.setattr(indexer.store.segment, "MERGE_CAP", 0)
         _write_segmented(path)
     return path
 

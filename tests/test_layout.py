@@ -42,7 +42,7 @@ def test_the_tree_lints_clean() -> None:
 
 PACKAGE = ROOT / "indexer"
 PIPELINE = {"indexer.sources", "indexer.clean", "indexer.language", "indexer.entities",
-            "indexer.passages", "indexer.corrections", "indexer.segment", "indexer.gazetteer"}
+            "indexer.passages", "indexer.corrections", "indexer.store.segment", "indexer.gazetteer"}
 
 
 def _module_name(path: Path) -> str:

@@ -9,9 +9,9 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Frequency
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from indexer.postings import Codec, CompactPositions
-from indexer.terms import TermInfo
-from indexer.varints import get_number, get_varint, put_number, put_varint
+from indexer.store.postings import Codec, CompactPositions
+from indexer.store.terms import TermInfo
+from indexer.store.varints import get_number, get_varint, put_number, put_varint
 
 POSITIONS = CompactPositions()
 
@@ -157,7 +157,7 @@ def _empty() -> TermInfo:
 def test_the_term_table_finds_every_key_and_no_other(count: int) -> None:
     from whoosh.filedb.filestore import RamStorage
 
-    from indexer.terms import TermTableReader, TermTableWriter
+    from indexer.store.terms import TermTableReader, TermTableWriter
 
     storage = RamStorage()
     keys = sorted(f"\0\1{k:05d}é".encode() for k in range(0, 2 * count, 2))

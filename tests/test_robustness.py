@@ -934,8 +934,8 @@ def test_disk_full_mid_run_is_one_line_and_the_committed_batches_stay(tmp_path,
                                                                       monkeypatch, where):
     # Injected into the writer, as the issue allows where no small file system can be
     # mounted; the next test fills a real one.
-    from indexer.segment import BulkWriter
-    from indexer.terms import TermTableWriter
+    from indexer.store.segment import BulkWriter
+    from indexer.store.terms import TermTableWriter
 
     monkeypatch.setattr(indexer.index, "BATCH_ARTICLES", 20)
     source = write_jsonl(tmp_path / "a.jsonl", [record(i) for i in range(50)])

@@ -15,10 +15,10 @@ from whoosh.writing import NO_MERGE, OPTIMIZE, SegmentWriter
 
 from indexer import Article
 from indexer.index import prepare_article
-from indexer.schema import build_schema, codec
-from indexer.segment import BulkWriter, index_document
 from indexer.sources import read_articles
-from indexer.whoosh_fixes import apply
+from indexer.store.schema import build_schema, codec
+from indexer.store.segment import BulkWriter, index_document
+from indexer.store.whoosh_fixes import apply
 
 _monkeypatch: pytest.MonkeyPatch | None = None
 

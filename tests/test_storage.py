@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from indexer import Article, NewsIndex
-from indexer.schema import article_record, passage_place, passage_record, read_meta, read_texts
+from indexer.store.schema import (
+    article_record,
+    passage_place,
+    passage_record,
+    read_meta,
+    read_texts,
+)
 
 META = {"title": "Sergueï Lavrov à Genève", "date": None, "source": "", "url": None,
         "lang": "fr", "actors": ("Sergueï Lavrov",), "places": (), "hash": "ab", "passages": 0}
@@ -81,9 +87,31 @@ def test_a_word_of_one_passage_is_inlined_and_found(tmp_path) -> None:
         assert [h.article_id for h in idx.search('"zygomorphe à Alep"')] == ["x-1"]
 
 
+def test_index_files_name_the_codec_as_they_always_have(tmp_path) -> None:
+    # The table of contents pickles the codec's classes by module name, and indexes
+    # written before indexer.store existed call that module indexer.postings: the name
+    # written stays the same (same articles, same bytes), and a fresh process reads it.
+    import subprocess
+    import sys
+
+    with NewsIndex.create(tmp_path / "ix") as idx:
+        idx.add_articles([Article.from_fields(id="x-1", title="Trêve", body="Alep.")])
+    toc = next((tmp_path / "ix").glob("_MAIN_*.toc")).read_bytes()
+    assert b"cindexer.postings\nCompactPositions\n" in toc  # the schema's, protocol 2
+    assert b"\x10indexer.postings\x94\x8c\x05Codec" in toc  # the segments', protocol 4
+    assert b"indexer.store" not in toc
+    code = ("import pickle, sys; c = pickle.loads(b'cindexer.postings\\nCodec\\n.'); "
+            "import indexer.store.postings as p; assert c is p.Codec; "
+            f"from indexer import NewsIndex; idx = NewsIndex.open({str(tmp_path / 'ix')!r}); "
+            "print([h.article_id for h in idx.search('Alep')])")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["['x-1']"]
+
+
 @pytest.mark.parametrize("positions", [[0], [3], [0, 1, 2, 900], [5, 70_000, 70_001], [65_535]])
 def test_compact_positions_round_trip(positions: list[int]) -> None:
-    from indexer.postings import CompactPositions
+    from indexer.store.postings import CompactPositions
 
     fmt = CompactPositions()
     value = fmt.encode(positions)

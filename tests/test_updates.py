@@ -1,7 +1,7 @@
 """Daily use: an archive that grows by small runs answers as if it had been built at once.
 
 Each ``depeches index`` run commits a segment, which takes in the smaller ones of its
-tier (:func:`indexer.segment.merge_tiers`); ``depeches optimize`` merges them all and
+tier (:func:`indexer.store.segment.merge_tiers`); ``depeches optimize`` merges them all and
 drops replaced articles.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
-import indexer.segment
+import indexer.store.segment
 from indexer import Article, NewsIndex
 from indexer.sources import read_articles
 
@@ -63,7 +63,7 @@ def test_fifty_small_runs_keep_few_segments_and_answer_as_one_build(articles, tm
 def test_segments_at_the_merge_cap_are_left_for_optimize(articles, tmp_path, monkeypatch):
     # A big build's batches, or small runs merged up to the cap, are not rewritten at
     # every run: a run rewrites at most the cap.
-    monkeypatch.setattr(indexer.segment, "MERGE_CAP", 100)
+    monkeypatch.setattr(indexer.store.segment, "MERGE_CAP", 100)
 
     def segments(idx: NewsIndex) -> dict[str, int]:
         return {s.segment_id(): s.doc_count() for s in idx._ix._read_toc().segments}
@@ -77,7 +77,7 @@ def test_segments_at_the_merge_cap_are_left_for_optimize(articles, tmp_path, mon
             now = segments(idx)
             assert now[big] == size
             small = sorted(n for n in now.values() if n < 100)
-            assert len({indexer.segment._tier(n) for n in small}) == len(small), now
+            assert len({indexer.store.segment._tier(n) for n in small}) == len(small), now
         assert len([n for n in now.values() if n >= 100]) >= 2  # runs merged up to the cap
         assert idx.optimize() == (len(now), 1)
 
@@ -111,7 +111,7 @@ def test_optimize_merges_into_one_segment_and_drops_replaced_articles(articles, 
 
 
 def test_the_cli_merges_and_stats_shows_the_segments(cli_run, articles, tmp_path, monkeypatch):
-    monkeypatch.setattr(indexer.segment, "MERGE_CAP", 0)  # each run its own segment
+    monkeypatch.setattr(indexer.store.segment, "MERGE_CAP", 0)  # each run its own segment
     index = tmp_path / "index"
     for n, article in enumerate(articles[:3]):
         (tmp_path / f"a{n}.json").write_text(json.dumps(
@@ -160,7 +160,7 @@ def _built(path: Path, runs: list[list[Article]]) -> NewsIndex:
     """One segment per run: none merged, as for segments past the merge cap."""
     idx = NewsIndex.create(path)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(indexer.segment, "MERGE_CAP", 0)
+        mp.setattr(indexer.store.segment, "MERGE_CAP", 0)
         for run in runs:
             idx.add_articles(run)
     assert idx.stats()["segments"] == len(runs)

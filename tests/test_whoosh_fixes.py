@@ -7,7 +7,7 @@ import signal
 import pytest
 from whoosh.matching import AndMaybeMatcher, ListMatcher, UnionMatcher
 
-from indexer.whoosh_fixes import apply
+from indexer.store.whoosh_fixes import apply
 
 
 class Stuck(ListMatcher):
@@ -50,8 +50,8 @@ def test_opening_a_searcher_applies_the_fix(corpus_idx):
     from whoosh.matching import binary
 
     corpus_idx.searcher()
-    assert binary.UnionMatcher.skip_to_quality.__module__ == "indexer.whoosh_fixes"
-    assert binary.AndMaybeMatcher.skip_to_quality.__module__ == "indexer.whoosh_fixes"
+    assert binary.UnionMatcher.skip_to_quality.__module__ == "indexer.store.whoosh_fixes"
+    assert binary.AndMaybeMatcher.skip_to_quality.__module__ == "indexer.store.whoosh_fixes"
 
 
 
@@ -59,7 +59,7 @@ def test_field_lengths_read_once_agree_with_whoosh(tmp_path):
     """The length lookup that reads a column once answers as Whoosh's per-call reads do."""
     from whoosh import fields, index
 
-    from indexer import whoosh_fixes
+    from indexer.store import whoosh_fixes
 
     schema = fields.Schema(body=fields.TEXT(), tag=fields.KEYWORD(scorable=True))
     ix = index.create_in(str(tmp_path), schema)
@@ -82,7 +82,7 @@ def test_field_lengths_agree_over_segments_deletions_and_missing_columns(tmp_pat
     segment has, and docnum at the column's end: answers as Whoosh's own reads."""
     from whoosh import fields, index
 
-    from indexer import whoosh_fixes
+    from indexer.store import whoosh_fixes
 
     apply()
     schema = fields.Schema(id=fields.ID(unique=True), body=fields.TEXT(), rare=fields.TEXT())

@@ -11,7 +11,7 @@ Here a posting list is its blocks, each:
 
 - a flags byte (last block, deflated, widths of the ids and value lengths, weight kind),
 - varints: the number of postings, the last id less the previous block's last id,
-  the block's largest weight (:func:`indexer.varints.put_number`),
+  the block's largest weight (:func:`indexer.store.varints.put_number`),
 - the shortest and longest field length as Whoosh's length bytes,
 - a varint: the length of the data that follows.
 
@@ -23,7 +23,9 @@ deflated only when that saves bytes. Decoding stays in C (``array``, slicing,
 or 16 or 32 bits after a mark when a gap is larger (:class:`CompactPositions`).
 
 :class:`Codec` and :class:`CompactPositions` are pickled by name into an index's
-table of contents, so an index that uses them needs this module to be read.
+table of contents, so an index that uses them needs this module to be read. That
+name, ``indexer.postings``, is where the module lived when the format was made: it
+is part of the format, kept by :data:`ON_DISK` and :mod:`indexer.store`'s alias.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ from .varints import (
 )
 
 _WIDE = 0xFF  # first byte of a value whose gaps need 16 or 32 bits
+ON_DISK = "indexer.postings"
+"""The module name that index files give this module's classes."""
+
 _LAST, _DEFLATED = 0x01, 0x02
 _HEADER_MAX = 32  # bytes read to parse a block header (it takes at most 27)
 
@@ -59,6 +64,8 @@ _HEADER_MAX = 32  # bytes read to parse a block header (it takes at most 27)
 class CompactPositions(Positions):
     """Whoosh's Positions format, with each value the position gaps as bytes (or
     ``ff``, a width code and 16 or 32-bit gaps when one gap is 255 or more)."""
+
+    __module__ = ON_DISK
 
     def encode(self, poslist: Any) -> bytes:
         gaps = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
@@ -237,7 +244,9 @@ class _Matcher(W3LeafMatcher):
 
 class Codec(W3Codec):
     """Whoosh's W3 codec with compact blocks (see the module doc) and a compact term
-    dictionary (:mod:`indexer.terms`)."""
+    dictionary (:mod:`indexer.store.terms`)."""
+
+    __module__ = ON_DISK
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
         if byteids:  # term vectors: read by Whoosh's own matcher

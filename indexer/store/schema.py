@@ -35,8 +35,8 @@ from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, KEYWORD, TEXT, Schema
 
-from .analysis import CHAIN_VERSION
-from .errors import IndexNotFoundError, IndexVersionError
+from ..analysis import CHAIN_VERSION
+from ..errors import IndexNotFoundError, IndexVersionError
 from .postings import CompactPositions
 from .varints import get_varint, put_varint
 
@@ -44,7 +44,7 @@ FORMAT_VERSION = 8
 INLINE_LIMIT = 2
 """Posting lists shorter than this are kept in the term dictionary, not the postings
 file, where each list costs a block header and an offset in its term's entry: see
-:func:`codec` and :mod:`indexer.terms`."""
+:func:`codec` and :mod:`indexer.store.terms`."""
 META_FILE = "depeches.json"
 INDEX_NAME = "MAIN"
 
@@ -89,8 +89,8 @@ def build_schema() -> Schema:
 
 
 def codec() -> Any:
-    """Whoosh's W3 codec with compact posting blocks (:mod:`indexer.postings`), compact
-    term entries (:mod:`indexer.terms`), and short posting lists inlined."""
+    """Whoosh's W3 codec with compact posting blocks (:mod:`indexer.store.postings`), compact
+    term entries (:mod:`indexer.store.terms`), and short posting lists inlined."""
     from .postings import Codec
 
     return Codec(inlinelimit=INLINE_LIMIT, compression=9)

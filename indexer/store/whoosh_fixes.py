@@ -10,7 +10,7 @@ against this; :func:`apply` gives the same guard to the other two. Stopping a
 skip early is always safe: the collector then reads postings one by one.
 
 Whoosh 2.7.4 cannot inline short posting lists into the term dictionary (a
-misspelt method name): :func:`apply` mends it, and :func:`indexer.schema.codec`
+misspelt method name): :func:`apply` mends it, and :func:`indexer.store.schema.codec`
 inlines every posting list shorter than ``INLINE_LIMIT``.
 
 Whoosh also reads a document's field length (which BM25 needs) from the
@@ -209,7 +209,7 @@ TERM_CACHE_LIMIT = 100_000
 
 def term_entry(reader: Any, fieldname: str, tbytes: bytes) -> bytes | None:
     """The raw term-dictionary entry of a term in one segment, or None, read once
-    (:class:`indexer.terms.TermsReader` reads its entries through this too)."""
+    (:class:`indexer.store.terms.TermsReader` reads its entries through this too)."""
     cache = reader.__dict__.get("_depeches_terms")
     if cache is None:
         cache = reader._depeches_terms = {}

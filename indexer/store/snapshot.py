@@ -72,7 +72,7 @@ class Snapshot:
         """The stored metadata of one article, or ``None``."""
         # The article's document is the first live one with its id: it is written just
         # before its passages, in the same segment, and an update deletes them all.
-        from .evaluate import first_document
+        from ..evaluate import first_document
 
         docnum = first_document(self.searcher, "article_id", article_id)
         return None if docnum is None else read_meta(self.records()[docnum])

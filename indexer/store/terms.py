@@ -2,12 +2,12 @@
 
 Whoosh's W3TermInfo packs each term's statistics in 23 bytes of fixed-width fields,
 then 12 bytes pointing into the postings file, or, for a posting list short enough
-to be inlined (see ``INLINE_LIMIT`` in :mod:`indexer.schema`), the pickled tuple
+to be inlined (see ``INLINE_LIMIT`` in :mod:`indexer.store.schema`), the pickled tuple
 of its ids, weights and values: 35 bytes a term, about 100 for an inlined one. Over
 2,000 OrangeSum articles the 79,133 entries took 4.34 MB of the 8.09 MB dictionary.
 
 Here an entry is a flags byte (inlined, has values), then varints: the document
-frequency, the total and the largest weight (:func:`indexer.varints.put_number`),
+frequency, the total and the largest weight (:func:`indexer.store.varints.put_number`),
 the shortest and longest length bytes, the first id and the last id less the first;
 then either the offset of the posting list in the postings file, or the inlined
 postings: the ids between the first and the last as gaps, the weights (none for a
@@ -42,7 +42,7 @@ class TermInfo(W3TermInfo):
     """W3TermInfo with the entry encoding of the module doc."""
 
     # The postings writer calls set_inline(), which W3TermInfo names set_inlined()
-    # (see indexer.whoosh_fixes): mended here too, so writing needs no patch.
+    # (see indexer.store.whoosh_fixes): mended here too, so writing needs no patch.
     set_inline = W3TermInfo.set_inlined
 
     def to_bytes(self) -> bytes:
@@ -312,7 +312,7 @@ class _Cursor(W3FieldCursor):
 
 class TermsReader(W3TermsReader):
     """W3TermsReader for :class:`TermInfo` entries, each read from the file once
-    (:func:`indexer.whoosh_fixes.term_entry`), in a :class:`TermTableReader`."""
+    (:func:`indexer.store.whoosh_fixes.term_entry`), in a :class:`TermTableReader`."""
 
     def __init__(self, codec: Any, dbfile: Any, length: int, postfile: Any) -> None:
         # W3TermsReader's, with the table reader above.

@@ -1,0 +1,50 @@
+"""The storage engine, on Whoosh: what an index is on disk and how it is read.
+
+- :mod:`~indexer.store.schema`: the fields, the stored records, the codec's settings;
+- :mod:`~indexer.store.postings`, :mod:`~indexer.store.terms`, :mod:`~indexer.store.varints`:
+  posting blocks and term entries without Whoosh's pickled framing;
+- :mod:`~indexer.store.segment`: segments written in bulk, and the merge policy;
+- :mod:`~indexer.store.integrity`: per-file checksums, and the check that reads them;
+- :mod:`~indexer.store.snapshot`: one committed version, as query time reads it;
+- :mod:`~indexer.store.whoosh_fixes`: what Whoosh 2.7.4 does wrong or slowly, mended.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
+
+# Index files name the codec's classes by the module they were written from, and an
+# index written before this package existed calls it ``indexer.postings``. That name
+# stays the one written (so the same articles give the same bytes), and it stays
+# importable: a module that hands out the codec's names, loading it only when an index
+# is read.
+_ON_DISK = {"indexer.postings": "indexer.store.postings"}
+
+
+class _OnDiskNames:
+    # A finder and its loader (importlib.abc would cost a cold search 6 ms to import).
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> ModuleSpec | None:
+        return ModuleSpec(fullname, cast("Loader", self)) if fullname in _ON_DISK else None
+
+    def create_module(self, spec: ModuleSpec) -> None:
+        return None  # a plain module
+
+    def exec_module(self, module: ModuleType) -> None:
+        real = _ON_DISK[module.__name__]
+
+        def __getattr__(name: str) -> Any:
+            return getattr(importlib.import_module(real), name)
+
+        module.__getattr__ = __getattr__  # type: ignore[method-assign]
+
+
+if not any(isinstance(f, _OnDiskNames) for f in sys.meta_path):
+    sys.meta_path.append(_OnDiskNames())

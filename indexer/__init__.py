@@ -59,9 +59,8 @@ if TYPE_CHECKING:
     )
 
 
-from .store.whoosh_fixes import import_whoosh_lightly as _import_whoosh_lightly  # noqa: E402
-
-_import_whoosh_lightly()
-
+# Whoosh, imported the light way (see indexer.store.import_whoosh_lightly), before anything
+# imports it the usual way.
+from . import store as _store  # noqa: E402, F401
 
 __getattr__ = _lazy.exports(__name__, _EXPORTS)

@@ -27,11 +27,10 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.query.wrappers import ConstantScoreQuery
-from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from .maybe import Maybe
-from .store.whoosh_fixes import field_lengths
+from .store.reading import field_lengths, lookup, schema_field
 
 Scores = dict[int, float]
 
@@ -146,7 +145,7 @@ class _Segment:
                 return None
             fieldname, slop = terms[0].fieldname, q.slop
             boosted = q.boost != 1.0 and len(words) > 1
-        field = _field(self.searcher.schema, fieldname)
+        field = schema_field(self.searcher.schema, fieldname)
         if field is None or not field.format.supports("positions") or len(words) < 2:
             return None
         # The documents holding every word, read in order of rarity.
@@ -181,7 +180,7 @@ class _Segment:
         out: dict[int, set[int]] = {}
         decode = field.format.decode_positions
         for term in terms:
-            found = _lookup(self.reader, term.fieldname, term.text)
+            found = lookup(self.reader, term.fieldname, term.text)
             if found is None:
                 continue
             for docnum, value in _read_values(found[2], docs, wanted):
@@ -226,7 +225,7 @@ class _Segment:
 
     def term(self, fieldname: str, text: Any, boost: float, within: Scores | None) -> Scores:
         """BM25F scores of one term's documents, as Whoosh's scorer computes them."""
-        found = _lookup(self.reader, fieldname, text)
+        found = lookup(self.reader, fieldname, text)
         if found is None:
             return {}
         field, tbytes, postings = found
@@ -275,7 +274,7 @@ class _Segment:
     def docs(self, q: wq.Query, within: Collection[int] | None = None) -> set[int]:
         """The documents of ``q`` (of ``within`` only, when given), without scores."""
         if isinstance(q, wq.Term):
-            entry = _lookup(self.reader, q.fieldname, q.text)
+            entry = lookup(self.reader, q.fieldname, q.text)
             return set() if entry is None else set(_read(entry[2], within)[0])
         if isinstance(q, wq.Or) and not q.minmatch:
             out: set[int] = set()
@@ -299,31 +298,6 @@ class _Segment:
             return set()
         restrict = None if within is None else dict.fromkeys(within, 0.0)
         return set(self.scores(q, restrict))
-
-
-def _field(schema: Any, fieldname: str) -> Any:
-    try:
-        return schema[fieldname]
-    except KeyError:  # a Whoosh schema has no get()
-        return None
-
-
-def _lookup(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | None:
-    """A term's field, its bytes and its raw posting list in one segment (deleted
-    documents included), or None when the segment does not hold it."""
-    field = _field(reader.schema, fieldname)
-    if field is None:
-        return None
-    try:
-        tbytes = field.to_bytes(text)
-    except ValueError:
-        return None
-    if (fieldname, tbytes) not in reader:
-        return None
-    try:
-        return field, tbytes, reader._terms.matcher(fieldname, tbytes, field.format)
-    except TermNotFound:
-        return None
 
 
 def _blocks(postings: Any, docs: list[int]) -> Iterator[None]:
@@ -398,7 +372,7 @@ def term_values(searcher: Any, fieldname: str, text: str, docs: list[int]
                                            None if end is None else bisect_left(docs, end)]]
         if not local:
             continue
-        found = _lookup(sub.reader(), fieldname, text)
+        found = lookup(sub.reader(), fieldname, text)
         if found is not None:
             out.extend((d + offset, v) for d, v in _read_values(found[2], local, set(local)))
     return out
@@ -422,20 +396,3 @@ def _read_values(postings: Any, docs: list[int], wanted: Collection[int]
             values = postings._values
             out.extend((block[j], values[j]) for j in hits)
     return out
-
-
-def first_document(searcher: Any, fieldname: str, text: str) -> int | None:
-    """The first live document holding a term, or None: Whoosh's ``document_number``
-    without building and running a query."""
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        found = _lookup(reader, fieldname, text)
-        if found is None:
-            continue
-        postings = found[2]
-        while postings.is_active():
-            docnum = postings.id()
-            if not reader.is_deleted(docnum):
-                return docnum + offset
-            postings.next()
-    return None

@@ -286,7 +286,7 @@ class BulkWriter(SegmentWriter):
         if self.pool.current or self.pool.runs:  # add_document() was used: sort as Whoosh does
             super().add_postings_to_pool(reader, startdoc, docmap)
             return
-        from .whoosh_fixes import field_lengths
+        from .reading import field_lengths
 
         schema = self.schema
         for name in schema.scorable_names():

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .reading import first_document
 from .schema import passage_place, read_meta, read_texts
 
 T = TypeVar("T")
@@ -72,8 +73,6 @@ class Snapshot:
         """The stored metadata of one article, or ``None``."""
         # The article's document is the first live one with its id: it is written just
         # before its passages, in the same segment, and an update deletes them all.
-        from ..evaluate import first_document
-
         docnum = first_document(self.searcher, "article_id", article_id)
         return None if docnum is None else read_meta(self.records()[docnum])
 

@@ -32,8 +32,8 @@ from whoosh.filedb import filetables
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.numlists import GrowableArray
 
+from .reading import term_entry
 from .varints import get_number, get_varint, put_number, put_varint
-from .whoosh_fixes import term_entry
 
 _INLINED, _VALUES, _NO_IDS = 0x01, 0x02, 0x04
 
@@ -312,7 +312,7 @@ class _Cursor(W3FieldCursor):
 
 class TermsReader(W3TermsReader):
     """W3TermsReader for :class:`TermInfo` entries, each read from the file once
-    (:func:`indexer.store.whoosh_fixes.term_entry`), in a :class:`TermTableReader`."""
+    (:func:`indexer.store.reading.term_entry`), in a :class:`TermTableReader`."""
 
     def __init__(self, codec: Any, dbfile: Any, length: int, postfile: Any) -> None:
         # W3TermsReader's, with the table reader above.

@@ -36,44 +36,13 @@ has read (segments never change once written; a commit makes new readers).
 
 from __future__ import annotations
 
-import functools
 import struct
-import sys
-import types
 from typing import Any
+
+from .reading import field_lengths, term_entry
 
 _applied = False
 whoosh_doc_field_length: Any = None  # Whoosh's own, kept for comparison in tests
-
-
-def import_whoosh_lightly() -> None:
-    """Import ``whoosh.compat`` without ``urllib.request``.
-
-    whoosh.compat imports ``urlretrieve`` for a download helper that nothing in
-    Whoosh calls, and with it http.client, email, ssl and socket: about a tenth of
-    the time of a cold ``depeches search``. While whoosh.compat loads, a stand-in
-    module answers that import; its ``urlretrieve`` imports the real one if ever
-    called. The stand-in is gone afterwards, so ``import urllib.request`` elsewhere
-    gets the real module.
-    """
-    if "whoosh.compat" in sys.modules or "urllib.request" in sys.modules:
-        return
-    stand_in = types.ModuleType("urllib.request")
-
-    def urlretrieve(*args: Any, **kwargs: Any) -> Any:
-        import importlib
-
-        return importlib.import_module("urllib.request").urlretrieve(*args, **kwargs)
-
-    stand_in.urlretrieve = urlretrieve  # type: ignore[attr-defined]
-    sys.modules["urllib.request"] = stand_in
-    try:
-        import whoosh.compat  # noqa: F401
-    except ImportError:
-        pass  # no Whoosh here (a tool that only extracts entities): nothing to spare
-    finally:
-        if sys.modules.get("urllib.request") is stand_in:
-            del sys.modules["urllib.request"]
 
 
 def apply() -> None:
@@ -120,8 +89,8 @@ def _constant_score_matcher(self: Any, searcher: Any, context: Any = None) -> An
 
 
 def _constant_score_class() -> Any:
-    # Defined in a function: importing whoosh.matching at module level would load
-    # whoosh before import_whoosh_lightly() can run.
+    # Defined in a function: only a process that applies the patches loads
+    # whoosh.matching for it.
     from whoosh.matching import NullMatcher, mcore, wrappers
 
     class ConstantScore(wrappers.WrappingMatcher):
@@ -191,40 +160,6 @@ def _doc_field_length(self: Any, docnum: int, fieldname: str, default: int = 0) 
     return lengths[docnum] if docnum < len(lengths) and lengths[docnum] else None
 
 
-_NO_COLUMN: Any = object()
-
-
-def field_lengths(reader: Any, fieldname: str) -> Any:
-    """A segment's field lengths by document number, as BM25 reads them (Whoosh's
-    one-byte approximation, decoded), or ``None`` when the field keeps none."""
-    cache = reader.__dict__.setdefault("_depeches_lengths", {})
-    lengths = cache.get(fieldname)
-    if lengths is None:
-        lengths = cache[fieldname] = _length_table(reader, fieldname)
-    return None if lengths is _NO_COLUMN else lengths
-
-TERM_CACHE_LIMIT = 100_000
-"""Term entries a segment's reader remembers before it starts afresh (a few MiB)."""
-
-
-def term_entry(reader: Any, fieldname: str, tbytes: bytes) -> bytes | None:
-    """The raw term-dictionary entry of a term in one segment, or None, read once
-    (:class:`indexer.store.terms.TermsReader` reads its entries through this too)."""
-    cache = reader.__dict__.get("_depeches_terms")
-    if cache is None:
-        cache = reader._depeches_terms = {}
-    key = (fieldname, tbytes)
-    try:
-        return cache[key]
-    except KeyError:
-        pass
-    entry = reader._tindex.get(reader._keycoder(fieldname, tbytes))
-    if len(cache) >= TERM_CACHE_LIMIT:
-        cache.clear()
-    cache[key] = entry
-    return entry
-
-
 def _terms_contains(self: Any, term: tuple[str, bytes]) -> bool:
     return term_entry(self, *term) is not None
 
@@ -257,26 +192,6 @@ def _terms_doc_frequency(self: Any, fieldname: str, tbytes: bytes) -> int:
     if entry is None:
         raise KeyError((fieldname, tbytes))
     return _DOC_FREQ.unpack_from(entry, 5)[0]
-
-
-def _length_table(reader: Any, fieldname: str) -> Any:
-    from array import array
-
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-    from whoosh.util.numeric import byte_to_length
-
-    column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is None:
-        return _NO_COLUMN
-    # One byte per document (Whoosh's NumericColumn("B")), decoded to lengths once,
-    # through a table: calling byte_to_length per document was a seventh of a cold search.
-    raw = column._dbfile.get(column._basepos, column._count)
-    return array("I", map(_byte_lengths(byte_to_length).__getitem__, raw))
-
-
-@functools.cache
-def _byte_lengths(byte_to_length: Any) -> list[int]:
-    return [byte_to_length(b) for b in range(256)]
 
 
 def _skip_pair(a: Any, b: Any, minquality: float) -> int:

@@ -1,0 +1,108 @@
+"""Reads from one committed segment that Whoosh does not offer as such: a field's length
+column at once, a term's raw dictionary entry once, a term's raw posting list, the
+first live document of a term. They read Whoosh's private members, which the pinned
+2.7.4 will not change; :mod:`indexer.store.whoosh_fixes` and the codec's own readers
+(:mod:`indexer.store.terms`) answer Whoosh's calls through them, and the evaluator
+(:mod:`indexer.evaluate`) reads postings through them.
+"""
+
+from __future__ import annotations
+
+import functools
+from array import array
+from typing import Any
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+_NO_COLUMN: Any = object()
+
+
+def field_lengths(reader: Any, fieldname: str) -> Any:
+    """A segment's field lengths by document number, as BM25 reads them (Whoosh's
+    one-byte approximation, decoded), or ``None`` when the field keeps none."""
+    cache = reader.__dict__.setdefault("_depeches_lengths", {})
+    lengths = cache.get(fieldname)
+    if lengths is None:
+        lengths = cache[fieldname] = _length_table(reader, fieldname)
+    return None if lengths is _NO_COLUMN else lengths
+
+
+TERM_CACHE_LIMIT = 100_000
+"""Term entries a segment's reader remembers before it starts afresh (a few MiB)."""
+
+
+def term_entry(reader: Any, fieldname: str, tbytes: bytes) -> bytes | None:
+    """The raw term-dictionary entry of a term in one segment, or None, read once
+    (:class:`indexer.store.terms.TermsReader` reads its entries through this too)."""
+    cache = reader.__dict__.get("_depeches_terms")
+    if cache is None:
+        cache = reader._depeches_terms = {}
+    key = (fieldname, tbytes)
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    entry = reader._tindex.get(reader._keycoder(fieldname, tbytes))
+    if len(cache) >= TERM_CACHE_LIMIT:
+        cache.clear()
+    cache[key] = entry
+    return entry
+
+
+def _length_table(reader: Any, fieldname: str) -> Any:
+    column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return _NO_COLUMN
+    # One byte per document (Whoosh's NumericColumn("B")), decoded to lengths once,
+    # through a table: calling byte_to_length per document was a seventh of a cold search.
+    raw = column._dbfile.get(column._basepos, column._count)
+    return array("I", map(_byte_lengths(byte_to_length).__getitem__, raw))
+
+
+@functools.cache
+def _byte_lengths(byte_to_length: Any) -> list[int]:
+    return [byte_to_length(b) for b in range(256)]
+
+
+def schema_field(schema: Any, fieldname: str) -> Any:
+    try:
+        return schema[fieldname]
+    except KeyError:  # a Whoosh schema has no get()
+        return None
+
+
+def lookup(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | None:
+    """A term's field, its bytes and its raw posting list in one segment (deleted
+    documents included), or None when the segment does not hold it."""
+    field = schema_field(reader.schema, fieldname)
+    if field is None:
+        return None
+    try:
+        tbytes = field.to_bytes(text)
+    except ValueError:
+        return None
+    if (fieldname, tbytes) not in reader:
+        return None
+    try:
+        return field, tbytes, reader._terms.matcher(fieldname, tbytes, field.format)
+    except TermNotFound:
+        return None
+
+
+def first_document(searcher: Any, fieldname: str, text: str) -> int | None:
+    """The first live document holding a term, or None: Whoosh's ``document_number``
+    without building and running a query."""
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        found = lookup(reader, fieldname, text)
+        if found is None:
+            continue
+        postings = found[2]
+        while postings.is_active():
+            docnum = postings.id()
+            if not reader.is_deleted(docnum):
+                return docnum + offset
+            postings.next()
+    return None

@@ -117,3 +117,14 @@ def test_query_time_reads_names_without_loading_the_spotter() -> None:
     assert "indexer.entities.names" in loaded
     assert not loaded & {"indexer.entities.spotter", "indexer.entities.resolve",
                          "indexer.entities.extract", "indexer.entities.mentions"}, loaded
+
+
+def test_the_store_reads_and_writes_without_the_query_side_or_the_pipeline() -> None:
+    # The seam for a second backend: the store stands below both, and climbs to neither.
+    paths = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    below = {"indexer.analysis", "indexer.errors", "indexer.model"}
+    for name, path in paths.items():
+        if name.startswith("indexer.store"):
+            outside = {m for m in _imports(path, set(paths))
+                       if not m.startswith("indexer.store") and m not in below}
+            assert outside == set(), f"{name} imports {sorted(outside)}"

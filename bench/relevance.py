@@ -79,7 +79,7 @@ def make_engine(name: str):
     if name == "ours":
         return Ours(jobs=1)
     if name == "ours+vectors":
-        from indexer import semantic
+        from indexer.search import vectors as semantic
 
         if not semantic.available():
             raise ImportError(f"needs numpy and {semantic.MODEL}: pip install 'depeches[vectors]'")

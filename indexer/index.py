@@ -365,7 +365,7 @@ class NewsIndex:
                 and not self._snapshot.searcher.up_to_date():
             self._reopen()  # another process committed: see it
         if self._snapshot is None:
-            from .search import weighting
+            from .search.run import weighting
             from .store.whoosh_fixes import apply
 
             apply()
@@ -490,19 +490,19 @@ class NewsIndex:
 
     def write_vectors(self, *, wait: float = 0.0) -> None:
         """Write the word-vector table that lets searches count a word of close meaning
-        (:mod:`indexer.semantic`), unless the index has it already; about 8 s, as spaCy
+        (:mod:`indexer.search.vectors`), unless the index has it already; about 8 s, as spaCy
         loads its model. Needs the ``vectors`` extra."""
-        from . import semantic
+        from .search import vectors
 
-        if not semantic.available():
-            raise IndexerError(f"word vectors need numpy and spaCy's {semantic.MODEL}",
+        if not vectors.available():
+            raise IndexerError(f"word vectors need numpy and spaCy's {vectors.MODEL}",
                                hint="pip install 'depeches[vectors]'")
-        if semantic.has_table(self.path):
+        if vectors.has_table(self.path):
             return  # the table depends on the model only, not on the articles
         lock = _WriterLock(self.path)
         lock.acquire(wait)
         try:
-            semantic.write_table(self.path, *semantic.model_vectors())
+            vectors.write_table(self.path, *vectors.model_vectors())
         finally:
             lock.release()
             self._reopen()
@@ -697,8 +697,9 @@ class NewsIndex:
 
     # -- reading -----------------------------------------------------------
     def search(self, query: str = "", **options: Any) -> Results:
-        """Ranked passages for ``query``; see :class:`indexer.search.SearchOptions` for options."""
-        from .search import SearchOptions, run_search
+        """Ranked passages for ``query``; the options are those of
+        :class:`indexer.search.run.SearchOptions`."""
+        from .search.run import SearchOptions, run_search
 
         with self.snapshot() as snap:
             return run_search(snap, query, SearchOptions.from_kwargs(**options))
@@ -706,8 +707,8 @@ class NewsIndex:
     def facets(self, query: str | None = None, field: str = "actors", top: int = 10,
                **options: Any) -> tuple[FacetCount, ...]:
         """The ``top`` values of a facet (actors, places, sources, lang) over matching articles."""
-        from .facets import count_facet
-        from .search import SearchOptions, matching_articles
+        from .search.facets import count_facet
+        from .search.run import SearchOptions, matching_articles
 
         with self.snapshot() as snap:
             ids = matching_articles(snap, query or "", SearchOptions.from_kwargs(**options))
@@ -715,7 +716,7 @@ class NewsIndex:
 
     def export(self, query: str | None = None, **options: Any) -> Iterator[dict[str, Any]]:
         """One record per matching article: id, title, date, source, url, lang, actors, places."""
-        from .search import SearchOptions, matching_articles
+        from .search.run import SearchOptions, matching_articles
 
         with self.snapshot() as snap:
             for article_id in sorted(matching_articles(snap, query or "",

@@ -243,7 +243,7 @@ def search(query: str, index_dir: str | None, since: str | None, until: str | No
 
 def _unknown_entity_hints(snap: Snapshot, actors: tuple[str, ...], places: tuple[str, ...]
                           ) -> list[str]:
-    from indexer.facets import closest_names
+    from indexer.search.facets import closest_names
 
     hints = []
     for field, names in (("actors", actors), ("places", places)):

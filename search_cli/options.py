@@ -17,7 +17,7 @@ class DateType(click.ParamType):
     name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
-        from indexer.query import date_bound
+        from indexer.search.parse import date_bound
 
         try:
             date_bound(str(value), end=False)

@@ -10,7 +10,7 @@ import click
 import pytest
 from conftest import ROOT
 
-from indexer.query import parse_query
+from indexer.search.parse import parse_query
 from search_cli.cli import cli
 
 README = ROOT / "README.md"

@@ -12,8 +12,8 @@ from whoosh import query as wq
 
 import indexer.store.segment
 from indexer import Article, NewsIndex
-from indexer.evaluate import term_values, top_documents
-from indexer.search import SearchOptions, _compile, _restrict
+from indexer.search.evaluate import term_values, top_documents
+from indexer.search.run import SearchOptions, _compile, _restrict
 from indexer.store.reading import first_document
 
 QUERIES = [

@@ -9,7 +9,7 @@ import pytest
 
 from indexer import NewsIndex
 from indexer.entities import entity_key
-from indexer.facets import count_facet, shown_names
+from indexer.search.facets import count_facet, shown_names
 
 SEED = "afp-alep-offensive-rebelle"
 ROOT = Path(__file__).resolve().parent.parent

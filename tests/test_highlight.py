@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer.analysis import number_variants, word_forms, words
-from indexer.highlight import Pattern, WordPattern, find_matches, merge_spans
+from indexer.search.highlight import Pattern, WordPattern, find_matches, merge_spans
 
 
 def mark(text: str, spans, before: str = "[[", after: str = "]]") -> str:

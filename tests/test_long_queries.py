@@ -11,8 +11,8 @@ import json
 import pytest
 from conftest import CORPUS
 
-from indexer import search
-from indexer.query import MAX_QUERY_CHARS, parse_query
+from indexer.search import run as search
+from indexer.search.parse import MAX_QUERY_CHARS, parse_query
 from indexer.sources import read_articles
 
 ARTICLES = {a.id: a for a in read_articles([CORPUS])}

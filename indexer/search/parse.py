@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .analysis import words as analysis_words
-from .errors import QuerySyntaxError
+from ..analysis import words as analysis_words
+from ..errors import QuerySyntaxError
 
 MAX_QUERY_CHARS = 10_000
 """A longer query is an error; any shorter one is searched (a long one with its most

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .analysis import Token, analyze
-from .model import Span, TermMatch
+from ..analysis import Token, analyze
+from ..model import Span, TermMatch
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
-from .analysis import (
+from ..analysis import (
     INTERROGATIVES,
     QUESTION_WORDS,
     SNOWBALL_LANGUAGES,
@@ -27,15 +27,15 @@ from .analysis import (
     stemmer_for,
     word_forms,
 )
-from .errors import IndexerError, OptionError
+from ..errors import IndexerError, OptionError
+from ..model import FacetCount, Hit, Results, TermMatch, Totals
 from .evaluate import document_scores, term_values, top_documents
 from .highlight import Pattern, WordPattern, find_matches
 from .maybe import Maybe
-from .model import FacetCount, Hit, Results, TermMatch, Totals
-from .query import DateRange, Filter, Group, Node, Occur, Text, date_bound, parse_query
+from .parse import DateRange, Filter, Group, Node, Occur, Text, date_bound, parse_query
 
 if TYPE_CHECKING:
-    from .store.snapshot import Snapshot
+    from ..store.snapshot import Snapshot
 
 TITLE_BOOST = 2.0
 EXACT_BOOST = 0.2
@@ -97,7 +97,7 @@ passages of closest mean added to the candidates) it found nothing more."""
 ALIGN = 8.0
 """With word vectors, a candidate's score is also multiplied by 1 + ALIGN × a², where a
 is how much of the query its best sentence says, words of close meaning included
-(:meth:`indexer.semantic.WordVectors.alignment`). On PIAF (3,771 questions), MRR@10
+(:meth:`indexer.search.vectors.WordVectors.alignment`). On PIAF (3,771 questions), MRR@10
 0.808 → 0.811 and success@10 0.917 → 0.922, on both halves (even 0.922 → 0.927, odd
 0.911 → 0.917); ALIGN 4 to 20, powers 2 to 4 and floors 0.2 to 0.5 all landed within
 0.003 of that. Counting a sentence's exact (and prefix-related) matches as full
@@ -116,7 +116,7 @@ how often the query repeats it times its IDF in the index, and the rest are left
 ``+``/``-`` words, fields and filters are never left out. Below the limit a query is
 searched as typed, so that short searches and questions rank as before; above it, the
 cost of a search is bounded whatever is pasted, up to
-:data:`indexer.query.MAX_QUERY_CHARS`."""
+:data:`indexer.search.parse.MAX_QUERY_CHARS`."""
 
 
 def idf(n: int, total: int) -> float:
@@ -152,7 +152,7 @@ class SearchOptions:
     actors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     vectors: bool = True
-    """Use the index's word vectors, when it has them (see :mod:`indexer.semantic`)."""
+    """Use the index's word vectors, when it has them (see :mod:`indexer.search.vectors`)."""
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> SearchOptions:
@@ -457,13 +457,13 @@ def _inverted(node: Text) -> bool:
 
 def entity_key(name: str) -> str:
     """The filter key of an actor or place (imported late: the extractor is heavy to load)."""
-    from .entities import entity_key as key
+    from ..entities import entity_key as key
 
     return key(name)
 
 
 def _maybe(required: wq.Query, optional: wq.Query) -> wq.Query:
-    """``required``, scored higher where ``optional`` matches too (see :mod:`indexer.maybe`:
+    """``required``, scored higher where ``optional`` matches too (see :mod:`indexer.search.maybe`:
     Whoosh 2.7.4's AndMaybe can loop for ever while skipping blocks by quality, seen on
     "Coronavirus point" over 8,000 articles)."""
     return Maybe(required, optional)
@@ -564,7 +564,7 @@ def _restrict(q: wq.Query, opts: SearchOptions, searcher: Any) -> wq.Query:
 
 def _vectors(snap: Snapshot) -> Any:
     """The index's word-vector table, opened once per version, or None."""
-    from .semantic import WordVectors
+    from .vectors import WordVectors
 
     return snap.derived("vectors", lambda: WordVectors.open(snap.path))
 
@@ -871,7 +871,7 @@ def coordination(clauses: list[Clause], weights: list[float],
     """The factor (≤ 1) for a passage that holds the ``matched`` terms; see COORDINATION.
 
     ``partial`` is the weight of the missing clauses that the passage holds a word of
-    close meaning for, in part (:meth:`indexer.semantic.WordVectors.closest`)."""
+    close meaning for, in part (:meth:`indexer.search.vectors.WordVectors.closest`)."""
     total = sum(weights)
     if not total:
         return 1.0

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .analysis import FRENCH_STOP_WORDS, fold
+from ..analysis import FRENCH_STOP_WORDS, fold
 
 VECTORS_DIR = "vectors"
 MODEL = "fr_core_news_md"
@@ -186,7 +186,7 @@ class WordVectors:
         spreads them over several sentences."""
         import numpy as np
 
-        from .passages import sentences
+        from ..passages import sentences
 
         total = sum(weights)
         known = [(i, w) for i, w in enumerate(words) if w and w in vectors]

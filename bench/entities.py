@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.entities import Entities, extract_entities  # noqa: E402
+from indexer.pipeline.entities import Entities, extract_entities  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "wikinews-fr"
 ARTICLES = DATA / "articles.jsonl"
@@ -89,7 +89,7 @@ def normalise(name: str) -> str:
 
 
 def paragraphs(body: str) -> list[str]:
-    """Body paragraphs as indexing cuts them (``indexer.clean.clean_lines``): one per
+    """Body paragraphs as indexing cuts them (``indexer.pipeline.clean.clean_lines``): one per
     non-empty line, whitespace collapsed.  A line break ends a name: line-ups list
     one player a line."""
     return [" ".join(line.split()) for line in body.splitlines() if line.strip()]

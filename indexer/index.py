@@ -51,7 +51,7 @@ from .store.schema import (
 from .store.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from .corrections import Corrections
+    from .pipeline.corrections import Corrections
     from .store.integrity import CheckReport, Problem
     from .store.segment import BulkWriter, IndexedDoc
 
@@ -85,10 +85,10 @@ def prepare_article(article: Article, content_hash: str = "",
     """Run clean, language, entities, passages and analysis on one article."""
     # Imported here: searching never needs the index-time stages.
     from .analysis import article_forms, source_key, words
-    from .clean import clean_article
-    from .entities import extract_entities, filter_keys, index_keys, mentioned
-    from .language import with_language
-    from .passages import select_passages
+    from .pipeline.clean import clean_article
+    from .pipeline.entities import extract_entities, filter_keys, index_keys, mentioned
+    from .pipeline.language import with_language
+    from .pipeline.passages import select_passages
 
     t0 = time.perf_counter()
     article = clean_article(article)
@@ -216,8 +216,8 @@ def corrections_digest(corrections: Corrections | None) -> str:
 
 
 def _warm_up() -> None:
-    from .entities import extract_entities
-    from .language import detect_language
+    from .pipeline.entities import extract_entities
+    from .pipeline.language import detect_language
 
     extract_entities("", [])
     detect_language("Une phrase en français pour charger les profils.")
@@ -473,10 +473,10 @@ class NewsIndex:
         ``jobs`` processes clean and analyse the articles, by default one per usable core
         (:func:`default_jobs`); the index written is the same whatever their number.
 
-        ``corrections`` (see :mod:`indexer.corrections`) fix entity extraction; changing
+        ``corrections`` (see :mod:`indexer.pipeline.corrections`) fix entity extraction; changing
         them re-extracts every article on the next run.
         """
-        from .sources import read_articles
+        from .pipeline.sources import read_articles
 
         return self._write(read_articles(paths), jobs=default_jobs() if jobs is None else jobs,
                            progress=progress, wait=wait, corrections=corrections)
@@ -744,7 +744,7 @@ class NewsIndex:
 
     def article(self, article_id: str) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
         """Metadata and ``(section, text)`` paragraphs of one article, for ``depeches show``."""
-        from .passages import PARAGRAPH_BREAK
+        from .pipeline.passages import PARAGRAPH_BREAK
 
         with self.snapshot() as snap:
             meta = snap.article_meta(article_id)

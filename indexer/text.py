@@ -1,6 +1,6 @@
 """Facts about characters that index time and the terminal front end share.
 
-Kept apart from :mod:`indexer.clean` so that the front end can ask them without loading
+Kept apart from :mod:`indexer.pipeline.clean` so that the front end can ask them without loading
 the cleaning pipeline (its regexes cost a cold ``depeches search`` 2 ms).
 """
 

@@ -152,8 +152,8 @@ def index(paths: tuple[str, ...], index_dir: str | None, jobs: int | None, rebui
           wait: float, corrections: str | None, vectors: bool) -> None:
     """Index the articles under PATHS (txt, html, json, jsonl, jsonl.gz), incrementally."""
     from indexer import NewsIndex
-    from indexer.corrections import CorrectionsError, load_corrections
     from indexer.errors import IndexWriteError
+    from indexer.pipeline.corrections import CorrectionsError, load_corrections
 
     if corrections is None and os.path.exists(DEFAULT_CORRECTIONS):
         corrections = DEFAULT_CORRECTIONS

@@ -11,7 +11,8 @@ from conftest import SEED, SEED_ID
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.clean import (
+from indexer.model import Article, Block
+from indexer.pipeline.clean import (
     clean_article,
     clean_lines,
     intertitle,
@@ -20,8 +21,7 @@ from indexer.clean import (
     split_glued,
     strip_markup,
 )
-from indexer.model import Article, Block
-from indexer.sources import article_from_record, parse_html, parse_text
+from indexer.pipeline.sources import article_from_record, parse_html, parse_text
 
 
 def paragraphs(article: Article) -> list[str]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corrections import Corrections, CorrectionsError, load_corrections, name_key
-from indexer.entities import extract_entities
+from indexer.pipeline.corrections import Corrections, CorrectionsError, load_corrections, name_key
+from indexer.pipeline.entities import extract_entities
 
 SAMPLE = """\
 [aliases]

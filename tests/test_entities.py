@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.entities import (
+from indexer.pipeline.entities import (
     Entities,
     entity_key,
     extract_entities,
@@ -276,7 +276,8 @@ def test_a_common_word_without_its_accent_is_still_common() -> None:
 
 
 def test_bench_cuts_paragraphs_as_indexing_does() -> None:
-    # one paragraph per line, as indexer.clean.clean_lines: a line-up lists one player a line
+    # one paragraph per line, as indexer.pipeline.clean.clean_lines: a line-up lists one player
+    # a line
     assert _bench().paragraphs("Siffert\nSimonet (6/8)\n\n Toumi  (3/4) ") == [
         "Siffert",
         "Simonet (6/8)",
@@ -742,7 +743,7 @@ def _fold_one_char_at_a_time(text: str) -> str:
     "Le président de la République a reçu à l’Élysée " * 5,  # a passage: not cached
 ])
 def test_fold_strips_accents_and_unifies_apostrophes(text: str) -> None:
-    from indexer.entities.tokens import _fold
+    from indexer.pipeline.entities.tokens import _fold
 
     assert _fold(text) == _fold_one_char_at_a_time(text)
 
@@ -750,6 +751,6 @@ def test_fold_strips_accents_and_unifies_apostrophes(text: str) -> None:
 @settings(max_examples=200)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=120))
 def test_fold_of_any_text_is_the_one_character_at_a_time_definition(text: str) -> None:
-    from indexer.entities.tokens import _fold
+    from indexer.pipeline.entities.tokens import _fold
 
     assert _fold(text) == _fold_one_char_at_a_time(text)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer import NewsIndex
-from indexer.entities import entity_key
+from indexer.pipeline.entities import entity_key
 from indexer.search.facets import count_facet, shown_names
 
 SEED = "afp-alep-offensive-rebelle"

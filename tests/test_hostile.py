@@ -15,7 +15,12 @@ from conftest import ROOT
 
 from indexer.index import prepare_article
 from indexer.model import Article
-from indexer.passages import MAX_PASSAGE_CHARS, MAX_SENTENCE_CHARS, split_hard, split_paragraph
+from indexer.pipeline.passages import (
+    MAX_PASSAGE_CHARS,
+    MAX_SENTENCE_CHARS,
+    split_hard,
+    split_paragraph,
+)
 
 SIZE = 200_000
 BUDGET = 20.0  # seconds; each pattern takes well under one at this size

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.language import PREFIX_CHARS, detect_language, with_language
 from indexer.model import Article
+from indexer.pipeline.language import PREFIX_CHARS, detect_language, with_language
 
 TEXTS = {
     "fr": "Les rebelles ont lancé une offensive majeure pour briser le siège des quartiers est "
@@ -74,7 +74,7 @@ NEAR = {  # languages that share words with French, in news sentences
 
 
 def test_french_beyond_doubt_skips_langdetect(monkeypatch):
-    import indexer.language as language
+    import indexer.pipeline.language as language
 
     def no_langdetect():
         raise AssertionError("langdetect was called")
@@ -86,7 +86,7 @@ def test_french_beyond_doubt_skips_langdetect(monkeypatch):
 @pytest.mark.parametrize("lang, text", [(k, v) for k, v in sorted(TEXTS.items()) if k != "fr"]
                          + [(f"{k}-near", v) for k, v in sorted(NEAR.items())])
 def test_other_languages_are_never_taken_for_french(lang, text):
-    from indexer.language import clearly_french
+    from indexer.pipeline.language import clearly_french
 
     lang = lang.removesuffix("-near")
     assert not clearly_french(text)
@@ -94,7 +94,7 @@ def test_other_languages_are_never_taken_for_french(lang, text):
 
 
 def test_a_short_french_text_still_goes_to_langdetect():
-    from indexer.language import clearly_french
+    from indexer.pipeline.language import clearly_french
 
     assert not clearly_french("Le président est arrivé à Alep avec une délégation.")
     assert detect_language("Le président est arrivé à Alep avec une délégation.") == "fr"
@@ -102,7 +102,7 @@ def test_a_short_french_text_still_goes_to_langdetect():
 
 @pytest.mark.parametrize("text", ["abc", "a b c", "12 é ü ß"])
 def test_three_letters_are_judged(text, monkeypatch):
-    import indexer.language as language
+    import indexer.pipeline.language as language
 
     monkeypatch.setattr(language, "clearly_french", lambda sample: True)
     assert detect_language(text) == "fr"

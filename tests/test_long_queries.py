@@ -11,9 +11,9 @@ import json
 import pytest
 from conftest import CORPUS
 
+from indexer.pipeline.sources import read_articles
 from indexer.search import run as search
 from indexer.search.parse import MAX_QUERY_CHARS, parse_query
-from indexer.sources import read_articles
 
 ARTICLES = {a.id: a for a in read_articles([CORPUS])}
 

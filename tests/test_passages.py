@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import SEED, SEED_ID
 
-from indexer.clean import clean_article
 from indexer.model import Article, Block, Passage
-from indexer.passages import MAX_PASSAGE_CHARS, select_passages, sentences, split_paragraph
-from indexer.sources import parse_text
+from indexer.pipeline.clean import clean_article
+from indexer.pipeline.passages import MAX_PASSAGE_CHARS, select_passages, sentences, split_paragraph
+from indexer.pipeline.sources import parse_text
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -31,10 +31,10 @@ import pytest
 from click.testing import CliRunner
 
 import indexer.index
-import indexer.sources
+import indexer.pipeline.sources
 from indexer import Article, NewsIndex
 from indexer.errors import CorpusError, CorpusNote
-from indexer.sources import read_articles
+from indexer.pipeline.sources import read_articles
 from search_cli.cli import cli
 
 DEPECHES = Path(sys.executable).parent / "depeches"
@@ -167,7 +167,7 @@ def paused_writer(tmp_path: Path) -> Iterator[dict]:
 
 
 def test_bad_files_are_named_skipped_and_the_good_ones_indexed(tmp_path, monkeypatch):
-    monkeypatch.setattr(indexer.sources, "MAX_FILE_BYTES", 4096)
+    monkeypatch.setattr(indexer.pipeline.sources, "MAX_FILE_BYTES", 4096)
     c = tmp_path / "corpus"
     c.mkdir()
     (c / "good1.json").write_text(json.dumps({
@@ -234,7 +234,7 @@ def test_unreadable_file_is_named_and_skipped(tmp_path):
 
 
 def test_duplicate_ids_and_oversized_records_in_a_jsonl(tmp_path, monkeypatch):
-    monkeypatch.setattr(indexer.sources, "MAX_LINE_CHARS", 500)
+    monkeypatch.setattr(indexer.pipeline.sources, "MAX_LINE_CHARS", 500)
     src = write_jsonl(tmp_path / "a.jsonl", [
         {"id": "a", "body": "Les vendanges commencent en Bourgogne."},
         {"id": "a", "body": "Un doublon du même identifiant."},
@@ -842,7 +842,7 @@ def test_one_long_paragraph_is_split_with_linear_work(monkeypatch):
 
     Counted, not timed: the characters the look-behind regex scans for the whole text.
     """
-    import indexer.passages as passages
+    import indexer.pipeline.passages as passages
 
     real = passages._WORD_BEFORE
     scanned = []
@@ -869,16 +869,16 @@ def test_latin1_note_is_a_note_not_an_error(tmp_path):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_bug_on_one_article_skips_that_article_only(tmp_path, monkeypatch, jobs):
-    import indexer.entities
+    import indexer.pipeline.entities
 
-    real = indexer.entities.extract_entities
+    real = indexer.pipeline.entities.extract_entities
 
     def flaky(title, paragraphs, corrections=None):
         if "piège" in title:
             raise IndexError("list index out of range")
         return real(title, paragraphs, corrections)
 
-    monkeypatch.setattr(indexer.entities, "extract_entities", flaky)
+    monkeypatch.setattr(indexer.pipeline.entities, "extract_entities", flaky)
     articles = [Article.from_fields(id=f"a{i}", title=title, body="Un texte en français.")
                 for i, title in enumerate(["Avant", "Le piège", "Après"])]
     with NewsIndex.create(tmp_path / "index") as idx:

@@ -15,7 +15,7 @@ from whoosh.writing import NO_MERGE, OPTIMIZE, SegmentWriter
 
 from indexer import Article
 from indexer.index import prepare_article
-from indexer.sources import read_articles
+from indexer.pipeline.sources import read_articles
 from indexer.store.schema import build_schema, codec
 from indexer.store.segment import BulkWriter, index_document
 from indexer.store.whoosh_fixes import apply

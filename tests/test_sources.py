@@ -12,7 +12,7 @@ from conftest import CORPUS, DATA, SEED, SEED_ID
 
 from indexer.errors import CorpusError, CorpusNote
 from indexer.model import Article
-from indexer.sources import (
+from indexer.pipeline.sources import (
     date_in_text,
     derive_title,
     normalize_date,

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from indexer.clean import clean_field, normalize_text
+from indexer.pipeline.clean import clean_field, normalize_text
 from search_cli.render import visible
 
 ESC = "\x1b"

@@ -16,7 +16,7 @@ from conftest import CORPUS
 
 import indexer.store.segment
 from indexer import Article, NewsIndex
-from indexer.sources import read_articles
+from indexer.pipeline.sources import read_articles
 
 QUERIES = ["Alep", "cessez-le-feu", "président", "Lavrov Kerry", "élection", "Québec",
            "football", "prix", "guerre civile Syrie", "mise à jour", "Obama", ""]

@@ -4,7 +4,7 @@ Counts are of **articles**, not passages: an article that names Lavrov in
 five passages counts once.
 
 Each article's stored actors and places are what its own text says
-(:mod:`indexer.entities` merges names within the article).  Facets then merge
+(:mod:`indexer.pipeline.entities` merges names within the article).  Facets then merge
 across the index where that is safe, at counting time, so that the stored
 data stay honest and a re-index changes nothing here: two spellings of one
 name (``Wikimedia``/``Wikimédia``) count as the one most articles use, and
@@ -52,7 +52,7 @@ def corpus_names(rows: Iterable[Sequence[str]], people: bool = False) -> dict[st
     accented one).  With ``people``, a name that opens on initials goes to the
     one full name of the index it fits, and stays when none or several fit.
     """
-    from ..entities import accented, entity_key
+    from ..pipeline.entities import accented, entity_key
 
     articles: Counter[str] = Counter(v for row in rows for v in set(row))
     spellings: dict[str, list[str]] = {}
@@ -74,7 +74,7 @@ def corpus_names(rows: Iterable[Sequence[str]], people: bool = False) -> dict[st
 
 def _initials_owners(values: Iterable[str]) -> dict[str, str]:
     """'B. Obama' -> 'Barack Obama' when that is the one full name among ``values`` it fits."""
-    from ..entities import initials_fit, initials_name, looks_like_full_name
+    from ..pipeline.entities import initials_fit, initials_name, looks_like_full_name
 
     shorts = {v: s for v in values if (s := initials_name(v)) is not None}
     if not shorts:
@@ -92,7 +92,7 @@ def _initials_owners(values: Iterable[str]) -> dict[str, str]:
 
 
 def _fold_last(name: str) -> str:
-    from ..entities import entity_key
+    from ..pipeline.entities import entity_key
 
     return entity_key(name.split()[-1])
 
@@ -118,7 +118,7 @@ def count_facet(snap: Snapshot, article_ids: Iterable[str], field: str,
 def closest_names(snap: Snapshot, field: str, name: str, n: int = 3) -> list[str]:
     """Known facet values that look like ``name`` (whole or by surname), for the hint
     after an unknown filter: ``Lavrof`` → ``Sergueï Lavrov``."""
-    from ..entities import entity_key
+    from ..pipeline.entities import entity_key
 
     wanted = entity_key(name)
     shown = shown_names(snap, field)

@@ -457,7 +457,7 @@ def _inverted(node: Text) -> bool:
 
 def entity_key(name: str) -> str:
     """The filter key of an actor or place (imported late: the extractor is heavy to load)."""
-    from ..entities import entity_key as key
+    from ..pipeline.entities import entity_key as key
 
     return key(name)
 

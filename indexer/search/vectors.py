@@ -186,7 +186,7 @@ class WordVectors:
         spreads them over several sentences."""
         import numpy as np
 
-        from ..passages import sentences
+        from ..pipeline.passages import sentences
 
         total = sum(weights)
         known = [(i, w) for i, w in enumerate(words) if w and w in vectors]

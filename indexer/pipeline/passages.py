@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .analysis import ABBREVIATIONS
-from .model import Article, Passage
+from ..analysis import ABBREVIATIONS
+from ..model import Article, Passage
 
 MAX_PASSAGE_CHARS = 1000
 """A paragraph longer than this is split into runs of whole sentences, and shorter

@@ -1,4 +1,4 @@
-"""The gazetteers (``indexer/gazetteer/``): places, organisations, given names and
+"""The gazetteers (``indexer/pipeline/gazetteer/``): places, organisations, given names and
 common words, with user corrections, loaded once per process."""
 
 from __future__ import annotations

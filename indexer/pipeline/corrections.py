@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import IndexerError
+from ..errors import IndexerError
 
 KINDS = frozenset({"person", "organization", "actor", "place"})
 _EXCLUDE_GROUPS = ("actors", "places", "names")

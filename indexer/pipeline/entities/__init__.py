@@ -27,7 +27,7 @@ of F1:
    longer name it shortens (``l'Assemblée``), two spellings one
    (``Erignac``/``Érignac``); gazetteer variants take their canonical
    spelling (``Etats-Unis`` gives ``États-Unis``), and user corrections
-   (:mod:`indexer.corrections`) apply.  Merging across articles is left to
+   (:mod:`indexer.pipeline.corrections`) apply.  Merging across articles is left to
    :mod:`indexer.search.facets`, at counting time.
 
 Design choice worth knowing: surname-only mentions are merged into the full
@@ -36,7 +36,7 @@ mention string apart, so ``Entities.mentions`` keeps the surface forms seen in
 the text beside their canonical names; ``bench/entities.py`` scores those as
 its headline and the canonical names on a second line.
 
-The gazetteers live in ``indexer/gazetteer/`` (its README says where each
+The gazetteers live in ``indexer/pipeline/gazetteer/`` (its README says where each
 comes from).  Filter keys come from :func:`entity_key`, :func:`filter_keys`
 and :func:`index_keys`; :func:`mentioned` tells which entities a passage names.
 """
@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import lazy as _lazy
+from ... import lazy as _lazy
 
 # Imported on first use, as in :mod:`indexer`: the query side reads entity keys and the
 # shape of names (model, names) and never loads the spotter and its gazetteers.

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .model import Article
+from ..model import Article
 
 PREFIX_CHARS = 300  # langdetect costs more than indexing; a news lede is plenty
 TRIALS = 1  # 1 random trial agreed with langdetect's 7 on 2,191 news articles, at 1/3 the cost

@@ -1,6 +1,6 @@
 """Resolution within an article: surnames, initials and short forms become the full
 name they stand for, gazetteer variants their canonical spelling (step 4 of
-:mod:`indexer.entities`)."""
+:mod:`indexer.pipeline.entities`)."""
 
 from __future__ import annotations
 

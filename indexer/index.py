@@ -365,7 +365,7 @@ class NewsIndex:
                 and not self._snapshot.searcher.up_to_date():
             self._reopen()  # another process committed: see it
         if self._snapshot is None:
-            from .search.run import weighting
+            from .search.rank import weighting
             from .store.whoosh_fixes import apply
 
             apply()
@@ -698,8 +698,9 @@ class NewsIndex:
     # -- reading -----------------------------------------------------------
     def search(self, query: str = "", **options: Any) -> Results:
         """Ranked passages for ``query``; the options are those of
-        :class:`indexer.search.run.SearchOptions`."""
-        from .search.run import SearchOptions, run_search
+        :class:`indexer.search.options.SearchOptions`."""
+        from .search.options import SearchOptions
+        from .search.run import run_search
 
         with self.snapshot() as snap:
             return run_search(snap, query, SearchOptions.from_kwargs(**options))
@@ -708,7 +709,8 @@ class NewsIndex:
                **options: Any) -> tuple[FacetCount, ...]:
         """The ``top`` values of a facet (actors, places, sources, lang) over matching articles."""
         from .search.facets import count_facet
-        from .search.run import SearchOptions, matching_articles
+        from .search.options import SearchOptions
+        from .search.run import matching_articles
 
         with self.snapshot() as snap:
             ids = matching_articles(snap, query or "", SearchOptions.from_kwargs(**options))
@@ -716,7 +718,8 @@ class NewsIndex:
 
     def export(self, query: str | None = None, **options: Any) -> Iterator[dict[str, Any]]:
         """One record per matching article: id, title, date, source, url, lang, actors, places."""
-        from .search.run import SearchOptions, matching_articles
+        from .search.options import SearchOptions
+        from .search.run import matching_articles
 
         with self.snapshot() as snap:
             for article_id in sorted(matching_articles(snap, query or "",

@@ -149,7 +149,8 @@ class Results(Sequence[Hit]):
     elapsed_ms: float
     analysed: str = ""
     left_out: tuple[str, ...] = ()
-    """Words of a long query that it was searched without (see ``search.MAX_QUERY_WORDS``)."""
+    """Words of a long query that it was searched without (see
+    ``indexer.search.telling.MAX_QUERY_WORDS``)."""
     suggestions: tuple[str, ...] = ()
     facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
     counter: Callable[[int | None], Totals] | None = field(default=None, repr=False,

@@ -12,8 +12,10 @@ from whoosh import query as wq
 
 import indexer.store.segment
 from indexer import Article, NewsIndex
+from indexer.search.compile import restrict
 from indexer.search.evaluate import term_values, top_documents
-from indexer.search.run import SearchOptions, _compile, _restrict
+from indexer.search.options import SearchOptions
+from indexer.search.run import _compile
 from indexer.store.reading import first_document
 
 QUERIES = [
@@ -62,9 +64,9 @@ def compiled(idx, text, opts):
     with idx.snapshot() as snap:
         comp, q, _ = _compile(snap, text, opts)
     s = idx.searcher()
-    queries = [_restrict(q, opts, s)]
+    queries = [restrict(q, opts, s)]
     if comp.fast is not None:  # the first stage with common words deferred
-        queries.append(_restrict(comp.fast, opts, s))
+        queries.append(restrict(comp.fast, opts, s))
     return queries
 
 

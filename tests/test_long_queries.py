@@ -1,7 +1,7 @@
 """Queries of any length: a pasted paragraph or a whole dispatch is a query, not an error.
 
-A long query keeps its most telling words (``search.MAX_QUERY_WORDS``), so its cost is
-bounded whatever is pasted; only a query past ``query.MAX_QUERY_CHARS`` is refused.
+A long query keeps its most telling words (``indexer.search.telling.MAX_QUERY_WORDS``), so
+its cost is bounded whatever is pasted; only a query past ``parse.MAX_QUERY_CHARS`` is refused.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import pytest
 from conftest import CORPUS
 
 from indexer.pipeline.sources import read_articles
-from indexer.search import run as search
+from indexer.search.compile import Compiler
 from indexer.search.parse import MAX_QUERY_CHARS, parse_query
+from indexer.search.telling import MAX_QUERY_WORDS, telling_words
 
 ARTICLES = {a.id: a for a in read_articles([CORPUS])}
 
@@ -84,15 +85,15 @@ def test_a_query_of_the_longest_allowed_length_is_searched(corpus_idx):
 
 def kept(idx, query: str, limit: int) -> tuple[list[str], tuple[str, ...]]:
     """The words and phrases searched (as ``--explain`` shows them), and those left out."""
-    tree, left_out = search.telling_words(parse_query(query), idx.searcher(), limit)
-    comp = search._Compiler(idx.searcher(), ["fr"])
+    tree, left_out = telling_words(parse_query(query), idx.searcher(), limit)
+    comp = Compiler(idx.searcher(), ["fr"])
     comp.compile(tree)
     return comp.analysed, left_out
 
 
 def test_a_query_within_the_limit_is_searched_as_typed(corpus_idx):
     tree = parse_query("offensive rebelle à Alep")
-    assert search.telling_words(tree, corpus_idx.searcher(), 3) == (tree, ())
+    assert telling_words(tree, corpus_idx.searcher(), 3) == (tree, ())
 
 
 def test_rare_words_are_kept_and_common_ones_left_out(corpus_idx):
@@ -130,8 +131,8 @@ def test_left_out_words_are_shown_without_their_punctuation(corpus_idx):
 
 def test_a_left_out_word_parts_its_neighbours(corpus_idx):
     """Words that were not neighbours in the query do not become a pair phrase."""
-    tree, _ = search.telling_words(parse_query("Lavrov été Kerry"), corpus_idx.searcher(), 2)
-    comp = search._Compiler(corpus_idx.searcher(), ["fr"])
+    tree, _ = telling_words(parse_query("Lavrov été Kerry"), corpus_idx.searcher(), 2)
+    comp = Compiler(corpus_idx.searcher(), ["fr"])
     comp.compile(tree)
     assert len(comp.clauses) == 2
     assert "Phrase" not in repr(comp.compile(tree))
@@ -139,7 +140,7 @@ def test_a_left_out_word_parts_its_neighbours(corpus_idx):
 
 def test_the_cost_of_a_long_query_is_bounded(corpus_idx):
     text = " ".join(" ".join(a.paragraphs) for a in ARTICLES.values())[:MAX_QUERY_CHARS]
-    tree, left_out = search.telling_words(parse_query(text), corpus_idx.searcher())
-    comp = search._Compiler(corpus_idx.searcher(), ["fr"])
+    tree, left_out = telling_words(parse_query(text), corpus_idx.searcher())
+    comp = Compiler(corpus_idx.searcher(), ["fr"])
     comp.compile(tree)
-    assert len(comp.clauses) <= search.MAX_QUERY_WORDS < len(left_out)
+    assert len(comp.clauses) <= MAX_QUERY_WORDS < len(left_out)

@@ -217,8 +217,9 @@ def test_outside_a_question_appel_is_a_word_like_any_other(idx):
 def test_common_words_gather_no_candidates_when_rarer_words_are_there(corpus_idx, monkeypatch):
     """As Lucene's common-terms query: in a big archive, ``président`` only adds to the
     score of passages that ``Alep`` found (thresholds lowered to this small corpus)."""
-    from indexer.search import run as search
-    from indexer.search.run import SearchOptions, _compile
+    from indexer.search import compile as search
+    from indexer.search.options import SearchOptions
+    from indexer.search.run import _compile
 
     whole = corpus_idx.search("Alep président", limit=2)
     opts = SearchOptions.from_kwargs(limit=2)

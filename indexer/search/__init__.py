@@ -1,10 +1,14 @@
 """Query time: a query string in, ranked and highlighted passages out.
 
 - :mod:`~indexer.search.parse`: the query language, parsed into a tree;
-- :mod:`~indexer.search.run`: the tree compiled to Whoosh queries, run, re-ranked,
-  grouped by article (options in :class:`~indexer.search.run.SearchOptions`);
+- :mod:`~indexer.search.telling`: a long query cut to its most telling words;
+- :mod:`~indexer.search.compile`: the tree and the option filters
+  (:mod:`~indexer.search.options`) compiled to Whoosh queries;
 - :mod:`~indexer.search.evaluate` and :mod:`~indexer.search.maybe`: the compiled
-  query evaluated a block of postings at a time;
+  query evaluated a block of postings at a time, for the top candidates;
+- :mod:`~indexer.search.rank`: BM25F, and the candidates re-scored;
+- :mod:`~indexer.search.run`: one search through all of these, its hits grouped by
+  article;
 - :mod:`~indexer.search.highlight`: where a passage matches;
 - :mod:`~indexer.search.facets`: facet counts and the names they show;
 - :mod:`~indexer.search.vectors`: word vectors, for words of close meaning.

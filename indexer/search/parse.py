@@ -22,7 +22,7 @@ from ..errors import QuerySyntaxError
 
 MAX_QUERY_CHARS = 10_000
 """A longer query is an error; any shorter one is searched (a long one with its most
-telling words: see ``search.MAX_QUERY_WORDS``)."""
+telling words: see ``indexer.search.telling.MAX_QUERY_WORDS``)."""
 MAX_DEPTH = 32
 
 FIELDS = frozenset({"title", "source", "lang", "actor", "place", "date"})

@@ -1,0 +1,227 @@
+"""Ranking: BM25F over passages, then the top candidates re-scored.
+
+Re-scoring counts the title's score for each passage of an article, coordination
+(a passage that misses a query word loses more the rarer the word), proximity, and,
+with word vectors, topic, sentence alignment and words of close meaning. The README's
+"How it works" gives the measured effect of each.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..model import TermMatch
+from .compile import Compiler, restrict
+from .evaluate import term_values, top_documents
+from .options import SearchOptions
+
+if TYPE_CHECKING:
+    from ..store.snapshot import Snapshot
+
+
+COORDINATION = 4.0
+"""How much a passage that misses some of the query's clauses is penalised: its
+score is multiplied by ((w + matched) / (w + total)) ** COORDINATION, where each
+clause weighs its IDF, ``matched`` and ``total`` add up those weights and ``w``
+is their mean. Missing a rare word costs more than missing a common one."""
+PROXIMITY = 1.0
+"""Bonus for query words found close together: the score is multiplied by
+1 + PROXIMITY × (the mean over pairs of clauses, weighted by their IDFs, of
+1 / the smallest distance in words between them)."""
+BM25_B = 0.4
+BM25_K1 = 0.8
+HEAD_WEIGHT = 0.25
+"""The weight, in coordination, of the noun an interrogative announces (``année`` in
+"En quelle année…", ``pays`` in "Dans quel pays…"): it names the kind of answer,
+which the passage gives without naming it ("en 1963", "en Moldavie")."""
+TOPIC = 3.0
+TOPIC_FLOOR = 0.5
+"""With word vectors, a candidate's score is multiplied by 1 + TOPIC × (cos − TOPIC_FLOOR)
+when the cosine of its mean content-word vector to the query's is above TOPIC_FLOOR:
+a passage about the question's subject, in other words, climbs. On PIAF (3,771
+questions) with vectors, MRR@10 0.805 → 0.808 and success@10 0.912 → 0.917, on both
+halves; TOPIC 1, 5, 6 and 10, floors 0.3 and 0.6, and weighting words by their
+rarity did no better on the first 1,000. As a first stage of its own (the 20 or 50
+passages of closest mean added to the candidates) it found nothing more."""
+ALIGN = 8.0
+"""With word vectors, a candidate's score is also multiplied by 1 + ALIGN × a², where a
+is how much of the query its best sentence says, words of close meaning included
+(:meth:`indexer.search.vectors.WordVectors.alignment`). On PIAF (3,771 questions), MRR@10
+0.808 → 0.811 and success@10 0.917 → 0.922, on both halves (even 0.922 → 0.927, odd
+0.911 → 0.917); ALIGN 4 to 20, powers 2 to 4 and floors 0.2 to 0.5 all landed within
+0.003 of that. Counting a sentence's exact (and prefix-related) matches as full
+credit did worse (success@10 0.919): the vectors' own judgement of a word was better."""
+IDF_POWER = 1.5
+"""BM25's IDF raised to this power: rare words (names, technical terms) count
+more against common ones than Whoosh's flatter ``log(N / (n + 1)) + 1`` allows."""
+
+
+def idf(n: int, total: int) -> float:
+    """Robertson–Spärck Jones IDF of a term in ``n`` of ``total`` passages."""
+    total = max(total, n)
+    return math.log(1 + (total - n + 0.5) / (n + 0.5))
+
+
+def weighting() -> Any:
+    """BM25F with the parameters the relevance benchmark chose."""
+    from whoosh import scoring
+
+    class Weighting(scoring.BM25F):
+        # Counted over passages only: article documents hold no text.
+        def idf(self, searcher: Any, fieldname: str, text: str) -> float:
+            parent = searcher.get_parent()
+            n = parent.doc_frequency(fieldname, text)
+            return idf(n, parent.doc_frequency("kind", "p")) ** IDF_POWER
+
+    return Weighting(B=BM25_B, K1=BM25_K1)
+
+
+def _vectors(snap: Snapshot) -> Any:
+    """The index's word-vector table, opened once per version, or None."""
+    from .vectors import WordVectors
+
+    return snap.derived("vectors", lambda: WordVectors.open(snap.path))
+
+
+def tie_order(col: Any) -> Callable[[int], tuple[str, int]]:
+    """Candidates tied at the cut go in by article, then position (the passages of an
+    article keep their order in any index): not by document number, which follows how
+    the index was written and merged."""
+    return lambda docnum: (col[docnum], docnum)
+
+
+def rescore(snap: Snapshot, comp: Compiler, opts: SearchOptions,
+             rows: list[tuple[float, str, int]], k: int, stored: dict[int, dict[str, Any]],
+             similar: dict[int, list[TermMatch]]) -> list[tuple[float, str, int]]:
+    """The candidates' ``(score, article_id, docnum)`` once their title's score is lent,
+    and coordination, proximity and (with vectors) topic and close words counted.
+    Passages read on the way go to ``stored``, close words to ``similar``."""
+    # Coordination and proximity are counted on the candidates only: asking
+    # Whoosh for the matched terms of every hit would turn off its top-k skipping.
+    s = snap.searcher
+    titles = _title_matches(snap, comp, opts, k)
+    reach = [c | r for c, r in zip(comp.clauses, comp.related, strict=True)]
+    wanted_terms = frozenset().union(*reach)
+    body = _terms_in(s, wanted_terms, [d for _, _, d in rows])
+    in_title = _terms_in(s, frozenset(("title_" + f, t) for f, t in wanted_terms
+                                      if f == "stem"),
+                         [t[1] for t in titles.values()])
+    weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
+               for i, w in enumerate(clause_weights(s, comp.clauses))]
+    vectors = _vectors(snap) if opts.vectors else None
+    # The query words' vectors, looked up once rather than for every candidate.
+    known = vectors.vectors_of([w for w in comp.words if w]) if vectors else {}
+    asked = vectors.profile(" ".join(w for w in comp.words if w)) if vectors else None
+    scored = []
+    for score, aid, docnum in rows:
+        found = body[docnum]
+        matched = set(found)
+        title = titles.get(aid)
+        if title:
+            if docnum != title[1]:  # the first passage carries the title already
+                score += title[0]
+            matched |= {(f[6:], t) for f, t in in_title[title[1]]}
+        partial = 0.0
+        if asked is not None and vectors is not None:  # the index has word vectors
+            stored[docnum] = snap.passage(docnum)
+            text = stored[docnum]["text"]
+            seen = vectors.profile(text)
+            topic = vectors.topic(asked, seen)
+            score *= 1 + TOPIC * max(0.0, topic - TOPIC_FLOOR)
+            aligned = vectors.alignment(comp.words, weights, text, seen, known)
+            score *= 1 + ALIGN * aligned ** 2
+            missing = [i for i, c in enumerate(reach) if comp.words[i] and not c & matched]
+            if missing:
+                near = vectors.closest([comp.words[i] for i in missing], seen, known)
+                partial = sum(weights[i] * x for i, (x, _) in zip(missing, near, strict=True))
+                similar[docnum] = [TermMatch(comp.words[i] or "", w, "similar")
+                                   for i, (x, w) in zip(missing, near, strict=True) if x]
+        score *= coordination(reach, weights, matched, partial)
+        score *= 1 + PROXIMITY * proximity(comp.clauses, weights, found)
+        scored.append((score, aid, docnum))
+    return scored
+
+
+def _title_matches(snap: Snapshot, comp: Compiler, opts: SearchOptions,
+                   k: int) -> dict[str, tuple[float, int]]:
+    """Title score and title-carrying docnum per article, to lend to its other passages."""
+    if comp.tree is None:
+        return {}
+    s = snap.searcher
+    tq = Compiler(s, snap.langs(), titles=True).compile(comp.tree)
+    if tq is None:
+        return {}
+    col = snap.article_ids()
+    return {col[docnum]: (score, docnum)
+            for score, docnum in top_documents(s, restrict(tq, opts, s), k, tie_order(col))[0]}
+
+
+Clause = frozenset[tuple[str, str]]
+
+
+Positions = dict[tuple[str, str], tuple[int, ...]]
+
+
+def clause_weights(s: Any, clauses: list[Clause]) -> list[float]:
+    """Each clause's IDF, from its most frequent form: what missing it costs."""
+    total = s.doc_frequency("kind", "p")
+    return [idf(max((s.doc_frequency(f, t) for f, t in c), default=0), total)
+            for c in clauses]
+
+
+def coordination(clauses: list[Clause], weights: list[float],
+                 matched: set[tuple[str, str]], partial: float = 0.0) -> float:
+    """The factor (≤ 1) for a passage that holds the ``matched`` terms; see COORDINATION.
+
+    ``partial`` is the weight of the missing clauses that the passage holds a word of
+    close meaning for, in part (:meth:`indexer.search.vectors.WordVectors.closest`)."""
+    total = sum(weights)
+    if not total:
+        return 1.0
+    got = sum(w for c, w in zip(clauses, weights, strict=True) if c & matched) + partial
+    prior = total / len(weights)
+    return ((prior + got) / (prior + total)) ** COORDINATION
+
+
+def proximity(clauses: list[Clause], weights: list[float], found: Positions) -> float:
+    """How close the clauses stand in a passage, in [0, 1]; see PROXIMITY."""
+    spots = [sorted({p for term in c for p in found.get(term, ())}) for c in clauses]
+    num = den = 0.0
+    for i in range(len(clauses)):
+        for j in range(i + 1, len(clauses)):
+            w = weights[i] * weights[j]
+            den += w
+            if spots[i] and spots[j]:
+                gap = _min_gap(spots[i], spots[j])
+                if gap:
+                    num += w / gap
+    return num / den if den else 0.0
+
+
+def _min_gap(a: list[int], b: list[int]) -> int:
+    """The smallest distance between a position of ``a`` and one of ``b`` (both sorted)."""
+    i = j = 0
+    best = abs(a[0] - b[0])
+    while i < len(a) and j < len(b):
+        best = min(best, abs(a[i] - b[j]))
+        if a[i] < b[j]:
+            i += 1
+        else:
+            j += 1
+    return best
+
+
+def _terms_in(s: Any, terms: frozenset[tuple[str, str]], docnums: list[int]
+              ) -> dict[int, Positions]:
+    """Which of ``terms`` each document holds, with their positions where the field
+    keeps them (else ``()``), reading only the posting blocks that hold the documents."""
+    found: dict[int, Positions] = {d: {} for d in docnums}
+    docs = sorted(found)
+    for field, text in terms:
+        decode = s.schema[field].format.decode_positions \
+            if s.schema[field].format.supports("positions") else None
+        for docnum, value in term_values(s, field, text, docs):
+            found[docnum][(field, text)] = tuple(decode(value)) if decode else ()
+    return found

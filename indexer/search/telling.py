@@ -1,0 +1,111 @@
+"""A long query's most telling words: the bound on what any pasted text can cost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..analysis import word_forms
+from .parse import Group, Node, Occur, Text
+from .rank import idf
+
+MAX_QUERY_WORDS = 32
+"""A query with more distinct words than this (a pasted paragraph, a lede, a whole
+dispatch) keeps only its MAX_QUERY_WORDS most telling ones, as Elasticsearch's
+``more_like_this`` keeps its ``max_query_terms`` (25): each distinct word is scored by
+how often the query repeats it times its IDF in the index, and the rest are left out
+(``--explain`` lists both). Quoted phrases go first (but see :data:`MAX_PHRASE_WORDS`);
+``+``/``-`` words, fields and filters are never left out. Below the limit a query is
+searched as typed, so that short searches and questions rank as before; above it, the
+cost of a search is bounded whatever is pasted, up to
+:data:`indexer.search.parse.MAX_QUERY_CHARS`."""
+
+
+def telling_words(tree: Group, searcher: Any, limit: int | None = None
+                  ) -> tuple[Group, tuple[str, ...]]:
+    """The query with at most ``limit`` distinct words or phrases, and those left out.
+
+    See :data:`MAX_QUERY_WORDS`. In a long query, quotes longer than
+    :data:`MAX_PHRASE_WORDS` are prose that was quoted, and their words count one by
+    one; shorter quoted phrases are kept first. A left-out word becomes a gap, not
+    nothing, so that the words on either side of it do not become neighbours.
+    """
+    limit = MAX_QUERY_WORDS if limit is None else limit
+    # Counting the words first spares every short query the stemming of _units.
+    if sum(1 for _ in _walk(tree)) <= limit or len(_units(tree)) <= limit:
+        return tree, ()
+    tree = _unquote_long(tree)
+    found = list(_units(tree).values())  # in the order of their first occurrence
+    total = searcher.doc_frequency("kind", "p")
+
+    def weight(nodes: list[Text]) -> float:
+        # A word's most frequent form counts, as in clause_weights; a word the index
+        # does not hold tells nothing about which of its articles is meant.
+        dfs = [max(searcher.doc_frequency("stem", stem), searcher.doc_frequency("stem", exact),
+                   searcher.doc_frequency("exact", exact)) for stem, exact in _forms(nodes[0])]
+        return len(nodes) * max((idf(n, total) for n in dfs if n), default=0.0)
+
+    ranked = sorted(range(len(found)), key=lambda i: (not found[i][0].quoted,
+                                                      -weight(found[i]), i))
+    keep = {id(found[i][0]) for i in ranked[:limit]}
+    gone = {id(node) for nodes in found for node in nodes} - keep
+    left_out = tuple(found[i][0].raw.strip(_PUNCTUATION) for i in sorted(ranked[limit:]))
+    return _without(tree, gone), left_out
+
+
+MAX_PHRASE_WORDS = 6
+"""In a long query (see :data:`MAX_QUERY_WORDS`), a quote of more words than this is
+a quotation in the pasted text rather than a phrase to match as such."""
+
+
+def _walk(group: Group) -> Iterator[Text]:
+    """The optional words and phrases of a query, in order (not prefixes or fields)."""
+    for occur, child in group.clauses:
+        if occur != "should":
+            continue
+        if isinstance(child, Group):
+            yield from _walk(child)
+        elif isinstance(child, Text) and not (child.title_only or child.prefix):
+            yield child
+
+
+def _units(group: Group) -> dict[tuple[str, ...], list[Text]]:
+    """The distinct words and phrases of a query (by stem), each with its occurrences."""
+    found: dict[tuple[str, ...], list[Text]] = {}
+    for node in _walk(group):
+        key = tuple(stem for stem, _ in _forms(node))
+        if key:  # stop words alone compile to nothing: they need no place
+            found.setdefault(key, []).append(node)
+    return found
+
+
+def _forms(node: Text) -> list[tuple[str, str]]:
+    return [f for w in node.words if (f := word_forms(w.lower(), "fr"))]
+
+
+def _unquote_long(group: Group) -> Group:
+    clauses: list[tuple[Occur, Node]] = []
+    for occur, child in group.clauses:
+        if isinstance(child, Group):
+            clauses.append((occur, _unquote_long(child)))
+        elif occur == "should" and isinstance(child, Text) and child.quoted \
+                and len(child.words) > MAX_PHRASE_WORDS:
+            clauses += [(occur, Text((w,), raw=w)) for w in child.words]
+        else:
+            clauses.append((occur, child))
+    return Group(tuple(clauses))
+
+
+_PUNCTUATION = ".,;:!?…«»\"“”()[]'’"
+"""Stripped from a left-out word as --explain shows it: ``syrienne.`` is ``syrienne``."""
+
+
+_GAP = Text(())
+"""Compiles to nothing, and parts its neighbours."""
+
+
+def _without(group: Group, gone: set[int]) -> Group:
+    return Group(tuple(
+        (occur, _GAP if id(child) in gone
+         else _without(child, gone) if isinstance(child, Group) else child)
+        for occur, child in group.clauses))

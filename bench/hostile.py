@@ -75,7 +75,7 @@ def names_body(size: int) -> str:
 def run_case(pattern: str, size: int) -> dict:
     """In the child: the per-stage seconds of the fastest run, and this process's peak RSS."""
     from indexer import Article
-    from indexer.index import prepare_article
+    from indexer.pipeline.prepare import prepare_article
 
     warm = Article.from_fields(id="warm", title="Échauffement",
                                body="Emmanuel Macron est à Paris. Il parle aux élus de Lyon.")

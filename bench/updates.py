@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     skip_if_no_data(ORANGESUM_PATH)
 
     from indexer import NewsIndex
-    from indexer.index import default_jobs
+    from indexer.pipeline.prepare import default_jobs
 
     jobs = args.jobs or default_jobs()
     wanted = args.base + args.runs * args.size

@@ -1,10 +1,11 @@
-"""The index: the one place that wires the index-time stages together.
+"""The door of the library: :class:`NewsIndex`, where the three wings meet.
 
-``source → clean → language → entities → passages → analysis → index``
-
-:class:`NewsIndex` is the door of the library: it writes articles in batches
-(each batch one commit, so an interruption loses at most one batch), skips
-unchanged articles by content hash, and answers searches.
+It reads articles (:mod:`indexer.pipeline.sources`), has each one prepared
+(:mod:`indexer.pipeline.prepare`: ``clean → language → entities → passages →
+analysis``) in worker processes, writes them in batches (each batch one commit, so
+an interruption loses at most one batch) through the store (:mod:`indexer.store`),
+skips unchanged articles by content hash, and answers searches (:mod:`indexer.search`)
+on a :class:`~indexer.store.snapshot.Snapshot`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ import fcntl
 import json
 import os
 import shutil
-import signal
 import struct
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,12 +37,10 @@ from .model import Article, FacetCount, IndexReport, Results
 from .store.schema import (
     INDEX_NAME,
     META_FILE,
-    article_record,
     build_schema,
     check_meta,
     codec,
     passage_place,
-    passage_record,
     read_meta,
     read_texts,
     write_meta,
@@ -52,8 +49,9 @@ from .store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from .pipeline.corrections import Corrections
+    from .pipeline.prepare import Indexed
     from .store.integrity import CheckReport, Problem
-    from .store.segment import BulkWriter, IndexedDoc
+    from .store.segment import BulkWriter
 
 # What only damaged bytes raise, once they pass the size checks of opening: an
 # undecodable block or record, a read past the end of a file (EINVAL), a disk error.
@@ -70,176 +68,8 @@ the batches are large instead, and runs merge only segments under
 LOCK_FILE = "writer.lock"
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """An article after every index-time stage, ready for Whoosh."""
-
-    article_id: str
-    article_doc: dict[str, Any]
-    passage_docs: list[dict[str, Any]]
-    seconds: dict[str, float]
-
-
-def prepare_article(article: Article, content_hash: str = "",
-                    corrections: Corrections | None = None) -> Prepared:
-    """Run clean, language, entities, passages and analysis on one article."""
-    # Imported here: searching never needs the index-time stages.
-    from .analysis import article_forms, source_key, words
-    from .pipeline.clean import clean_article
-    from .pipeline.entities import extract_entities, filter_keys, index_keys, mentioned
-    from .pipeline.language import with_language
-    from .pipeline.passages import select_passages
-
-    t0 = time.perf_counter()
-    article = clean_article(article)
-    t1 = time.perf_counter()
-    article = with_language(article)
-    t2 = time.perf_counter()
-    ents = extract_entities(article.title, [article.lede, *article.paragraphs], corrections)
-    article = replace(article, actors=ents.actors, places=ents.places)
-    t3 = time.perf_counter()
-    passages = select_passages(article)
-    t4 = time.perf_counter()
-    actor_keys, place_keys = index_keys(ents)
-    persons = set(ents.persons)
-    lang = article.lang or "fr"
-    # Entity-guarded stemming: a known name keeps its exact form even at a sentence start.
-    names = frozenset(w.lower() for name in (*ents.actors, *ents.places)
-                      for w, *_ in words(name) if w[:1].isupper())
-    (title_stem, _), *forms = article_forms([article.title, *(p.text for p in passages)],
-                                            lang, names)
-    common = {
-        "kind": "p", "article_id": article.id, "lang": lang,
-        "actor": ",".join(sorted(actor_keys)), "place": ",".join(sorted(place_keys)),
-    }
-    if article.date:
-        # Year and month too: a date range becomes a few coarse terms, not one per day.
-        common.update(date=article.date, month=article.date[:7], year=article.date[:4])
-    if article.source:
-        common["source"] = source_key(article.source)
-    docs: list[dict[str, Any]] = []
-    for p, (stem, exact) in zip(passages, forms, strict=True):
-        # The title goes with the first passage only: repeating it in every
-        # passage would multiply the postings Whoosh writes.
-        title = {"title_stem": title_stem} if not docs else {}
-        seen = mentioned(p.text, ents)
-        mentions = ",".join(sorted(
-            {f"a:{k}" for a in seen.actors
-             for k in filter_keys(a, "person" if a in persons else "organization")}
-            | {f"p:{k}" for a in seen.places for k in filter_keys(a, "place")}))
-        # No ``pid`` for a passage: nothing looks one up, and a unique term per
-        # passage cost the term dictionary a tenth of its entries.
-        docs.append({**common, **title, "stem": stem, "exact": exact, "mentions": mentions,
-                     "record": passage_record(p.ordinal, p.section, len(docs) + 1)})
-    t5 = time.perf_counter()
-    meta = {"title": article.title, "date": article.date, "source": article.source,
-            "url": article.url, "lang": lang, "actors": ents.actors, "places": ents.places,
-            "hash": content_hash, "passages": len(docs)}
-    # No ``pid`` term: an article's document is the first of its ``article_id`` (see
-    # article_meta), and one unique term per article cost the index 1.5 % (0.31 of
-    # 20.80 MB over 2,000 OrangeSum articles).
-    article_doc = {**common, "kind": "a",
-                   "record": article_record(meta, [p.text for p in passages])}
-    return Prepared(article.id, article_doc, docs, {
-        "clean": t1 - t0, "language": t2 - t1, "entities": t3 - t2,
-        "passages": t4 - t3, "analysis": t5 - t4})
-
-
-@dataclass(frozen=True)
-class Indexed:
-    """An article's documents as Whoosh would index them (:mod:`indexer.store.segment`): what
-    the worker sends to the writing process, which only numbers and groups them."""
-
-    article_id: str
-    docs: tuple[IndexedDoc, ...]  # the article's document, then its passages'
-    seconds: dict[str, float]
-
-    @property
-    def passages(self) -> int:
-        return len(self.docs) - 1
-
-
-def index_prepared(prep: Prepared, schema: Any) -> Indexed:
-    """Index the documents of a prepared article against ``schema``."""
-    from .store.segment import index_document
-
-    t = time.perf_counter()
-    docs = tuple(index_document(schema, doc) for doc in (prep.article_doc, *prep.passage_docs))
-    return Indexed(prep.article_id, docs,
-                   {**prep.seconds, "postings": time.perf_counter() - t})
-
-
-_worker_schema: Any = None  # the index's schema, in a worker process (see _worker_init)
-
-
-def _prepare_job(job: tuple[Article, str, Corrections | None],
-                 schema: Any = None) -> Indexed | str:
-    try:
-        return index_prepared(prepare_article(*job),
-                              _worker_schema if schema is None else schema)
-    except Exception as e:  # noqa: BLE001 - one article's bug must not stop the batch
-        # A message, not the exception: it crosses the process boundary, and
-        # the run goes on with the other articles.
-        import traceback
-
-        frame = traceback.extract_tb(e.__traceback__)[-1]  # where it was raised
-        return (f"{job[0].id}: not indexed, {type(e).__name__} at "
-                f"{Path(frame.filename).name}:{frame.lineno} (a bug: please report it)")
-
-
-def default_jobs() -> int:
-    """The processes an index run uses unless told: the cores this process may run on.
-
-    The affinity mask, not the machine's core count, since a container or ``taskset``
-    may grant fewer cores than the machine has.
-    """
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _add_seconds(report: IndexReport, stage: str, seconds: float) -> None:
     report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + seconds
-
-
-def corrections_digest(corrections: Corrections | None) -> str:
-    """A digest of the corrections, part of every article's hash: editing the file
-    makes the next run re-extract the entities of every article."""
-    if not corrections:
-        return ""
-    import hashlib
-
-    parts = json.dumps([sorted(corrections.aliases), sorted(corrections.types),
-                        sorted(corrections.exclude_actors), sorted(corrections.exclude_places)])
-    return ":" + hashlib.blake2b(parts.encode(), digest_size=8).hexdigest()
-
-
-def _warm_up() -> None:
-    from .pipeline.entities import extract_entities
-    from .pipeline.language import detect_language
-
-    extract_entities("", [])
-    detect_language("Une phrase en français pour charger les profils.")
-
-
-def _worker_init(schema: Any) -> None:
-    # The schema arrives by fork, not pickled with every task.
-    global _worker_schema
-    _worker_schema = schema
-    _worker_signals()
-
-
-def _worker_signals() -> None:
-    # Workers leave Ctrl-C to the parent, which cancels the batch and stops
-    # them; and they must not inherit a SIGTERM handler from the CLI, or
-    # Pool.terminate() could never end them.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    # A signal to the whole process group (a terminal's, a supervisor's) would
-    # kill a worker while it holds the pool's queue lock, and terminate() would
-    # then wait for ever: only the parent should receive them.
-    os.setpgrp()
 
 
 class _WriterLock:
@@ -471,11 +301,13 @@ class NewsIndex:
         """Index every article under ``paths``; bad files are reported in the report and skipped.
 
         ``jobs`` processes clean and analyse the articles, by default one per usable core
-        (:func:`default_jobs`); the index written is the same whatever their number.
+        (:func:`~indexer.pipeline.prepare.default_jobs`); the index written is the same
+        whatever their number.
 
         ``corrections`` (see :mod:`indexer.pipeline.corrections`) fix entity extraction; changing
         them re-extracts every article on the next run.
         """
+        from .pipeline.prepare import default_jobs
         from .pipeline.sources import read_articles
 
         return self._write(read_articles(paths), jobs=default_jobs() if jobs is None else jobs,
@@ -573,17 +405,21 @@ class NewsIndex:
         pool = None
         finished = False
         try:
+            from .pipeline.prepare import prepare_job
+
             existing = self._hashes()
             jobs_iter = self._changed(items, existing, report, corrections)
             if jobs > 1:
                 import multiprocessing  # here: searching never needs it
 
-                _warm_up()  # load gazetteers and language profiles once, before forking
+                from .pipeline.prepare import warm_up, worker_init
+
+                warm_up()  # load gazetteers and language profiles once, before forking
                 ctx = multiprocessing.get_context("fork")
-                pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(self._ix.schema,))
-                prepared: Iterator[Indexed | str] = pool.imap(_prepare_job, jobs_iter, chunksize=8)
+                pool = ctx.Pool(jobs, initializer=worker_init, initargs=(self._ix.schema,))
+                prepared: Iterator[Indexed | str] = pool.imap(prepare_job, jobs_iter, chunksize=8)
             else:
-                prepared = map(partial(_prepare_job, schema=self._ix.schema), jobs_iter)
+                prepared = map(partial(prepare_job, schema=self._ix.schema), jobs_iter)
             self._commit_batches(prepared, existing, report, progress)
             finished = not report.interrupted
         finally:
@@ -605,6 +441,8 @@ class NewsIndex:
     def _changed(self, items: Iterable[Article | CorpusError], existing: dict[str, str],
                  report: IndexReport, corrections: Corrections | None
                  ) -> Iterator[tuple[Article, str, Corrections | None]]:
+        from .pipeline.corrections import digest as corrections_digest
+
         seen: set[str] = set()
         salt = corrections_digest(corrections)
         for item in items:

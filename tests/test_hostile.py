@@ -13,7 +13,6 @@ from types import ModuleType
 import pytest
 from conftest import ROOT
 
-from indexer.index import prepare_article
 from indexer.model import Article
 from indexer.pipeline.passages import (
     MAX_PASSAGE_CHARS,
@@ -21,6 +20,7 @@ from indexer.pipeline.passages import (
     split_hard,
     split_paragraph,
 )
+from indexer.pipeline.prepare import prepare_article
 
 SIZE = 200_000
 BUDGET = 20.0  # seconds; each pattern takes well under one at this size

@@ -14,7 +14,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.writing import NO_MERGE, OPTIMIZE, SegmentWriter
 
 from indexer import Article
-from indexer.index import prepare_article
+from indexer.pipeline.prepare import prepare_article
 from indexer.pipeline.sources import read_articles
 from indexer.store.schema import build_schema, codec
 from indexer.store.segment import BulkWriter, index_document

@@ -39,6 +39,7 @@ carrying the path and, when known, the line.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
@@ -234,3 +235,15 @@ def _toml_message(err: tomllib.TOMLDecodeError) -> str:
     # tomllib appends " (at line L, column C)"; the line is already in our prefix.
     message = getattr(err, "msg", None) or str(err)
     return _TOML_WHERE.sub("", message)
+
+
+def digest(corrections: Corrections | None) -> str:
+    """A digest of the corrections, part of every article's hash: editing the file
+    makes the next run re-extract the entities of every article."""
+    if not corrections:
+        return ""
+    import hashlib
+
+    parts = json.dumps([sorted(corrections.aliases), sorted(corrections.types),
+                        sorted(corrections.exclude_actors), sorted(corrections.exclude_places)])
+    return ":" + hashlib.blake2b(parts.encode(), digest_size=8).hexdigest()

@@ -4,6 +4,8 @@
 - :mod:`~indexer.store.postings`, :mod:`~indexer.store.terms`, :mod:`~indexer.store.varints`:
   posting blocks and term entries without Whoosh's pickled framing;
 - :mod:`~indexer.store.segment`: segments written in bulk, and the merge policy;
+- :mod:`~indexer.store.reading`: what the codec, the patches and the evaluator read
+  from a segment;
 - :mod:`~indexer.store.integrity`: per-file checksums, and the check that reads them;
 - :mod:`~indexer.store.snapshot`: one committed version, as query time reads it;
 - :mod:`~indexer.store.whoosh_fixes`: what Whoosh 2.7.4 does wrong or slowly, mended.
@@ -15,7 +17,6 @@ import importlib
 import sys
 import types
 from importlib.machinery import ModuleSpec
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class _OnDiskNames:
     def create_module(self, spec: ModuleSpec) -> None:
         return None  # a plain module
 
-    def exec_module(self, module: ModuleType) -> None:
+    def exec_module(self, module: types.ModuleType) -> None:
         real = _ON_DISK[module.__name__]
 
         def __getattr__(name: str) -> Any:
@@ -66,8 +67,6 @@ def import_whoosh_lightly() -> None:
     stand_in = types.ModuleType("urllib.request")
 
     def urlretrieve(*args: Any, **kwargs: Any) -> Any:
-        import importlib
-
         return importlib.import_module("urllib.request").urlretrieve(*args, **kwargs)
 
     stand_in.urlretrieve = urlretrieve  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..analysis import article_forms, source_key, words
 from ..model import Article
-from ..store.schema import article_record, passage_record
+from ..store.schema import article_record, mention_term, passage_record
 from ..store.segment import IndexedDoc, index_document
 from . import entities  # its names looked up when called, so that a test can stand in
 from .clean import clean_article
@@ -73,9 +73,10 @@ def prepare_article(article: Article, content_hash: str = "",
         title = {"title_stem": title_stem} if not docs else {}
         seen = entities.mentioned(p.text, ents)
         mentions = ",".join(sorted(
-            {f"a:{k}" for a in seen.actors
+            {mention_term("actor", k) for a in seen.actors
              for k in entities.filter_keys(a, "person" if a in persons else "organization")}
-            | {f"p:{k}" for a in seen.places for k in entities.filter_keys(a, "place")}))
+            | {mention_term("place", k) for a in seen.places
+               for k in entities.filter_keys(a, "place")}))
         # No ``pid`` for a passage: nothing looks one up, and a unique term per
         # passage cost the term dictionary a tenth of its entries.
         docs.append({**common, **title, "stem": stem, "exact": exact, "mentions": mentions,

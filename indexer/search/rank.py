@@ -93,8 +93,8 @@ def tie_order(col: Any) -> Callable[[int], tuple[str, int]]:
 
 
 def rescore(snap: Snapshot, comp: Compiler, opts: SearchOptions,
-             rows: list[tuple[float, str, int]], k: int, stored: dict[int, dict[str, Any]],
-             similar: dict[int, list[TermMatch]]) -> list[tuple[float, str, int]]:
+            rows: list[tuple[float, str, int]], k: int, stored: dict[int, dict[str, Any]],
+            similar: dict[int, list[TermMatch]]) -> list[tuple[float, str, int]]:
     """The candidates' ``(score, article_id, docnum)`` once their title's score is lent,
     and coordination, proximity and (with vectors) topic and close words counted.
     Passages read on the way go to ``stored``, close words to ``similar``."""

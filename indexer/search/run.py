@@ -17,6 +17,7 @@ from whoosh import query as wq
 
 from ..errors import IndexerError
 from ..model import FacetCount, Hit, Results, TermMatch, Totals
+from ..store.schema import mention_term
 from .compile import Compiler, and_maybe, entity_key, restrict
 from .evaluate import document_scores, top_documents
 from .highlight import find_matches
@@ -46,8 +47,9 @@ def _compile(snap: Snapshot, query: str, opts: SearchOptions
         q = wq.NullQuery if _has_words(tree) else wq.Term("kind", "p")
     elif not has_text:  # filters alone also match article documents
         q = wq.And([wq.Term("kind", "p"), q])
-    boosts = [wq.Term("mentions", f"a:{entity_key(a)}", boost=MENTION_BOOST) for a in opts.actors]
-    boosts += [wq.Term("mentions", f"p:{entity_key(p)}", boost=MENTION_BOOST)
+    boosts = [wq.Term("mentions", mention_term("actor", entity_key(a)), boost=MENTION_BOOST)
+              for a in opts.actors]
+    boosts += [wq.Term("mentions", mention_term("place", entity_key(p)), boost=MENTION_BOOST)
                for p in opts.places]
     if boosts:
         q = and_maybe(q, wq.Or(boosts))
@@ -102,7 +104,7 @@ def run_search(snap: Snapshot, query: str, opts: SearchOptions) -> Results:
         stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
         similar: dict[int, list[TermMatch]] = {}  # docnum → words of close meaning it holds
         scored = rescore(snap, comp, opts, [(score, col[d], d) for score, d in res], k,
-                          stored, similar)
+                         stored, similar)
         # Passages of an article follow it in docnum order: docnum breaks ties by position.
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2]))
         hits = _group(snap, scored, comp, opts, similar, stored)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 from whoosh.columns import VarBytesColumn
@@ -86,6 +86,12 @@ def build_schema() -> Schema:
         mentions=keys(),
         record=COLUMN(VarBytesColumn()),
     )
+
+
+def mention_term(kind: Literal["actor", "place"], key: str) -> str:
+    """A term of the ``mentions`` field: the key of an actor or a place that a passage
+    names, its kind as a prefix, as one field holds both."""
+    return f"{'a' if kind == 'actor' else 'p'}:{key}"
 
 
 def codec() -> Any:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, overload
+from typing import Literal, Protocol, overload
 
 BlockKind = Literal["paragraph", "heading"]
 
@@ -140,6 +140,12 @@ class Totals:
     exact: bool = True
 
 
+class Counting(Protocol):
+    """A search's matches, counted when first asked for."""
+
+    def count(self, limit: int | None) -> Totals: ...
+
+
 @dataclass(frozen=True)
 class Results(Sequence[Hit]):
     """Ranked hits of one search. The totals are counted when first asked for."""
@@ -153,8 +159,9 @@ class Results(Sequence[Hit]):
     ``indexer.search.telling.MAX_QUERY_WORDS``)."""
     suggestions: tuple[str, ...] = ()
     facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
-    counter: Callable[[int | None], Totals] | None = field(default=None, repr=False,
-                                                            compare=False)
+    matches: Counting | None = field(default=None, repr=False, compare=False)
+    """What counts the totals when first asked; it pins the version searched
+    (:class:`indexer.search.seam.Matches`)."""
     _totals: dict[int | None, Totals] = field(default_factory=dict, repr=False,
                                               compare=False)
 
@@ -170,8 +177,8 @@ class Results(Sequence[Hit]):
             exact = self._totals.get(None)
             if exact is not None and (limit is None or exact.passages <= limit):
                 found = exact
-            elif self.counter:
-                found = self.counter(limit)
+            elif self.matches is not None:
+                found = self.matches.count(limit)
             else:
                 found = Totals(len({h.article_id for h in self.hits}), len(self.hits))
             self._totals[limit] = found

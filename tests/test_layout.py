@@ -103,6 +103,30 @@ def test_the_query_side_loads_no_index_time_stage() -> None:
     assert not {m for m in loaded if m.startswith(INDEX_TIME)}, loaded
 
 
+BEHIND_THE_SEAM = ("options", "parse", "telling", "weights", "seam", "highlight", "facets")
+"""The rooms of query time that read an index only through a ``seam.Version``, and so
+serve any backend as they are."""
+
+
+def test_the_rooms_behind_the_seam_touch_neither_whoosh_nor_the_store() -> None:
+    import ast
+
+    paths = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    for room in BEHIND_THE_SEAM:
+        path = PACKAGE / "search" / f"{room}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module or "" for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and not node.level}
+        assert not {m for m in imported if m.split(".")[0] == "whoosh"}, room
+        store = {m for m in _imports(path, set(paths)) if m.startswith("indexer.store")}
+        assert store == set(), f"{room} imports {sorted(store)}"
+        searcher = [n.lineno for n in ast.walk(tree)
+                    if isinstance(n, ast.Attribute) and n.attr == "searcher"]
+        assert searcher == [], f"{room} reaches for a Whoosh searcher at lines {searcher}"
+
+
 def test_no_module_is_over_a_thousand_lines() -> None:
     long = {str(p.relative_to(ROOT)): n for p in [*PACKAGE.rglob("*.py"),
                                                   *(ROOT / "search_cli").rglob("*.py")]

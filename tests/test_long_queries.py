@@ -83,9 +83,15 @@ def test_a_query_of_the_longest_allowed_length_is_searched(corpus_idx):
 # -- which words a long query keeps ------------------------------------------------------
 
 
+def version(idx):
+    """The index's current version, as query time reads it (nothing commits meanwhile)."""
+    with idx.snapshot() as snap:
+        return snap
+
+
 def kept(idx, query: str, limit: int) -> tuple[list[str], tuple[str, ...]]:
     """The words and phrases searched (as ``--explain`` shows them), and those left out."""
-    tree, left_out = telling_words(parse_query(query), idx.searcher(), limit)
+    tree, left_out = telling_words(parse_query(query), version(idx), limit)
     comp = Compiler(idx.searcher(), ["fr"])
     comp.compile(tree)
     return comp.analysed, left_out
@@ -93,7 +99,7 @@ def kept(idx, query: str, limit: int) -> tuple[list[str], tuple[str, ...]]:
 
 def test_a_query_within_the_limit_is_searched_as_typed(corpus_idx):
     tree = parse_query("offensive rebelle à Alep")
-    assert telling_words(tree, corpus_idx.searcher(), 3) == (tree, ())
+    assert telling_words(tree, version(corpus_idx), 3) == (tree, ())
 
 
 def test_rare_words_are_kept_and_common_ones_left_out(corpus_idx):
@@ -131,7 +137,7 @@ def test_left_out_words_are_shown_without_their_punctuation(corpus_idx):
 
 def test_a_left_out_word_parts_its_neighbours(corpus_idx):
     """Words that were not neighbours in the query do not become a pair phrase."""
-    tree, _ = telling_words(parse_query("Lavrov été Kerry"), corpus_idx.searcher(), 2)
+    tree, _ = telling_words(parse_query("Lavrov été Kerry"), version(corpus_idx), 2)
     comp = Compiler(corpus_idx.searcher(), ["fr"])
     comp.compile(tree)
     assert len(comp.clauses) == 2
@@ -140,7 +146,7 @@ def test_a_left_out_word_parts_its_neighbours(corpus_idx):
 
 def test_the_cost_of_a_long_query_is_bounded(corpus_idx):
     text = " ".join(" ".join(a.paragraphs) for a in ARTICLES.values())[:MAX_QUERY_CHARS]
-    tree, left_out = telling_words(parse_query(text), corpus_idx.searcher())
+    tree, left_out = telling_words(parse_query(text), version(corpus_idx))
     comp = Compiler(corpus_idx.searcher(), ["fr"])
     comp.compile(tree)
     assert len(comp.clauses) <= MAX_QUERY_WORDS < len(left_out)

@@ -6,7 +6,8 @@
   (:mod:`~indexer.search.options`) compiled to Whoosh queries;
 - :mod:`~indexer.search.evaluate` and :mod:`~indexer.search.maybe`: the compiled
   query evaluated a block of postings at a time, for the top candidates;
-- :mod:`~indexer.search.rank`: BM25F, and the candidates re-scored;
+- :mod:`~indexer.search.rank`: BM25F, and the candidates re-scored, by the weights
+  of :mod:`~indexer.search.weights`;
 - :mod:`~indexer.search.run`: one search through all of these, its hits grouped by
   article;
 - :mod:`~indexer.search.highlight`: where a passage matches;
@@ -14,5 +15,7 @@
 - :mod:`~indexer.search.vectors`: word vectors, for words of close meaning.
 
 It reads an index only through a :class:`~indexer.store.snapshot.Snapshot`, and
-loads no index-time stage.
+loads no index-time stage. :mod:`~indexer.search.seam` is the protocol a second
+backend implements; the rooms typed against it (options, parse, telling, weights,
+highlight, facets) never touch Whoosh.
 """

@@ -23,12 +23,12 @@ from ..errors import OptionError
 from ..model import FacetCount
 
 if TYPE_CHECKING:
-    from ..store.snapshot import Snapshot
+    from .seam import Version
 
 FACET_FIELDS = ("actors", "places", "sources", "lang")
 
 
-def _article_facets(snap: Snapshot) -> dict[str, dict[str, Any]]:
+def _article_facets(snap: Version) -> dict[str, dict[str, Any]]:
     """Every article's facet values, read once per version (facets need them all)."""
     return snap.derived("facets", lambda: {
         article_id: {
@@ -38,7 +38,7 @@ def _article_facets(snap: Snapshot) -> dict[str, dict[str, Any]]:
         for article_id, meta in snap.article_docs()})
 
 
-def shown_names(snap: Snapshot, field: str) -> dict[str, str]:
+def shown_names(snap: Version, field: str) -> dict[str, str]:
     """Stored value -> the name facets count it under, for the values that differ
     (see the module doc); computed once per version from every article's values."""
     return snap.derived(f"shown:{field}", lambda: corpus_names(
@@ -97,7 +97,7 @@ def _fold_last(name: str) -> str:
     return entity_key(name.split()[-1])
 
 
-def count_facet(snap: Snapshot, article_ids: Iterable[str], field: str,
+def count_facet(snap: Version, article_ids: Iterable[str], field: str,
                 top: int = 10) -> tuple[FacetCount, ...]:
     """The ``top`` values of ``field`` among ``article_ids``, most frequent first, ties by name.
 
@@ -115,7 +115,7 @@ def count_facet(snap: Snapshot, article_ids: Iterable[str], field: str,
     return tuple(FacetCount(v, c) for v, c in ranked[:top])
 
 
-def closest_names(snap: Snapshot, field: str, name: str, n: int = 3) -> list[str]:
+def closest_names(snap: Version, field: str, name: str, n: int = 3) -> list[str]:
     """Known facet values that look like ``name`` (whole or by surname), for the hint
     after an unknown filter: ``Lavrof`` → ``Sergueï Lavrov``."""
     from ..pipeline.entities import entity_key

@@ -1,14 +1,13 @@
 """Ranking: BM25F over passages, then the top candidates re-scored.
 
 Re-scoring counts the title's score for each passage of an article, coordination
-(a passage that misses a query word loses more the rarer the word), proximity, and,
-with word vectors, topic, sentence alignment and words of close meaning. The README's
-"How it works" gives the measured effect of each.
+(a passage that misses a query word loses more the rarer the word) and proximity
+(:mod:`.weights`), and, with word vectors, topic, sentence alignment and words of
+close meaning. The README's "How it works" gives the measured effect of each.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,26 +15,23 @@ from ..model import TermMatch
 from .compile import Compiler, restrict
 from .evaluate import term_values, top_documents
 from .options import SearchOptions
+from .weights import (
+    HEAD_WEIGHT,
+    IDF_POWER,
+    PROXIMITY,
+    Positions,
+    clause_weights,
+    coordination,
+    idf,
+    proximity,
+)
 
 if TYPE_CHECKING:
     from ..store.snapshot import Snapshot
 
 
-COORDINATION = 4.0
-"""How much a passage that misses some of the query's clauses is penalised: its
-score is multiplied by ((w + matched) / (w + total)) ** COORDINATION, where each
-clause weighs its IDF, ``matched`` and ``total`` add up those weights and ``w``
-is their mean. Missing a rare word costs more than missing a common one."""
-PROXIMITY = 1.0
-"""Bonus for query words found close together: the score is multiplied by
-1 + PROXIMITY × (the mean over pairs of clauses, weighted by their IDFs, of
-1 / the smallest distance in words between them)."""
 BM25_B = 0.4
 BM25_K1 = 0.8
-HEAD_WEIGHT = 0.25
-"""The weight, in coordination, of the noun an interrogative announces (``année`` in
-"En quelle année…", ``pays`` in "Dans quel pays…"): it names the kind of answer,
-which the passage gives without naming it ("en 1963", "en Moldavie")."""
 TOPIC = 3.0
 TOPIC_FLOOR = 0.5
 """With word vectors, a candidate's score is multiplied by 1 + TOPIC × (cos − TOPIC_FLOOR)
@@ -53,15 +49,6 @@ is how much of the query its best sentence says, words of close meaning included
 0.911 → 0.917); ALIGN 4 to 20, powers 2 to 4 and floors 0.2 to 0.5 all landed within
 0.003 of that. Counting a sentence's exact (and prefix-related) matches as full
 credit did worse (success@10 0.919): the vectors' own judgement of a word was better."""
-IDF_POWER = 1.5
-"""BM25's IDF raised to this power: rare words (names, technical terms) count
-more against common ones than Whoosh's flatter ``log(N / (n + 1)) + 1`` allows."""
-
-
-def idf(n: int, total: int) -> float:
-    """Robertson–Spärck Jones IDF of a term in ``n`` of ``total`` passages."""
-    total = max(total, n)
-    return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
 
 def weighting() -> Any:
@@ -109,7 +96,7 @@ def rescore(snap: Snapshot, comp: Compiler, opts: SearchOptions,
                                       if f == "stem"),
                          [t[1] for t in titles.values()])
     weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
-               for i, w in enumerate(clause_weights(s, comp.clauses))]
+               for i, w in enumerate(clause_weights(snap, comp.clauses))]
     vectors = _vectors(snap) if opts.vectors else None
     # The query words' vectors, looked up once rather than for every candidate.
     known = vectors.vectors_of([w for w in comp.words if w]) if vectors else {}
@@ -156,61 +143,6 @@ def _title_matches(snap: Snapshot, comp: Compiler, opts: SearchOptions,
     col = snap.article_ids()
     return {col[docnum]: (score, docnum)
             for score, docnum in top_documents(s, restrict(tq, opts, s), k, tie_order(col))[0]}
-
-
-Clause = frozenset[tuple[str, str]]
-
-
-Positions = dict[tuple[str, str], tuple[int, ...]]
-
-
-def clause_weights(s: Any, clauses: list[Clause]) -> list[float]:
-    """Each clause's IDF, from its most frequent form: what missing it costs."""
-    total = s.doc_frequency("kind", "p")
-    return [idf(max((s.doc_frequency(f, t) for f, t in c), default=0), total)
-            for c in clauses]
-
-
-def coordination(clauses: list[Clause], weights: list[float],
-                 matched: set[tuple[str, str]], partial: float = 0.0) -> float:
-    """The factor (≤ 1) for a passage that holds the ``matched`` terms; see COORDINATION.
-
-    ``partial`` is the weight of the missing clauses that the passage holds a word of
-    close meaning for, in part (:meth:`indexer.search.vectors.WordVectors.closest`)."""
-    total = sum(weights)
-    if not total:
-        return 1.0
-    got = sum(w for c, w in zip(clauses, weights, strict=True) if c & matched) + partial
-    prior = total / len(weights)
-    return ((prior + got) / (prior + total)) ** COORDINATION
-
-
-def proximity(clauses: list[Clause], weights: list[float], found: Positions) -> float:
-    """How close the clauses stand in a passage, in [0, 1]; see PROXIMITY."""
-    spots = [sorted({p for term in c for p in found.get(term, ())}) for c in clauses]
-    num = den = 0.0
-    for i in range(len(clauses)):
-        for j in range(i + 1, len(clauses)):
-            w = weights[i] * weights[j]
-            den += w
-            if spots[i] and spots[j]:
-                gap = _min_gap(spots[i], spots[j])
-                if gap:
-                    num += w / gap
-    return num / den if den else 0.0
-
-
-def _min_gap(a: list[int], b: list[int]) -> int:
-    """The smallest distance between a position of ``a`` and one of ``b`` (both sorted)."""
-    i = j = 0
-    best = abs(a[0] - b[0])
-    while i < len(a) and j < len(b):
-        best = min(best, abs(a[i] - b[j]))
-        if a[i] < b[j]:
-            i += 1
-        else:
-            j += 1
-    return best
 
 
 def _terms_in(s: Any, terms: frozenset[tuple[str, str]], docnums: list[int]

@@ -9,14 +9,11 @@ the index through one :class:`~indexer.store.snapshot.Snapshot`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
-from ..errors import IndexerError
-from ..model import FacetCount, Hit, Results, TermMatch, Totals
+from ..model import FacetCount, Hit, Results, TermMatch
 from ..store.schema import mention_term
 from .compile import Compiler, and_maybe, entity_key, restrict
 from .evaluate import document_scores, top_documents
@@ -24,6 +21,7 @@ from .highlight import find_matches
 from .options import SearchOptions
 from .parse import Group, Node, Text, parse_query
 from .rank import rescore, tie_order
+from .seam import Matches
 from .telling import telling_words
 
 if TYPE_CHECKING:
@@ -37,7 +35,7 @@ MIN_CANDIDATES = 50
 def _compile(snap: Snapshot, query: str, opts: SearchOptions
              ) -> tuple[Compiler, wq.Query, bool]:
     comp = Compiler(snap.searcher, snap.langs())
-    tree, comp.left_out = telling_words(parse_query(query), snap.searcher)
+    tree, comp.left_out = telling_words(parse_query(query), snap)
     q = comp.compile(tree)
     has_text = bool(comp.clauses)
     comp.tree = tree
@@ -83,14 +81,13 @@ def run_search(snap: Snapshot, query: str, opts: SearchOptions) -> Results:
     comp, q, has_text = _compile(snap, query, opts)
     if s.doc_count() == 0:  # nothing committed yet (Whoosh's empty reader has no columns)
         return Results(query=query, hits=(), elapsed_ms=(time.perf_counter() - t0) * 1000,
-                       analysed=" ".join(comp.analysed), left_out=comp.left_out,
-                       counter=lambda limit: Totals(0, 0))
+                       analysed=" ".join(comp.analysed), left_out=comp.left_out)
     q = restrict(q, opts, s)
     col = snap.article_ids()
     if not has_text:  # no words to rank by: newest first, like a news feed
         scores = document_scores(s, q)
         hits = _group(snap, _newest(s, scores, col, opts.limit), comp, opts, {}, {})
-        counter = _counter(snap, q, col, list(scores))
+        matches = Matches(snap, q, list(scores))
     else:
         k = max(MIN_CANDIDATES, opts.limit * opts.per_article * 3)
         res = None
@@ -108,11 +105,11 @@ def run_search(snap: Snapshot, query: str, opts: SearchOptions) -> Results:
         # Passages of an article follow it in docnum order: docnum breaks ties by position.
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2]))
         hits = _group(snap, scored, comp, opts, similar, stored)
-        counter = _counter(snap, q, col, matching if complete else None)
+        matches = Matches(snap, q, matching if complete else None)
     return Results(query=query, hits=tuple(hits), elapsed_ms=(time.perf_counter() - t0) * 1000,
                    analysed=" ".join(comp.analysed), left_out=comp.left_out,
                    suggestions=tuple(comp.suggestions), facets=_hit_facets(hits),
-                   counter=counter)
+                   matches=matches)
 
 
 def _newest(s: Any, scores: dict[int, float], col: Any, limit: int
@@ -135,28 +132,6 @@ def _newest(s: Any, scores: dict[int, float], col: Any, limit: int
     rows += sorted(((scores[d], col[d], d) for d in scores.keys() - dated),
                    key=lambda r: (r[1], r[2]))
     return rows
-
-
-def _counter(snap: Snapshot, q: wq.Query, col: Any, matching: list[int] | None
-             ) -> Callable[[int | None], Totals]:
-    """What counts a search's totals when first asked: from ``matching`` when every
-    match of ``q`` is known already, else by running ``q`` again."""
-    def count(limit: int | None) -> Totals:
-        # Counting every match costs as much as the search again on a broad
-        # query, so it happens only when someone asks for the totals.
-        if snap.closed:  # a later search saw a newer commit and closed this version
-            raise IndexerError(f"{snap.path} changed since this search: run it again "
-                               "to count its matches")
-        if matching is not None:  # every match is known: the first ones, in index order
-            docs = sorted(matching)[:None if limit is None else limit + 1]
-        else:
-            docs = list(islice(snap.searcher.docs_for_query(q),
-                               None if limit is None else limit + 1))
-        exact = limit is None or len(docs) <= limit
-        if not exact:
-            docs = docs[:limit]
-        return Totals(len({col[d] for d in docs}), len(docs), exact)
-    return count
 
 
 def _group(snap: Snapshot, scored: list[tuple], comp: Compiler, opts: SearchOptions,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..analysis import word_forms
 from .parse import Group, Node, Occur, Text
-from .rank import idf
+from .weights import idf
+
+if TYPE_CHECKING:
+    from .seam import Version
 
 MAX_QUERY_WORDS = 32
 """A query with more distinct words than this (a pasted paragraph, a lede, a whole
@@ -21,7 +24,7 @@ cost of a search is bounded whatever is pasted, up to
 :data:`indexer.search.parse.MAX_QUERY_CHARS`."""
 
 
-def telling_words(tree: Group, searcher: Any, limit: int | None = None
+def telling_words(tree: Group, version: Version, limit: int | None = None
                   ) -> tuple[Group, tuple[str, ...]]:
     """The query with at most ``limit`` distinct words or phrases, and those left out.
 
@@ -36,13 +39,13 @@ def telling_words(tree: Group, searcher: Any, limit: int | None = None
         return tree, ()
     tree = _unquote_long(tree)
     found = list(_units(tree).values())  # in the order of their first occurrence
-    total = searcher.doc_frequency("kind", "p")
+    total = version.passage_count()
 
     def weight(nodes: list[Text]) -> float:
         # A word's most frequent form counts, as in clause_weights; a word the index
         # does not hold tells nothing about which of its articles is meant.
-        dfs = [max(searcher.doc_frequency("stem", stem), searcher.doc_frequency("stem", exact),
-                   searcher.doc_frequency("exact", exact)) for stem, exact in _forms(nodes[0])]
+        dfs = [max(version.doc_frequency("stem", stem), version.doc_frequency("stem", exact),
+                   version.doc_frequency("exact", exact)) for stem, exact in _forms(nodes[0])]
         return len(nodes) * max((idf(n, total) for n in dfs if n), default=0.0)
 
     ranked = sorted(range(len(found)), key=lambda i: (not found[i][0].quoted,

@@ -12,6 +12,7 @@ newer one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +25,8 @@ _TEXTS_KEPT = 64  # articles whose passage texts stay read: a search reads sever
 
 
 class Snapshot:
-    """The searcher of one committed version, and what was read from it."""
+    """The searcher of one committed version, and what was read from it: the embedded
+    backend's :class:`indexer.search.seam.Version`."""
 
     def __init__(self, path: Path, searcher: Any) -> None:
         self.path = path
@@ -68,6 +70,19 @@ class Snapshot:
             self._langs = [t.decode() if isinstance(t, bytes) else t
                            for t in self.searcher.reader().lexicon("lang")]
         return self._langs
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """How many live documents hold ``text`` in ``field``."""
+        return int(self.searcher.doc_frequency(field, text))
+
+    def passage_count(self) -> int:
+        """How many live passages the version holds (article documents hold no text)."""
+        return int(self.searcher.doc_frequency("kind", "p"))
+
+    def matches(self, query: Any, limit: int | None = None) -> list[int]:
+        """The first ``limit`` documents (all when ``None``) that a Whoosh ``query``
+        matches, in docnum order."""
+        return list(islice(self.searcher.docs_for_query(query), limit))
 
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
         """The stored metadata of one article, or ``None``."""

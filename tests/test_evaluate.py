@@ -12,8 +12,8 @@ from whoosh import query as wq
 
 import indexer.store.segment
 from indexer import Article, NewsIndex
-from indexer.search.compile import restrict
-from indexer.search.evaluate import term_values, top_documents
+from indexer.search.embedded.compile import restrict
+from indexer.search.embedded.evaluate import term_values, top_documents
 from indexer.search.options import SearchOptions
 from indexer.search.run import _compile
 from indexer.store.reading import first_document

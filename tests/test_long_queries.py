@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS
 
 from indexer.pipeline.sources import read_articles
-from indexer.search.compile import Compiler
+from indexer.search.embedded.compile import Compiler
 from indexer.search.parse import MAX_QUERY_CHARS, parse_query
 from indexer.search.telling import MAX_QUERY_WORDS, telling_words
 

@@ -217,7 +217,7 @@ def test_outside_a_question_appel_is_a_word_like_any_other(idx):
 def test_common_words_gather_no_candidates_when_rarer_words_are_there(corpus_idx, monkeypatch):
     """As Lucene's common-terms query: in a big archive, ``président`` only adds to the
     score of passages that ``Alep`` found (thresholds lowered to this small corpus)."""
-    from indexer.search import compile as search
+    from indexer.search.embedded import compile as search
     from indexer.search.options import SearchOptions
     from indexer.search.run import _compile
 

@@ -208,7 +208,7 @@ def test_maybe_scores_as_the_or_and_form(tmp_path):
     from whoosh import fields, index
     from whoosh.query import And, ConstantScoreQuery, Or, Term
 
-    from indexer.search.maybe import Maybe
+    from indexer.search.embedded.maybe import Maybe
 
     apply()
     ix = index.create_in(str(tmp_path), fields.Schema(body=fields.TEXT()))

@@ -2,10 +2,10 @@
 
 - :mod:`~indexer.search.parse`: the query language, parsed into a tree;
 - :mod:`~indexer.search.telling`: a long query cut to its most telling words;
-- :mod:`~indexer.search.compile`: the tree and the option filters
-  (:mod:`~indexer.search.options`) compiled to Whoosh queries;
-- :mod:`~indexer.search.evaluate` and :mod:`~indexer.search.maybe`: the compiled
-  query evaluated a block of postings at a time, for the top candidates;
+- :mod:`~indexer.search.embedded`: the embedded backend's query half, the tree and
+  the option filters (:mod:`~indexer.search.options`) compiled to Whoosh queries
+  (:mod:`~indexer.search.embedded.compile`) and evaluated a block of postings at a
+  time, for the top candidates (:mod:`~indexer.search.embedded.evaluate`);
 - :mod:`~indexer.search.rank`: BM25F, and the candidates re-scored, by the weights
   of :mod:`~indexer.search.weights`;
 - :mod:`~indexer.search.run`: one search through all of these, its hits grouped by

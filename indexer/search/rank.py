@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..model import TermMatch
-from .compile import Compiler, restrict
-from .evaluate import term_values, top_documents
+from .embedded.compile import Compiler, restrict
+from .embedded.evaluate import term_values, top_documents
 from .options import SearchOptions
 from .weights import (
     HEAD_WEIGHT,

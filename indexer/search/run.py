@@ -15,8 +15,8 @@ from whoosh import query as wq
 
 from ..model import FacetCount, Hit, Results, TermMatch
 from ..store.schema import mention_term
-from .compile import Compiler, and_maybe, entity_key, restrict
-from .evaluate import document_scores, top_documents
+from .embedded.compile import Compiler, and_maybe, entity_key, restrict
+from .embedded.evaluate import document_scores, top_documents
 from .highlight import find_matches
 from .options import SearchOptions
 from .parse import Group, Node, Text, parse_query

@@ -3,7 +3,7 @@ column at once, a term's raw dictionary entry once, a term's raw posting list, t
 first live document of a term. They read Whoosh's private members, which the pinned
 2.7.4 will not change; :mod:`indexer.store.whoosh_fixes` and the codec's own readers
 (:mod:`indexer.store.terms`) answer Whoosh's calls through them, and the evaluator
-(:mod:`indexer.search.evaluate`) reads postings through them.
+(:mod:`indexer.search.embedded.evaluate`) reads postings through them.
 """
 
 from __future__ import annotations

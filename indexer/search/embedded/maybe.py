@@ -12,7 +12,7 @@ where both match (``0.0 + x`` is ``x``, and adding two floats does not depend on
 their order). Over all 36,152 OrangeSum articles, most multi-word searches are
 of this shape.
 
-Imported at query time only (:mod:`indexer.search.run`, :mod:`indexer.search.evaluate`).
+Imported at query time only, by :mod:`.compile` and :mod:`.evaluate`.
 """
 
 from __future__ import annotations

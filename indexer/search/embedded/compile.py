@@ -16,7 +16,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from ..analysis import (
+from ...analysis import (
     INTERROGATIVES,
     QUESTION_WORDS,
     SNOWBALL_LANGUAGES,
@@ -26,10 +26,10 @@ from ..analysis import (
     stemmer_for,
     word_forms,
 )
-from .highlight import Pattern, WordPattern
+from ..highlight import Pattern, WordPattern
+from ..options import SearchOptions
+from ..parse import DateRange, Filter, Group, Node, Text
 from .maybe import Maybe
-from .options import SearchOptions
-from .parse import DateRange, Filter, Group, Node, Text
 
 TITLE_BOOST = 2.0
 EXACT_BOOST = 0.2
@@ -337,13 +337,13 @@ def _inverted(node: Text) -> bool:
 
 def entity_key(name: str) -> str:
     """The filter key of an actor or place (imported late: the extractor is heavy to load)."""
-    from ..pipeline.entities import entity_key as key
+    from ...pipeline.entities import entity_key as key
 
     return key(name)
 
 
 def and_maybe(required: wq.Query, optional: wq.Query) -> wq.Query:
-    """``required``, scored higher where ``optional`` matches too (see :mod:`indexer.search.maybe`:
+    """``required``, scored higher where ``optional`` matches too (see :mod:`.maybe`:
     Whoosh 2.7.4's AndMaybe can loop for ever while skipping blocks by quality, seen on
     "Coronavirus point" over 8,000 articles)."""
     return Maybe(required, optional)

@@ -8,7 +8,7 @@ that was four fifths of a search (cProfile: ``collect_matches`` 34 of 50 s for
 
 Here each term's postings are read a block at a time and scored in one loop,
 and the boolean structure combines per-document score dictionaries: an ``Or``
-adds them, an ``And`` or a :class:`~indexer.search.maybe.Maybe` reads its other
+adds them, an ``And`` or a :class:`~indexer.search.embedded.maybe.Maybe` reads its other
 sides only where its first side matched (skipping whole blocks by their last
 document number), a filter (a constant-score query) reads document numbers
 only. The scores are Whoosh's BM25F scores, computed by the same formula in the
@@ -29,7 +29,7 @@ from whoosh import query as wq
 from whoosh.query.wrappers import ConstantScoreQuery
 from whoosh.scoring import BM25F
 
-from ..store.reading import field_lengths, lookup, schema_field
+from ...store.reading import field_lengths, lookup, schema_field
 from .maybe import Maybe
 
 Scores = dict[int, float]

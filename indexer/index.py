@@ -50,6 +50,7 @@ from .store.snapshot import Snapshot
 if TYPE_CHECKING:
     from .pipeline.corrections import Corrections
     from .pipeline.prepare import Indexed
+    from .search.embedded.version import EmbeddedVersion
     from .store.integrity import CheckReport, Problem
     from .store.segment import BulkWriter
 
@@ -126,7 +127,7 @@ class NewsIndex:
     def __init__(self, path: Path, ix: Any) -> None:
         self.path = path
         self._ix = ix
-        self._snapshot: Snapshot | None = None
+        self._snapshot: EmbeddedVersion | None = None
         self._pins = 0
 
     # -- opening -----------------------------------------------------------
@@ -188,21 +189,22 @@ class NewsIndex:
         """The shared Whoosh searcher, opened once and reused until the next commit."""
         return self._current().searcher
 
-    def _current(self) -> Snapshot:
-        """The snapshot of the latest version, opened once and reused until the next
-        commit (unless one is pinned: see :meth:`snapshot`)."""
+    def _current(self) -> EmbeddedVersion:
+        """The latest version, opened once and reused until the next commit (unless one
+        is pinned: see :meth:`snapshot`)."""
         if self._snapshot is not None and not self._pins \
                 and not self._snapshot.searcher.up_to_date():
             self._reopen()  # another process committed: see it
         if self._snapshot is None:
-            from .search.rank import weighting
+            from .search.embedded.evaluate import weighting
+            from .search.embedded.version import EmbeddedVersion
             from .store.whoosh_fixes import apply
 
             apply()
 
             # A fresh searcher rather than refresh(): forks of Whoosh return
             # deleted documents after refresh(), and the original is cheap to reopen.
-            self._snapshot = Snapshot(self.path, self._open_searcher(weighting()))
+            self._snapshot = EmbeddedVersion(self.path, self._open_searcher(weighting()))
         return self._snapshot
 
     def _open_searcher(self, weighting: Any) -> Any:
@@ -243,7 +245,7 @@ class NewsIndex:
             return []
 
     @contextmanager
-    def snapshot(self) -> Iterator[Snapshot]:
+    def snapshot(self) -> Iterator[EmbeddedVersion]:
         """Read one committed version of the index for the whole ``with`` block.
 
         Every reading method already runs on one version; this holds it across

@@ -62,9 +62,9 @@ def assert_same(got, expected):
 
 def compiled(idx, text, opts):
     with idx.snapshot() as snap:
-        comp, q, _ = _compile(snap, text, opts)
+        comp, _ = _compile(snap, text, opts)
     s = idx.searcher()
-    queries = [restrict(q, opts, s)]
+    queries = [restrict(comp.query, opts, s)]
     if comp.fast is not None:  # the first stage with common words deferred
         queries.append(restrict(comp.fast, opts, s))
     return queries

@@ -104,7 +104,8 @@ def test_the_query_side_loads_no_index_time_stage() -> None:
     assert not {m for m in loaded if m.startswith(INDEX_TIME)}, loaded
 
 
-BEHIND_THE_SEAM = ("options", "parse", "telling", "weights", "seam", "highlight", "facets")
+BEHIND_THE_SEAM = ("options", "parse", "telling", "run", "rank", "weights", "seam",
+                   "highlight", "facets")
 """The rooms of query time that read an index only through a ``seam.Version``, and so
 serve any backend as they are."""
 

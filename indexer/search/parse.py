@@ -236,3 +236,12 @@ def parse_date_range(value: str, query: str = "", pos: int = 0) -> DateRange:
         return DateRange(date_bound(v, end=False), date_bound(v, end=True))
     except ValueError as e:
         raise QuerySyntaxError(query or value, pos, str(e)) from None
+
+
+def has_words(node: Node) -> bool:
+    """Whether the tree holds any word (filters alone hold none)."""
+    if isinstance(node, Text):
+        return bool(node.words)
+    if isinstance(node, Group):
+        return any(has_words(child) for _, child in node.clauses)
+    return any(has_words(o) for o in getattr(node, "options", ()))

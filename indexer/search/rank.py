@@ -8,30 +8,16 @@ close meaning. The README's "How it works" gives the measured effect of each.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..model import TermMatch
-from .embedded.compile import Compiler, restrict
-from .embedded.evaluate import term_values, top_documents
 from .options import SearchOptions
-from .weights import (
-    HEAD_WEIGHT,
-    IDF_POWER,
-    PROXIMITY,
-    Positions,
-    clause_weights,
-    coordination,
-    idf,
-    proximity,
-)
+from .weights import HEAD_WEIGHT, PROXIMITY, clause_weights, coordination, proximity
 
 if TYPE_CHECKING:
-    from ..store.snapshot import Snapshot
+    from .seam import Compiled, Version
 
 
-BM25_B = 0.4
-BM25_K1 = 0.8
 TOPIC = 3.0
 TOPIC_FLOOR = 0.5
 """With word vectors, a candidate's score is multiplied by 1 + TOPIC × (cos − TOPIC_FLOOR)
@@ -51,35 +37,14 @@ is how much of the query its best sentence says, words of close meaning included
 credit did worse (success@10 0.919): the vectors' own judgement of a word was better."""
 
 
-def weighting() -> Any:
-    """BM25F with the parameters the relevance benchmark chose."""
-    from whoosh import scoring
-
-    class Weighting(scoring.BM25F):
-        # Counted over passages only: article documents hold no text.
-        def idf(self, searcher: Any, fieldname: str, text: str) -> float:
-            parent = searcher.get_parent()
-            n = parent.doc_frequency(fieldname, text)
-            return idf(n, parent.doc_frequency("kind", "p")) ** IDF_POWER
-
-    return Weighting(B=BM25_B, K1=BM25_K1)
-
-
-def _vectors(snap: Snapshot) -> Any:
+def _vectors(version: Version) -> Any:
     """The index's word-vector table, opened once per version, or None."""
     from .vectors import WordVectors
 
-    return snap.derived("vectors", lambda: WordVectors.open(snap.path))
+    return version.derived("vectors", lambda: WordVectors.open(version.path))
 
 
-def tie_order(col: Any) -> Callable[[int], tuple[str, int]]:
-    """Candidates tied at the cut go in by article, then position (the passages of an
-    article keep their order in any index): not by document number, which follows how
-    the index was written and merged."""
-    return lambda docnum: (col[docnum], docnum)
-
-
-def rescore(snap: Snapshot, comp: Compiler, opts: SearchOptions,
+def rescore(version: Version, comp: Compiled, opts: SearchOptions,
             rows: list[tuple[float, str, int]], k: int, stored: dict[int, dict[str, Any]],
             similar: dict[int, list[TermMatch]]) -> list[tuple[float, str, int]]:
     """The candidates' ``(score, article_id, docnum)`` once their title's score is lent,
@@ -87,17 +52,16 @@ def rescore(snap: Snapshot, comp: Compiler, opts: SearchOptions,
     Passages read on the way go to ``stored``, close words to ``similar``."""
     # Coordination and proximity are counted on the candidates only: asking
     # Whoosh for the matched terms of every hit would turn off its top-k skipping.
-    s = snap.searcher
-    titles = _title_matches(snap, comp, opts, k)
+    titles = version.title_scores(comp, k)
     reach = [c | r for c, r in zip(comp.clauses, comp.related, strict=True)]
     wanted_terms = frozenset().union(*reach)
-    body = _terms_in(s, wanted_terms, [d for _, _, d in rows])
-    in_title = _terms_in(s, frozenset(("title_" + f, t) for f, t in wanted_terms
-                                      if f == "stem"),
-                         [t[1] for t in titles.values()])
+    body = version.positions(wanted_terms, [d for _, _, d in rows])
+    in_title = version.positions(frozenset(("title_" + f, t) for f, t in wanted_terms
+                                           if f == "stem"),
+                                 [t[1] for t in titles.values()])
     weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
-               for i, w in enumerate(clause_weights(snap, comp.clauses))]
-    vectors = _vectors(snap) if opts.vectors else None
+               for i, w in enumerate(clause_weights(version, comp.clauses))]
+    vectors = _vectors(version) if opts.vectors else None
     # The query words' vectors, looked up once rather than for every candidate.
     known = vectors.vectors_of([w for w in comp.words if w]) if vectors else {}
     asked = vectors.profile(" ".join(w for w in comp.words if w)) if vectors else None
@@ -112,7 +76,7 @@ def rescore(snap: Snapshot, comp: Compiler, opts: SearchOptions,
             matched |= {(f[6:], t) for f, t in in_title[title[1]]}
         partial = 0.0
         if asked is not None and vectors is not None:  # the index has word vectors
-            stored[docnum] = snap.passage(docnum)
+            stored[docnum] = version.passage(docnum)
             text = stored[docnum]["text"]
             seen = vectors.profile(text)
             topic = vectors.topic(asked, seen)
@@ -129,31 +93,3 @@ def rescore(snap: Snapshot, comp: Compiler, opts: SearchOptions,
         score *= 1 + PROXIMITY * proximity(comp.clauses, weights, found)
         scored.append((score, aid, docnum))
     return scored
-
-
-def _title_matches(snap: Snapshot, comp: Compiler, opts: SearchOptions,
-                   k: int) -> dict[str, tuple[float, int]]:
-    """Title score and title-carrying docnum per article, to lend to its other passages."""
-    if comp.tree is None:
-        return {}
-    s = snap.searcher
-    tq = Compiler(s, snap.langs(), titles=True).compile(comp.tree)
-    if tq is None:
-        return {}
-    col = snap.article_ids()
-    return {col[docnum]: (score, docnum)
-            for score, docnum in top_documents(s, restrict(tq, opts, s), k, tie_order(col))[0]}
-
-
-def _terms_in(s: Any, terms: frozenset[tuple[str, str]], docnums: list[int]
-              ) -> dict[int, Positions]:
-    """Which of ``terms`` each document holds, with their positions where the field
-    keeps them (else ``()``), reading only the posting blocks that hold the documents."""
-    found: dict[int, Positions] = {d: {} for d in docnums}
-    docs = sorted(found)
-    for field, text in terms:
-        decode = s.schema[field].format.decode_positions \
-            if s.schema[field].format.supports("positions") else None
-        for docnum, value in term_values(s, field, text, docs):
-            found[docnum][(field, text)] = tuple(decode(value)) if decode else ()
-    return found

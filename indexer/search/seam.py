@@ -1,11 +1,12 @@
 """The seam between query time and a storage backend.
 
-Query time reads one committed version of an index through a :class:`Version`:
-term statistics, stored articles and passages, and the documents a compiled query
-matches. The embedded backend's is :class:`indexer.store.snapshot.Snapshot`; a
-second backend implements the same protocol, and the rooms of query time typed
-against it (:mod:`.telling`, :mod:`.weights`, :mod:`.facets`, and what counts a
-search's totals below) work on it unchanged.
+Query time reads one committed version of an index through a :class:`Version`: term
+statistics, stored articles and passages, and a query tree compiled and evaluated by
+the backend (its candidates, its titles' scores, its terms' positions, its matches).
+The embedded backend's is :class:`indexer.search.embedded.version.EmbeddedVersion`; a
+second backend implements the same protocol, and every room of query time typed
+against it (:mod:`.run`, :mod:`.rank`, :mod:`.telling`, :mod:`.weights`,
+:mod:`.facets`, and what counts a search's totals below) works on it unchanged.
 """
 
 from __future__ import annotations
@@ -13,18 +14,46 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..errors import IndexerError
 from ..model import Totals
 
+if TYPE_CHECKING:
+    from .highlight import Pattern
+    from .options import SearchOptions
+    from .parse import Group, Node
+
 T = TypeVar("T")
+
+Positions = dict[tuple[str, str], tuple[int, ...]]
+"""``(field, term)`` → its positions in one document (``()`` where the field keeps none)."""
 
 
 class ArticleIds(Protocol):
     """A version's document → article id column."""
 
     def __getitem__(self, doc: int) -> str: ...
+
+
+class Compiled(Protocol):
+    """A query tree as a backend compiled it, with what re-scoring and highlighting read
+    of it: the backend keeps its own query objects on it."""
+
+    tree: Node | None
+    has_text: bool
+    """Words to rank by; without, filters alone match and the newest come first."""
+    clauses: list[frozenset[tuple[str, str]]]
+    """Per query word or phrase, the ``(field, term)`` forms that match it."""
+    related: list[frozenset[tuple[str, str]]]
+    """Per clause, words that share its prefix: they count for coordination."""
+    words: list[str | None]
+    """Per clause, its one query word (for word vectors), or ``None``."""
+    heads: set[int]
+    """The clauses that name the kind of answer a question asks for."""
+    patterns: list[Pattern]
+    analysed: list[str]
+    suggestions: list[str]
 
 
 class Version(Protocol):
@@ -50,6 +79,10 @@ class Version(Protocol):
         """How many live documents hold ``text`` in ``field``."""
         ...
 
+    def doc_count(self) -> int:
+        """How many live documents (articles and passages) the version holds."""
+        ...
+
     def passage_count(self) -> int:
         """How many live passages the version holds: the ``N`` of an IDF."""
         ...
@@ -70,9 +103,35 @@ class Version(Protocol):
         """``(article_id, metadata)`` of every article."""
         ...
 
+    def compile(self, tree: Group, opts: SearchOptions) -> Compiled:
+        """The query tree and the option filters, compiled for this backend."""
+        ...
+
+    def candidates(self, query: Any, k: int, articles: int
+                   ) -> tuple[list[tuple[float, int]], list[int] | None]:
+        """The ``k`` best ``(score, doc)`` of a compiled query, best first (ties by article
+        and position), and every match when the search saw them all (else ``None``). A
+        first pass without the query's common words counts if it found ``articles``."""
+        ...
+
+    def newest(self, query: Any, limit: int) -> tuple[list[tuple[float, str, int]], list[int]]:
+        """``(score, article_id, doc)`` of the documents of the ``limit`` newest matching
+        articles, newest first, then by article and position; and every match."""
+        ...
+
+    def title_scores(self, query: Any, k: int) -> dict[str, tuple[float, int]]:
+        """Of the ``k`` best-matching titles, each article's title score and the document
+        that carries its title."""
+        ...
+
+    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
+                  ) -> dict[int, Positions]:
+        """Which of ``terms`` each of ``docs`` holds, with their positions."""
+        ...
+
     def matches(self, query: Any, limit: int | None = None) -> list[int]:
-        """The first ``limit`` documents (all when ``None``) that the backend's compiled
-        ``query`` matches, in the version's order."""
+        """The first ``limit`` documents (all when ``None``) that a compiled query
+        matches, in the version's order."""
         ...
 
     def derived(self, key: str, make: Callable[[], T]) -> T:
@@ -91,7 +150,7 @@ class Matches:
 
     version: Version
     query: Any
-    """The backend's compiled query, as :meth:`Version.matches` takes it."""
+    """The query as the backend compiled it (:meth:`Version.compile`)."""
     known: Sequence[int] | None = None
     """Every matching document, when the search saw them all: then nothing runs again."""
 

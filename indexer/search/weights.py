@@ -11,7 +11,7 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .seam import Version
+    from .seam import Positions, Version
 
 COORDINATION = 4.0
 """How much a passage that misses some of the query's clauses is penalised: its
@@ -26,6 +26,9 @@ HEAD_WEIGHT = 0.25
 """The weight, in coordination, of the noun an interrogative announces (``année`` in
 "En quelle année…", ``pays`` in "Dans quel pays…"): it names the kind of answer,
 which the passage gives without naming it ("en 1963", "en Moldavie")."""
+BM25_B = 0.4
+BM25_K1 = 0.8
+"""BM25's length normalisation and term saturation, as the relevance benchmark chose them."""
 IDF_POWER = 1.5
 """BM25's IDF raised to this power: rare words (names, technical terms) count
 more against common ones than Whoosh's flatter ``log(N / (n + 1)) + 1`` allows."""
@@ -38,9 +41,6 @@ def idf(n: int, total: int) -> float:
 
 
 Clause = frozenset[tuple[str, str]]
-
-
-Positions = dict[tuple[str, str], tuple[int, ...]]
 
 
 def clause_weights(version: Version, clauses: list[Clause]) -> list[float]:

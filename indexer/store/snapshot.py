@@ -12,7 +12,6 @@ newer one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -78,11 +77,6 @@ class Snapshot:
     def passage_count(self) -> int:
         """How many live passages the version holds (article documents hold no text)."""
         return int(self.searcher.doc_frequency("kind", "p"))
-
-    def matches(self, query: Any, limit: int | None = None) -> list[int]:
-        """The first ``limit`` documents (all when ``None``) that a Whoosh ``query``
-        matches, in docnum order."""
-        return list(islice(self.searcher.docs_for_query(query), limit))
 
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
         """The stored metadata of one article, or ``None``."""

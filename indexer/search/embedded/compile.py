@@ -82,7 +82,10 @@ class Compiler:
         self.depth = 0
         self.fast: wq.Query | None = None  # the top group with common words deferred
         self.last_word: WordPattern | None = None
-        self.left_out: tuple[str, ...] = ()  # words a long query did without
+        self.has_text = False  # words to rank by (else filters alone, newest first)
+        self.query: wq.Query | None = None  # the whole tree, compiled
+        self.options: SearchOptions = SearchOptions()
+        self.restricted: wq.Query | None = None  # the query with the option filters
 
     def compile(self, node: Node) -> wq.Query | None:
         if isinstance(node, Text):

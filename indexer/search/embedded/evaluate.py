@@ -30,9 +30,25 @@ from whoosh.query.wrappers import ConstantScoreQuery
 from whoosh.scoring import BM25F
 
 from ...store.reading import field_lengths, lookup, schema_field
+from ..weights import BM25_B, BM25_K1, IDF_POWER, idf
 from .maybe import Maybe
 
 Scores = dict[int, float]
+
+
+def weighting() -> Any:
+    """Whoosh's BM25F with the parameters the relevance benchmark chose, its IDF
+    counted over passages and raised to IDF_POWER (:mod:`indexer.search.weights`)."""
+    from whoosh import scoring
+
+    class Weighting(scoring.BM25F):
+        # Counted over passages only: article documents hold no text.
+        def idf(self, searcher: Any, fieldname: str, text: str) -> float:
+            parent = searcher.get_parent()
+            n = parent.doc_frequency(fieldname, text)
+            return idf(n, parent.doc_frequency("kind", "p")) ** IDF_POWER
+
+    return Weighting(B=BM25_B, K1=BM25_K1)
 
 
 TIED_MAX = 4

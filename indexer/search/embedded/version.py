@@ -1,0 +1,142 @@
+"""One committed version of the embedded index, with the query half of the seam.
+
+:class:`EmbeddedVersion` is the :class:`~indexer.search.seam.Version` of the embedded
+backend: the store's :class:`~indexer.store.snapshot.Snapshot` (term statistics,
+stored articles and passages), plus what only Whoosh can do, compiling a query tree
+to Whoosh queries and evaluating them for candidates, titles, positions and matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import islice
+from typing import Any
+
+from whoosh import query as wq
+
+from ...store.schema import mention_term
+from ...store.snapshot import Snapshot
+from ..options import SearchOptions
+from ..parse import Group, has_words
+from .compile import Compiler, and_maybe, entity_key, restrict
+from .evaluate import document_scores, term_values, top_documents
+
+MENTION_BOOST = 0.5
+"""What an article's passage earns, added to its score, for mentioning an actor or place
+filtered on (``--actor``, ``--place``)."""
+
+
+class EmbeddedVersion(Snapshot):
+    """A committed version of the embedded index, as query time reads it."""
+
+    def doc_count(self) -> int:
+        """How many live documents (articles and passages) the version holds."""
+        return int(self.searcher.doc_count())
+
+    def compile(self, tree: Group, opts: SearchOptions) -> Compiler:
+        """The tree compiled to a Whoosh query (``.query``), the filters kept aside
+        (``.options``), and what re-scoring and highlighting read of it."""
+        comp = Compiler(self.searcher, self.langs())
+        q = comp.compile(tree)
+        comp.has_text = bool(comp.clauses)
+        comp.tree = tree
+        if q is None:
+            # Words that were all stop words match nothing, as in Elasticsearch: listing
+            # the whole archive for "sur" would answer a question nobody asked.
+            q = wq.NullQuery if has_words(tree) else wq.Term("kind", "p")
+        elif not comp.has_text:  # filters alone also match article documents
+            q = wq.And([wq.Term("kind", "p"), q])
+        boosts = [wq.Term("mentions", mention_term("actor", entity_key(a)), boost=MENTION_BOOST)
+                  for a in opts.actors]
+        boosts += [wq.Term("mentions", mention_term("place", entity_key(p)),
+                           boost=MENTION_BOOST) for p in opts.places]
+        if boosts:
+            q = and_maybe(q, wq.Or(boosts))
+            if comp.fast is not None:
+                comp.fast = and_maybe(comp.fast, wq.Or(boosts))
+        comp.query, comp.options = q, opts
+        return comp
+
+    def _restricted(self, comp: Compiler) -> Any:
+        if comp.restricted is None:
+            comp.restricted = restrict(comp.query, comp.options, self.searcher)
+        return comp.restricted
+
+    def candidates(self, comp: Compiler, k: int, articles: int
+                   ) -> tuple[list[tuple[float, int]], list[int] | None]:
+        """The ``k`` best ``(score, doc)``, best first, and every match when the search
+        saw them all. Common words deferred (``comp.fast``), the first pass must find
+        ``articles`` articles, or the search runs again with every word."""
+        s, col = self.searcher, self.article_ids()
+        if comp.fast is not None:
+            res, _ = top_documents(s, restrict(comp.fast, comp.options, s), k, tie_order(col))
+            if len({col[d] for _, d in res}) >= articles:
+                return res, None  # the candidates came without the common words
+        return top_documents(s, self._restricted(comp), k, tie_order(col))
+
+    def newest(self, comp: Compiler, limit: int
+               ) -> tuple[list[tuple[float, str, int]], list[int]]:
+        """``(score, article_id, doc)`` of the ``limit`` newest matching articles' documents
+        (see :func:`_newest`), and every match."""
+        scores = document_scores(self.searcher, self._restricted(comp))
+        return _newest(self.searcher, scores, self.article_ids(), limit), list(scores)
+
+    def title_scores(self, comp: Compiler, k: int) -> dict[str, tuple[float, int]]:
+        """Title score and title-carrying document per article, of the ``k`` best titles."""
+        if comp.tree is None:
+            return {}
+        s = self.searcher
+        tq = Compiler(s, self.langs(), titles=True).compile(comp.tree)
+        if tq is None:
+            return {}
+        col = self.article_ids()
+        return {col[docnum]: (score, docnum) for score, docnum in
+                top_documents(s, restrict(tq, comp.options, s), k, tie_order(col))[0]}
+
+    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
+                  ) -> dict[int, dict[tuple[str, str], tuple[int, ...]]]:
+        """Which of ``terms`` each document holds, with their positions where the field
+        keeps them (else ``()``), reading only the posting blocks that hold the documents."""
+        s = self.searcher
+        found: dict[int, dict[tuple[str, str], tuple[int, ...]]] = {d: {} for d in docs}
+        ordered = sorted(found)
+        for field, text in terms:
+            decode = s.schema[field].format.decode_positions \
+                if s.schema[field].format.supports("positions") else None
+            for docnum, value in term_values(s, field, text, ordered):
+                found[docnum][(field, text)] = tuple(decode(value)) if decode else ()
+        return found
+
+    def matches(self, comp: Compiler, limit: int | None = None) -> list[int]:
+        """The first ``limit`` documents (all when ``None``) of the compiled query, in
+        docnum order."""
+        return list(islice(self.searcher.docs_for_query(self._restricted(comp)), limit))
+
+
+def tie_order(col: Any) -> Callable[[int], tuple[str, int]]:
+    """Candidates tied at the cut go in by article, then position (the passages of an
+    article keep their order in any index): not by document number, which follows how
+    the index was written and merged."""
+    return lambda docnum: (col[docnum], docnum)
+
+
+def _newest(s: Any, scores: dict[int, float], col: Any, limit: int
+            ) -> list[tuple[float, str, int]]:
+    """The matching documents (``scores``) of the ``limit`` newest articles, newest
+    first, then by article id and position; undated articles last. The index's dates
+    are walked from the newest, so only what is shown gets ordered, however many match."""
+    reader = s.reader()
+    rows: list[tuple[float, str, int]] = []
+    articles: set[str] = set()
+    dated: set[int] = set()
+    for date in sorted(reader.lexicon("date"), reverse=True):
+        if len(articles) >= limit:
+            return rows
+        docs = [d for d in reader.postings("date", date).all_ids() if d in scores]
+        dated.update(docs)
+        day = sorted(((scores[d], col[d], d) for d in docs), key=lambda r: (r[1], r[2]))
+        rows += day
+        articles.update(r[1] for r in day)
+    rows += sorted(((scores[d], col[d], d) for d in scores.keys() - dated),
+                   key=lambda r: (r[1], r[2]))
+    return rows

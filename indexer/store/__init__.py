@@ -8,7 +8,8 @@
   from a segment;
 - :mod:`~indexer.store.integrity`: per-file checksums, and the check that reads them;
 - :mod:`~indexer.store.snapshot`: one committed version, as query time reads it;
-- :mod:`~indexer.store.whoosh_fixes`: what Whoosh 2.7.4 does wrong or slowly, mended.
+- :mod:`~indexer.store.whoosh_fixes`: what Whoosh 2.7.4 does wrong in matchers it builds
+  itself, patched (everything else is mended by subclasses).
 """
 
 from __future__ import annotations

@@ -266,6 +266,11 @@ class Codec(W3Codec):
 
         return FieldWriter(self, storage, segment)
 
+    def per_document_reader(self, storage: Any, segment: Any) -> Any:
+        from .reading import PerDocReader
+
+        return PerDocReader(storage, segment)
+
     def terms_reader(self, storage: Any, segment: Any) -> Any:
         from .terms import TermsReader
 

@@ -1,8 +1,8 @@
 """Reads from one committed segment that Whoosh does not offer as such: a field's length
 column at once, a term's raw dictionary entry once, a term's raw posting list, the
 first live document of a term. They read Whoosh's private members, which the pinned
-2.7.4 will not change; :mod:`indexer.store.whoosh_fixes` and the codec's own readers
-(:mod:`indexer.store.terms`) answer Whoosh's calls through them, and the evaluator
+2.7.4 will not change; the codec's own readers (:class:`PerDocReader` below,
+:mod:`indexer.store.terms`) answer Whoosh's calls through them, and the evaluator
 (:mod:`indexer.search.embedded.evaluate`) reads postings through them.
 """
 
@@ -12,7 +12,7 @@ import functools
 from array import array
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -27,6 +27,24 @@ def field_lengths(reader: Any, fieldname: str) -> Any:
     if lengths is None:
         lengths = cache[fieldname] = _length_table(reader, fieldname)
     return None if lengths is _NO_COLUMN else lengths
+
+
+class PerDocReader(W3PerDocReader):
+    """Whoosh's per-document reader, with each field's length column read once.
+
+    Whoosh reads a document's field length (which BM25 needs) from the segment file
+    each time it is asked: a seek and a read per posting when a commit writes
+    postings, and per candidate when a search scores them. Over 2,000 OrangeSum
+    articles that was a sixth of the writing time."""
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        if docnum > self._doccount:
+            raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
+        lengths = field_lengths(self, fieldname)
+        if lengths is None:
+            return default
+        # As in Whoosh: a length byte of 0 (no terms, or past the column's end) gives None.
+        return lengths[docnum] if docnum < len(lengths) and lengths[docnum] else None
 
 
 TERM_CACHE_LIMIT = 100_000

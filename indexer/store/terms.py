@@ -41,8 +41,8 @@ _INLINED, _VALUES, _NO_IDS = 0x01, 0x02, 0x04
 class TermInfo(W3TermInfo):
     """W3TermInfo with the entry encoding of the module doc."""
 
-    # The postings writer calls set_inline(), which W3TermInfo names set_inlined()
-    # (see indexer.store.whoosh_fixes): mended here too, so writing needs no patch.
+    # The postings writer calls set_inline(), which W3TermInfo names set_inlined(): in
+    # Whoosh 2.7.4 any inlinelimit above 1 raised AttributeError, so it never inlines.
     set_inline = W3TermInfo.set_inlined
 
     def to_bytes(self) -> bytes:

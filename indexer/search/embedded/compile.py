@@ -29,6 +29,7 @@ from ...analysis import (
 from ..highlight import Pattern, WordPattern
 from ..options import SearchOptions
 from ..parse import DateRange, Filter, Group, Node, Text
+from .constant import ConstantScoreQuery
 from .maybe import Maybe
 
 TITLE_BOOST = 2.0
@@ -89,9 +90,9 @@ class Compiler:
         if isinstance(node, Text):
             return self.text(node)
         if isinstance(node, Filter):
-            return wq.ConstantScoreQuery(filter_term(node.field, node.value), 0.0)
+            return ConstantScoreQuery(filter_term(node.field, node.value), 0.0)
         if isinstance(node, DateRange):
-            return wq.ConstantScoreQuery(date_query(node.start, node.end, _years(self.s)), 0.0)
+            return ConstantScoreQuery(date_query(node.start, node.end, _years(self.s)), 0.0)
         if isinstance(node, Group):
             return self.group(node)
         subs = [q for q in (self.compile(o) for o in node.options) if q is not None]
@@ -433,7 +434,7 @@ def filter_query(opts: SearchOptions, searcher: Any) -> wq.Query | None:
     parts += [filter_term("place", p) for p in opts.places]
     if not parts:
         return None
-    return wq.ConstantScoreQuery(wq.And(parts) if len(parts) > 1 else parts[0], 0.0)
+    return ConstantScoreQuery(wq.And(parts) if len(parts) > 1 else parts[0], 0.0)
 
 
 def restrict(q: wq.Query, opts: SearchOptions, searcher: Any) -> wq.Query:

@@ -17,10 +17,11 @@ Each token has two forms, indexed in two fields:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
+
+from .text import fold
 
 CHAIN_VERSION = "fr-7"
 
@@ -82,29 +83,6 @@ class Token(NamedTuple):
     start: int
     end: int
     proper: bool
-
-
-def fold(text: str) -> str:
-    """Accent folding: ``États`` -> ``Etats``, ``œuvre`` -> ``oeuvre``."""
-    return _fold_cached(text) if len(text) < 40 else _fold(text)
-
-
-def source_key(source: str) -> str:
-    """The filter key of a source: case- and accent-insensitive. Here, beside
-    :func:`fold`, as both the writer and the query side use it."""
-    return " ".join(fold(source).lower().split())
-
-
-def _fold(text: str) -> str:
-    if text.isascii():
-        return text
-    text = text.translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-_fold_cached = lru_cache(maxsize=200_000)(_fold)
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
 def _load_stemmer(algorithm: str):

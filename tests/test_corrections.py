@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.pipeline.corrections import Corrections, CorrectionsError, load_corrections, name_key
+from indexer.pipeline.corrections import Corrections, CorrectionsError, load_corrections
 from indexer.pipeline.entities import extract_entities
+from indexer.text import name_key
 
 SAMPLE = """\
 [aliases]

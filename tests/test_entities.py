@@ -726,7 +726,7 @@ def test_an_organisation_name_that_ends_the_text_on_et_de_la() -> None:
 
 
 def _fold_one_char_at_a_time(text: str) -> str:
-    # The definition that entities._fold computes faster.
+    # The definition that indexer.text.word_key computes faster.
     import unicodedata
 
     folded = text.casefold()
@@ -743,14 +743,14 @@ def _fold_one_char_at_a_time(text: str) -> str:
     "Le président de la République a reçu à l’Élysée " * 5,  # a passage: not cached
 ])
 def test_fold_strips_accents_and_unifies_apostrophes(text: str) -> None:
-    from indexer.pipeline.entities.tokens import _fold
+    from indexer.text import word_key
 
-    assert _fold(text) == _fold_one_char_at_a_time(text)
+    assert word_key(text) == _fold_one_char_at_a_time(text)
 
 
 @settings(max_examples=200)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=120))
 def test_fold_of_any_text_is_the_one_character_at_a_time_definition(text: str) -> None:
-    from indexer.pipeline.entities.tokens import _fold
+    from indexer.text import word_key
 
-    assert _fold(text) == _fold_one_char_at_a_time(text)
+    assert word_key(text) == _fold_one_char_at_a_time(text)

@@ -42,31 +42,15 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from ..errors import IndexerError
+from ..text import name_key
 
 KINDS = frozenset({"person", "organization", "actor", "place"})
 _EXCLUDE_GROUPS = ("actors", "places", "names")
-
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'"})
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_]+")
-
-
-@lru_cache(maxsize=1 << 16)
-def name_key(name: str) -> str:
-    """Fold a name for matching: casefold, strip accents, unify apostrophes and hyphens.
-
-    Hyphens become spaces so that ``"Etats Unis"`` and ``"États-Unis"`` agree.
-    """
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SEPARATORS.sub(" ", stripped.translate(_APOSTROPHES)).strip()
-
 
 class CorrectionsError(IndexerError, ValueError):
     """A corrections file cannot be read or is malformed."""

@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..analysis import article_forms, source_key, words
+from ..analysis import article_forms, words
 from ..model import Article
 from ..store.schema import article_record, mention_term, passage_record
 from ..store.segment import IndexedDoc, index_document
+from ..text import source_key
 from . import entities  # its names looked up when called, so that a test can stand in
 from .clean import clean_article
 from .corrections import Corrections

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..analysis import FRENCH_STOP_WORDS, fold
+from ..analysis import FRENCH_STOP_WORDS
+from ..text import fold
 
 VECTORS_DIR = "vectors"
 MODEL = "fr_core_news_md"

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...text import word_key
 from .lexicon import Gazetteer
 from .model import ORG
 from .spotter import Mention, _match_phrase
-from .tokens import _fold, tokenize
+from .tokens import tokenize
 
 # "la Confédération générale du travail (CGT)" and "l'ONUB (Opération des Nations
 # unies au Burundi)": an acronym in parentheses, or before them, defines a name.
@@ -38,8 +39,8 @@ def _defined_acronyms(text: str, gaz: Gazetteer) -> Iterator[Mention]:
 
 def _long_form(acronym: str, candidate: str) -> str:
     """The shortest end of ``candidate`` whose letters spell ``acronym``, or ''."""
-    letters = [_fold(c) for c in acronym if c.isalnum()]
-    text = [_fold(c) for c in candidate]
+    letters = [word_key(c) for c in acronym if c.isalnum()]
+    text = [word_key(c) for c in candidate]
     j = len(text) - 1
     for i in range(len(letters) - 1, -1, -1):
         while j >= 0 and (

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+from ...text import word_key
 from ..corrections import Corrections
 from .model import GAZETTEER, ORG, PLACE
-from .tokens import _fold, tokenize
+from .tokens import tokenize
 from .words import (
     _ARTICLES,
     _LOWER_OPENERS,
@@ -72,7 +73,7 @@ _PLAIN_RE = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
 def _phrase(variant: str, canonical: str, kind: str, strong: bool = True) -> Phrase | None:
     if _PLAIN_RE.match(variant):
         # Most entries are plain words: skip the tokenizer (tens of thousands of towns).
-        keys = tuple(_fold(word) for word in variant.split())
+        keys = tuple(word_key(word) for word in variant.split())
     else:
         keys = tuple(t.key for t in tokenize(variant) if t.text not in "()")
     if not keys:
@@ -125,8 +126,8 @@ def _add_phrase(
 
 @cache
 def _first_names() -> frozenset[str]:
-    names = {_fold(n) for n in _read_lines("first_names.txt")}
-    names.update(_fold(n) for n in _read_lines("first_names_extra.txt"))
+    names = {word_key(n) for n in _read_lines("first_names.txt")}
+    names.update(word_key(n) for n in _read_lines("first_names_extra.txt"))
     return frozenset(names)
 
 
@@ -196,7 +197,7 @@ def _by_first_two_keys(table: dict[str, list[Phrase]]) -> dict[str, list[Phrase]
 def _nationalities() -> frozenset[str]:
     forms: set[str] = set()
     for word in _read_lines("nationalities.txt"):
-        forms.update(_inflections(_fold(word)))
+        forms.update(_inflections(word_key(word)))
     return frozenset(forms)
 
 

@@ -8,17 +8,16 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
-from ..corrections import name_key
+from ...text import name_key, word_key
 from .model import ORG, PERSON, PLACE, Entities
 from .resolve import _looks_like_person, _surname_keys
-from .tokens import _fold
 
 _NON_WORD = re.compile(r"[\W_]+")
 
 
 def _match_form(text: str) -> str:
     """Words only, folded, space-padded: ``" d alep "`` contains ``" alep "``."""
-    return f" {_NON_WORD.sub(' ', _fold(text)).strip()} "
+    return f" {_NON_WORD.sub(' ', word_key(text)).strip()} "
 
 
 def mentioned(text: str, entities: Entities) -> Entities:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corrections import Corrections, name_key
+from ...text import name_key
+from ..corrections import Corrections
 
 GAZETTEER = Path(__file__).parent.parent / "gazetteer"
 

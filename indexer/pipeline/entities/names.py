@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ..corrections import name_key
+from ...text import name_key, word_key
 from .lexicon import _first_names
-from .tokens import _fold
 from .words import _MISC_TAILS, _ORG_HEADS, _PARTICLES
 
 # Given names as initials: "B.", "J.-M.", "J-M", "J.M."; or two or three bare capitals ("JM").
@@ -27,7 +26,7 @@ def initials_name(name: str) -> tuple[str, str, bool] | None:
         return None
     letters = "".join(c for word in words[:i] for c in word if c.isalpha())
     dotted = any("." in word or "-" in word for word in words[:i])
-    return _fold(letters), " ".join(surname), dotted
+    return word_key(letters), " ".join(surname), dotted
 
 
 def initials_fit(short: tuple[str, str, bool], full: str) -> bool:
@@ -41,8 +40,8 @@ def initials_fit(short: tuple[str, str, bool], full: str) -> bool:
         return False
     if initials_name(full) is not None:
         return False  # another initials form is no full name
-    parts = [p for word in given if _fold(word) not in _PARTICLES for p in word.split("-") if p]
-    firsts = "".join(_fold(p[0]) for p in parts)
+    parts = [p for word in given if word_key(word) not in _PARTICLES for p in word.split("-") if p]
+    firsts = "".join(word_key(p[0]) for p in parts)
     # Bare capitals ("JM") are initials only if they spell every given name.
     return firsts == letters if not dotted else firsts.startswith(letters)
 
@@ -58,13 +57,13 @@ def looks_like_full_name(name: str) -> bool:
     words = name.split()
     return (
         2 <= len(words) <= 5
-        and _fold(words[0].split("-")[0]) in _first_names()
+        and word_key(words[0].split("-")[0]) in _first_names()
         and not any(_organisation_word(word) for word in words)
     )
 
 
 def _organisation_word(word: str) -> bool:
-    key = _fold(word)
+    key = word_key(word)
     letters = [c for c in word if c.isalpha()]
     return (
         key in _ORG_HEADS

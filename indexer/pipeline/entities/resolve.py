@@ -9,12 +9,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-from ..corrections import Corrections, name_key
+from ...text import name_key, word_key
+from ..corrections import Corrections
 from .lexicon import _load
 from .model import _NO_CORRECTIONS, ORG, PERSON, PLACE, Entities
 from .names import _organisation_word, accented, initials_fit, initials_name
 from .spotter import Mention, _match_phrase
-from .tokens import _NAME_PREFIX_RE, _fold, tokenize
+from .tokens import _NAME_PREFIX_RE, tokenize
 from .words import _FUNCTION_WORDS, _PARTICLES, _SHORT_HEADS
 
 
@@ -39,7 +40,7 @@ def _surname_keys(name: str) -> list[str]:
     prefix = _NAME_PREFIX_RE.match(last)
     if prefix:
         keys.append(name_key(last.split("-", 1)[1]))
-    while k > 1 and _fold(words[k - 1]) in _PARTICLES:
+    while k > 1 and word_key(words[k - 1]) in _PARTICLES:
         k -= 1
         keys.append(name_key(" ".join(words[k:])))
     return keys
@@ -220,7 +221,7 @@ def _looks_like_person(name: str) -> bool:
     acronym, a digit, or the gazetteer.
     """
     words = name.split()
-    if len(words) < 2 or _fold(words[0]) in _FUNCTION_WORDS:
+    if len(words) < 2 or word_key(words[0]) in _FUNCTION_WORDS:
         return False
     if any(_organisation_word(word) for word in words):
         return False

@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
+from ...text import word_key
 from .lexicon import Gazetteer, Phrase
 from .model import ORG, PERSON, PLACE
-from .tokens import Token, _fold, tokenize
+from .tokens import Token, tokenize
 from .words import (
     _ACTOR_CUES,
     _ADJECTIVE_RE,
@@ -212,7 +213,7 @@ class _Spotter:
         text = self.text
         context = text.rfind(" ", 0, max(0, runs[0].start() - 24)) + 1
         end = runs[-1].end()
-        word = _fold(text[text.rfind(" ", 0, end) + 1 : end]).rsplit("'", 1)[-1]
+        word = word_key(text[text.rfind(" ", 0, end) + 1 : end]).rsplit("'", 1)[-1]
         # Read further only when the name may go on in lowercase ("Union européenne").
         reach = _LONG_REACH if word in self.gaz.extenders else _SHORT_REACH
         lookahead = text.find(" ", end + reach)
@@ -255,7 +256,7 @@ class _Spotter:
     def _quick_skip(self, run: re.Match[str]) -> bool:
         """A lone capitalised function word, or common word opening a sentence ("Selon")."""
         word = run.group()
-        key = _fold(word)
+        key = word_key(word)
         if key in _FUNCTION_WORDS:
             return True
         if " " in word or word.lower() not in self.gaz.common_words:

@@ -4,13 +4,11 @@ hyphenated names kept whole, and the folding that makes them comparable."""
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 from typing import NamedTuple
 
+from ...text import WORD_KEYS, word_key
 from .words import _SENTENCE_ENDS
 
-_FOLD_TABLE = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "œ": "oe", "æ": "ae"})
 _TOKEN_RE = re.compile(
     r"""
     (?P<abbr>\b(?:(?:MM|Mmes?|Mlles?|Mgr|Mrs?|Dr|Pr|M)\.(?=\s+\w)|[A-ZÀ-ÖØ-Þ]\.-[A-ZÀ-ÖØ-Þ]\.(?=\s*[A-ZÀ-ÖØ-Þ])|(?:St|[A-ZÀ-ÖØ-Þ])\.(?=\s*[A-ZÀ-ÖØ-Þ])))
@@ -32,38 +30,6 @@ class Token(NamedTuple):
     initial: bool  # first word of a sentence
 
 
-_fold_cache: dict[str, str] = {}
-_FOLD_CHARS = re.compile("[" + "".join(map(chr, _FOLD_TABLE)) + "]")
-_CACHED_FOLD = 64  # longer texts (a passage, for mentioned()) seldom recur
-
-
-def _fold(text: str) -> str:
-    """Casefold and strip accents; cached because the same words recur a lot."""
-    folded = _fold_cache.get(text)
-    if folded is None:
-        folded = text.casefold()
-        if not folded.isascii():
-            if _FOLD_CHARS.search(folded):
-                folded = folded.translate(_FOLD_TABLE)
-            folded = _strip_marks(unicodedata.normalize("NFKD", folded))
-        if len(text) < _CACHED_FOLD and len(_fold_cache) < 200_000:
-            _fold_cache[text] = folded
-    return folded
-
-
-def _strip_marks(text: str) -> str:
-    """``text`` without its combining characters. A passage has only a few distinct ones:
-    one regular expression removes them, where testing every character in Python took
-    most of the time of mentioned()."""
-    marks = frozenset(c for c in set(text) if unicodedata.combining(c))
-    return _marks_pattern(marks).sub("", text) if marks else text
-
-
-@lru_cache(maxsize=1024)
-def _marks_pattern(marks: frozenset[str]) -> re.Pattern[str]:
-    return re.compile("[" + "".join(sorted(map(re.escape, marks))) + "]")
-
-
 def _is_cap(text: str) -> bool:
     if text[0].isupper():
         return True
@@ -80,9 +46,9 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     tokens: list[Token] = []
     initial = start == 0
     append = tokens.append
-    fold = _fold
+    fold = word_key
     new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop is hot
-    cache = _fold_cache
+    cache = WORD_KEYS
     for match in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         word = match.group()
         group = match.lastgroup

@@ -10,7 +10,7 @@ _ARTICLES = frozenset("le la les l'".split())
 _ARTICLES_AND_CONTRACTIONS = _ARTICLES | frozenset("du au des aux".split())
 # A name that is also a common word takes "au" ("au Havre"), not "du" ("champion du Monde").
 _ARTICLES_AND_AU = _ARTICLES | frozenset("au aux".split())
-# Words that open or join names; folded (see _fold) for lookup.
+# Words that open or join names; folded (see indexer.text.word_key) for lookup.
 _PARTICLES = frozenset(
     "de du des d' la le les l' van von der den ter ten di da del della dos das do y "
     "al el bin ben ibn abu abou ould of the and e zu".split()

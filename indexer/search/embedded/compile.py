@@ -20,12 +20,11 @@ from ...analysis import (
     INTERROGATIVES,
     QUESTION_WORDS,
     SNOWBALL_LANGUAGES,
-    fold,
     number_variants,
-    source_key,
     stemmer_for,
     word_forms,
 )
+from ...text import fold, source_key
 from ..highlight import Pattern, WordPattern
 from ..options import SearchOptions
 from ..parse import DateRange, Filter, Group, Node, Text

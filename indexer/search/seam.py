@@ -41,8 +41,12 @@ class Compiled(Protocol):
     of it: the backend keeps its own query objects on it."""
 
     tree: Node | None
-    has_text: bool
-    """Words to rank by; without, filters alone match and the newest come first."""
+
+    @property
+    def has_text(self) -> bool:
+        """Words to rank by; without, filters alone match and the newest come first."""
+        ...
+
     clauses: list[frozenset[tuple[str, str]]]
     """Per query word or phrase, the ``(field, term)`` forms that match it."""
     related: list[frozenset[tuple[str, str]]]

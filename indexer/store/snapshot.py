@@ -24,8 +24,9 @@ _TEXTS_KEPT = 64  # articles whose passage texts stay read: a search reads sever
 
 
 class Snapshot:
-    """The searcher of one committed version, and what was read from it: the embedded
-    backend's :class:`indexer.search.seam.Version`."""
+    """The searcher of one committed version, and what was read from it: the store's half
+    of the embedded backend's :class:`indexer.search.seam.Version`
+    (:class:`indexer.search.embedded.version.EmbeddedVersion` adds the query half)."""
 
     def __init__(self, path: Path, searcher: Any) -> None:
         self.path = path

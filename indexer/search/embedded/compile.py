@@ -80,10 +80,14 @@ class Compiler:
         self.depth = 0
         self.fast: wq.Query | None = None  # the top group with common words deferred
         self.last_word: WordPattern | None = None
-        self.has_text = False  # words to rank by (else filters alone, newest first)
         self.query: wq.Query | None = None  # the whole tree, compiled
-        self.options: SearchOptions = SearchOptions()
-        self.restricted: wq.Query | None = None  # the query with the option filters
+        self.filter: wq.Query | None = None  # the option filters, compiled once
+        self.restricted: wq.Query | None = None  # the query and the filters
+
+    @property
+    def has_text(self) -> bool:
+        """Words to rank by (else filters alone match, newest first)."""
+        return bool(self.clauses)
 
     def compile(self, node: Node) -> wq.Query | None:
         if isinstance(node, Text):
@@ -437,7 +441,12 @@ def filter_query(opts: SearchOptions, searcher: Any) -> wq.Query | None:
 
 
 def restrict(q: wq.Query, opts: SearchOptions, searcher: Any) -> wq.Query:
+    """``q`` with the option filters."""
+    return filtered(q, filter_query(opts, searcher))
+
+
+def filtered(q: wq.Query, f: wq.Query | None) -> wq.Query:
+    """``q`` with the filters ``f`` (see :func:`filter_query`), if any."""
     # Filters are AND-ed into the query rather than passed as Whoosh's
     # ``filter=``, which materialises every allowed document first.
-    f = filter_query(opts, searcher)
     return wq.And([q, f]) if f is not None else q

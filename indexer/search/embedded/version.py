@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
@@ -18,8 +18,11 @@ from ...store.schema import mention_term
 from ...store.snapshot import Snapshot
 from ..options import SearchOptions
 from ..parse import Group, has_words
-from .compile import Compiler, and_maybe, entity_key, restrict
+from .compile import Compiler, and_maybe, entity_key, filter_query, filtered
 from .evaluate import document_scores, term_values, top_documents
+
+if TYPE_CHECKING:
+    from ..seam import Positions
 
 MENTION_BOOST = 0.5
 """What an article's passage earns, added to its score, for mentioning an actor or place
@@ -34,11 +37,11 @@ class EmbeddedVersion(Snapshot):
         return int(self.searcher.doc_count())
 
     def compile(self, tree: Group, opts: SearchOptions) -> Compiler:
-        """The tree compiled to a Whoosh query (``.query``), the filters kept aside
-        (``.options``), and what re-scoring and highlighting read of it."""
+        """The tree compiled to a Whoosh query (``.query``), the option filters apart
+        (``.filter``: compiled once, for every pass), and what re-scoring and
+        highlighting read of it."""
         comp = Compiler(self.searcher, self.langs())
         q = comp.compile(tree)
-        comp.has_text = bool(comp.clauses)
         comp.tree = tree
         if q is None:
             # Words that were all stop words match nothing, as in Elasticsearch: listing
@@ -54,12 +57,12 @@ class EmbeddedVersion(Snapshot):
             q = and_maybe(q, wq.Or(boosts))
             if comp.fast is not None:
                 comp.fast = and_maybe(comp.fast, wq.Or(boosts))
-        comp.query, comp.options = q, opts
+        comp.query, comp.filter = q, filter_query(opts, self.searcher)
         return comp
 
     def _restricted(self, comp: Compiler) -> Any:
         if comp.restricted is None:
-            comp.restricted = restrict(comp.query, comp.options, self.searcher)
+            comp.restricted = filtered(comp.query, comp.filter)
         return comp.restricted
 
     def candidates(self, comp: Compiler, k: int, articles: int
@@ -69,7 +72,7 @@ class EmbeddedVersion(Snapshot):
         ``articles`` articles, or the search runs again with every word."""
         s, col = self.searcher, self.article_ids()
         if comp.fast is not None:
-            res, _ = top_documents(s, restrict(comp.fast, comp.options, s), k, tie_order(col))
+            res, _ = top_documents(s, filtered(comp.fast, comp.filter), k, tie_order(col))
             if len({col[d] for _, d in res}) >= articles:
                 return res, None  # the candidates came without the common words
         return top_documents(s, self._restricted(comp), k, tie_order(col))
@@ -91,14 +94,14 @@ class EmbeddedVersion(Snapshot):
             return {}
         col = self.article_ids()
         return {col[docnum]: (score, docnum) for score, docnum in
-                top_documents(s, restrict(tq, comp.options, s), k, tie_order(col))[0]}
+                top_documents(s, filtered(tq, comp.filter), k, tie_order(col))[0]}
 
     def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
-                  ) -> dict[int, dict[tuple[str, str], tuple[int, ...]]]:
+                  ) -> dict[int, Positions]:
         """Which of ``terms`` each document holds, with their positions where the field
         keeps them (else ``()``), reading only the posting blocks that hold the documents."""
         s = self.searcher
-        found: dict[int, dict[tuple[str, str], tuple[int, ...]]] = {d: {} for d in docs}
+        found: dict[int, Positions] = {d: {} for d in docs}
         ordered = sorted(found)
         for field, text in terms:
             decode = s.schema[field].format.decode_positions \

@@ -50,37 +50,22 @@ def prepare_article(article: Article, content_hash: str = "",
     t3 = time.perf_counter()
     passages = select_passages(article)
     t4 = time.perf_counter()
-    actor_keys, place_keys = entities.index_keys(ents)
-    persons = set(ents.persons)
     lang = article.lang or "fr"
     # Entity-guarded stemming: a known name keeps its exact form even at a sentence start.
     names = frozenset(w.lower() for name in (*ents.actors, *ents.places)
                       for w, *_ in words(name) if w[:1].isupper())
     (title_stem, _), *forms = article_forms([article.title, *(p.text for p in passages)],
                                             lang, names)
-    common = {
-        "kind": "p", "article_id": article.id, "lang": lang,
-        "actor": ",".join(sorted(actor_keys)), "place": ",".join(sorted(place_keys)),
-    }
-    if article.date:
-        # Year and month too: a date range becomes a few coarse terms, not one per day.
-        common.update(date=article.date, month=article.date[:7], year=article.date[:4])
-    if article.source:
-        common["source"] = source_key(article.source)
+    common = _common_fields(article, ents, lang)
     docs: list[dict[str, Any]] = []
     for p, (stem, exact) in zip(passages, forms, strict=True):
         # The title goes with the first passage only: repeating it in every
         # passage would multiply the postings Whoosh writes.
         title = {"title_stem": title_stem} if not docs else {}
-        seen = entities.mentioned(p.text, ents)
-        mentions = ",".join(sorted(
-            {mention_term("actor", k) for a in seen.actors
-             for k in entities.filter_keys(a, "person" if a in persons else "organization")}
-            | {mention_term("place", k) for a in seen.places
-               for k in entities.filter_keys(a, "place")}))
         # No ``pid`` for a passage: nothing looks one up, and a unique term per
         # passage cost the term dictionary a tenth of its entries.
-        docs.append({**common, **title, "stem": stem, "exact": exact, "mentions": mentions,
+        docs.append({**common, **title, "stem": stem, "exact": exact,
+                     "mentions": _mentions(p.text, ents),
                      "record": passage_record(p.ordinal, p.section, len(docs) + 1)})
     t5 = time.perf_counter()
     meta = {"title": article.title, "date": article.date, "source": article.source,
@@ -94,6 +79,32 @@ def prepare_article(article: Article, content_hash: str = "",
     return Prepared(article.id, article_doc, docs, {
         "clean": t1 - t0, "language": t2 - t1, "entities": t3 - t2,
         "passages": t4 - t3, "analysis": t5 - t4})
+
+
+def _common_fields(article: Article, ents: entities.Entities, lang: str) -> dict[str, Any]:
+    """The fields an article's document and each of its passages share: the filters."""
+    actor_keys, place_keys = entities.index_keys(ents)
+    common = {
+        "kind": "p", "article_id": article.id, "lang": lang,
+        "actor": ",".join(sorted(actor_keys)), "place": ",".join(sorted(place_keys)),
+    }
+    if article.date:
+        # Year and month too: a date range becomes a few coarse terms, not one per day.
+        common.update(date=article.date, month=article.date[:7], year=article.date[:4])
+    if article.source:
+        common["source"] = source_key(article.source)
+    return common
+
+
+def _mentions(text: str, ents: entities.Entities) -> str:
+    """The mention terms of the actors and places a passage names itself."""
+    seen = entities.mentioned(text, ents)
+    persons = set(ents.persons)
+    return ",".join(sorted(
+        {mention_term("actor", k) for a in seen.actors
+         for k in entities.filter_keys(a, "person" if a in persons else "organization")}
+        | {mention_term("place", k) for a in seen.places
+           for k in entities.filter_keys(a, "place")}))
 
 
 @dataclass(frozen=True)

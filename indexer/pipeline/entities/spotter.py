@@ -148,6 +148,7 @@ _ACRONYM_RE = re.compile(r"^[A-ZÀ-Þ]{3,7}(?:-[A-ZÀ-Þ]{2,7})?$")
 _CAMEL_RE = re.compile(r"^(?!Mc|Mac|Di|De|Da|La|Le|Van|Von)[A-Z][a-z]+[A-Z][A-Za-z]*$")
 _ROMAN_RE = re.compile(r"^[IVXLCDM]+$")
 _DIGIT_RE = re.compile(r"\d")
+_DROP = "drop"  # a kind rule's verdict: no name at all ("les Kurdes", "l'État")
 
 
 def _is_acronym(text: str) -> bool:
@@ -652,15 +653,27 @@ class _Spotter:
     def _kind(
         self, k: int, stop: int, words: list[Token], named: list[Token], honorific: bool
     ) -> str | None:
-        """The kind of a name from its words and context; '' if unknown, None to drop it."""
-        gaz = self.gaz
-        previous = self._previous_word(k)
+        """The kind of a name from its words and context; '' if unknown, None to drop it.
+
+        The rules go from the strongest evidence to the weakest: a cue word before
+        the name, then the name's own words, then where it stands."""
+        kind = self._cued_kind(k, stop, words, named, honorific)
+        if kind is None:
+            kind = self._kind_by_form(words, named)
+        if kind is None:
+            kind = self._kind_by_place(k, stop, named)
+        return None if kind == _DROP else kind
+
+    def _cued_kind(
+        self, k: int, stop: int, words: list[Token], named: list[Token], honorific: bool
+    ) -> str | None:
+        """The kind a cue word around the name tells, if one does."""
         if honorific or (self._person_cue(k) and not self._common_head(words[0])):
             return PERSON
         if self._after_ministry(k):
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
         if self._cue(k, _ORG_CUES) and not (
-            self.tokens[k - 1].text == "," and _first_name(words[0], gaz) and len(named) > 1
+            self.tokens[k - 1].text == "," and _first_name(words[0], self.gaz) and len(named) > 1
         ):
             # not "le président du club, Joey Saputo"
             return ORG  # "le quotidien Hürriyet", "l'avionneur chinois Comac"
@@ -668,6 +681,11 @@ class _Spotter:
             return PLACE  # "le glacier Perito Moreno", "la ville côtière de"
         if self._statistics_follow(stop):
             return PERSON  # a line-up: "Georgievski (2/3)", "Omeyer (16 arrêts)"
+        return None
+
+    def _kind_by_form(self, words: list[Token], named: list[Token]) -> str | None:
+        """The kind the name's own words tell, _DROP for no name, None if they don't."""
+        gaz = self.gaz
         if (
             len(words) == 2
             and words[0].cap
@@ -680,10 +698,10 @@ class _Spotter:
             or words[0].text in _NOT_ACRONYMS  # "le VIH", "d'ONG"
             or words[0].key in _HONORIFICS  # "Monsieur" alone
         ):
-            return None
+            return _DROP
         if len(named) > 1 and _DIGIT_RE.search(self.text, words[0].start, words[-1].end):
             # "Tupolev Tu-154", "Canadair CL-415": a model, not a person
-            return ORG if any(t.key in _ORG_HEADS for t in named) else None
+            return ORG if any(t.key in _ORG_HEADS for t in named) else _DROP
         if (
             _first_name(words[0], gaz)
             and len(named) > 1
@@ -697,13 +715,18 @@ class _Spotter:
             if len(words) > 1 and any(t.key in _ORG_HEADS for t in named):
                 return ORG
             single = len(named) == 1 and not words[0].initial
-            return ORG if single and named[0].key in _SINGLE_ORGS else None
+            return ORG if single and named[0].key in _SINGLE_ORGS else _DROP
         if any(t.key in _ORG_HEADS for t in named):
             return ORG
         if named[-1].key in _MISC_TAILS or any(t.key in _ENGLISH_WORDS for t in words):
-            return None
+            return _DROP
         if len(named) == 1 and (_is_acronym(named[0].text) or _CAMEL_RE.match(named[0].text)):
             return ORG  # "OSDH"; "EgyptAir", "LinkedIn": brands
+        return None
+
+    def _kind_by_place(self, k: int, stop: int, named: list[Token]) -> str:
+        """The kind where the name stands tells: after which preposition, beside what."""
+        previous = self._previous_word(k)
         if previous in _PLACE_PREPOSITIONS or self._place_context(k, stop):
             return PLACE
         if named[0].key in _PLACE_HEADS or named[-1].key in _PLACE_HEADS:

@@ -10,7 +10,7 @@ need: the clauses, the words related to each, the highlight patterns.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
@@ -61,6 +61,24 @@ every word. An index of fewer than COMMON_MIN passages is searched as before. Th
 README's "How it works" gives what it saved, and what it changed of the rankings."""
 
 
+_Compiled = tuple[wq.Query, frozenset[tuple[str, str]], str]
+"""A text node compiled: its query, its clause's terms, and how --explain shows it."""
+
+
+@dataclass
+class _Parts:
+    """A group's compiled clauses, by how they occur."""
+
+    must: list[wq.Query] = field(default_factory=list)
+    should: list[wq.Query] = field(default_factory=list)
+    must_not: list[wq.Query] = field(default_factory=list)
+    filters: list[wq.Query] = field(default_factory=list)
+    # per should clause: in how many passages its commonest stem stands
+    spread: list[int | None] = field(default_factory=list)
+    # per clause: its one natural word, for the pair phrases
+    chain: list[WordPattern | None] = field(default_factory=list)
+
+
 class Compiler:
     """Turns the query tree into a Whoosh query, collecting highlight patterns on the way."""
 
@@ -109,63 +127,70 @@ class Compiler:
             self.depth -= 1
 
     def _group(self, group: Group, top: bool) -> wq.Query | None:
-        must, should, must_not, filters = [], [], [], []
-        spread: list[int | None] = []  # per should clause: its commonest stem's passages
-        chain: list[WordPattern | None] = []
+        parts = self._parts(group)
+        fast = None
+        if parts.must:
+            q = wq.And(parts.must) if len(parts.must) > 1 else parts.must[0]
+            if parts.should:
+                q = and_maybe(q, wq.Or(parts.should))
+        elif parts.should:
+            should = parts.should
+            q = wq.Or(should) if len(should) > 1 else should[0]
+            # A pair phrase only matches where both words do: it can join the Or.
+            pairs = self.pairs(parts.chain)
+            if pairs:
+                q = wq.Or([*should, *pairs])
+            if top and len(should) > 1 and not self.titles:
+                fast = self.defer_common(should, parts.spread, pairs)
+        elif parts.must_not or parts.filters:
+            q = wq.Term("kind", "p")
+        else:
+            return None
+        if parts.filters:  # a filter narrows the words it goes with
+            q = wq.And([*parts.filters, q])
+            fast = wq.And([*parts.filters, fast]) if fast is not None else None
+        if parts.must_not:
+            q = wq.AndNot(q, wq.Or(parts.must_not))
+            fast = wq.AndNot(fast, wq.Or(parts.must_not)) if fast is not None else None
+        if top:
+            self.fast = fast
+        return q
+
+    def _parts(self, group: Group) -> _Parts:
+        """The group's clauses compiled and sorted by how they occur."""
+        parts = _Parts()
         announced = False  # the previous word was "quel", "quelle"…
         for occur, child in group.clauses:
             self.last_word = None
             before = len(self.clauses)
             q = self.compile(child) if occur != "must_not" else self.negative(child)
-            chain.append(self.last_word if occur == "should" else None)
-            if len(self.clauses) > before:
-                naming = self.asked and self.last_word is not None \
-                    and bool(self.last_word.stems & NAMING)
-                if announced or naming:  # shown as "annee?" in the analysed query
-                    self.heads.add(before)
-                    self.analysed[-1] += "?"
-                announced = False
-            elif isinstance(child, Text) and len(child.words) == 1 and not child.phrase \
-                    and child.words[0].lower() in INTERROGATIVES:
-                announced = True
+            parts.chain.append(self.last_word if occur == "should" else None)
+            announced = self._announce(child, before, announced)
             if q is None:
                 continue
             if occur == "must_not":
-                must_not.append(q)
+                parts.must_not.append(q)
             elif isinstance(child, (Filter, DateRange)):
-                filters.append(q)
+                parts.filters.append(q)
             elif occur == "must":
-                must.append(q)
+                parts.must.append(q)
             else:
-                should.append(q)
-                spread.append(self.spread(self.clauses[before])
-                              if len(self.clauses) == before + 1 else None)
-        fast = None
-        if must:
-            q = wq.And(must) if len(must) > 1 else must[0]
-            if should:
-                q = and_maybe(q, wq.Or(should))
-        elif should:
-            q = wq.Or(should) if len(should) > 1 else should[0]
-            # A pair phrase only matches where both words do: it can join the Or.
-            pairs = self.pairs(chain)
-            if pairs:
-                q = wq.Or([*should, *pairs])
-            if top and len(should) > 1 and not self.titles:
-                fast = self.defer_common(should, spread, pairs)
-        elif must_not or filters:
-            q = wq.Term("kind", "p")
-        else:
-            return None
-        if filters:  # a filter narrows the words it goes with
-            q = wq.And([*filters, q])
-            fast = wq.And([*filters, fast]) if fast is not None else None
-        if must_not:
-            q = wq.AndNot(q, wq.Or(must_not))
-            fast = wq.AndNot(fast, wq.Or(must_not)) if fast is not None else None
-        if top:
-            self.fast = fast
-        return q
+                parts.should.append(q)
+                parts.spread.append(self.spread(self.clauses[before])
+                                    if len(self.clauses) == before + 1 else None)
+        return parts
+
+    def _announce(self, child: Node, before: int, announced: bool) -> bool:
+        """Mark the clause a question asks for as a head; say if the next one will be."""
+        if len(self.clauses) > before:
+            naming = self.asked and self.last_word is not None \
+                and bool(self.last_word.stems & NAMING)
+            if announced or naming:  # shown as "annee?" in the analysed query
+                self.heads.add(before)
+                self.analysed[-1] += "?"
+            return False
+        return isinstance(child, Text) and len(child.words) == 1 and not child.phrase \
+            and child.words[0].lower() in INTERROGATIVES
 
     def spread(self, clause: frozenset[tuple[str, str]]) -> int:
         """In how many passages the clause's commonest stem form stands."""
@@ -211,39 +236,13 @@ class Compiler:
         wps = [wp for w in node.words if (wp := self.word(w, natural, node.prefix))]
         if not wps:
             return None
-        body, title = ("stem", "exact"), ("title_stem", None)
         if node.prefix:
-            wp = wps[0]
-            q = wq.Or([wq.Prefix(f, wp.exact, boost=TITLE_BOOST if "title" in f else 1.0)
-                       for f in ("stem", "exact", "title_stem")
-                       if "title" in f or not node.title_only])
-            terms = frozenset([("exact", wp.exact), ("stem", wp.exact)])
-            self.analysed.append(f"{wp.exact}*")
+            q, terms, analysed = self._prefix(wps[0], node.title_only)
         elif len(wps) == 1:
-            wp = wps[0]
-            subs = []
-            for fields_, boost in (((body,) if not node.title_only else ()), 1.0), \
-                                  ((title,), TITLE_BOOST):
-                for stem_field, exact_field in fields_:
-                    subs += [self.term(stem_field, wp, s, boost)
-                             for s in sorted(wp.stems)]
-                    if exact_field:
-                        subs += [wq.Term(exact_field, f, boost=boost * EXACT_BOOST)
-                                 for f in sorted(wp.variants | {wp.exact})]
-                    subs += [wq.Term(f_, f, boost=boost * 0.8) for f in sorted(wp.fuzzy)
-                             for f_ in (stem_field, exact_field) if f_]
-            q = wq.Or(subs)
-            terms = frozenset([("stem", s) for s in wp.stems] + [("exact", wp.exact)]
-                              + [(f_, f) for f in wp.fuzzy | wp.variants
-                                 for f_ in ("stem", "exact")])
-            self.analysed.append("|".join(sorted(wp.stems | {wp.exact} | wp.fuzzy)))
+            q, terms, analysed = self._one_word(wps[0], node.title_only)
         else:
-            seqs = [self.sequence("title_stem", wps, TITLE_BOOST)]
-            if not node.title_only:
-                seqs.insert(0, self.sequence("stem", wps, 1.0))
-            q = wq.Or(seqs)
-            terms = frozenset(("stem", s) for wp in wps for s in wp.stems)
-            self.analysed.append('"' + " ".join("|".join(sorted(wp.stems)) for wp in wps) + '"')
+            q, terms, analysed = self._phrase(wps, node.title_only)
+        self.analysed.append(analysed)
         if natural and len(wps) == 1:
             self.last_word = wps[0]
         if node.title_only:
@@ -256,6 +255,38 @@ class Compiler:
         self.related.append(self.related_forms(wps[0]) if len(wps) == 1 and not node.prefix
                             and not self.titles else frozenset())
         return q
+
+    @staticmethod
+    def _prefix(wp: WordPattern, title_only: bool) -> _Compiled:
+        q = wq.Or([wq.Prefix(f, wp.exact, boost=TITLE_BOOST if "title" in f else 1.0)
+                   for f in ("stem", "exact", "title_stem")
+                   if "title" in f or not title_only])
+        return q, frozenset([("exact", wp.exact), ("stem", wp.exact)]), f"{wp.exact}*"
+
+    def _one_word(self, wp: WordPattern, title_only: bool) -> _Compiled:
+        body, title = ("stem", "exact"), ("title_stem", None)
+        subs = []
+        for fields_, boost in (((body,) if not title_only else ()), 1.0), \
+                              ((title,), TITLE_BOOST):
+            for stem_field, exact_field in fields_:
+                subs += [self.term(stem_field, wp, s, boost) for s in sorted(wp.stems)]
+                if exact_field:
+                    subs += [wq.Term(exact_field, f, boost=boost * EXACT_BOOST)
+                             for f in sorted(wp.variants | {wp.exact})]
+                subs += [wq.Term(f_, f, boost=boost * 0.8) for f in sorted(wp.fuzzy)
+                         for f_ in (stem_field, exact_field) if f_]
+        terms = frozenset([("stem", s) for s in wp.stems] + [("exact", wp.exact)]
+                          + [(f_, f) for f in wp.fuzzy | wp.variants
+                             for f_ in ("stem", "exact")])
+        return wq.Or(subs), terms, "|".join(sorted(wp.stems | {wp.exact} | wp.fuzzy))
+
+    def _phrase(self, wps: list[WordPattern], title_only: bool) -> _Compiled:
+        seqs = [self.sequence("title_stem", wps, TITLE_BOOST)]
+        if not title_only:
+            seqs.insert(0, self.sequence("stem", wps, 1.0))
+        terms = frozenset(("stem", s) for wp in wps for s in wp.stems)
+        return (wq.Or(seqs), terms,
+                '"' + " ".join("|".join(sorted(wp.stems)) for wp in wps) + '"')
 
     def related_forms(self, wp: WordPattern) -> frozenset[tuple[str, str]]:
         """Indexed words that share the query word's first letters; see RELATED_PREFIX."""

@@ -468,14 +468,8 @@ class NewsIndex:
 
     def _commit_batches(self, prepared: Iterator[Indexed | str], existing: dict[str, str],
                         report: IndexReport, progress: Callable[[int], None] | None) -> None:
-        from .store.segment import merge_tiers
-
-        writer: BulkWriter | None = None
-        # What a commit settles: not the prepared documents, which the writer holds
-        # already (10,000 of them would be 80 MiB kept only to be counted).
-        pending: list[tuple[str, int, dict[str, float]]] = []
+        batches = _Batches(self._bulk_writer, existing, report)
         done = 0
-        writing = False  # an OSError is the index's only while writing, not reading sources
         try:
             for prep in prepared:
                 if isinstance(prep, str):
@@ -483,57 +477,26 @@ class NewsIndex:
                     report.skipped += 1
                     continue
                 t = time.perf_counter()
-                writing = True
-                if writer is None:
-                    writer = self._bulk_writer()
-                if prep.article_id in existing:
-                    writer.delete_by_term("article_id", prep.article_id)
-                for doc in prep.docs:
-                    writer.add_indexed(doc)
-                pending.append((prep.article_id, prep.passages, prep.seconds))
-                if len(pending) >= BATCH_ARTICLES:
-                    writer.commit(mergetype=merge_tiers)
-                    writer = None
-                    self._account(pending, existing, report)
-                    pending = []
-                writing = False
+                batches.add(prep)
                 # The main process's share: numbering documents, grouping postings, commits.
                 _add_seconds(report, "write", time.perf_counter() - t)
                 done += 1
                 if progress:
                     progress(done)
-            if writer is not None:
+            if batches.open:
                 t = time.perf_counter()
-                writing = True
-                writer.commit(mergetype=merge_tiers)
-                writer = None
+                batches.commit()
                 _add_seconds(report, "write", time.perf_counter() - t)
-                self._account(pending, existing, report)
         except KeyboardInterrupt:
             report.interrupted = True
         except OSError as e:
-            if not writing:
+            if not batches.writing:
                 raise
-            if writer is not None:
-                writer.abandon()
-                writer = None
-            raise IndexWriteError(str(self.path), _reason(e),
-                                  report) from None
+            batches.abandon()
+            raise IndexWriteError(str(self.path), _reason(e), report) from None
         finally:
-            if writer is not None:
-                writer.cancel()
+            batches.cancel()
 
-    @staticmethod
-    def _account(batch: list[tuple[str, int, dict[str, float]]], existing: dict[str, str],
-                 report: IndexReport) -> None:
-        for article_id, passages, seconds in batch:
-            if article_id in existing:
-                report.updated += 1
-            else:
-                report.new += 1
-            report.passages += passages
-            for stage, secs in seconds.items():
-                _add_seconds(report, stage, secs)
 
     # -- reading -----------------------------------------------------------
     def search(self, query: str = "", **options: Any) -> Results:
@@ -685,6 +648,71 @@ class NewsIndex:
                 "date_min": min(dates) if dates else None,
                 "date_max": max(dates) if dates else None, "size_bytes": size,
                 "segments": segments, "deleted_documents": deleted}
+
+
+class _Batches:
+    """Prepared articles written in batches of :data:`BATCH_ARTICLES`, one commit each."""
+
+    def __init__(self, open_writer: Callable[[], BulkWriter], existing: dict[str, str],
+                 report: IndexReport) -> None:
+        self.open_writer = open_writer
+        self.existing = existing
+        self.report = report
+        self.writer: BulkWriter | None = None
+        # What a commit settles: not the prepared documents, which the writer holds
+        # already (10,000 of them would be 80 MiB kept only to be counted).
+        self.pending: list[tuple[str, int, dict[str, float]]] = []
+        self.writing = False  # an OSError is the index's only while writing, not reading sources
+
+    @property
+    def open(self) -> bool:
+        """Whether articles wait for a commit."""
+        return self.writer is not None
+
+    def add(self, prep: Indexed) -> None:
+        """Write an article's documents, replacing its older version; commit a full batch."""
+        self.writing = True
+        if self.writer is None:
+            self.writer = self.open_writer()
+        if prep.article_id in self.existing:
+            self.writer.delete_by_term("article_id", prep.article_id)
+        for doc in prep.docs:
+            self.writer.add_indexed(doc)
+        self.pending.append((prep.article_id, prep.passages, prep.seconds))
+        if len(self.pending) >= BATCH_ARTICLES:
+            self.commit()
+        self.writing = False
+
+    def commit(self) -> None:
+        """Commit the open batch, merging the smaller segments into it, and count it."""
+        from .store.segment import merge_tiers
+
+        assert self.writer is not None
+        self.writing = True
+        self.writer.commit(mergetype=merge_tiers)
+        self.writer = None
+        self.writing = False
+        for article_id, passages, seconds in self.pending:
+            if article_id in self.existing:
+                self.report.updated += 1
+            else:
+                self.report.new += 1
+            self.report.passages += passages
+            for stage, secs in seconds.items():
+                _add_seconds(self.report, stage, secs)
+        self.pending = []
+
+    def abandon(self) -> None:
+        """After a failed write: delete what the open batch wrote; the index stays as committed."""
+        if self.writer is not None:
+            self.writer.abandon()
+            self.writer = None
+
+    def cancel(self) -> None:
+        """After an interruption: let the open batch go, uncommitted."""
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
 
 
 def _reason(e: OSError) -> str:

@@ -11,8 +11,6 @@ on a :class:`~indexer.store.snapshot.Snapshot`.
 from __future__ import annotations
 
 import errno
-import fcntl
-import json
 import os
 import shutil
 import struct
@@ -29,11 +27,11 @@ from .errors import (
     CorpusNote,
     IndexCorruptError,
     IndexerError,
-    IndexLockedError,
     IndexNotFoundError,
     IndexWriteError,
 )
 from .model import Article, FacetCount, IndexReport, Results
+from .store.lock import LOCK_FILE, WriterLock
 from .store.schema import (
     INDEX_NAME,
     META_FILE,
@@ -66,54 +64,10 @@ over the same 5,000 articles, 18 segments answered at p50 84–99 ms, one segmen
 23–26 ms. Merging rewrites every posting (the README's "Updates" has the cost), so
 the batches are large instead, and runs merge only segments under
 :data:`indexer.store.segment.MERGE_CAP`."""
-LOCK_FILE = "writer.lock"
 
 
 def _add_seconds(report: IndexReport, stage: str, seconds: float) -> None:
     report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + seconds
-
-
-class _WriterLock:
-    """An exclusive, advisory lock on the index: released by the kernel if the process dies,
-    so a ``kill -9`` never leaves a lock that needs removing by hand."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path / LOCK_FILE
-        self.fd: int | None = None
-
-    def acquire(self, wait: float = 0.0) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = self._holder(fd)
-                    os.close(fd)
-                    raise IndexLockedError(str(self.path.parent), *holder) from None
-                time.sleep(0.2)
-        info = json.dumps({"pid": os.getpid(),
-                           "since": time.strftime("%Y-%m-%d %H:%M:%S")}).encode()
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, info, 0)
-        self.fd = fd
-
-    @staticmethod
-    def _holder(fd: int) -> tuple[int | None, str | None]:
-        try:
-            info = json.loads(os.pread(fd, 4096, 0) or b"{}")
-            return info.get("pid"), info.get("since")
-        except ValueError:
-            return None, None
-
-    def release(self) -> None:
-        if self.fd is not None:
-            os.ftruncate(self.fd, 0)
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
 
 
 class NewsIndex:
@@ -146,7 +100,7 @@ class NewsIndex:
         if p.exists() and any(x for x in p.iterdir() if x.name not in keep):
             if not overwrite or not (p / META_FILE).exists():
                 raise IndexNotFoundError(str(p), "directory is not empty and not an index")
-            lock = _WriterLock(p)
+            lock = WriterLock(p)
             lock.acquire()  # never wipe an index that another process is writing
             for child in p.iterdir():
                 if child.name not in keep:
@@ -333,7 +287,7 @@ class NewsIndex:
                                hint="pip install 'depeches[vectors]'")
         if vectors.has_table(self.path):
             return  # the table depends on the model only, not on the articles
-        lock = _WriterLock(self.path)
+        lock = WriterLock(self.path)
         lock.acquire(wait)
         try:
             vectors.write_table(self.path, *vectors.model_vectors())
@@ -354,7 +308,7 @@ class NewsIndex:
         """
         from whoosh.writing import OPTIMIZE
 
-        lock = _WriterLock(self.path)
+        lock = WriterLock(self.path)
         lock.acquire(wait)
         try:
             segments = self._ix._read_toc().segments
@@ -402,7 +356,7 @@ class NewsIndex:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
         report = IndexReport(jobs=jobs)
         start = time.perf_counter()
-        lock = _WriterLock(self.path)
+        lock = WriterLock(self.path)
         lock.acquire(wait)
         pool = None
         finished = False

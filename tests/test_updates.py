@@ -139,9 +139,9 @@ def test_the_cli_merges_and_stats_shows_the_segments(cli_run, articles, tmp_path
 
 
 def test_optimize_on_a_busy_index_says_who_holds_it(cli_run, corpus_index, tmp_path):
-    from indexer.index import _WriterLock
+    from indexer.store.lock import WriterLock
 
-    lock = _WriterLock(Path(corpus_index))
+    lock = WriterLock(Path(corpus_index))
     lock.acquire()
     try:
         result = cli_run("optimize", "--index", str(corpus_index))

@@ -4,6 +4,7 @@
 - :mod:`~indexer.store.postings`, :mod:`~indexer.store.terms`, :mod:`~indexer.store.varints`:
   posting blocks and term entries without Whoosh's pickled framing;
 - :mod:`~indexer.store.segment`: segments written in bulk, and the merge policy;
+- :mod:`~indexer.store.lock`: the writer's lock, one writer at a time;
 - :mod:`~indexer.store.reading`: what the codec, the patches and the evaluator read
   from a segment;
 - :mod:`~indexer.store.integrity`: per-file checksums, and the check that reads them;

@@ -57,6 +57,7 @@ def prepare_article(article: Article, content_hash: str = "",
     (title_stem, _), *forms = article_forms([article.title, *(p.text for p in passages)],
                                             lang, names)
     common = _common_fields(article, ents, lang)
+    persons = frozenset(ents.persons)
     docs: list[dict[str, Any]] = []
     for p, (stem, exact) in zip(passages, forms, strict=True):
         # The title goes with the first passage only: repeating it in every
@@ -65,7 +66,7 @@ def prepare_article(article: Article, content_hash: str = "",
         # No ``pid`` for a passage: nothing looks one up, and a unique term per
         # passage cost the term dictionary a tenth of its entries.
         docs.append({**common, **title, "stem": stem, "exact": exact,
-                     "mentions": _mentions(p.text, ents),
+                     "mentions": _mentions(p.text, ents, persons),
                      "record": passage_record(p.ordinal, p.section, len(docs) + 1)})
     t5 = time.perf_counter()
     meta = {"title": article.title, "date": article.date, "source": article.source,
@@ -96,10 +97,9 @@ def _common_fields(article: Article, ents: entities.Entities, lang: str) -> dict
     return common
 
 
-def _mentions(text: str, ents: entities.Entities) -> str:
+def _mentions(text: str, ents: entities.Entities, persons: frozenset[str]) -> str:
     """The mention terms of the actors and places a passage names itself."""
     seen = entities.mentioned(text, ents)
-    persons = set(ents.persons)
     return ",".join(sorted(
         {mention_term("actor", k) for a in seen.actors
          for k in entities.filter_keys(a, "person" if a in persons else "organization")}

@@ -234,3 +234,7 @@ class IndexReport:
     def rate(self) -> float:
         """Articles per second over the whole run."""
         return self.articles / self.seconds if self.seconds > 0 else 0.0
+
+    def add_seconds(self, stage: str, seconds: float) -> None:
+        """Count ``seconds`` more spent in ``stage`` (``write``, ``entities``, …)."""
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds

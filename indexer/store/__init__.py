@@ -1,5 +1,7 @@
 """The storage engine, on Whoosh: what an index is on disk and how it is read.
 
+- :mod:`~indexer.store.embedded`: the index as a whole, as the door asks of it: created,
+  opened, written in batches, merged, checked and measured;
 - :mod:`~indexer.store.schema`: the fields, the stored records, the codec's settings;
 - :mod:`~indexer.store.postings`, :mod:`~indexer.store.terms`, :mod:`~indexer.store.varints`:
   posting blocks and term entries without Whoosh's pickled framing;

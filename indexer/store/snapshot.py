@@ -47,6 +47,10 @@ class Snapshot:
         self._derived.clear()
         self._texts.clear()
 
+    def up_to_date(self) -> bool:
+        """Whether this is still the latest committed version."""
+        return bool(self.searcher.up_to_date())
+
     def empty(self) -> bool:
         """Nothing committed yet (Whoosh's empty reader has no columns)."""
         return bool(self.searcher.doc_count_all() == 0)
@@ -107,9 +111,32 @@ class Snapshot:
         for docnum in self.searcher.document_numbers(kind="a"):
             yield ids[docnum], read_meta(records[docnum])
 
+    def passage_docs(self, article_id: str) -> list[int]:
+        """The live passage documents of one article."""
+        return list(self.searcher.document_numbers(article_id=article_id, kind="p"))
+
+    def deleted_count(self) -> int:
+        """Documents deleted (by updates) that a merge has not dropped yet."""
+        return int(self.searcher.doc_count_all() - self.searcher.doc_count())
+
+    def segment_ids(self) -> list[str]:
+        """The segments the version reads, in order."""
+        return leaf_segment_ids(self.searcher)
+
     def derived(self, key: str, make: Callable[[], T]) -> T:
         """What query time derives from this whole version (``make()``), made once:
         a facet's shown names, the word vectors."""
         if key not in self._derived:
             self._derived[key] = make()
         return self._derived[key]
+
+
+def leaf_segment_ids(searcher: Any) -> list[str]:
+    """The segment (``MAIN_<id>``) of each of a searcher's leaf readers, in order;
+    an empty index has none."""
+    ids = []
+    for reader, _ in searcher.reader().leaf_readers():
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        if segment is not None:
+            ids.append(segment.segment_id())
+    return ids

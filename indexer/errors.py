@@ -129,3 +129,9 @@ class OptionError(IndexerError):
         super().__init__(f"{option} {value!r}: {reason}")
         self.option = option
         self.value = value
+
+
+def os_reason(e: OSError) -> str:
+    """An OS error's reason as the middle of a sentence: ``no space left on device``."""
+    reason = e.strerror or str(e)
+    return reason[:1].lower() + reason[1:]

@@ -3,10 +3,10 @@
 It reads articles (:mod:`indexer.pipeline.sources`), has each one prepared
 (:mod:`indexer.pipeline.prepare`: ``clean → language → entities → passages →
 analysis``) in worker processes, writes them in batches (each batch one commit, so
-an interruption loses at most one batch) through the store
-(:class:`~indexer.store.embedded.EmbeddedStore`), skips unchanged articles by content
-hash, and answers searches (:mod:`indexer.search`) on one committed version
-(:class:`~indexer.search.embedded.version.EmbeddedVersion`).
+an interruption loses at most one batch) to a backend (:mod:`indexer.backends`), skips
+unchanged articles by content hash, and answers searches (:mod:`indexer.search`) on
+the backend's latest committed :class:`~indexer.search.seam.Version`. It knows no
+engine: the embedded one, on Whoosh, is :mod:`indexer.backends.embedded`.
 """
 
 from __future__ import annotations
@@ -20,21 +20,21 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .backends import Backend, create_backend, open_backend
 from .errors import (
     CorpusError,
     CorpusNote,
     IndexCorruptError,
     IndexerError,
     IndexWriteError,
+    os_reason,
 )
 from .model import Article, FacetCount, IndexReport, Results
-from .store.embedded import EmbeddedStore, os_reason
-from .store.schema import META_FILE
 
 if TYPE_CHECKING:
     from .pipeline.corrections import Corrections
     from .pipeline.prepare import Indexed
-    from .search.embedded.version import EmbeddedVersion
+    from .search.seam import Version
     from .store.integrity import CheckReport
 
 BATCH_ARTICLES = 10_000
@@ -54,10 +54,10 @@ class NewsIndex:
     ...         print(hit.title, hit.highlights)
     """
 
-    def __init__(self, path: Path, store: EmbeddedStore) -> None:
+    def __init__(self, path: Path, backend: Backend) -> None:
         self.path = path
-        self._store = store
-        self._snapshot: EmbeddedVersion | None = None
+        self._backend = backend
+        self._snapshot: Version | None = None
         self._pins = 0
 
     # -- opening -----------------------------------------------------------
@@ -65,15 +65,13 @@ class NewsIndex:
     def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False) -> NewsIndex:
         """A new, empty index at ``path``; an existing index there is kept unless ``overwrite``."""
         p = Path(path)
-        if p.is_dir() and (p / META_FILE).exists() and not overwrite:
-            return cls.open(p)
-        return cls(p, EmbeddedStore.create(p))
+        return cls(p, create_backend(p, overwrite=overwrite))
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> NewsIndex:
         """An existing index; a missing or foreign directory is a clear error."""
         p = Path(path)
-        return cls(p, EmbeddedStore.open(p))
+        return cls(p, open_backend(p))
 
     def __enter__(self) -> NewsIndex:
         return self
@@ -86,26 +84,25 @@ class NewsIndex:
         self._reopen()
 
     def searcher(self) -> Any:
-        """The shared Whoosh searcher, opened once and reused until the next commit."""
-        return self._current().searcher
+        """The embedded index's Whoosh searcher, opened once and reused until the next
+        commit: for tools that read Whoosh itself."""
+        version = self._current()
+        if not hasattr(version, "searcher"):
+            raise IndexerError(f"{self.path} is not an embedded index: it has no Whoosh searcher")
+        return version.searcher
 
-    def _current(self) -> EmbeddedVersion:
+    def _current(self) -> Version:
         """The latest version, opened once and reused until the next commit (unless one
         is pinned: see :meth:`snapshot`)."""
         if self._snapshot is not None and not self._pins \
                 and not self._snapshot.up_to_date():
             self._reopen()  # another process committed: see it
         if self._snapshot is None:
-            from .search.embedded.evaluate import weighting
-            from .search.embedded.version import EmbeddedVersion
-
-            # A fresh searcher rather than refresh(): forks of Whoosh return
-            # deleted documents after refresh(), and the original is cheap to reopen.
-            self._snapshot = EmbeddedVersion(self.path, self._store.open_searcher(weighting()))
+            self._snapshot = self._backend.open_version()
         return self._snapshot
 
     @contextmanager
-    def snapshot(self) -> Iterator[EmbeddedVersion]:
+    def snapshot(self) -> Iterator[Version]:
         """Read one committed version of the index for the whole ``with`` block.
 
         Every reading method already runs on one version; this holds it across
@@ -126,7 +123,7 @@ class NewsIndex:
         except Exception as e:
             if isinstance(e, OSError) and e.errno not in (errno.EINVAL, errno.EIO):
                 raise  # not the index's bytes: a closed pipe, say
-            damaged = self._store.damaged(e)
+            damaged = self._backend.damaged(e)
             if damaged is None:
                 raise  # the files are as written: a bug, with its traceback
             raise damaged from None
@@ -180,7 +177,7 @@ class NewsIndex:
         if vectors.has_table(self.path):
             return  # the table depends on the model only, not on the articles
         try:
-            with self._store.writing(wait):
+            with self._backend.writing(wait):
                 vectors.write_table(self.path, *vectors.model_vectors())
         finally:
             self._reopen()
@@ -197,8 +194,8 @@ class NewsIndex:
         one. A merge rewrites every posting (37 s for 36,000 OrangeSum articles).
         """
         try:
-            with self._store.writing(wait):
-                return self._store.optimize()
+            with self._backend.writing(wait):
+                return self._backend.optimize()
         finally:
             self._reopen()
 
@@ -210,7 +207,7 @@ class NewsIndex:
         report = IndexReport(jobs=jobs)
         start = time.perf_counter()
         try:
-            with self._store.writing(wait):
+            with self._backend.writing(wait):
                 self._prepare_and_commit(items, jobs, report, progress, corrections)
         finally:
             self._reopen()
@@ -223,9 +220,9 @@ class NewsIndex:
         """Prepare the articles that changed in ``jobs`` processes; commit them in batches."""
         from .pipeline.prepare import prepare_job
 
-        existing = self._store.hashes()
+        existing = self._backend.hashes()
         jobs_iter = self._changed(items, existing, report, corrections)
-        schema = self._store.schema
+        schema = self._backend.schema
         pool = None
         finished = False
         try:
@@ -282,7 +279,7 @@ class NewsIndex:
 
     def _commit_batches(self, prepared: Iterator[Indexed | str], existing: dict[str, str],
                         report: IndexReport, progress: Callable[[int], None] | None) -> None:
-        batches = self._store.batches(existing, report, BATCH_ARTICLES)
+        batches = self._backend.batches(existing, report, BATCH_ARTICLES)
         done = 0
         try:
             for prep in prepared:
@@ -382,13 +379,13 @@ class NewsIndex:
         segment file against the checksum written at commit, then every stored record
         read back. Damage is reported, never raised; the records are read only when
         the files are sound, since a damaged file can make them fail in any way."""
-        report = self._store.check_files()
+        report = self._backend.check_files()
         if report.problems:
             return report
         self._reopen()
         try:
             with self.snapshot() as snap:
-                report.problems.extend(self._store.record_problems(snap, report))
+                report.problems.extend(self._backend.check_records(snap, report))
         except IndexCorruptError as e:
             from .store.integrity import Problem
 
@@ -408,13 +405,10 @@ class NewsIndex:
                 if meta["date"]:
                     dates.append(meta["date"])
             passages = snap.doc_count() - articles
-            segments = len(snap.segment_ids())
-            deleted = snap.deleted_count()
-        size = self._store.size()
+            storage = self._backend.storage(snap)
         return {"path": str(self.path), "articles": articles,
                 "passages": passages,
                 "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
                 "date_min": min(dates) if dates else None,
-                "date_max": max(dates) if dates else None, "size_bytes": size,
-                "segments": segments, "deleted_documents": deleted}
+                "date_max": max(dates) if dates else None, **storage}
 

@@ -20,7 +20,7 @@ from . import render
 from .options import DATE, index_path, search_kwargs, use_color
 
 if TYPE_CHECKING:
-    from indexer.store.snapshot import Snapshot
+    from indexer.search.seam import Version
 
 DEFAULT_CORRECTIONS = "depeches.toml"
 
@@ -241,7 +241,7 @@ def search(query: str, index_dir: str | None, since: str | None, until: str | No
     raise SystemExit(0 if len(results) else 1)
 
 
-def _unknown_entity_hints(snap: Snapshot, actors: tuple[str, ...], places: tuple[str, ...]
+def _unknown_entity_hints(snap: Version, actors: tuple[str, ...], places: tuple[str, ...]
                           ) -> list[str]:
     from indexer.search.facets import closest_names
 

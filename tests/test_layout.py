@@ -155,3 +155,22 @@ def test_the_store_reads_and_writes_without_the_query_side_or_the_pipeline() -> 
             outside = {m for m in _imports(path, set(paths))
                        if not m.startswith("indexer.store") and m not in below}
             assert outside == set(), f"{name} imports {sorted(outside)}"
+
+
+def test_the_door_reaches_the_engine_only_through_a_backend() -> None:
+    # index.py wires the wings together; what is Whoosh's, or the store's, sits behind
+    # backends.Backend and search.seam.Version, where a second backend plugs in.
+    import ast
+
+    paths = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    door = PACKAGE / "index.py"
+    tree = ast.parse(door.read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and not node.level}
+    assert not {m for m in imported if m.split(".")[0] == "whoosh"}
+    engine = {m for m in _imports(door, set(paths))
+              if m.startswith(("indexer.store", "indexer.search.embedded"))
+              and m != "indexer.store.integrity"}  # its CheckReport is what check() returns
+    assert engine == set(), f"the door imports {sorted(engine)}"

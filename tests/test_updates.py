@@ -66,7 +66,7 @@ def test_segments_at_the_merge_cap_are_left_for_optimize(articles, tmp_path, mon
     monkeypatch.setattr(indexer.store.segment, "MERGE_CAP", 100)
 
     def segments(idx: NewsIndex) -> dict[str, int]:
-        return {s.segment_id(): s.doc_count() for s in idx._store._ix._read_toc().segments}
+        return {s.segment_id(): s.doc_count() for s in idx._backend._ix._read_toc().segments}
 
     with NewsIndex.create(tmp_path / "x") as idx:
         idx.add_articles(articles[:40])

@@ -75,6 +75,14 @@ class Version(Protocol):
         """Whether the index moved on and this version was let go."""
         ...
 
+    def up_to_date(self) -> bool:
+        """Whether this is still the latest committed version."""
+        ...
+
+    def close(self) -> None:
+        """Let the version go, and what was read or derived from it."""
+        ...
+
     def langs(self) -> list[str]:
         """The languages of the articles indexed."""
         ...
@@ -105,6 +113,10 @@ class Version(Protocol):
 
     def article_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(article_id, metadata)`` of every article."""
+        ...
+
+    def passage_docs(self, article_id: str) -> list[int]:
+        """The passages of one article."""
         ...
 
     def compile(self, tree: Group, opts: SearchOptions) -> Compiled:

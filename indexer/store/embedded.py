@@ -16,9 +16,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from ..errors import IndexCorruptError, IndexerError, IndexNotFoundError
+from ..errors import IndexCorruptError, IndexerError, IndexNotFoundError, os_reason
 from .lock import LOCK_FILE, WriterLock
 from .schema import (
     INDEX_NAME,
@@ -68,13 +68,16 @@ class EmbeddedStore:
         self._ix = ix
 
     @classmethod
-    def create(cls, path: Path) -> EmbeddedStore:
-        """A new, empty index at ``path``, replacing an index there (never another
-        directory's files, nor an index that a process is writing)."""
+    def create(cls, path: Path, *, overwrite: bool = False) -> Self:
+        """A new, empty index at ``path``. An index there is opened as it is, unless
+        ``overwrite`` (never another directory's files, nor an index that a process is
+        writing)."""
         from whoosh import index as windex
 
         if path.exists() and not path.is_dir():
             raise IndexNotFoundError(str(path), "exists and is not a directory")
+        if (path / META_FILE).exists() and not overwrite:
+            return cls.open(path)
         keep = {"README.md", LOCK_FILE}
         lock = None
         if path.exists() and any(x for x in path.iterdir() if x.name not in keep):
@@ -97,7 +100,7 @@ class EmbeddedStore:
         return cls(path, ix)
 
     @classmethod
-    def open(cls, path: Path) -> EmbeddedStore:
+    def open(cls, path: Path) -> Self:
         """An existing index; a missing or foreign directory is a clear error."""
         from whoosh import index as windex
 
@@ -354,10 +357,3 @@ class Batches:
         if self.writer is not None:
             self.writer.cancel()
             self.writer = None
-
-
-def os_reason(e: OSError) -> str:
-    """An OS error's reason as the middle of a sentence: ``no space left on device``."""
-    reason = e.strerror or str(e)
-    return reason[:1].lower() + reason[1:]
-

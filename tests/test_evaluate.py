@@ -12,7 +12,7 @@ from whoosh import query as wq
 
 import indexer.store.segment
 from indexer import Article, NewsIndex
-from indexer.search.embedded.compile import restrict
+from indexer.search.embedded.compile import filtered
 from indexer.search.embedded.evaluate import term_values, top_documents
 from indexer.search.options import SearchOptions
 from indexer.search.run import _compile
@@ -63,10 +63,9 @@ def assert_same(got, expected):
 def compiled(idx, text, opts):
     with idx.snapshot() as snap:
         comp, _ = _compile(snap, text, opts)
-    s = idx.searcher()
-    queries = [restrict(comp.query, opts, s)]
+    queries = [filtered(comp.query, comp.filter)]  # the option filters, compiled with it
     if comp.fast is not None:  # the first stage with common words deferred
-        queries.append(restrict(comp.fast, opts, s))
+        queries.append(filtered(comp.fast, comp.filter))
     return queries
 
 

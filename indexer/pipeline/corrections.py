@@ -52,6 +52,7 @@ from ..text import name_key
 KINDS = frozenset({"person", "organization", "actor", "place"})
 _EXCLUDE_GROUPS = ("actors", "places", "names")
 
+
 class CorrectionsError(IndexerError, ValueError):
     """A corrections file cannot be read or is malformed."""
 

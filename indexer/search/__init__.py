@@ -14,8 +14,8 @@
 - :mod:`~indexer.search.facets`: facet counts and the names they show;
 - :mod:`~indexer.search.vectors`: word vectors, for words of close meaning.
 
-It reads an index only through a :class:`~indexer.store.snapshot.Snapshot`, and
-loads no index-time stage. :mod:`~indexer.search.seam` is the protocol a second
-backend implements; the rooms typed against it (options, parse, telling, weights,
-highlight, facets) never touch Whoosh.
+It reads an index only through a :class:`~indexer.search.seam.Version`, the protocol
+a second backend implements, and loads no index-time stage. The rooms typed against
+it (options, parse, telling, run, rank, weights, highlight, facets) never touch
+Whoosh; only :mod:`~indexer.search.embedded` does.
 """

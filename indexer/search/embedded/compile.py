@@ -471,11 +471,6 @@ def filter_query(opts: SearchOptions, searcher: Any) -> wq.Query | None:
     return ConstantScoreQuery(wq.And(parts) if len(parts) > 1 else parts[0], 0.0)
 
 
-def restrict(q: wq.Query, opts: SearchOptions, searcher: Any) -> wq.Query:
-    """``q`` with the option filters."""
-    return filtered(q, filter_query(opts, searcher))
-
-
 def filtered(q: wq.Query, f: wq.Query | None) -> wq.Query:
     """``q`` with the filters ``f`` (see :func:`filter_query`), if any."""
     # Filters are AND-ed into the query rather than passed as Whoosh's

@@ -373,7 +373,6 @@ def _read_list(postings: Any, within: Collection[int] | None, weights: bool
     return ids, out_weights
 
 
-
 def term_values(searcher: Any, fieldname: str, text: str, docs: list[int]
                 ) -> list[tuple[int, bytes]]:
     """``(docnum, value)`` of a term's postings for each of ``docs`` (sorted, index-wide

@@ -28,6 +28,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench,vectors]'
+	# Only for Anserini's jar (Lucene's French analysis, bench/lucene.py): its own
+	# dependencies (torch, faiss, ...) are never imported, so they are not installed.
+	$(BIN)/python -m pip install --quiet --no-deps pyserini==0.25.0
 	$(BIN)/python -m compileall -q indexer search_cli
 	$(BIN)/python bench/entities.py
 	$(BIN)/python bench/relevance.py

@@ -42,6 +42,20 @@ class Doc:
         return f"{self.title}\n{self.body}"
 
 
+@dataclass(frozen=True)
+class Query:
+    """A question with exactly one relevant id; ``part`` names the half it belongs to."""
+
+    qid: str
+    text: str
+    relevant: str
+    part: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
 def parse_only(parser: argparse.ArgumentParser, text: str, engines: Sequence[str]) -> list[str]:
     """The engines named by ``--only``, or a usage error naming the unknown one."""
     only = [name.strip() for name in text.split(",") if name.strip()]

@@ -1,12 +1,19 @@
-"""Ranking quality on PIAF: ours and the peers, measured in the same run.
+"""Ranking quality on PIAF and on news: ours and the peers, measured in the same run.
 
-Each of the 1,518 Wikipedia passages is indexed as one article; each of the 3,771 dev
-questions has exactly one relevant passage. Scores: MRR@10, success@1, success@10.
+- **PIAF.** Each of the 1,518 Wikipedia passages is indexed as one article; each of the
+  3,771 dev questions, typed by people, has exactly one relevant passage. Its halves are
+  the questions at even and at odd positions.
+- **News.** All 36,152 OrangeSum articles, indexed without their ledes; each query is one
+  article's lede, news prose of 8 to ~150 words (see ``news.py``: how the queries are
+  chosen, and the year held out while tuning).
 
-    python bench/relevance.py                      # every engine, every question
-    python bench/relevance.py --limit-questions 300 --only ours,fts5
+Scores: MRR@10, success@1, success@10, and query p50/p95, overall, by half and by query
+length in words (1-4, 5-19, 20-49, 50+).
+
+    python bench/relevance.py                        # both sets, the default engines
+    python bench/relevance.py --sets piaf --limit-questions 300 --only ours,fts5
+    python bench/relevance.py --sets news --news-queries 400 --only ours
     python bench/relevance.py --dump-failures /tmp/misses.jsonl
-    python bench/relevance.py --halves             # also the even and odd questions apart
 """
 
 from __future__ import annotations
@@ -17,77 +24,105 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import (
+    ORANGESUM_PATH,
     PIAF_DIR,
     Doc,
     Ours,
+    Query,
     median,
     parse_only,
     percentile,
     read_jsonl,
     render_table,
-    skip_if_no_data,
 )
 from peers import PEERS, TantivyPeer
 
-ENGINES = ["ours", "ours+vectors", "tantivy", "fts5", "whoosh"]
+ENGINES = ["ours", "ours+vectors", "tantivy", "fts5", "lucene", "lucene-1.2", "whoosh"]
+DEFAULT_ENGINES = ["ours", "tantivy", "fts5", "lucene"]
+SETS = ["piaf", "news"]
 DEPTH = 10
+BUCKETS = [(1, 4), (5, 19), (20, 49), (50, None)]
+NEWS_QUERIES = 2000
 
 
 @dataclass
 class Outcome:
     name: str
+    queries: Sequence[Query]
     index_seconds: float = 0.0
     query_ms: list[float] = field(default_factory=list)
     ranks: list[int | None] = field(default_factory=list)  # 1-based rank of the relevant id
     misses: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # questions the engine refused
 
-    def mrr(self, half: int | None = None) -> float:
-        ranks = self.half(half)
-        return sum(1 / r for r in ranks if r) / len(ranks)
-
-    def success(self, k: int, half: int | None = None) -> float:
-        ranks = self.half(half)
-        return sum(1 for r in ranks if r and r <= k) / len(ranks)
-
-    def half(self, half: int | None) -> list[int | None]:
-        """Every rank, or those of the questions at even (0) or odd (1) positions."""
-        return self.ranks if half is None else self.ranks[half::2]
+    def among(self, keep: Callable[[Query], bool] = lambda q: True) -> Scores:
+        picked = [i for i, q in enumerate(self.queries) if keep(q)]
+        return Scores([self.ranks[i] for i in picked], [self.query_ms[i] for i in picked])
 
 
-def read_passages() -> list[Doc]:
-    return [
+@dataclass
+class Scores:
+    ranks: list[int | None]
+    query_ms: list[float]
+
+    def mrr(self) -> float:
+        return sum(1 / r for r in self.ranks if r) / len(self.ranks)
+
+    def success(self, k: int) -> float:
+        return sum(1 for r in self.ranks if r and r <= k) / len(self.ranks)
+
+
+@dataclass(frozen=True)
+class TestSet:
+    name: str
+    docs: list[Doc]
+    queries: list[Query]
+    parts: tuple[str, ...]
+
+
+def piaf_set(limit: int | None) -> TestSet:
+    docs = [
         Doc(row["id"], row.get("title") or "", row["body"], None, row.get("source"))
         for row in read_jsonl(PIAF_DIR / "passages.jsonl")
     ]
-
-
-def read_questions(limit: int | None) -> list[dict]:
-    questions = []
+    queries = []
     for row in read_jsonl(PIAF_DIR / "questions.dev.jsonl"):
-        questions.append(row)
-        if limit is not None and len(questions) >= limit:
+        part = ("even", "odd")[len(queries) % 2]
+        queries.append(Query(row["qid"], row["question"], row["relevant"], part))
+        if limit is not None and len(queries) >= limit:
             break
-    return questions
+    return TestSet("PIAF", docs, queries, ("even", "odd"))
 
 
-def make_engine(name: str):
+def make_news_set(count: int) -> TestSet:
+    from news import HELD_OUT, TUNED, news_set
+
+    news = news_set(count)
+    return TestSet("news", news.docs, news.queries, (TUNED, HELD_OUT))
+
+
+def make_engine(name: str, jobs: int):
     if name == "ours":
-        return Ours(jobs=1)
+        return Ours(jobs=jobs)
     if name == "ours+vectors":
         from indexer.search import vectors as semantic
 
         if not semantic.available():
             raise ImportError(f"needs numpy and {semantic.MODEL}: pip install 'depeches[vectors]'")
-        return Ours(jobs=1, vectors=True)
+        return Ours(jobs=jobs, vectors=True)
     if name == "tantivy":
         # One writer thread, one segment: with two, documents split across segments at
         # random and ties break differently from run to run.
         return TantivyPeer(threads=1)
+    if name.startswith("lucene"):
+        from lucene import LucenePeer
+
+        return LucenePeer(k1=1.2, b=0.75) if name == "lucene-1.2" else LucenePeer()
     return PEERS[name]()
 
 
@@ -100,135 +135,149 @@ def refusal(error: Exception) -> bool:
     return isinstance(error, IndexerError)
 
 
-def run_engine(name: str, docs: list[Doc], questions: list[dict], workdir: Path) -> Outcome:
-    engine = make_engine(name)
-    outcome = Outcome(engine.name)
-    path = workdir / name
+def run_engine(name: str, test: TestSet, workdir: Path) -> Outcome:
+    # PIAF's 1,518 passages in one process, as before; news in two, as `depeches index`.
+    engine = make_engine(name, jobs=1 if test.name == "PIAF" else 2)
+    outcome = Outcome(engine.name, test.queries)
+    path = workdir / f"{test.name}-{name}"
     start = time.perf_counter()
-    engine.index(docs, path)
+    engine.index(test.docs, path)
     outcome.index_seconds = time.perf_counter() - start
     try:
-        for question in questions:
+        for query in test.queries:
             start = time.perf_counter()
             try:
-                ids = engine.search(question["question"], DEPTH)
+                ids = engine.search(query.text, DEPTH)
             except Exception as error:  # a refused question is a miss, counted and shown
                 if not refusal(error):
                     raise
-                outcome.errors.append(f"{question['qid']}: {type(error).__name__}: {error}")
+                outcome.errors.append(f"{query.qid}: {type(error).__name__}: {error}")
                 ids = []
             outcome.query_ms.append((time.perf_counter() - start) * 1000)
-            rank = ids.index(question["relevant"]) + 1 if question["relevant"] in ids else None
+            rank = ids.index(query.relevant) + 1 if query.relevant in ids else None
             outcome.ranks.append(rank)
             if rank != 1:
-                outcome.misses.append(
-                    {
-                        "qid": question["qid"],
-                        "question": question["question"],
-                        "relevant": question["relevant"],
-                        "rank": rank,
-                        "top3": ids[:3],
-                    }
-                )
+                outcome.misses.append({"set": test.name, "qid": query.qid,
+                                       "question": query.text, "relevant": query.relevant,
+                                       "rank": rank, "top3": ids[:3]})
     finally:
         engine.close()
     return outcome
+
+
+def bucket_name(low: int, high: int | None) -> str:
+    return f"{low}+" if high is None else f"{low}-{high}"
+
+
+def report(test: TestSet, outcomes: list[Outcome]) -> None:
+    print(f"\n{test.name}: {len(test.docs):,} articles, {len(test.queries):,} queries, "
+          f"depth {DEPTH}")
+    rows = []
+    for o in outcomes:
+        s = o.among()
+        rows.append([o.name, f"{s.mrr():.3f}", f"{s.success(1):.3f}",
+                     f"{s.success(DEPTH):.3f}", f"{o.index_seconds:.2f}",
+                     f"{median(s.query_ms):.2f}", f"{percentile(s.query_ms, 95):.2f}",
+                     str(len(o.errors))])
+    print(render_table(["engine", "MRR@10", "success@1", "success@10", "index s",
+                        "query p50 ms", "p95 ms", "refused"], rows))
+
+    # A change tuned on some questions should help the others too: the halves side by side.
+    print()
+    rows = []
+    for o in outcomes:
+        row = [o.name]
+        for part in test.parts:
+            s = o.among(lambda q, part=part: q.part == part)
+            row += [str(len(s.ranks)), f"{s.mrr():.3f}", f"{s.success(DEPTH):.3f}"]
+        rows.append(row)
+    print(render_table(["engine"] + [f"{part} {column}" for part in test.parts
+                                     for column in ("n", "MRR@10", "success@10")], rows))
+
+    print()
+    rows = []
+    for low, high in BUCKETS:
+        for o in outcomes:
+            s = o.among(lambda q, low=low, high=high: low <= q.words
+                        and (high is None or q.words <= high))
+            if not s.ranks:
+                continue
+            rows.append([o.name, bucket_name(low, high), str(len(s.ranks)), f"{s.mrr():.3f}",
+                         f"{s.success(1):.3f}", f"{s.success(DEPTH):.3f}",
+                         f"{median(s.query_ms):.2f}", f"{percentile(s.query_ms, 95):.2f}"])
+    print(render_table(["engine", "words", "n", "MRR@10", "success@1", "success@10",
+                        "query p50 ms", "p95 ms"], rows))
+    for o in outcomes:
+        if o.errors:
+            print(f"{o.name} refused {len(o.errors)} questions, e.g. {o.errors[0]}")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--limit-questions", type=int, metavar="N", help="only the first N questions"
-    )
+    parser.add_argument("--sets", default=",".join(SETS),
+                        help=f"comma-separated sets among {', '.join(SETS)} (default: both)")
+    parser.add_argument("--limit-questions", type=int, metavar="N",
+                        help="only the first N PIAF questions")
+    parser.add_argument("--news-queries", type=int, metavar="N", default=NEWS_QUERIES,
+                        help=f"news queries, half of them held out (default: {NEWS_QUERIES})")
     parser.add_argument(
         "--only",
-        default=",".join(ENGINES),
-        help=f"comma-separated engines among {', '.join(ENGINES)} (default: all)",
+        default=",".join(DEFAULT_ENGINES),
+        help=f"comma-separated engines among {', '.join(ENGINES)} "
+             f"(default: {','.join(DEFAULT_ENGINES)})",
     )
     parser.add_argument(
         "--dump-failures",
         type=Path,
         metavar="FILE",
         help="write the questions ours does not rank first "
-        "(JSON Lines: qid, question, relevant, rank, top3)",
-    )
-    parser.add_argument(
-        "--halves",
-        action="store_true",
-        help="also print MRR@10 and success@10 on the even and the odd questions",
+        "(JSON Lines: set, qid, question, relevant, rank, top3)",
     )
     args = parser.parse_args(argv)
     args.only = parse_only(parser, args.only, ENGINES)
+    args.sets = parse_only(parser, args.sets, SETS)
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    skip_if_no_data(PIAF_DIR / "passages.jsonl", PIAF_DIR / "questions.dev.jsonl")
-    docs = read_passages()
-    questions = read_questions(args.limit_questions)
-    print(f"PIAF: {len(docs)} passages, {len(questions)} questions, depth {DEPTH}", flush=True)
+    needed = {"piaf": [PIAF_DIR / "passages.jsonl", PIAF_DIR / "questions.dev.jsonl"],
+              "news": [ORANGESUM_PATH]}
+    misses: list[dict] = []
+    ran = False
+    for name in args.sets:
+        missing = [p for p in needed[name] if not p.exists()]
+        if missing:
+            print(f"{name}: skipped: benchmark data not found ({missing[0]}); "
+                  "it lives in ../shared/data")
+            continue
+        ran = True
+        test = piaf_set(args.limit_questions) if name == "piaf" else make_news_set(
+            args.news_queries)
+        outcomes: list[Outcome] = []
+        workdir = Path(tempfile.mkdtemp(prefix="depeches-relevance-"))
+        try:
+            for engine in args.only:
+                print(f"{test.name}: {engine}…", file=sys.stderr, flush=True)
+                try:
+                    outcomes.append(run_engine(engine, test, workdir))
+                except ImportError as error:
+                    print(f"{engine}: not run ({error})", file=sys.stderr)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        report(test, outcomes)
+        misses += next((o.misses for o in outcomes if o.name == "ours"), [])
 
-    outcomes: list[Outcome] = []
-    workdir = Path(tempfile.mkdtemp(prefix="depeches-relevance-"))
-    try:
-        for name in args.only:
-            try:
-                outcomes.append(run_engine(name, docs, questions, workdir))
-            except ImportError as error:
-                print(f"{name}: not run ({error})", file=sys.stderr)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-    rows = [
-        [
-            o.name,
-            f"{o.mrr():.3f}",
-            f"{o.success(1):.3f}",
-            f"{o.success(DEPTH):.3f}",
-            f"{o.index_seconds:.2f}",
-            f"{median(o.query_ms):.2f}",
-            f"{percentile(o.query_ms, 95):.2f}",
-            str(len(o.errors)),
-        ]
-        for o in outcomes
-    ]
-    headers = [
-        "engine",
-        "MRR@10",
-        "success@1",
-        "success@10",
-        "index s",
-        "query p50 ms",
-        "p95 ms",
-        "refused",
-    ]
-    print(render_table(headers, rows))
-    if args.halves:
-        # A change tuned on some questions should help the others too: the two
-        # halves, by position in the file, side by side.
-        rows = [
-            [o.name]
-            + [f"{f(h):.3f}" for h in (0, 1) for f in (o.mrr, lambda h, o=o: o.success(DEPTH, h))]
-            for o in outcomes
-        ]
-        print(render_table(["engine", "even MRR@10", "even success@10",
-                            "odd MRR@10", "odd success@10"], rows))
-    for o in outcomes:
-        if o.errors:
-            print(f"{o.name} refused {len(o.errors)} questions, e.g. {o.errors[0]}")
-
-    ours = next((o for o in outcomes if o.name == "ours"), None)
-    if args.dump_failures:
-        if ours is None:
+    if args.dump_failures and ran:
+        if "ours" not in args.only:
             print("--dump-failures: ours was not run, nothing written", file=sys.stderr)
         else:
             with args.dump_failures.open("w", encoding="utf-8") as handle:
-                for miss in ours.misses:
+                for miss in misses:
                     handle.write(json.dumps(miss, ensure_ascii=False) + "\n")
-            print(f"{len(ours.misses)} questions ours does not rank first -> {args.dump_failures}")
+            print(f"{len(misses)} questions ours does not rank first -> {args.dump_failures}")
     return 0
 
 

@@ -1,0 +1,67 @@
+"""A news known-item task built from OrangeSum: find an article from its lede.
+
+Issue 21 measured depeches on pasted news prose; this is that task, rebuilt from
+``../shared/data`` so that anyone can rerun it:
+
+- **The index** holds all 36,152 OrangeSum articles, title and body, *without* their
+  ledes.
+- **A query** is one article's lede: a summary of it in the editors' words, 8 to ~150
+  words of news prose, as a journalist pastes a lede to find its source. Exactly one
+  article is relevant: the one the lede was written for.
+- **Which ledes.** Those of at least :data:`MIN_WORDS` words (shorter ones are mostly
+  intertitles such as ``- Bristol : … -``), that no other article shares (6,049 ledes
+  are repeated, so their article is not one known item), of an article whose body has at
+  least :data:`MIN_BODY_WORDS` words. Among those, the ones with the smallest SHA-1 of
+  their article id: a fixed sample that does not depend on the file's order.
+- **Held out.** Half the queries come from the articles of :data:`HELD_OUT_YEAR`, the
+  other half from the other years. Tune on the second half only; the first is what a
+  ranking change is judged on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+
+from common import ORANGESUM_PATH, Doc, Query, read_jsonl
+
+MIN_WORDS = 8
+MIN_BODY_WORDS = 20
+HELD_OUT_YEAR = "2019"
+HELD_OUT = f"held out ({HELD_OUT_YEAR})"
+TUNED = "tuned on"
+
+
+@dataclass(frozen=True)
+class NewsSet:
+    docs: list[Doc]
+    queries: list[Query]
+
+
+def news_set(count: int) -> NewsSet:
+    """Every OrangeSum article as a Doc without its lede, and ``count`` lede queries.
+
+    Half of them (rounded down) come from :data:`HELD_OUT_YEAR`, the rest from the other
+    years, so that the held-out half is as large as the one tuned on.
+    """
+    docs: list[Doc] = []
+    ledes: dict[str, str] = {}
+    years: dict[str, str] = {}
+    repeated: Counter[str] = Counter()
+    for row in read_jsonl(ORANGESUM_PATH):
+        body = row.get("body") or ""
+        docs.append(Doc(row["id"], row.get("title") or "", body, row.get("date"),
+                        row.get("source")))
+        lede = " ".join((row.get("lede") or "").split())
+        repeated[lede] += 1
+        if len(lede.split()) >= MIN_WORDS and len(body.split()) >= MIN_BODY_WORDS:
+            ledes[row["id"]] = lede
+            years[row["id"]] = (row.get("date") or "")[:4]
+    eligible = sorted((aid for aid, lede in ledes.items() if repeated[lede] == 1),
+                      key=lambda aid: hashlib.sha1(aid.encode()).hexdigest())
+    held = [aid for aid in eligible if years[aid] == HELD_OUT_YEAR][:count // 2]
+    tuned = [aid for aid in eligible if years[aid] != HELD_OUT_YEAR][:count - len(held)]
+    queries = [Query(aid, ledes[aid], aid, HELD_OUT) for aid in held]
+    queries += [Query(aid, ledes[aid], aid, TUNED) for aid in tuned]
+    return NewsSet(docs, queries)

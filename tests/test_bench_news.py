@@ -1,0 +1,50 @@
+"""The news known-item set of ``bench/relevance.py``: which ledes become queries.
+
+Its held-out half is what issue 21's ranking changes are judged on, so the rules that
+choose it are held here: a change to them would move the line between tuned and unseen.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+news = pytest.importorskip("news")
+
+
+@pytest.fixture(scope="module")
+def news_set(shared_data):
+    if not (shared_data / "orangesum" / "articles.jsonl.gz").exists():
+        pytest.skip("../shared/data/orangesum not found")
+    return news.news_set(200)
+
+
+def test_every_article_is_indexed_without_its_lede(news_set):
+    assert len(news_set.docs) == 36_152
+    by_id = {doc.id: doc for doc in news_set.docs}
+    for query in news_set.queries[:50]:
+        assert query.text not in by_id[query.relevant].body
+
+
+def test_half_the_queries_are_from_the_held_out_year(news_set):
+    parts = [query.part for query in news_set.queries]
+    assert parts.count(news.HELD_OUT) == parts.count(news.TUNED) == 100
+    dates = {doc.id: doc.date for doc in news_set.docs}
+    for query in news_set.queries:
+        held = dates[query.relevant].startswith(news.HELD_OUT_YEAR)
+        assert held == (query.part == news.HELD_OUT)
+
+
+def test_a_query_is_a_lede_of_eight_words_or_more_that_no_other_article_shares(news_set):
+    assert min(query.words for query in news_set.queries) >= news.MIN_WORDS
+    texts = [query.text for query in news_set.queries]
+    assert len(set(texts)) == len(texts)
+    assert len({query.relevant for query in news_set.queries}) == len(texts)
+
+
+def test_the_sample_does_not_depend_on_how_many_are_asked(news_set):
+    larger = news.news_set(400)
+    assert {q.qid for q in news_set.queries} < {q.qid for q in larger.queries}

@@ -157,7 +157,7 @@ def run_engine(name: str, test: TestSet, workdir: Path) -> Outcome:
             rank = ids.index(query.relevant) + 1 if query.relevant in ids else None
             outcome.ranks.append(rank)
             if rank != 1:
-                outcome.misses.append({"set": test.name, "qid": query.qid,
+                outcome.misses.append({"set": test.name, "part": query.part, "qid": query.qid,
                                        "question": query.text, "relevant": query.relevant,
                                        "rank": rank, "top3": ids[:3]})
     finally:
@@ -233,7 +233,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         metavar="FILE",
         help="write the questions ours does not rank first "
-        "(JSON Lines: set, qid, question, relevant, rank, top3)",
+        "(JSON Lines: set, part, qid, question, relevant, rank, top3)",
     )
     args = parser.parse_args(argv)
     args.only = parse_only(parser, args.only, ENGINES)

@@ -20,6 +20,7 @@ Issue 21 measured depeches on pasted news prose; this is that task, rebuilt from
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
@@ -45,9 +46,21 @@ def news_set(count: int) -> NewsSet:
     Half of them (rounded down) come from :data:`HELD_OUT_YEAR`, the rest from the other
     years, so that the held-out half is as large as the one tuned on.
     """
+    docs, eligible = _read()
+    held = [(aid, lede) for aid, lede, year in eligible if year == HELD_OUT_YEAR][:count // 2]
+    tuned = [(aid, lede) for aid, lede, year in eligible
+             if year != HELD_OUT_YEAR][:count - len(held)]
+    queries = [Query(aid, lede, aid, HELD_OUT) for aid, lede in held]
+    queries += [Query(aid, lede, aid, TUNED) for aid, lede in tuned]
+    return NewsSet(docs, queries)
+
+
+@functools.cache
+def _read() -> tuple[list[Doc], list[tuple[str, str, str]]]:
+    """The articles, and ``(id, lede, year)`` of every lede fit to be a query, in the
+    order of their ids' SHA-1: read once, however many samples are drawn."""
     docs: list[Doc] = []
-    ledes: dict[str, str] = {}
-    years: dict[str, str] = {}
+    candidates: list[tuple[str, str, str]] = []
     repeated: Counter[str] = Counter()
     for row in read_jsonl(ORANGESUM_PATH):
         body = row.get("body") or ""
@@ -56,12 +69,7 @@ def news_set(count: int) -> NewsSet:
         lede = " ".join((row.get("lede") or "").split())
         repeated[lede] += 1
         if len(lede.split()) >= MIN_WORDS and len(body.split()) >= MIN_BODY_WORDS:
-            ledes[row["id"]] = lede
-            years[row["id"]] = (row.get("date") or "")[:4]
-    eligible = sorted((aid for aid, lede in ledes.items() if repeated[lede] == 1),
-                      key=lambda aid: hashlib.sha1(aid.encode()).hexdigest())
-    held = [aid for aid in eligible if years[aid] == HELD_OUT_YEAR][:count // 2]
-    tuned = [aid for aid in eligible if years[aid] != HELD_OUT_YEAR][:count - len(held)]
-    queries = [Query(aid, ledes[aid], aid, HELD_OUT) for aid in held]
-    queries += [Query(aid, ledes[aid], aid, TUNED) for aid in tuned]
-    return NewsSet(docs, queries)
+            candidates.append((row["id"], lede, (row.get("date") or "")[:4]))
+    eligible = sorted((c for c in candidates if repeated[c[1]] == 1),
+                      key=lambda c: hashlib.sha1(c[0].encode()).hexdigest())
+    return docs, eligible

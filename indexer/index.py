@@ -308,7 +308,6 @@ class NewsIndex:
         finally:
             batches.cancel()
 
-
     # -- reading -----------------------------------------------------------
     def search(self, query: str = "", **options: Any) -> Results:
         """Ranked passages for ``query``; the options are those of

@@ -318,6 +318,16 @@ class NewsIndex:
         with self.snapshot() as snap:
             return run_search(snap, query, SearchOptions.from_kwargs(**options))
 
+    def similar(self, article_id: str, **options: Any) -> Results:
+        """The articles most like ``article_id`` (its telling words, actors and places),
+        itself excluded, ranked and highlighted as :meth:`search` ranks; the options are
+        the same. ``results.query`` holds the words it was searched with."""
+        from .search.options import SearchOptions
+        from .search.similar import run_similar
+
+        with self.snapshot() as snap:
+            return run_similar(snap, article_id, SearchOptions.from_kwargs(**options))
+
     def facets(self, query: str | None = None, field: str = "actors", top: int = 10,
                **options: Any) -> tuple[FacetCount, ...]:
         """The ``top`` values of a facet (actors, places, sources, lang) over matching articles."""

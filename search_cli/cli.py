@@ -20,6 +20,7 @@ from . import render
 from .options import DATE, index_path, search_kwargs, use_color
 
 if TYPE_CHECKING:
+    from indexer.model import Results
     from indexer.search.seam import Version
 
 DEFAULT_CORRECTIONS = "depeches.toml"
@@ -226,10 +227,40 @@ def search(query: str, index_dir: str | None, since: str | None, until: str | No
     """Ranked passages matching QUERY, best first, grouped by article."""
     kwargs = search_kwargs(limit, per_article or fragments, since, until, lang, source,
                            actor, place)
+    _show_results(index_dir, lambda idx: idx.search(query, **kwargs), actor, place, as_json,
+                  explain, color)
+
+
+@cli.command()
+@click.argument("article_id")
+@index_option
+@filter_options
+@click.option("--limit", "-n", type=click.IntRange(1, 10_000), default=10, show_default=True,
+              help="Articles to show.")
+@click.option("--per-article", type=click.IntRange(1, 100), default=None,
+              help="Passages per article (default 1).")
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON Lines, as search writes them; the summary's query is the words used.")
+@click.option("--explain", is_flag=True, help="Show the words searched and how each matched.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour matches: auto means only on a terminal.")
+def similar(article_id: str, index_dir: str | None, since: str | None, until: str | None,
+            lang: tuple[str, ...], source: tuple[str, ...], actor: tuple[str, ...],
+            place: tuple[str, ...], limit: int, per_article: int | None, as_json: bool,
+            explain: bool, color: str) -> None:
+    """Articles like ARTICLE_ID (its telling words, actors and places), itself excluded."""
+    kwargs = search_kwargs(limit, per_article, since, until, lang, source, actor, place)
+    _show_results(index_dir, lambda idx: idx.similar(article_id, **kwargs), actor, place,
+                  as_json, explain, color)
+
+
+def _show_results(index_dir: str | None, find: Callable[[Any], Results],
+                  actor: tuple[str, ...], place: tuple[str, ...], as_json: bool,
+                  explain: bool, color: str) -> None:
     out = sys.stdout
     # Rendering counts the totals: the same committed version must stay open until then.
     with open_index(index_dir) as idx, idx.snapshot() as snap:
-        results = idx.search(query, **kwargs)
+        results = find(idx)
         hints = _unknown_entity_hints(snap, actor, place) if not len(results) else []
         if as_json:
             render.render_results_json(results, out, explain)

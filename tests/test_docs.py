@@ -35,7 +35,7 @@ def console_commands(text: str) -> list[list[str]]:
 
 def test_the_cli_has_the_commands_we_document():
     assert COMMANDS == ["analyze", "check", "export", "facets", "index", "optimize", "search",
-                        "show", "stats"]
+                        "show", "similar", "stats"]
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import FacetCount, Hit, Results, TermMatch
 from .highlight import find_matches
 from .options import SearchOptions
-from .parse import parse_query
+from .parse import Group, parse_query
 from .rank import rescore
 from .seam import Matches
 from .telling import telling_words
@@ -46,7 +46,15 @@ def matching_articles(version: Version, query: str, opts: SearchOptions) -> set[
 def run_search(version: Version, query: str, opts: SearchOptions) -> Results:
     """Ranked, grouped and highlighted passages for one query."""
     t0 = time.perf_counter()
-    comp, left_out = _compile(version, query, opts)
+    tree, left_out = telling_words(parse_query(query), version)
+    return run_tree(version, query, tree, left_out, opts, t0)
+
+
+def run_tree(version: Version, query: str, tree: Group, left_out: tuple[str, ...],
+             opts: SearchOptions, t0: float) -> Results:
+    """:func:`run_search` once the query is a tree (``query`` is what Results show);
+    the clock started at ``t0``."""
+    comp = version.compile(tree, opts)
     if version.doc_count() == 0:  # nothing committed yet
         return Results(query=query, hits=(), elapsed_ms=(time.perf_counter() - t0) * 1000,
                        analysed=" ".join(comp.analysed), left_out=left_out)
@@ -68,7 +76,7 @@ def run_search(version: Version, query: str, opts: SearchOptions) -> Results:
         matches = Matches(version, comp, known)
     return Results(query=query, hits=tuple(hits), elapsed_ms=(time.perf_counter() - t0) * 1000,
                    analysed=" ".join(comp.analysed), left_out=left_out,
-                   suggestions=tuple(comp.suggestions), facets=_hit_facets(hits),
+                   suggestions=tuple(comp.suggestions), facets=hit_facets(hits),
                    matches=matches)
 
 
@@ -102,7 +110,8 @@ def _group(version: Version, scored: list[tuple], comp: Compiled, opts: SearchOp
     return hits
 
 
-def _hit_facets(hits: list[Hit], top: int = 5) -> dict[str, tuple[FacetCount, ...]]:
+def hit_facets(hits: list[Hit], top: int = 5) -> dict[str, tuple[FacetCount, ...]]:
+    """The ``top`` actors and places among the articles shown, one vote per article."""
     from collections import Counter
 
     out = {}

@@ -52,8 +52,13 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
                                                       -weight(found[i]), i))
     keep = {id(found[i][0]) for i in ranked[:limit]}
     gone = {id(node) for nodes in found for node in nodes} - keep
-    left_out = tuple(found[i][0].raw.strip(_PUNCTUATION) for i in sorted(ranked[limit:]))
+    left_out = tuple(found[i][0].raw.strip(PUNCTUATION) for i in sorted(ranked[limit:]))
     return _without(tree, gone), left_out
+
+
+def distinct_words(tree: Group) -> tuple[str, ...]:
+    """The query's distinct words and phrases, each as it first reads, stop words left out."""
+    return tuple(nodes[0].raw.strip(PUNCTUATION) for nodes in _units(tree).values())
 
 
 MAX_PHRASE_WORDS = 6
@@ -99,7 +104,7 @@ def _unquote_long(group: Group) -> Group:
     return Group(tuple(clauses))
 
 
-_PUNCTUATION = ".,;:!?…«»\"“”()[]'’"
+PUNCTUATION = ".,;:!?…«»\"“”()[]'’"
 """Stripped from a left-out word as --explain shows it: ``syrienne.`` is ``syrienne``."""
 
 

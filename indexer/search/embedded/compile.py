@@ -398,6 +398,8 @@ def filter_term(field: str, value: str) -> wq.Query:
         return wq.Term("lang", value.strip().lower())
     if field == "source":
         return wq.Term("source", source_key(value))
+    if field == "article_id":  # not typed by users: similar() leaves its article out
+        return wq.Term("article_id", value)
     keys = [entity_key(value), *(_initials_keys(value) if field == "actor" else ())]
     return wq.Or([wq.Term(field, k) for k in keys]) if len(keys) > 1 else wq.Term(field, keys[0])
 

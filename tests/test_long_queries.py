@@ -150,3 +150,9 @@ def test_the_cost_of_a_long_query_is_bounded(corpus_idx):
     comp = Compiler(corpus_idx.searcher(), ["fr"])
     comp.compile(tree)
     assert len(comp.clauses) <= MAX_QUERY_WORDS < len(left_out)
+
+
+def test_a_long_query_asks_no_did_you_mean(corpus_idx, long_article):
+    pasted = " ".join(body_words(long_article)[:60]) + " Lavrof"
+    assert corpus_idx.search(pasted).suggestions == ()
+    assert corpus_idx.search("Lavrof").suggestions == ("lavrov",)  # a typed one still asks

@@ -18,13 +18,16 @@ from .options import SearchOptions
 from .parse import Group, parse_query
 from .rank import rescore
 from .seam import Matches
-from .telling import telling_words
+from .telling import telling_words, word_count
 
 if TYPE_CHECKING:
     from .seam import Compiled, Version
 
 
 MIN_CANDIDATES = 50
+MAX_SUGGESTED_WORDS = 12
+"""Only a query of at most this many words gets ``did you mean``: a typed search is
+short, and a pasted paragraph's unknown words are names, not typos."""
 
 
 def _compile(version: Version, query: str, opts: SearchOptions
@@ -55,6 +58,8 @@ def run_tree(version: Version, query: str, tree: Group, left_out: tuple[str, ...
     """:func:`run_search` once the query is a tree (``query`` is what Results show);
     the clock started at ``t0``."""
     comp = version.compile(tree, opts)
+    # An odd spelling in a pasted text is a name or a quotation, not a typo to ask about.
+    typed = word_count(tree) <= MAX_SUGGESTED_WORDS
     if version.doc_count() == 0:  # nothing committed yet
         return Results(query=query, hits=(), elapsed_ms=(time.perf_counter() - t0) * 1000,
                        analysed=" ".join(comp.analysed), left_out=left_out)
@@ -76,7 +81,8 @@ def run_tree(version: Version, query: str, tree: Group, left_out: tuple[str, ...
         matches = Matches(version, comp, known)
     return Results(query=query, hits=tuple(hits), elapsed_ms=(time.perf_counter() - t0) * 1000,
                    analysed=" ".join(comp.analysed), left_out=left_out,
-                   suggestions=tuple(comp.suggestions), facets=hit_facets(hits),
+                   suggestions=tuple(comp.suggestions) if typed else (),
+                   facets=hit_facets(hits),
                    matches=matches)
 
 

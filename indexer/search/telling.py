@@ -56,6 +56,11 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
     return _without(tree, gone), left_out
 
 
+def word_count(tree: Group) -> int:
+    """How many words the query's optional words and phrases hold."""
+    return sum(len(node.words) for node in _walk(tree))
+
+
 def distinct_words(tree: Group) -> tuple[str, ...]:
     """The query's distinct words and phrases, each as it first reads, stop words left out."""
     return tuple(nodes[0].raw.strip(PUNCTUATION) for nodes in _units(tree).values())

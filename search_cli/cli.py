@@ -125,6 +125,22 @@ def filter_options(f: Callable) -> Callable:
     return f
 
 
+def results_options(f: Callable) -> Callable:
+    """What ``search`` and ``similar`` share besides the filters: how many, and how shown."""
+    for opt in reversed([
+        click.option("--limit", "-n", type=click.IntRange(1, 10_000), default=10,
+                     show_default=True, help="Articles to show."),
+        click.option("--per-article", type=click.IntRange(1, 100), default=None,
+                     help="Passages per article (default 1)."),
+        click.option("--explain", is_flag=True,
+                     help="Show the analysed query and how each word matched."),
+        click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                     show_default=True, help="Colour matches: auto means only on a terminal."),
+    ]):
+        f = opt(f)
+    return f
+
+
 def open_index(index_dir: str | None):
     from indexer import NewsIndex
 
@@ -209,17 +225,11 @@ def _progress() -> Callable[[int], None]:
 @click.argument("query")
 @index_option
 @filter_options
-@click.option("--limit", "-n", type=click.IntRange(1, 10_000), default=10, show_default=True,
-              help="Articles to show.")
-@click.option("--per-article", type=click.IntRange(1, 100), default=None,
-              help="Passages per article (default 1).")
+@results_options
 @click.option("--fragments", type=click.IntRange(1, 100), default=None,
               help="Same as --per-article.")
 @click.option("--json", "as_json", is_flag=True,
               help="JSON Lines: one hit per line, then a summary.")
-@click.option("--explain", is_flag=True, help="Show the analysed query and how each word matched.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour matches: auto means only on a terminal.")
 def search(query: str, index_dir: str | None, since: str | None, until: str | None,
            lang: tuple[str, ...], source: tuple[str, ...], actor: tuple[str, ...],
            place: tuple[str, ...], limit: int, per_article: int | None, fragments: int | None,
@@ -235,15 +245,9 @@ def search(query: str, index_dir: str | None, since: str | None, until: str | No
 @click.argument("article_id")
 @index_option
 @filter_options
-@click.option("--limit", "-n", type=click.IntRange(1, 10_000), default=10, show_default=True,
-              help="Articles to show.")
-@click.option("--per-article", type=click.IntRange(1, 100), default=None,
-              help="Passages per article (default 1).")
+@results_options
 @click.option("--json", "as_json", is_flag=True,
               help="JSON Lines, as search writes them; the summary's query is the words used.")
-@click.option("--explain", is_flag=True, help="Show the words searched and how each matched.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour matches: auto means only on a terminal.")
 def similar(article_id: str, index_dir: str | None, since: str | None, until: str | None,
             lang: tuple[str, ...], source: tuple[str, ...], actor: tuple[str, ...],
             place: tuple[str, ...], limit: int, per_article: int | None, as_json: bool,

@@ -174,3 +174,19 @@ def test_the_door_reaches_the_engine_only_through_a_backend() -> None:
               if m.startswith(("indexer.store", "indexer.search.embedded"))
               and m != "indexer.store.integrity"}  # its CheckReport is what check() returns
     assert engine == set(), f"the door imports {sorted(engine)}"
+
+
+def test_the_install_carries_every_package() -> None:
+    # An editable install finds any package on the tree; a wheel carries only those the
+    # configuration names, and a stale list once left indexer.backends out of it.
+    import tomllib
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    find = config["tool"]["setuptools"]["packages"]["find"]
+    shipped = set(find_packages(str(ROOT), include=find["include"]))
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts)
+               for top in ("indexer", "search_cli") for p in (ROOT / top).rglob("__init__.py")}
+    assert on_disk <= shipped, sorted(on_disk - shipped)
+    assert "indexer.backends" in shipped

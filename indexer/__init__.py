@@ -22,12 +22,13 @@ _EXPORTS = {
     "Article": "model", "Block": "model", "FacetCount": "model", "Hit": "model",
     "IndexReport": "model", "Passage": "model", "Results": "model", "TermMatch": "model",
     "Totals": "model",
-    "CorpusError": "errors", "IndexCorruptError": "errors", "IndexerError": "errors",
+    "ClusterError": "errors", "CorpusError": "errors", "IndexCorruptError": "errors",
+    "IndexerError": "errors",
     "IndexLockedError": "errors", "IndexNotFoundError": "errors", "IndexVersionError": "errors",
     "IndexWriteError": "errors", "OptionError": "errors", "QuerySyntaxError": "errors",
 }
 __all__ = [
-    "Article", "Block", "CorpusError", "FacetCount", "Hit", "IndexCorruptError",
+    "Article", "Block", "ClusterError", "CorpusError", "FacetCount", "Hit", "IndexCorruptError",
     "IndexLockedError", "IndexNotFoundError", "IndexReport", "IndexVersionError",
     "IndexWriteError", "IndexerError", "NewsIndex", "OptionError", "Passage",
     "QuerySyntaxError", "Results", "TermMatch", "Totals",
@@ -35,6 +36,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .errors import (
+        ClusterError,
         CorpusError,
         IndexCorruptError,
         IndexerError,

@@ -97,6 +97,17 @@ class IndexWriteError(IndexerError):
         self.report = report
 
 
+class ClusterError(IndexerError):
+    """An OpenSearch cluster cannot be used: unreachable, failing, or refusing the
+    credentials."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}",
+                         hint="check that the cluster runs, and the URL and credentials")
+        self.url = url
+        self.reason = reason
+
+
 class IndexCorruptError(IndexerError):
     """A file of the index is damaged: missing, truncated, or its bytes changed."""
 

@@ -54,7 +54,7 @@ class NewsIndex:
     ...         print(hit.title, hit.highlights)
     """
 
-    def __init__(self, path: Path, backend: Backend) -> None:
+    def __init__(self, path: Path | str, backend: Backend) -> None:
         self.path = path
         self._backend = backend
         self._snapshot: Version | None = None
@@ -64,14 +64,14 @@ class NewsIndex:
     @classmethod
     def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False) -> NewsIndex:
         """A new, empty index at ``path``; an existing index there is kept unless ``overwrite``."""
-        p = Path(path)
-        return cls(p, create_backend(p, overwrite=overwrite))
+        backend = create_backend(path, overwrite=overwrite)
+        return cls(backend.path, backend)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> NewsIndex:
         """An existing index; a missing or foreign directory is a clear error."""
-        p = Path(path)
-        return cls(p, open_backend(p))
+        backend = open_backend(path)
+        return cls(backend.path, backend)
 
     def __enter__(self) -> NewsIndex:
         return self
@@ -174,6 +174,8 @@ class NewsIndex:
         if not vectors.available():
             raise IndexerError(f"word vectors need numpy and spaCy's {vectors.MODEL}",
                                hint="pip install 'depeches[vectors]'")
+        if not isinstance(self.path, Path):
+            raise IndexerError(f"{self.path}: word vectors are for an index on this machine")
         if vectors.has_table(self.path):
             return  # the table depends on the model only, not on the articles
         try:

@@ -90,3 +90,22 @@ def orangesum_head(shared_data: Path) -> list[str]:
         pytest.skip("../shared/data/orangesum not found")
     with gzip.open(path, "rt", encoding="utf-8") as f:
         return list(itertools.islice(f, 20))
+
+
+@pytest.fixture(scope="session")
+def opensearch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real OpenSearch node on 127.0.0.1 for the whole session (``tests/opensearch_node.py``),
+    started on first use and stopped at the end; its URL, ``http://127.0.0.1:PORT``."""
+    import opensearch_node
+
+    try:
+        opensearch_node.java_home()
+    except opensearch_node.Unavailable as e:
+        pytest.skip(f"no OpenSearch node: {e}")
+    # A fetch or a start that fails is a failure, not a skip: with Java here, it must run.
+    cluster = opensearch_node.start_cluster(tmp_path_factory.mktemp("opensearch"))
+    try:
+        yield cluster[0].url
+    finally:
+        for node in cluster:
+            node.stop()

@@ -17,6 +17,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..store.opensearch import is_location
+
 if TYPE_CHECKING:
     from ..errors import IndexCorruptError
     from ..model import IndexReport
@@ -58,7 +60,10 @@ class Backend(Protocol):
     """An index as the door asks of it: written in batches under one writer's lock, read
     one committed version at a time, merged, checked and measured."""
 
-    path: Path
+    @property
+    def path(self) -> Path | str:
+        """The directory, or the URL of a cluster's index (without its password)."""
+        ...
 
     @property
     def schema(self) -> Any:
@@ -104,8 +109,12 @@ class Backend(Protocol):
 
 
 def create_backend(location: str | os.PathLike[str], *, overwrite: bool = False) -> Backend:
-    """A new, empty index at ``location``; an index already there is opened as it is,
-    unless ``overwrite``."""
+    """A new, empty index at ``location`` (a directory, or ``opensearch+http://…``); an
+    index already there is opened as it is, unless ``overwrite``."""
+    if is_location(location):
+        from .opensearch import OpenSearchBackend
+
+        return OpenSearchBackend.create(str(location), overwrite=overwrite)
     from .embedded import EmbeddedBackend
 
     return EmbeddedBackend.create(Path(location), overwrite=overwrite)
@@ -113,6 +122,10 @@ def create_backend(location: str | os.PathLike[str], *, overwrite: bool = False)
 
 def open_backend(location: str | os.PathLike[str]) -> Backend:
     """The index at ``location``; a missing or foreign one is a clear error."""
+    if is_location(location):
+        from .opensearch import OpenSearchBackend
+
+        return OpenSearchBackend.open(str(location))
     from .embedded import EmbeddedBackend
 
     return EmbeddedBackend.open(Path(location))

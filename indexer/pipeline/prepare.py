@@ -11,6 +11,7 @@ import os
 import signal
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,9 @@ class Indexed:
     the worker sends to the writing process, which only numbers and groups them."""
 
     article_id: str
-    docs: tuple[IndexedDoc, ...]  # the article's document, then its passages'
+    # The article's document, then its passages': Whoosh's postings (IndexedDoc), or
+    # another backend's (see the schema's ``document``).
+    docs: tuple[IndexedDoc | Any, ...]
     seconds: dict[str, float]
 
     @property
@@ -124,7 +127,9 @@ class Indexed:
 def index_prepared(prep: Prepared, schema: Any) -> Indexed:
     """Index the documents of a prepared article against ``schema``."""
     t = time.perf_counter()
-    docs = tuple(index_document(schema, doc) for doc in (prep.article_doc, *prep.passage_docs))
+    # A backend other than Whoosh makes its own documents (an OpenSearch JSON body).
+    make = schema.document if hasattr(schema, "document") else partial(index_document, schema)
+    docs = tuple(make(doc) for doc in (prep.article_doc, *prep.passage_docs))
     return Indexed(prep.article_id, docs,
                    {**prep.seconds, "postings": time.perf_counter() - t})
 

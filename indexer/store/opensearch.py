@@ -1,0 +1,467 @@
+"""An index on an OpenSearch cluster: where it is, its mapping, and writing to it.
+
+The location is a URL, ``opensearch+http://HOST:PORT/NAME`` (or ``opensearch+https``),
+with a user and password in it or in ``DEPECHES_OPENSEARCH_USER`` and
+``DEPECHES_OPENSEARCH_PASSWORD``. ``NAME`` is an alias: the documents live in a concrete
+index behind it (``NAME-v<stamp>``), so that a rebuild writes a new one and swaps the
+alias once it is complete, and searches never see a half-built index.
+
+Analysis stays ours. The documents are those the embedded index holds (see
+:mod:`indexer.store.schema`): the ``stem``, ``exact`` and ``title_stem`` fields carry the
+forms :mod:`indexer.analysis` made, joined by spaces, and the cluster only splits them
+(a ``whitespace`` analyzer), so it sees exactly the terms Whoosh sees. An article's
+document and its passages' are routed by article id, to one shard. The cluster
+refreshes only when a batch is committed (``refresh_interval: -1``), so a search sees
+whole batches, as a Whoosh commit gives them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Self, cast
+from urllib.parse import unquote, urlsplit
+
+from ..analysis import CHAIN_VERSION
+from ..errors import (
+    ClusterError,
+    IndexerError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    IndexWriteError,
+)
+from .schema import passage_place, read_meta
+
+if TYPE_CHECKING:
+    from ..model import IndexReport
+    from .embedded import Indexed
+
+SCHEME = "opensearch+"
+FORMAT_VERSION = 1
+BULK_ARTICLES = 500
+"""Articles sent per bulk request: their documents are written, and seen at the commit."""
+USER_VARIABLE = "DEPECHES_OPENSEARCH_USER"
+PASSWORD_VARIABLE = "DEPECHES_OPENSEARCH_PASSWORD"
+
+
+def is_location(location: object) -> bool:
+    """Whether ``location`` names an OpenSearch index rather than a directory."""
+    return isinstance(location, str) and location.startswith(SCHEME)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an index lives on a cluster; ``str()`` is its URL without the password."""
+
+    scheme: str
+    host: str
+    port: int
+    name: str
+    user: str | None = None
+    password: str | None = None
+
+    @classmethod
+    def parse(cls, url: str) -> Location:
+        parts = urlsplit(url[len(SCHEME):])
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise IndexerError(f"{url}: expected opensearch+http://HOST:PORT/NAME "
+                               "or opensearch+https://…")
+        name = parts.path.strip("/")
+        if not name or "/" in name or name != name.lower() or name.startswith(("-", "_", "+")) \
+                or any(c in name for c in ' "*\\<|,>?#:'):
+            raise IndexerError(f"{url}: {name!r} is not an index name (lower case, "
+                               "no spaces, slashes or \\*?\"<>|,#:)")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 9200)
+        except ValueError:
+            raise IndexerError(f"{url}: bad port") from None
+        user = unquote(parts.username) if parts.username else os.environ.get(USER_VARIABLE)
+        password = unquote(parts.password) if parts.password \
+            else os.environ.get(PASSWORD_VARIABLE)
+        return cls(parts.scheme, parts.hostname, port, name, user, password)
+
+    def __str__(self) -> str:
+        who = f"{self.user}@" if self.user else ""
+        return f"{SCHEME}{self.scheme}://{who}{self.host}:{self.port}/{self.name}"
+
+    @property
+    def lock(self) -> str:
+        """The index whose existence is the writer's lock."""
+        return f"{self.name}-writer-lock"
+
+    def client(self) -> Any:
+        """An ``opensearch-py`` client, retrying on 502, 503 and 504 and on timeouts."""
+        try:
+            from opensearchpy import OpenSearch
+        except ImportError:
+            raise IndexerError("an OpenSearch index needs opensearch-py",
+                               hint="pip install 'depeches[opensearch]'") from None
+        auth = (self.user, self.password or "") if self.user else None
+        return OpenSearch(hosts=[{"host": self.host, "port": self.port}],
+                          use_ssl=self.scheme == "https", http_auth=auth, timeout=60,
+                          max_retries=3, retry_on_timeout=True,
+                          retry_on_status=(502, 503, 504), http_compress=True)
+
+
+def mapping() -> dict[str, Any]:
+    """The concrete index's mappings: the embedded schema's fields, as the cluster holds them."""
+    def keyword() -> dict[str, Any]:
+        return {"type": "keyword"}
+
+    def forms(positions: bool) -> dict[str, Any]:
+        return {"type": "text", "analyzer": "whitespace",
+                "index_options": "positions" if positions else "freqs"}
+
+    return {
+        "_meta": {"format": FORMAT_VERSION, "analysis": CHAIN_VERSION, "engine": "opensearch"},
+        "dynamic": "strict",
+        "properties": {
+            "kind": keyword(), "article_id": keyword(), "n": {"type": "integer"},
+            "stem": forms(True), "exact": forms(False), "title_stem": forms(True),
+            "date": {"type": "date", "format": "yyyy-MM-dd||yyyy-MM||yyyy"},
+            "month": keyword(), "year": keyword(), "source": keyword(), "lang": keyword(),
+            "actor": keyword(), "place": keyword(), "mentions": keyword(),
+            "hash": {"type": "keyword", "index": False},
+            # Our compressed record (see indexer.store.schema), read back as the embedded
+            # index reads it: never searched.
+            "record": {"type": "binary"},
+        },
+    }
+
+
+def settings(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
+    return {"number_of_shards": shards, "number_of_replicas": replicas,
+            "refresh_interval": "-1"}
+
+
+def document(fields: dict[str, Any]) -> dict[str, Any]:
+    """A prepared document (:func:`indexer.pipeline.prepare.prepare_article`) as the cluster
+    stores it: key lists as lists, the record in base64, its place among its article's
+    documents as ``n`` (0 for the article's own)."""
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        if value is None or name.startswith("_"):
+            continue
+        if name in ("actor", "place", "mentions"):
+            out[name] = [v for v in value.split(",") if v]
+        elif name == "record":
+            out[name] = base64.b64encode(value).decode("ascii")
+        else:
+            out[name] = value
+    if fields["kind"] == "a":
+        out["n"] = 0
+        out["hash"] = read_meta(fields["record"])["hash"]
+    else:
+        out["n"] = passage_place(fields["record"])[0]
+    return out
+
+
+class Documents:
+    """What the pipeline's workers index an article's documents against: the cluster's
+    document for each (see :func:`document`); the embedded index's is a Whoosh schema."""
+
+    def document(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return document(fields)
+
+
+def doc_id(article_id: str, n: int) -> str:
+    """A document's id: the same on every run, so that writing again replaces it."""
+    key = article_id if len(article_id.encode("utf-8")) <= 400 \
+        else hashlib.sha1(article_id.encode("utf-8")).hexdigest()
+    return f"{key}#{n}"
+
+
+class OpenSearchStore:
+    """The index ``location`` on an OpenSearch cluster."""
+
+    def __init__(self, location: Location, client: Any, concrete: str,
+                 previous: str | None = None) -> None:
+        self.location = location
+        self.path = str(location)
+        self.client = client
+        self.concrete = concrete
+        """The index written and read: the alias's, or a rebuild's, swapped in at the end."""
+        self._previous = previous
+        self._reports: list[IndexReport] = []
+
+    # -- opening ---------------------------------------------------------------
+    @classmethod
+    def create(cls, url: str, *, overwrite: bool = False, shards: int = 1,
+               replicas: int = 0) -> Self:
+        """A new, empty index behind the alias; an index already there is opened as it
+        is, unless ``overwrite``: then a new one is built beside it, and takes the alias
+        when the writing that fills it ends."""
+        location = Location.parse(url)
+        client = location.client()
+        current = _alias_target(client, location)
+        if current is not None and not overwrite:
+            return cls.open(url)
+        concrete = f"{location.name}-v{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 10**6:06d}"
+        _call(location, client.indices.create, index=concrete,
+              body={"settings": settings(shards, replicas), "mappings": mapping()})
+        if current is None:
+            _call(location, client.indices.update_aliases, body={"actions": [
+                {"add": {"index": concrete, "alias": location.name}}]})
+        return cls(location, client, concrete, previous=current)
+
+    @classmethod
+    def open(cls, url: str) -> Self:
+        """The index behind the alias; a missing or foreign one is a clear error."""
+        location = Location.parse(url)
+        client = location.client()
+        concrete = _alias_target(client, location)
+        if concrete is None:
+            raise IndexNotFoundError(str(location), "no such index on the cluster")
+        meta = _call(location, client.indices.get_mapping, index=concrete)[concrete] \
+            ["mappings"].get("_meta", {})
+        found = (meta.get("format"), meta.get("analysis"))
+        if meta.get("engine") != "opensearch" or None in found:
+            raise IndexNotFoundError(str(location), f"{concrete} is not a depeches index "
+                                                    "(no _meta in its mapping)")
+        if found != (FORMAT_VERSION, CHAIN_VERSION):
+            raise IndexVersionError(str(location), f"format {found[0]}, analysis {found[1]}",
+                                    f"format {FORMAT_VERSION}, analysis {CHAIN_VERSION}")
+        return cls(location, client, concrete)
+
+    @property
+    def schema(self) -> Documents:
+        """What the pipeline's workers make an article's documents with."""
+        return Documents()
+
+    # -- writing ---------------------------------------------------------------
+    @contextmanager
+    def writing(self, wait: float = 0.0) -> Iterator[None]:
+        """Hold the writer's lock (an index of its own, created only if absent), waiting up
+        to ``wait`` seconds; a rebuild's index takes the alias when the writing ends,
+        unless it was interrupted, when it is dropped and the old one keeps serving."""
+        self._lock(wait)
+        finished = False
+        try:
+            yield
+            finished = not any(r.interrupted for r in self._reports)
+        finally:
+            try:
+                if self._previous is not None:
+                    self._swap() if finished else self._drop_rebuild()
+            finally:
+                self._reports = []
+                _call(self.location, self.client.indices.delete, index=self.location.lock,
+                      ignore_unavailable=True)
+
+    def _lock(self, wait: float) -> None:
+        from opensearchpy import RequestError
+
+        owner = {"pid": os.getpid(), "host": socket.gethostname(),
+                 "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                _call(self.location, self.client.indices.create, index=self.location.lock,
+                      body={"settings": {"number_of_shards": 1, "number_of_replicas": 0},
+                            "mappings": {"_meta": owner}})
+                return
+            except RequestError as e:
+                if e.error != "resource_already_exists_exception":
+                    raise
+            if time.monotonic() >= deadline:
+                held = self._lock_owner()
+                raise IndexLockedError(self.path, held.get("pid"), held.get("since"))
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+
+    def _lock_owner(self) -> dict[str, Any]:
+        try:
+            answer = self.client.indices.get_mapping(index=self.location.lock)
+            return dict(answer[self.location.lock]["mappings"].get("_meta", {}))
+        except Exception:  # noqa: BLE001 - released meanwhile: nobody to name
+            return {}
+
+    def _swap(self) -> None:
+        assert self._previous is not None
+        _call(self.location, self.client.indices.update_aliases, body={"actions": [
+            {"remove": {"index": self._previous, "alias": self.location.name}},
+            {"add": {"index": self.concrete, "alias": self.location.name}}]})
+        _call(self.location, self.client.indices.delete, index=self._previous,
+              ignore_unavailable=True)
+        self._previous = None
+
+    def _drop_rebuild(self) -> None:
+        assert self._previous is not None
+        _call(self.location, self.client.indices.delete, index=self.concrete,
+              ignore_unavailable=True)
+        self.concrete, self._previous = self._previous, None
+
+    def hashes(self) -> dict[str, str]:
+        """Each committed article's content hash, by id."""
+        return {src["article_id"]: src["hash"] for src in self.scan(
+            {"term": {"kind": "a"}}, ["article_id", "hash"])}
+
+    def scan(self, query: dict[str, Any], fields: list[str]) -> Iterator[dict[str, Any]]:
+        """The ``_source`` (``fields`` of it) of every document ``query`` matches, by
+        article id and place, paged with ``search_after`` (never a deep ``from``)."""
+        after: list[Any] | None = None
+        while True:
+            body: dict[str, Any] = {"query": query, "size": 2000, "_source": fields,
+                                    "sort": [{"article_id": "asc"}, {"n": "asc"}]}
+            if after is not None:
+                body["search_after"] = after
+            hits = _call(self.location, self.client.search, index=self.concrete,
+                         body=body)["hits"]["hits"]
+            for hit in hits:
+                yield hit["_source"]
+            if len(hits) < body["size"]:
+                return
+            after = hits[-1]["sort"]
+
+    def batches(self, existing: dict[str, str], report: IndexReport, size: int) -> Batches:
+        """Batches of ``size`` articles, one refresh each (an id in ``existing`` is an update)."""
+        self._reports.append(report)
+        return Batches(self, existing, report, size)
+
+    def refresh(self) -> None:
+        _call(self.location, self.client.indices.refresh, index=self.concrete)
+
+    def counts(self) -> dict[str, int]:
+        """Documents of each kind, as the last commit left them: ``a`` and ``p``."""
+        answer = _call(self.location, self.client.search, index=self.concrete, body={
+            "size": 0, "aggs": {"kinds": {"terms": {"field": "kind"}}}})
+        return {b["key"]: b["doc_count"] for b in answer["aggregations"]["kinds"]["buckets"]}
+
+
+class Batches:
+    """Prepared articles sent in bulk requests of :data:`BULK_ARTICLES`, and made visible
+    ``size`` at a time by a refresh: the cluster's commit."""
+
+    def __init__(self, store: OpenSearchStore, existing: dict[str, str],
+                 report: IndexReport, size: int) -> None:
+        self.store = store
+        self.existing = existing
+        self.report = report
+        self.size = size
+        self.unsent: list[Indexed] = []
+        self.pending: list[tuple[str, int, dict[str, float]]] = []
+        self.writing = False
+
+    @property
+    def open(self) -> bool:
+        return bool(self.pending)
+
+    def add(self, prep: Indexed) -> None:
+        self.unsent.append(prep)
+        self.pending.append((prep.article_id, prep.passages, prep.seconds))
+        if len(self.pending) >= self.size:
+            self.commit()
+        elif len(self.unsent) >= BULK_ARTICLES:
+            self._failing(self._send)
+
+    def _failing(self, step: Any) -> None:
+        """``step()``; a cluster that fails it ends the run with what is committed."""
+        try:
+            step()
+        except ClusterError as e:
+            self.abandon()
+            raise IndexWriteError(self.store.path, e.reason, self.report) from None
+
+    def _send(self) -> None:
+        from opensearchpy import helpers
+
+        store = self.store
+        docs = [(p.article_id, d) for p in self.unsent
+                for d in cast("tuple[dict[str, Any], ...]", p.docs)]
+        actions: list[dict[str, Any]] = [
+            {"_index": store.concrete, "_id": doc_id(aid, d["n"]), "_routing": aid, "_source": d}
+            for aid, d in docs]
+        updated = [p.article_id for p in self.unsent if p.article_id in self.existing]
+        if updated:
+            # An update may have fewer passages: the old ones its new documents do not
+            # replace are deleted in the same requests. (Not _delete_by_query: it is
+            # a module, reindex, that a cluster may lack.)
+            written = {a["_id"] for a in actions}
+            for chunk in range(0, len(updated), 1000):
+                for old in store.scan({"terms": {"article_id": updated[chunk:chunk + 1000]}},
+                                      ["article_id", "n"]):
+                    old_id = doc_id(old["article_id"], old["n"])
+                    if old_id not in written:
+                        actions.append({"_op_type": "delete", "_index": store.concrete,
+                                        "_id": old_id, "_routing": old["article_id"]})
+        try:
+            for ok, item in helpers.streaming_bulk(
+                    store.client, actions, chunk_size=1000, max_chunk_bytes=8 << 20,
+                    max_retries=5, initial_backoff=1, max_backoff=30, raise_on_error=False):
+                if not ok:
+                    error = next(iter(item.values())).get("error", item)
+                    raise ClusterError(str(store.location), f"a document was refused: {error}")
+        except ClusterError:
+            raise
+        except Exception as e:  # noqa: BLE001 - the client's many kinds, as one line
+            raise _cluster_error(store.location, e) from None
+        self.unsent = []
+
+    def commit(self) -> None:
+        self._failing(self._send)
+        self._failing(self.store.refresh)
+        for article_id, passages, seconds in self.pending:
+            if article_id in self.existing:
+                self.report.updated += 1
+            else:
+                self.report.new += 1
+            self.report.passages += passages
+            for stage, secs in seconds.items():
+                self.report.add_seconds(stage, secs)
+        self.pending = []
+
+    def abandon(self) -> None:
+        """After a failed write: what was sent of the open batch cannot be taken back,
+        and shows at the next commit; the articles are counted as not committed."""
+        self.unsent = []
+        self.pending = []
+
+    def cancel(self) -> None:
+        self.abandon()
+
+
+def _alias_target(client: Any, location: Location) -> str | None:
+    from opensearchpy import NotFoundError
+
+    try:
+        answer = _call(location, client.indices.get_alias, name=location.name)
+    except NotFoundError:
+        return None
+    targets = sorted(k for k, v in answer.items() if location.name in v.get("aliases", {}))
+    return targets[-1] if targets else None
+
+
+def _call(location: Location, method: Any, **kwargs: Any) -> Any:
+    """``method(**kwargs)``, its connection and authorisation failures as one clear line."""
+    from opensearchpy import AuthenticationException, AuthorizationException, TransportError
+    from opensearchpy import ConnectionError as Unreachable
+
+    try:
+        return method(**kwargs)
+    except (Unreachable, AuthenticationException, AuthorizationException) as e:
+        raise _cluster_error(location, e) from None
+    except TransportError as e:
+        if isinstance(e.status_code, int) and e.status_code >= 500:
+            raise _cluster_error(location, e) from None
+        raise
+
+
+def _cluster_error(location: Location, e: Exception) -> ClusterError:
+    from opensearchpy import AuthenticationException, AuthorizationException
+    from opensearchpy import ConnectionError as Unreachable
+
+    if isinstance(e, Unreachable):
+        reason = "cannot connect (is the cluster running?)"
+    elif isinstance(e, AuthenticationException):
+        reason = "the cluster refused the credentials"
+    elif isinstance(e, AuthorizationException):
+        reason = "the credentials may not do this"
+    else:
+        reason = f"the cluster failed: {getattr(e, 'error', None) or type(e).__name__}"
+    return ClusterError(str(location), reason)

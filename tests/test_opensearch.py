@@ -100,6 +100,11 @@ def test_an_interrupted_rebuild_leaves_the_old_index_serving(url: str) -> None:
     store = _store(url)
     assert (store.concrete, store.counts()["a"]) == (old, 101)
     assert list(store.client.indices.get(index=f"{store.location.name}-v*")) == [old]
+    # A rebuild that never writes, or cannot take the lock, builds nothing beside it.
+    NewsIndex.create(url, overwrite=True).close()
+    with store.writing(), pytest.raises(IndexLockedError):
+        NewsIndex.create(url, overwrite=True).add_paths([SEED])
+    assert list(store.client.indices.get(index=f"{store.location.name}-v*")) == [old]
 
 
 def test_a_second_writer_is_refused_while_one_writes(url: str) -> None:

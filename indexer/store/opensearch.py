@@ -181,14 +181,16 @@ def doc_id(article_id: str, n: int) -> str:
 class OpenSearchStore:
     """The index ``location`` on an OpenSearch cluster."""
 
-    def __init__(self, location: Location, client: Any, concrete: str,
-                 previous: str | None = None) -> None:
+    def __init__(self, location: Location, client: Any, concrete: str, *,
+                 rebuild: bool = False, shards: int = 1, replicas: int = 0) -> None:
         self.location = location
         self.path = str(location)
         self.client = client
         self.concrete = concrete
         """The index written and read: the alias's, or a rebuild's, swapped in at the end."""
-        self._previous = previous
+        self._rebuild = rebuild
+        self._shape = settings(shards, replicas)
+        self._previous: str | None = None
         self._reports: list[IndexReport] = []
 
     # -- opening ---------------------------------------------------------------
@@ -196,20 +198,28 @@ class OpenSearchStore:
     def create(cls, url: str, *, overwrite: bool = False, shards: int = 1,
                replicas: int = 0) -> Self:
         """A new, empty index behind the alias; an index already there is opened as it
-        is, unless ``overwrite``: then a new one is built beside it, and takes the alias
-        when the writing that fills it ends."""
+        is, unless ``overwrite``: then the next writing fills a new one beside it, which
+        takes the alias when that writing ends."""
         location = Location.parse(url)
         client = location.client()
         current = _alias_target(client, location)
-        if current is not None and not overwrite:
-            return cls.open(url)
-        concrete = f"{location.name}-v{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 10**6:06d}"
-        _call(location, client.indices.create, index=concrete,
-              body={"settings": settings(shards, replicas), "mappings": mapping()})
-        if current is None:
-            _call(location, client.indices.update_aliases, body={"actions": [
-                {"add": {"index": concrete, "alias": location.name}}]})
-        return cls(location, client, concrete, previous=current)
+        if current is not None:
+            if not overwrite:
+                return cls.open(url)
+            return cls(location, client, current, rebuild=True, shards=shards,
+                       replicas=replicas)
+        store = cls(location, client, "", shards=shards, replicas=replicas)
+        store.concrete = store._new_concrete()
+        _call(location, client.indices.update_aliases, body={"actions": [
+            {"add": {"index": store.concrete, "alias": location.name}}]})
+        return store
+
+    def _new_concrete(self) -> str:
+        stamp = f"{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 10**6:06d}"
+        concrete = f"{self.location.name}-v{stamp}"
+        _call(self.location, self.client.indices.create, index=concrete,
+              body={"settings": self._shape, "mappings": mapping()})
+        return concrete
 
     @classmethod
     def open(cls, url: str) -> Self:
@@ -244,6 +254,9 @@ class OpenSearchStore:
         self._lock(wait)
         finished = False
         try:
+            if self._rebuild:  # under the lock: two rebuilds never race for the alias
+                self._rebuild = False
+                self._previous, self.concrete = self.concrete, self._new_concrete()
             yield
             finished = not any(r.interrupted for r in self._reports)
         finally:

@@ -224,7 +224,7 @@ class NewsIndex:
 
         existing = self._backend.hashes()
         jobs_iter = self._changed(items, existing, report, corrections)
-        schema = self._backend.schema
+        documents = self._backend.documents
         pool = None
         finished = False
         try:
@@ -235,10 +235,10 @@ class NewsIndex:
 
                 warm_up()  # load gazetteers and language profiles once, before forking
                 ctx = multiprocessing.get_context("fork")
-                pool = ctx.Pool(jobs, initializer=worker_init, initargs=(schema,))
+                pool = ctx.Pool(jobs, initializer=worker_init, initargs=(documents,))
                 prepared: Iterator[Indexed | str] = pool.imap(prepare_job, jobs_iter, chunksize=8)
             else:
-                prepared = map(partial(prepare_job, schema=schema), jobs_iter)
+                prepared = map(partial(prepare_job, documents=documents), jobs_iter)
             self._commit_batches(prepared, existing, report, progress)
             finished = not report.interrupted
         finally:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, overload
 
@@ -234,6 +234,19 @@ class IndexReport:
     def rate(self) -> float:
         """Articles per second over the whole run."""
         return self.articles / self.seconds if self.seconds > 0 else 0.0
+
+    def count_commit(self, committed: Iterable[tuple[str, int, dict[str, float]]],
+                     existing: Container[str]) -> None:
+        """Count a batch once a backend has committed it: ``(article_id, passages,
+        seconds per stage)`` of each article, an update when its id is in ``existing``."""
+        for article_id, passages, seconds in committed:
+            if article_id in existing:
+                self.updated += 1
+            else:
+                self.new += 1
+            self.passages += passages
+            for stage, secs in seconds.items():
+                self.add_seconds(stage, secs)
 
     def add_seconds(self, stage: str, seconds: float) -> None:
         """Count ``seconds`` more spent in ``stage`` (``write``, ``entities``, …)."""

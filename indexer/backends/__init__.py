@@ -56,6 +56,16 @@ class Batches(Protocol):
         ...
 
 
+class Documents(Protocol):
+    """A backend's own documents, made in the pipeline's workers (and sent to them by
+    fork): Whoosh's postings for the embedded index, JSON bodies for a cluster."""
+
+    def document(self, fields: dict[str, Any]) -> Any:
+        """The document of one prepared article or passage
+        (:class:`indexer.pipeline.prepare.Prepared`)."""
+        ...
+
+
 class Backend(Protocol):
     """An index as the door asks of it: written in batches under one writer's lock, read
     one committed version at a time, merged, checked and measured."""
@@ -66,8 +76,8 @@ class Backend(Protocol):
         ...
 
     @property
-    def schema(self) -> Any:
-        """What the pipeline's workers index an article's documents against."""
+    def documents(self) -> Documents:
+        """How the pipeline's workers make the backend's documents of an article."""
         ...
 
     def writing(self, wait: float = 0.0) -> AbstractContextManager[None]:

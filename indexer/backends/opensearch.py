@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NoReturn
 
 from ..errors import IndexerError
-from ..store.opensearch import OpenSearchStore
+from ..store.opensearch import OpenSearchStore, call
 
 if TYPE_CHECKING:
     from ..errors import IndexCorruptError
@@ -34,12 +34,13 @@ class OpenSearchBackend(OpenSearchStore):
     def optimize(self) -> tuple[int, int]:
         """Force-merge the index to one segment per shard."""
         before = self.segments()
-        self.client.indices.forcemerge(index=self.concrete, max_num_segments=1,
-                                       request_timeout=3600)
+        call(self.location, self.client.indices.forcemerge, index=self.concrete,
+              max_num_segments=1, request_timeout=3600)
         return before, self.segments()
 
     def segments(self) -> int:
-        stats = self.client.indices.stats(index=self.concrete, metric="segments")
+        stats = call(self.location, self.client.indices.stats, index=self.concrete,
+                      metric="segments")
         return int(stats["_all"]["primaries"]["segments"]["count"])
 
     def check_files(self) -> CheckReport:
@@ -49,7 +50,8 @@ class OpenSearchBackend(OpenSearchStore):
         self._not_yet("checking")
 
     def storage(self, version: Version) -> dict[str, int]:
-        stats = self.client.indices.stats(index=self.concrete, metric="store,segments,docs")
+        stats = call(self.location, self.client.indices.stats, index=self.concrete,
+                      metric="store,segments,docs")
         primaries = stats["_all"]["primaries"]
         return {"size_bytes": int(primaries["store"]["size_in_bytes"]),
                 "segments": int(primaries["segments"]["count"]),

@@ -1,8 +1,8 @@
 """The index-time stages run on one article, in a worker process or in the caller's.
 
 ``clean → language → entities → passages → analysis``, then the article's documents
-indexed against the schema (:func:`indexer.store.segment.index_document`): what a
-worker sends back to the writing process, which numbers and groups them.
+as the backend makes them (:class:`indexer.backends.Documents`: Whoosh's postings, or a
+cluster's JSON): what a worker sends back to the writing process, which writes them.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ import os
 import signal
 import time
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..analysis import article_forms, words
 from ..model import Article
 from ..store.schema import article_record, mention_term, passage_record
-from ..store.segment import IndexedDoc, index_document
+from ..store.segment import IndexedDoc
 from ..text import source_key
 from . import entities  # its names looked up when called, so that a test can stand in
 from .clean import clean_article
@@ -115,7 +114,7 @@ class Indexed:
 
     article_id: str
     # The article's document, then its passages': Whoosh's postings (IndexedDoc), or
-    # another backend's (see the schema's ``document``).
+    # a cluster's JSON bodies (see indexer.backends.Documents).
     docs: tuple[IndexedDoc | Any, ...]
     seconds: dict[str, float]
 
@@ -124,24 +123,23 @@ class Indexed:
         return len(self.docs) - 1
 
 
-def index_prepared(prep: Prepared, schema: Any) -> Indexed:
-    """Index the documents of a prepared article against ``schema``."""
+def index_prepared(prep: Prepared, documents: Any) -> Indexed:
+    """The backend's documents of a prepared article, made by ``documents``
+    (:class:`indexer.backends.Documents`)."""
     t = time.perf_counter()
-    # A backend other than Whoosh makes its own documents (an OpenSearch JSON body).
-    make = schema.document if hasattr(schema, "document") else partial(index_document, schema)
-    docs = tuple(make(doc) for doc in (prep.article_doc, *prep.passage_docs))
+    docs = tuple(documents.document(doc) for doc in (prep.article_doc, *prep.passage_docs))
     return Indexed(prep.article_id, docs,
                    {**prep.seconds, "postings": time.perf_counter() - t})
 
 
-_worker_schema: Any = None  # the index's schema, in a worker process (see worker_init)
+_worker_documents: Any = None  # the backend's document maker, in a worker (see worker_init)
 
 
 def prepare_job(job: tuple[Article, str, Corrections | None],
-                 schema: Any = None) -> Indexed | str:
+                 documents: Any = None) -> Indexed | str:
     try:
         return index_prepared(prepare_article(*job),
-                              _worker_schema if schema is None else schema)
+                              _worker_documents if documents is None else documents)
     except Exception as e:  # noqa: BLE001 - one article's bug must not stop the batch
         # A message, not the exception: it crosses the process boundary, and
         # the run goes on with the other articles.
@@ -170,10 +168,10 @@ def warm_up() -> None:
     detect_language("Une phrase en français pour charger les profils.")
 
 
-def worker_init(schema: Any) -> None:
-    # The schema arrives by fork, not pickled with every task.
-    global _worker_schema
-    _worker_schema = schema
+def worker_init(documents: Any) -> None:
+    # The document maker arrives by fork, not pickled with every task.
+    global _worker_documents
+    _worker_documents = documents
     _worker_signals()
 
 

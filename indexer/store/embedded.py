@@ -36,7 +36,7 @@ from .snapshot import Snapshot, leaf_segment_ids
 if TYPE_CHECKING:
     from ..model import IndexReport
     from .integrity import CheckReport, Problem
-    from .segment import BulkWriter, IndexedDoc
+    from .segment import BulkWriter, IndexedDoc, WhooshDocuments
 
 # What only damaged bytes raise, once they pass the size checks of opening: an
 # undecodable block or record, a read past the end of a file (EINVAL), a disk error.
@@ -113,9 +113,11 @@ class EmbeddedStore:
         return cls(path, ix)
 
     @property
-    def schema(self) -> Any:
-        """The fields, as the pipeline's workers index documents for them."""
-        return self._ix.schema
+    def documents(self) -> WhooshDocuments:
+        """How the pipeline's workers make documents: Whoosh's postings for its fields."""
+        from .segment import WhooshDocuments
+
+        return WhooshDocuments(self._ix.schema)
 
     @contextmanager
     def writing(self, wait: float = 0.0) -> Iterator[None]:
@@ -336,14 +338,7 @@ class Batches:
         self.writer.commit(mergetype=merge_tiers)
         self.writer = None
         self.writing = False
-        for article_id, passages, seconds in self.pending:
-            if article_id in self.existing:
-                self.report.updated += 1
-            else:
-                self.report.new += 1
-            self.report.passages += passages
-            for stage, secs in seconds.items():
-                self.report.add_seconds(stage, secs)
+        self.report.count_commit(self.pending, self.existing)
         self.pending = []
 
     def abandon(self) -> None:

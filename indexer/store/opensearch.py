@@ -164,8 +164,7 @@ def document(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 class Documents:
-    """What the pipeline's workers index an article's documents against: the cluster's
-    document for each (see :func:`document`); the embedded index's is a Whoosh schema."""
+    """How the pipeline's workers make a cluster's documents (see :func:`document`)."""
 
     def document(self, fields: dict[str, Any]) -> dict[str, Any]:
         return document(fields)
@@ -205,19 +204,19 @@ class OpenSearchStore:
         current = _alias_target(client, location)
         if current is not None:
             if not overwrite:
-                return cls.open(url)
+                return cls._checked(location, client, current)
             return cls(location, client, current, rebuild=True, shards=shards,
                        replicas=replicas)
         store = cls(location, client, "", shards=shards, replicas=replicas)
         store.concrete = store._new_concrete()
-        _call(location, client.indices.update_aliases, body={"actions": [
+        call(location, client.indices.update_aliases, body={"actions": [
             {"add": {"index": store.concrete, "alias": location.name}}]})
         return store
 
     def _new_concrete(self) -> str:
         stamp = f"{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 10**6:06d}"
         concrete = f"{self.location.name}-v{stamp}"
-        _call(self.location, self.client.indices.create, index=concrete,
+        call(self.location, self.client.indices.create, index=concrete,
               body={"settings": self._shape, "mappings": mapping()})
         return concrete
 
@@ -229,7 +228,12 @@ class OpenSearchStore:
         concrete = _alias_target(client, location)
         if concrete is None:
             raise IndexNotFoundError(str(location), "no such index on the cluster")
-        meta = _call(location, client.indices.get_mapping, index=concrete)[concrete] \
+        return cls._checked(location, client, concrete)
+
+    @classmethod
+    def _checked(cls, location: Location, client: Any, concrete: str) -> Self:
+        """The index ``concrete``, once its mapping says our format and analysis chain."""
+        meta = call(location, client.indices.get_mapping, index=concrete)[concrete] \
             ["mappings"].get("_meta", {})
         found = (meta.get("format"), meta.get("analysis"))
         if meta.get("engine") != "opensearch" or None in found:
@@ -241,8 +245,8 @@ class OpenSearchStore:
         return cls(location, client, concrete)
 
     @property
-    def schema(self) -> Documents:
-        """What the pipeline's workers make an article's documents with."""
+    def documents(self) -> Documents:
+        """How the pipeline's workers make documents: the cluster's JSON bodies."""
         return Documents()
 
     # -- writing ---------------------------------------------------------------
@@ -265,7 +269,7 @@ class OpenSearchStore:
                     self._swap() if finished else self._drop_rebuild()
             finally:
                 self._reports = []
-                _call(self.location, self.client.indices.delete, index=self.location.lock,
+                call(self.location, self.client.indices.delete, index=self.location.lock,
                       ignore_unavailable=True)
 
     def _lock(self, wait: float) -> None:
@@ -276,7 +280,7 @@ class OpenSearchStore:
         deadline = time.monotonic() + wait
         while True:
             try:
-                _call(self.location, self.client.indices.create, index=self.location.lock,
+                call(self.location, self.client.indices.create, index=self.location.lock,
                       body={"settings": {"number_of_shards": 1, "number_of_replicas": 0},
                             "mappings": {"_meta": owner}})
                 return
@@ -297,16 +301,16 @@ class OpenSearchStore:
 
     def _swap(self) -> None:
         assert self._previous is not None
-        _call(self.location, self.client.indices.update_aliases, body={"actions": [
+        call(self.location, self.client.indices.update_aliases, body={"actions": [
             {"remove": {"index": self._previous, "alias": self.location.name}},
             {"add": {"index": self.concrete, "alias": self.location.name}}]})
-        _call(self.location, self.client.indices.delete, index=self._previous,
+        call(self.location, self.client.indices.delete, index=self._previous,
               ignore_unavailable=True)
         self._previous = None
 
     def _drop_rebuild(self) -> None:
         assert self._previous is not None
-        _call(self.location, self.client.indices.delete, index=self.concrete,
+        call(self.location, self.client.indices.delete, index=self.concrete,
               ignore_unavailable=True)
         self.concrete, self._previous = self._previous, None
 
@@ -324,7 +328,7 @@ class OpenSearchStore:
                                     "sort": [{"article_id": "asc"}, {"n": "asc"}]}
             if after is not None:
                 body["search_after"] = after
-            hits = _call(self.location, self.client.search, index=self.concrete,
+            hits = call(self.location, self.client.search, index=self.concrete,
                          body=body)["hits"]["hits"]
             for hit in hits:
                 yield hit["_source"]
@@ -338,11 +342,11 @@ class OpenSearchStore:
         return Batches(self, existing, report, size)
 
     def refresh(self) -> None:
-        _call(self.location, self.client.indices.refresh, index=self.concrete)
+        call(self.location, self.client.indices.refresh, index=self.concrete)
 
     def counts(self) -> dict[str, int]:
         """Documents of each kind, as the last commit left them: ``a`` and ``p``."""
-        answer = _call(self.location, self.client.search, index=self.concrete, body={
+        answer = call(self.location, self.client.search, index=self.concrete, body={
             "size": 0, "aggs": {"kinds": {"terms": {"field": "kind"}}}})
         return {b["key"]: b["doc_count"] for b in answer["aggregations"]["kinds"]["buckets"]}
 
@@ -419,14 +423,7 @@ class Batches:
     def commit(self) -> None:
         self._failing(self._send)
         self._failing(self.store.refresh)
-        for article_id, passages, seconds in self.pending:
-            if article_id in self.existing:
-                self.report.updated += 1
-            else:
-                self.report.new += 1
-            self.report.passages += passages
-            for stage, secs in seconds.items():
-                self.report.add_seconds(stage, secs)
+        self.report.count_commit(self.pending, self.existing)
         self.pending = []
 
     def abandon(self) -> None:
@@ -443,14 +440,14 @@ def _alias_target(client: Any, location: Location) -> str | None:
     from opensearchpy import NotFoundError
 
     try:
-        answer = _call(location, client.indices.get_alias, name=location.name)
+        answer = call(location, client.indices.get_alias, name=location.name)
     except NotFoundError:
         return None
     targets = sorted(k for k, v in answer.items() if location.name in v.get("aliases", {}))
     return targets[-1] if targets else None
 
 
-def _call(location: Location, method: Any, **kwargs: Any) -> Any:
+def call(location: Location, method: Any, **kwargs: Any) -> Any:
     """``method(**kwargs)``, its connection and authorisation failures as one clear line."""
     from opensearchpy import AuthenticationException, AuthorizationException, TransportError
     from opensearchpy import ConnectionError as Unreachable

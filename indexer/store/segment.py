@@ -26,6 +26,7 @@ import io
 from array import array
 from collections import Counter
 from contextlib import suppress
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, final
@@ -51,6 +52,17 @@ its Python ``__new__`` (0.53 against 0.21 ms per OrangeSum article)."""
 
 IndexedDoc = tuple[FieldEntry, ...]
 """A document's fields in Whoosh's order (by name), for :meth:`BulkWriter.add_indexed`."""
+
+
+@dataclass(frozen=True)
+class WhooshDocuments:
+    """How the pipeline's workers make an embedded index's documents: as Whoosh would
+    index them against ``schema`` (see :func:`index_document`)."""
+
+    schema: Any
+
+    def document(self, fields: dict[str, Any]) -> IndexedDoc:
+        return index_document(self.schema, fields)
 
 
 def index_document(schema: Any, fields: dict[str, Any]) -> IndexedDoc:

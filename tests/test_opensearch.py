@@ -1,14 +1,17 @@
-"""An index on a real OpenSearch node (issue 14): writing, as the embedded index writes.
+"""An index on a real OpenSearch node (issue 14): written as the embedded index is written,
+and searched with the same answers.
 
 The node is started once for the session by the ``opensearch`` fixture; each test
-writes an index of its own name on it.
+writes an index of its own name on it, but for ``corpus_url``, the sample corpus,
+written once and only read.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,21 @@ from indexer.store.opensearch import Location, OpenSearchStore
 def url(opensearch: str) -> str:
     """A fresh index name on the session's node."""
     return f"opensearch+{opensearch}/t-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def corpus_url(opensearch: str) -> str:
+    """The sample corpus on the session's node, written once: tests only read it."""
+    url = f"opensearch+{opensearch}/corpus-{uuid.uuid4().hex[:8]}"
+    with NewsIndex.create(url) as idx:
+        assert idx.add_paths([CORPUS]).new == 101
+    return url
+
+
+@pytest.fixture()
+def cluster_idx(corpus_url: str) -> Iterator[NewsIndex]:
+    with NewsIndex.open(corpus_url) as idx:
+        yield idx
 
 
 def _store(url: str) -> OpenSearchStore:
@@ -141,3 +159,85 @@ def test_the_password_never_shows_in_the_location() -> None:
     where = Location.parse("opensearch+https://reader:s%40cret@search.example:9243/news")
     assert (where.user, where.password, where.port) == ("reader", "s@cret", 9243)
     assert str(where) == "opensearch+https://reader@search.example:9243/news"
+
+
+# -- searching -------------------------------------------------------------------------------
+
+def _hits(result: Result) -> list[dict]:
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    return [{k: v for k, v in hit.items() if k != "score"} for hit in lines[:-1]]
+
+
+def test_the_seed_passage_shows_as_on_the_embedded_index(
+        corpus_url: str, corpus_index: Path, cli_run: Callable[..., Result]) -> None:
+    on_cluster = cli_run("search", "cessez-le-feu", "--json", "--index", corpus_url)
+    embedded = cli_run("search", "cessez-le-feu", "--json", "--index", str(corpus_index))
+    assert on_cluster.exit_code == 0, on_cluster.stderr
+    hits = _hits(on_cluster)
+    assert hits[0]["article_id"] == SEED_ID
+    assert "cessez-le-feu" in hits[0]["passage"] and hits[0]["highlights"]
+    # The same passages, highlights, facets and totals, hit for hit.
+    assert hits == _hits(embedded)
+    summary = json.loads(on_cluster.stdout.splitlines()[-1])
+    assert {k: v for k, v in summary.items() if k != "elapsed_ms"} == \
+        {k: v for k, v in json.loads(embedded.stdout.splitlines()[-1]).items()
+         if k != "elapsed_ms"}
+
+
+QUERIES = ["Alep", '"offensive rebelle"', "gouv*", "Lavrov -Kerry", "élections présidentielles",
+           "title:Algérie", "quel est le nom du président", "Syrie trêve Russie", "lavrof",
+           "président (Syrie OR Algérie)", "guerre date:2012-07"]
+"""Words, a phrase, a prefix, a negation, a title, a question, a typo, a group, a date."""
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_query_finds_the_same_articles_on_both_backends(
+        query: str, cluster_idx: NewsIndex, corpus_idx: NewsIndex) -> None:
+    on_cluster, embedded = cluster_idx.search(query), corpus_idx.search(query)
+    assert on_cluster.hits, query
+    assert on_cluster.totals() == embedded.totals()
+    assert on_cluster.suggestions == embedded.suggestions
+    assert on_cluster.hits[0].article_id == embedded.hits[0].article_id
+    assert on_cluster.hits[0].highlights == embedded.hits[0].highlights
+    # Lucene averages a field's length over the documents that have it, Whoosh over all
+    # of them, and they round lengths and score phrases otherwise: the scores differ
+    # by up to half, and so can the order further down. 8 of 10 articles are shared.
+    top = [{h.article_id for h in r.hits} for r in (on_cluster, embedded)]
+    assert len(top[0] & top[1]) >= min(8, len(top[1]))
+
+
+@pytest.mark.parametrize("filters", [{"actors": ["Sergueï Lavrov"]}, {"places": ["Alep"]},
+                                     {"since": "2012-07-01", "until": "2012-07-31"}])
+def test_filters_alone_list_the_newest_articles_on_both_backends(
+        filters: dict, cluster_idx: NewsIndex, corpus_idx: NewsIndex) -> None:
+    on_cluster, embedded = cluster_idx.search("", **filters), corpus_idx.search("", **filters)
+    assert on_cluster.hits
+    assert [(h.article_id, h.ordinal) for h in on_cluster.hits] == \
+        [(h.article_id, h.ordinal) for h in embedded.hits]
+    assert on_cluster.totals() == embedded.totals()
+
+
+def test_facets_similar_and_show_answer_as_on_the_embedded_index(
+        cluster_idx: NewsIndex, corpus_idx: NewsIndex) -> None:
+    assert cluster_idx.facets("Syrie", "places") == corpus_idx.facets("Syrie", "places")
+    similar = [[h.article_id for h in idx.similar(SEED_ID).hits]
+               for idx in (cluster_idx, corpus_idx)]
+    assert similar[0][:3] == similar[1][:3]  # the scores differ (see above): the order, later
+    assert cluster_idx.article(SEED_ID) == corpus_idx.article(SEED_ID)
+    assert list(cluster_idx.export("Alep")) == list(corpus_idx.export("Alep"))
+
+
+def test_a_search_sees_each_commit(url: str, tmp_path: Path) -> None:
+    with NewsIndex.create(url) as idx:
+        idx.add_paths([SEED])
+        assert idx.search("Lavrov").hits
+        assert not idx.search("Bouteflika").hits
+        idx.add_paths([CORPUS])  # another batch, committed: the next search reads it
+        assert idx.search("Bouteflika").hits
+
+
+def test_the_cluster_scores_with_the_embedded_bm25() -> None:
+    from indexer.search import weights
+    from indexer.store import opensearch
+
+    assert (opensearch.BM25_K1, opensearch.BM25_B) == (weights.BM25_K1, weights.BM25_B)

@@ -3,8 +3,8 @@
 The store (:class:`~indexer.store.opensearch.OpenSearchStore`) places, maps and writes
 it. Writing is complete: the same pipeline prepares the same documents, in batches
 that a refresh makes visible, with content hashes that skip unchanged articles and a
-rebuild that swaps an alias. Query time on a cluster (its
-:class:`~indexer.search.seam.Version`) is not built yet: a search says so in one line.
+rebuild that swaps an alias. Query time reads it through
+:class:`~indexer.search.opensearch.version.OpenSearchVersion`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ class OpenSearchBackend(OpenSearchStore):
     :class:`~indexer.backends.Backend`."""
 
     def open_version(self) -> Version:
-        self._not_yet("searching")
+        from ..search.opensearch.version import OpenSearchVersion
+
+        return OpenSearchVersion(self)
 
     def damaged(self, e: Exception) -> IndexCorruptError | None:
         return None  # the cluster checks its own files (Lucene's checksums)
@@ -59,4 +61,4 @@ class OpenSearchBackend(OpenSearchStore):
 
     def _not_yet(self, what: str) -> NoReturn:
         raise IndexerError(f"{self.path}: {what} an OpenSearch index is not available yet; "
-                           "indexing is")
+                           "indexing and searching are")

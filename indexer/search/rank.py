@@ -33,10 +33,16 @@ matches as whole (that did worse); the README's "How it works" gives the figures
 
 
 def _vectors(version: Version) -> Any:
-    """The index's word-vector table, opened once per version, or None."""
+    """The index's word-vector table, opened once per version, or None (a cluster's
+    index has none yet)."""
+    from pathlib import Path
+
     from .vectors import WordVectors
 
-    return version.derived("vectors", lambda: WordVectors.open(version.path))
+    where = version.path
+    if not isinstance(where, Path):
+        return None
+    return version.derived("vectors", lambda: WordVectors.open(where))
 
 
 def rescore(version: Version, comp: Compiled, opts: SearchOptions,

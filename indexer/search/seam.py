@@ -68,7 +68,10 @@ class Version(Protocol):
     version is served with a newer one. Documents are numbered within a version.
     """
 
-    path: Path
+    @property
+    def path(self) -> Path | str:
+        """The directory, or the URL of a cluster's index."""
+        ...
 
     @property
     def closed(self) -> bool:
@@ -130,9 +133,11 @@ class Version(Protocol):
         first pass without the query's common words counts if it found ``articles``."""
         ...
 
-    def newest(self, query: Any, limit: int) -> tuple[list[tuple[float, str, int]], list[int]]:
+    def newest(self, query: Any, limit: int
+               ) -> tuple[list[tuple[float, str, int]], list[int] | None]:
         """``(score, article_id, doc)`` of the documents of the ``limit`` newest matching
-        articles, newest first, then by article and position; and every match."""
+        articles, newest first, then by article and position; and every match (or
+        ``None``: counted when asked, by :meth:`matches`)."""
         ...
 
     def title_scores(self, query: Any, k: int) -> dict[str, tuple[float, int]]:

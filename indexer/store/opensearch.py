@@ -44,7 +44,11 @@ if TYPE_CHECKING:
     from .embedded import Indexed
 
 SCHEME = "opensearch+"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+BM25_K1, BM25_B = 0.8, 0.4
+"""The text fields' BM25, as :mod:`indexer.search.weights` sets it for every backend (a
+test holds the two equal: the store does not read the query side)."""
+SIMILARITY = "depeches"
 BULK_ARTICLES = 500
 """Articles sent per bulk request: their documents are written, and seen at the commit."""
 USER_VARIABLE = "DEPECHES_OPENSEARCH_USER"
@@ -116,7 +120,7 @@ def mapping() -> dict[str, Any]:
         return {"type": "keyword"}
 
     def forms(positions: bool) -> dict[str, Any]:
-        return {"type": "text", "analyzer": "whitespace",
+        return {"type": "text", "analyzer": "whitespace", "similarity": SIMILARITY,
                 "index_options": "positions" if positions else "freqs"}
 
     return {
@@ -127,7 +131,8 @@ def mapping() -> dict[str, Any]:
             "stem": forms(True), "exact": forms(False), "title_stem": forms(True),
             "date": {"type": "date", "format": "yyyy-MM-dd||yyyy-MM||yyyy"},
             "month": keyword(), "year": keyword(), "source": keyword(), "lang": keyword(),
-            "actor": keyword(), "place": keyword(), "mentions": keyword(),
+            "actor": keyword(), "place": keyword(),
+            "mentions": {"type": "keyword", "similarity": SIMILARITY},
             "hash": {"type": "keyword", "index": False},
             # Our compressed record (see indexer.store.schema), read back as the embedded
             # index reads it: never searched.
@@ -138,7 +143,8 @@ def mapping() -> dict[str, Any]:
 
 def settings(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
     return {"number_of_shards": shards, "number_of_replicas": replicas,
-            "refresh_interval": "-1"}
+            "refresh_interval": "-1",
+            "similarity": {SIMILARITY: {"type": "BM25", "k1": BM25_K1, "b": BM25_B}}}
 
 
 def document(fields: dict[str, Any]) -> dict[str, Any]:
@@ -321,20 +327,8 @@ class OpenSearchStore:
 
     def scan(self, query: dict[str, Any], fields: list[str]) -> Iterator[dict[str, Any]]:
         """The ``_source`` (``fields`` of it) of every document ``query`` matches, by
-        article id and place, paged with ``search_after`` (never a deep ``from``)."""
-        after: list[Any] | None = None
-        while True:
-            body: dict[str, Any] = {"query": query, "size": 2000, "_source": fields,
-                                    "sort": [{"article_id": "asc"}, {"n": "asc"}]}
-            if after is not None:
-                body["search_after"] = after
-            hits = call(self.location, self.client.search, index=self.concrete,
-                         body=body)["hits"]["hits"]
-            for hit in hits:
-                yield hit["_source"]
-            if len(hits) < body["size"]:
-                return
-            after = hits[-1]["sort"]
+        article id and place (see :func:`scan`)."""
+        return scan(self.location, self.client, self.concrete, query, fields)
 
     def batches(self, existing: dict[str, str], report: IndexReport, size: int) -> Batches:
         """Batches of ``size`` articles, one refresh each (an id in ``existing`` is an update)."""
@@ -434,6 +428,28 @@ class Batches:
 
     def cancel(self) -> None:
         self.abandon()
+
+
+def scan(location: Location, client: Any, index: str, query: dict[str, Any],
+         fields: list[str], page: int = 2000) -> Iterator[dict[str, Any]]:
+    """The ``_source`` (``fields`` of it) of every document of ``index`` that ``query``
+    matches, by article id and place, paged with ``search_after`` (never a deep ``from``)."""
+    after: list[Any] | None = None
+    while True:
+        body: dict[str, Any] = {"query": query, "size": page, "_source": fields,
+                                "sort": [{"article_id": "asc"}, {"n": "asc"}]}
+        if after is not None:
+            body["search_after"] = after
+        hits = call(location, client.search, index=index, body=body)["hits"]["hits"]
+        yield from (hit["_source"] for hit in hits)
+        if len(hits) < page:
+            return
+        after = hits[-1]["sort"]
+
+
+def record(source: dict[str, Any]) -> bytes:
+    """A document's stored record (see :mod:`indexer.store.schema`), from its ``_source``."""
+    return base64.b64decode(source["record"])
 
 
 def _alias_target(client: Any, location: Location) -> str | None:

@@ -27,10 +27,13 @@ from ...analysis import (
 from ...text import fold, source_key
 from ..highlight import Pattern, WordPattern
 from ..options import SearchOptions
-from ..parse import DateRange, Filter, Group, Node, Text
+from ..parse import DateRange, Filter, Group, Node, Text, has_words
 from .constant import ConstantScoreQuery
 from .maybe import Maybe
 
+MENTION_BOOST = 0.5
+"""What an article's passage earns, added to its score, for mentioning an actor or place
+filtered on (``--actor``, ``--place``)."""
 TITLE_BOOST = 2.0
 EXACT_BOOST = 0.2
 PAIR_BOOST = 3.0
@@ -361,6 +364,35 @@ class Compiler:
         best = max(candidates)[1]
         self.suggestions.append(best)
         return frozenset([best])
+
+
+def compile_search(searcher: Any, langs: Iterable[str], tree: Group, opts: SearchOptions
+                   ) -> Compiler:
+    """The tree compiled to a Whoosh query (``.query``), the option filters apart
+    (``.filter``: compiled once, for every pass), and what re-scoring and highlighting
+    read of it. ``searcher`` answers the term statistics: a Whoosh searcher, or
+    anything that answers as one (a cluster's, which turns the query into its own)."""
+    from ...store.schema import mention_term
+
+    comp = Compiler(searcher, langs)
+    q = comp.compile(tree)
+    comp.tree = tree
+    if q is None:
+        # Words that were all stop words match nothing, as in Elasticsearch: listing
+        # the whole archive for "sur" would answer a question nobody asked.
+        q = wq.NullQuery if has_words(tree) else wq.Term("kind", "p")
+    elif not comp.has_text:  # filters alone also match article documents
+        q = wq.And([wq.Term("kind", "p"), q])
+    boosts = [wq.Term("mentions", mention_term("actor", entity_key(a)), boost=MENTION_BOOST)
+              for a in opts.actors]
+    boosts += [wq.Term("mentions", mention_term("place", entity_key(p)), boost=MENTION_BOOST)
+               for p in opts.places]
+    if boosts:
+        q = and_maybe(q, wq.Or(boosts))
+        if comp.fast is not None:
+            comp.fast = and_maybe(comp.fast, wq.Or(boosts))
+    comp.query, comp.filter = q, filter_query(opts, searcher)
+    return comp
 
 
 def _inverted(node: Text) -> bool:

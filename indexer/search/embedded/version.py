@@ -12,22 +12,14 @@ from collections.abc import Callable
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from whoosh import query as wq
-
-from ...store.schema import mention_term
 from ...store.snapshot import Snapshot
 from ..options import SearchOptions
-from ..parse import Group, has_words
-from .compile import Compiler, and_maybe, entity_key, filter_query, filtered
+from ..parse import Group
+from .compile import Compiler, compile_search, filtered
 from .evaluate import document_scores, term_values, top_documents
 
 if TYPE_CHECKING:
     from ..seam import Positions
-
-MENTION_BOOST = 0.5
-"""What an article's passage earns, added to its score, for mentioning an actor or place
-filtered on (``--actor``, ``--place``)."""
-
 
 class EmbeddedVersion(Snapshot):
     """A committed version of the embedded index, as query time reads it."""
@@ -40,25 +32,7 @@ class EmbeddedVersion(Snapshot):
         """The tree compiled to a Whoosh query (``.query``), the option filters apart
         (``.filter``: compiled once, for every pass), and what re-scoring and
         highlighting read of it."""
-        comp = Compiler(self.searcher, self.langs())
-        q = comp.compile(tree)
-        comp.tree = tree
-        if q is None:
-            # Words that were all stop words match nothing, as in Elasticsearch: listing
-            # the whole archive for "sur" would answer a question nobody asked.
-            q = wq.NullQuery if has_words(tree) else wq.Term("kind", "p")
-        elif not comp.has_text:  # filters alone also match article documents
-            q = wq.And([wq.Term("kind", "p"), q])
-        boosts = [wq.Term("mentions", mention_term("actor", entity_key(a)), boost=MENTION_BOOST)
-                  for a in opts.actors]
-        boosts += [wq.Term("mentions", mention_term("place", entity_key(p)),
-                           boost=MENTION_BOOST) for p in opts.places]
-        if boosts:
-            q = and_maybe(q, wq.Or(boosts))
-            if comp.fast is not None:
-                comp.fast = and_maybe(comp.fast, wq.Or(boosts))
-        comp.query, comp.filter = q, filter_query(opts, self.searcher)
-        return comp
+        return compile_search(self.searcher, self.langs(), tree, opts)
 
     def _restricted(self, comp: Compiler) -> Any:
         if comp.restricted is None:

@@ -1,0 +1,117 @@
+"""A compiled query, as OpenSearch's query DSL.
+
+The query is compiled once for both backends (:func:`~indexer.search.embedded.compile.
+compile_search`), to a tree of Whoosh query objects: here that tree is only data, each
+node turned into its DSL twin (a ``bool`` for ``Or``, ``And``, ``AndNot`` and the
+optional half of a :class:`~indexer.search.embedded.maybe.Maybe`, ``match_phrase`` for
+a phrase, ``span_near`` for a sequence of alternatives, ``prefix``, ``term``), and a
+constant-score filter into a ``bool`` filter, which scores nothing.
+
+The scores are meant to be Whoosh's. The fields' BM25 has our ``k1`` and ``b`` (see
+:func:`indexer.store.opensearch.settings`), and OpenSearch's keeps the ``k1 + 1`` factor
+that Lucene itself dropped, as Whoosh does; Lucene's IDF, over the documents that have
+the field, each term's boost trades for ours, over passages and raised to
+``IDF_POWER``. What remains apart is how each engine rounds field lengths and
+averages them (Whoosh over every document, Lucene over those with the field), and
+phrase scoring.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from whoosh import query as wq
+
+from ..embedded.constant import ConstantScoreQuery
+from ..embedded.maybe import Maybe
+from ..weights import IDF_POWER, idf
+
+TEXT_FIELDS = frozenset({"stem", "exact", "title_stem", "mentions"})
+"""The fields scored by BM25 (the other keyword fields only filter)."""
+
+Weigh = Callable[[str, str], float]
+"""``(field, term)`` → the factor its boost takes (see :func:`term_factor`)."""
+
+
+def term_factor(n: int, passages: int, with_field: int) -> float:
+    """What a term in ``n`` documents multiplies its boost by, so that Lucene's BM25 over
+    the ``with_field`` documents that have its field scores as ours does."""
+    lucene = math.log(1 + (with_field - n + 0.5) / (n + 0.5))
+    return float(idf(n, passages) ** IDF_POWER / lucene)
+
+
+def terms_of(q: Any) -> set[tuple[str, str]]:
+    """The ``(field, term)`` pairs that ``q`` scores, for their statistics to be read at once."""
+    if isinstance(q, wq.Term):
+        return {(q.fieldname, q.text)} if q.fieldname in TEXT_FIELDS else set()
+    if isinstance(q, wq.Phrase):
+        return {(q.fieldname, w) for w in q.words}
+    if isinstance(q, ConstantScoreQuery):
+        return set()
+    found: set[tuple[str, str]] = set()
+    for sub in _children(q):
+        found |= terms_of(sub)
+    return found
+
+
+def _children(q: Any) -> list[Any]:
+    if isinstance(q, wq.BinaryQuery):
+        return [q.a, q.b]
+    return list(getattr(q, "subqueries", ()))
+
+
+def to_dsl(q: Any, weigh: Weigh, scoring: bool = True) -> dict[str, Any]:
+    """``q`` as a DSL query; ``scoring`` is false under a filter, where boosts do nothing."""
+    boost = float(getattr(q, "boost", 1.0))
+    if isinstance(q, ConstantScoreQuery):
+        inner = to_dsl(q.child, weigh, scoring=False)
+        if not q.score:
+            return {"bool": {"filter": [inner]}}
+        return {"constant_score": {"filter": inner, "boost": q.score}}
+    if isinstance(q, wq.Term):
+        if not scoring or q.fieldname not in TEXT_FIELDS:
+            return {"term": {q.fieldname: q.text}}
+        return {"term": {q.fieldname: {"value": q.text,
+                                       "boost": boost * weigh(q.fieldname, q.text)}}}
+    if isinstance(q, Maybe):
+        return {"bool": {"must": [to_dsl(q.a, weigh, scoring)],
+                         "should": [to_dsl(q.b, weigh, scoring)]}}
+    if isinstance(q, wq.AndNot):
+        return {"bool": {"must": [to_dsl(q.a, weigh, scoring)],
+                         "must_not": [to_dsl(q.b, weigh, scoring=False)]}}
+    if isinstance(q, wq.And):
+        return _boosted({"bool": {"must": [to_dsl(s, weigh, scoring) for s in q.subqueries]}},
+                        boost)
+    if isinstance(q, wq.Or):
+        return _boosted({"bool": {"should": [to_dsl(s, weigh, scoring) for s in q.subqueries],
+                                  "minimum_should_match": 1}}, boost)
+    if isinstance(q, wq.Phrase):
+        factor = sum(weigh(q.fieldname, w) for w in q.words) / len(q.words) if scoring else 1
+        return {"match_phrase": {q.fieldname: {"query": " ".join(q.words), "slop": q.slop,
+                                               "boost": boost * factor}}}
+    if isinstance(q, wq.Sequence):
+        return {"span_near": {"clauses": [_span(s) for s in q.subqueries], "slop": 0,
+                              "in_order": True, "boost": boost}}
+    if isinstance(q, wq.Prefix):  # constant-scoring in both engines: the boost
+        return {"prefix": {q.fieldname: {"value": q.text, "boost": boost}}}
+    if q is wq.NullQuery:
+        return {"match_none": {}}
+    if isinstance(q, wq.Every):
+        return {"match_all": {}}
+    raise TypeError(f"no DSL for {type(q).__name__}")
+
+
+def _span(q: Any) -> dict[str, Any]:
+    if isinstance(q, wq.Term):
+        return {"span_term": {q.fieldname: q.text}}
+    if isinstance(q, wq.Or):
+        return {"span_or": {"clauses": [_span(s) for s in q.subqueries]}}
+    raise TypeError(f"no span for {type(q).__name__}")
+
+
+def _boosted(dsl: dict[str, Any], boost: float) -> dict[str, Any]:
+    if boost != 1.0:
+        dsl["bool"]["boost"] = boost
+    return dsl

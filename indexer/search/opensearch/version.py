@@ -1,0 +1,379 @@
+"""One committed version of an index on an OpenSearch cluster, as query time reads it.
+
+:class:`OpenSearchVersion` is the :class:`~indexer.search.seam.Version` of the cluster
+backend. The query is compiled as for the embedded index, its term statistics read
+from the cluster (:class:`ClusterTerms`), then turned into the DSL (:mod:`.dsl`); the
+cluster finds the candidates, and the shared code re-scores, groups and highlights
+them. Positions are read from the candidates' own analysed fields, which the cluster
+returns with them: the forms are space-joined, so a term's position is its place.
+
+Documents are numbered as the version meets them: an article gets a number, and its
+document ``n`` (0 for the article's own, then its passages in order) is
+``number << SHIFT | n``, so that an article's passages keep their order in any sort.
+A version is the concrete index behind the alias and its refresh count: a commit
+(a refresh) or a rebuild (a new concrete index) makes the next one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ...analysis import SNOWBALL_LANGUAGES, number_variants, stemmer_for, word_forms
+from ...store.opensearch import call, doc_id, record, scan
+from ...store.schema import passage_place, read_meta, read_texts
+from ...text import fold
+from ..embedded.compile import RELATED_SCAN, Compiler, compile_search, filtered
+from ..options import SearchOptions
+from ..parse import Group, Node, Text
+from .dsl import TEXT_FIELDS, term_factor, terms_of, to_dsl
+
+if TYPE_CHECKING:
+    from ...store.opensearch import OpenSearchStore
+    from ..seam import Positions
+
+T = TypeVar("T")
+
+SHIFT = 20
+"""Bits of a document number that hold its place in its article (passages per article
+stay far below a million)."""
+SOURCE = ["article_id", "n", "stem", "exact", "title_stem", "record"]
+"""What the version reads of a candidate: positions come from its forms, its passage's
+place from its record."""
+POSITIONAL = frozenset({"stem", "title_stem"})
+_KEPT = 4096  # documents whose source stays read
+
+
+class OpenSearchVersion:
+    """A committed version of an index on a cluster: its concrete index, at one refresh."""
+
+    def __init__(self, store: OpenSearchStore) -> None:
+        self.path: str = store.path  # a URL, not a directory
+        self.location = store.location
+        self.client = store.client
+        self.alias = store.location.name
+        self.index, self._refreshes = self._stamp()
+        self._closed = False
+        self._aids: list[str] = []
+        self._serials: dict[str, int] = {}
+        self._sources: dict[int, dict[str, Any]] = {}
+        self._articles: dict[str, bytes | None] = {}
+        self._df: dict[tuple[str, str], int] = {}
+        self._with_field: dict[str, int] = {}
+        self._counts: dict[str, int] = {}
+        self._langs: list[str] | None = None
+        self._derived: dict[str, Any] = {}
+        self.terms = ClusterTerms(self)
+
+    # -- the version ---------------------------------------------------------------
+    def _stamp(self) -> tuple[str, int]:
+        """The concrete index behind the alias, and how often it was refreshed."""
+        stats = call(self.location, self.client.indices.stats, index=self.alias,
+                     metric="refresh")["indices"]
+        index = sorted(stats)[-1]
+        return index, int(stats[index]["primaries"]["refresh"]["total"])
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def up_to_date(self) -> bool:
+        return self._stamp() == (self.index, self._refreshes)
+
+    def close(self) -> None:
+        self._closed = True
+        for kept in (self._sources, self._articles, self._derived):
+            kept.clear()
+
+    def derived(self, key: str, make: Callable[[], T]) -> T:
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
+
+    def _search(self, body: dict[str, Any], **params: Any) -> dict[str, Any]:
+        return call(self.location, self.client.search, index=self.index,
+                    body=body, **params)
+
+    # -- statistics ----------------------------------------------------------------
+    def langs(self) -> list[str]:
+        if self._langs is None:
+            self._langs = self.terms.lexicon("lang")
+        return self._langs
+
+    def _count(self, query: dict[str, Any]) -> int:
+        key = repr(query)
+        if key not in self._counts:
+            self._counts[key] = int(call(self.location, self.client.count, index=self.index,
+                                         body={"query": query})["count"])
+        return self._counts[key]
+
+    def doc_count(self) -> int:
+        return self._count({"match_all": {}})
+
+    def passage_count(self) -> int:
+        return self._count({"term": {"kind": "p"}})
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        if (field, text) not in self._df:
+            self.frequencies([(field, text)])
+        return self._df[(field, text)]
+
+    def frequencies(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Read the document frequencies of ``pairs`` not read yet, in one request."""
+        wanted = sorted({p for p in pairs if p not in self._df})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            lines: list[dict[str, Any]] = []
+            for field, text in chunk:
+                lines += [{}, {"size": 0, "track_total_hits": True, "query": {
+                    "constant_score": {"filter": {"term": {field: text}}}}}]
+            answer = call(self.location, self.client.msearch, index=self.index, body=lines)
+            for pair, res in zip(chunk, answer["responses"], strict=True):
+                if "error" in res:
+                    raise RuntimeError(f"{self.path}: {res['error']}")
+                self._df[pair] = int(res["hits"]["total"]["value"])
+
+    def with_field(self, field: str) -> int:
+        """How many documents have ``field``: Lucene's ``N`` in its IDF."""
+        if field not in self._with_field:
+            self._with_field[field] = self._count({"exists": {"field": field}})
+        return self._with_field[field]
+
+    def weigh(self, field: str, text: str) -> float:
+        n = self.doc_frequency(field, text)
+        return term_factor(n, self.passage_count(), max(self.with_field(field), n))
+
+    # -- documents -----------------------------------------------------------------
+    def _number(self, article_id: str, n: int) -> int:
+        serial = self._serials.get(article_id)
+        if serial is None:
+            serial = self._serials[article_id] = len(self._aids)
+            self._aids.append(article_id)
+        return serial << SHIFT | n
+
+    def _place(self, doc: int) -> tuple[str, int]:
+        return self._aids[doc >> SHIFT], doc & ((1 << SHIFT) - 1)
+
+    def _met(self, hit: dict[str, Any]) -> int:
+        """The number of a document the cluster returned, its source kept."""
+        src = hit["_source"]
+        doc = self._number(src["article_id"], int(src["n"]))
+        if len(self._sources) >= _KEPT:
+            self._sources.clear()
+        self._sources[doc] = src
+        return doc
+
+    def _read(self, docs: Iterable[int]) -> None:
+        """Read the sources of ``docs`` not kept, in one request."""
+        missing = [d for d in dict.fromkeys(docs) if d not in self._sources]
+        if not missing:
+            return
+        places = [self._place(d) for d in missing]
+        answer = call(self.location, self.client.mget, index=self.index, realtime=False,
+                      body={"docs": [{"_id": doc_id(a, n), "routing": a, "_source": SOURCE}
+                                     for a, n in places]})
+        for doc, found in zip(missing, answer["docs"], strict=True):
+            self._sources[doc] = found.get("_source") or {}
+
+    def article_ids(self) -> _ArticleIds:
+        return _ArticleIds(self._aids)
+
+    def _article_record(self, article_id: str) -> bytes | None:
+        if article_id not in self._articles:
+            if len(self._articles) >= _KEPT:
+                self._articles.clear()
+            found = call(self.location, self.client.mget, index=self.index, realtime=False,
+                         body={"docs": [{"_id": doc_id(article_id, 0), "routing": article_id,
+                                         "_source": ["record"]}]})["docs"][0]
+            self._articles[article_id] = record(found["_source"]) if found.get("found") \
+                else None
+        return self._articles[article_id]
+
+    def article_meta(self, article_id: str) -> dict[str, Any] | None:
+        rec = self._article_record(article_id)
+        return None if rec is None else read_meta(rec)
+
+    def passage(self, doc: int) -> dict[str, Any]:
+        self._read([doc])
+        back, ordinal, section = passage_place(record(self._sources[doc]))
+        rec = self._article_record(self._place(doc)[0])
+        assert rec is not None, "a passage without its article"
+        return {"text": read_texts(rec)[back - 1], "meta": (ordinal, section)}
+
+    def article_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for src in scan(self.location, self.client, self.index, {"term": {"kind": "a"}},
+                        ["article_id", "record"]):
+            yield src["article_id"], read_meta(record(src))
+
+    def passage_docs(self, article_id: str) -> list[int]:
+        query = {"bool": {"filter": [{"term": {"article_id": article_id}},
+                                     {"term": {"kind": "p"}}]}}
+        return [self._number(article_id, int(src["n"]))
+                for src in scan(self.location, self.client, self.index, query, ["n"])]
+
+    # -- queries -------------------------------------------------------------------
+    def compile(self, tree: Group, opts: SearchOptions) -> Compiler:
+        """The tree compiled as for the embedded index (see :mod:`.dsl`), its words'
+        statistics read at once beforehand."""
+        self.frequencies(_word_terms(tree, self.langs()))
+        return compile_search(self.terms, self.langs(), tree, opts)
+
+    def _dsl(self, q: Any) -> dict[str, Any]:
+        self.frequencies(terms_of(q))
+        for field in {f for f, _ in terms_of(q)}:
+            self.with_field(field)
+        return to_dsl(q, self.weigh)
+
+    def _top(self, q: Any, k: int, fields: list[str] = SOURCE) -> list[tuple[float, int]]:
+        """The ``k`` best ``(score, doc)``, ties by article and place."""
+        body = {"query": self._dsl(q), "size": k, "_source": fields, "track_scores": True,
+                "track_total_hits": False,
+                "sort": ["_score", {"article_id": "asc"}, {"n": "asc"}]}
+        hits = self._search(body, search_type="dfs_query_then_fetch")["hits"]["hits"]
+        return [(float(h["_score"]), self._met(h)) for h in hits]
+
+    def candidates(self, comp: Compiler, k: int, articles: int
+                   ) -> tuple[list[tuple[float, int]], list[int] | None]:
+        if comp.fast is not None:
+            res = self._top(filtered(comp.fast, comp.filter), k)
+            if len({self._place(d)[0] for _, d in res}) >= articles:
+                return res, None
+        return self._top(filtered(comp.query, comp.filter), k), None
+
+    def newest(self, comp: Compiler, limit: int
+               ) -> tuple[list[tuple[float, str, int]], list[int] | None]:
+        """The documents of the ``limit`` newest matching articles, newest first (undated
+        last), then by article and place; the matches are counted when asked."""
+        query = self._dsl(filtered(comp.query, comp.filter))
+        sort = [{"date": {"order": "desc", "missing": "_last"}}, {"article_id": "asc"},
+                {"n": "asc"}]
+        rows: list[tuple[float, str, int]] = []
+        seen: set[str] = set()
+        after = None
+        while True:
+            body: dict[str, Any] = {"query": query, "size": 500, "sort": sort,
+                                    "_source": SOURCE, "track_scores": True}
+            if after is not None:
+                body["search_after"] = after
+            hits = self._search(body)["hits"]["hits"]
+            for h in hits:
+                aid = h["_source"]["article_id"]
+                if aid not in seen:
+                    if len(seen) >= limit:
+                        return rows, None
+                    seen.add(aid)
+                rows.append((float(h["_score"]), aid, self._met(h)))
+            if len(hits) < body["size"]:
+                return rows, None
+            after = hits[-1]["sort"]
+
+    def title_scores(self, comp: Compiler, k: int) -> dict[str, tuple[float, int]]:
+        if comp.tree is None:
+            return {}
+        tq = Compiler(self.terms, self.langs(), titles=True).compile(comp.tree)
+        if tq is None:
+            return {}
+        return {self._place(doc)[0]: (score, doc)
+                for score, doc in self._top(filtered(tq, comp.filter), k)}
+
+    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
+                  ) -> dict[int, Positions]:
+        self._read(docs)
+        found: dict[int, Positions] = {}
+        for doc in docs:
+            tokens = {f: (self._sources[doc].get(f) or "").split() for f in TEXT_FIELDS}
+            held: Positions = {}
+            for field, text in terms:
+                spots = tuple(i for i, t in enumerate(tokens.get(field, ())) if t == text)
+                if spots:
+                    held[(field, text)] = spots if field in POSITIONAL else ()
+            found[doc] = held
+        return found
+
+    def matches(self, comp: Compiler, limit: int | None = None) -> list[int]:
+        query = self._dsl(filtered(comp.query, comp.filter))
+        found = (self._number(s["article_id"], int(s["n"]))
+                 for s in scan(self.location, self.client, self.index,
+                               {"bool": {"filter": [query]}}, ["article_id", "n"]))
+        return list(islice(found, limit))
+
+
+class _ArticleIds:
+    def __init__(self, aids: list[str]) -> None:
+        self.aids = aids
+
+    def __getitem__(self, doc: int) -> str:
+        return self.aids[doc >> SHIFT]
+
+
+class ClusterTerms:
+    """The term statistics that compiling a query reads, answered by the cluster, where
+    the compiler asks a Whoosh searcher: frequencies, words that share a prefix, words
+    within a few edits, and a keyword field's values."""
+
+    def __init__(self, version: OpenSearchVersion) -> None:
+        self.version = version
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        return self.version.doc_frequency(field, text)
+
+    def reader(self) -> ClusterTerms:
+        return self
+
+    def leaf_readers(self) -> list[tuple[ClusterTerms, int]]:
+        return [(self, 0)]
+
+    def expand_prefix(self, field: str, prefix: str) -> list[str]:
+        """The first words of ``field`` that start with ``prefix``, in order."""
+        return self._rewritten(field, {"prefix": {field: {
+            "value": prefix, "rewrite": f"top_terms_{RELATED_SCAN}"}}})[:RELATED_SCAN]
+
+    def terms_within(self, field: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
+        """Words of ``field`` within ``maxdist`` edits of ``text`` (a swap is two), their
+        first ``prefix`` letters the same."""
+        return self._rewritten(field, {"fuzzy": {field: {
+            "value": text, "fuzziness": maxdist, "prefix_length": prefix,
+            "transpositions": False, "max_expansions": 200}}})
+
+    def _rewritten(self, field: str, query: dict[str, Any]) -> list[str]:
+        """The words a multi-term query expands to on every shard, read from the query
+        as Lucene rewrote it, their frequencies read too: the cluster's word list."""
+        v = self.version
+        answer = call(v.location, v.client.indices.validate_query, index=v.index,
+                      body={"query": query}, rewrite=True, all_shards=True)
+        words = sorted({w for e in answer.get("explanations", ())
+                        for w in re.findall(rf"\b{field}:([^\s()^]+)", e.get("explanation", ""))})
+        v.frequencies((field, w) for w in words)
+        return words
+
+    def lexicon(self, field: str) -> list[str]:
+        """The values of a keyword field, in order."""
+        answer = self.version._search({"size": 0, "aggs": {"v": {"terms": {
+            "field": field, "size": 10000}}}})
+        return sorted(b["key"] for b in answer["aggregations"]["v"]["buckets"])
+
+
+def _word_terms(tree: Node, langs: list[str]) -> set[tuple[str, str]]:
+    """The forms whose frequencies compiling ``tree`` reads (see Compiler.word)."""
+    found: set[tuple[str, str]] = set()
+    if isinstance(tree, Text):
+        others = [lang for lang in langs if lang != "fr" and lang in SNOWBALL_LANGUAGES]
+        for word in tree.words:
+            forms = word_forms(word.lower(), "fr")
+            if forms is None:
+                continue
+            stem, exact = forms
+            stems = {stem, exact, *number_variants(exact)}
+            for lang in others:
+                fn = stemmer_for(lang)
+                if fn:
+                    stems.add(fold(fn(word.lower())))
+            found |= {("stem", s) for s in stems} | {("exact", exact)}
+            found |= {(f"title_{f}", s) for f, s in found if f == "stem"}
+    for child in getattr(tree, "clauses", ()):
+        found |= _word_terms(child[1], langs)
+    for child in getattr(tree, "options", ()):
+        found |= _word_terms(child, langs)
+    return found

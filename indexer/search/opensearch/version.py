@@ -22,6 +22,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...analysis import SNOWBALL_LANGUAGES, number_variants, stemmer_for, word_forms
+from ...errors import ClusterError, IndexerError
 from ...store.opensearch import call, doc_id, record, scan
 from ...store.schema import passage_place, read_meta, read_texts
 from ...text import fold
@@ -132,7 +133,9 @@ class OpenSearchVersion:
             answer = call(self.location, self.client.msearch, index=self.index, body=lines)
             for pair, res in zip(chunk, answer["responses"], strict=True):
                 if "error" in res:
-                    raise RuntimeError(f"{self.path}: {res['error']}")
+                    reason = res["error"].get("reason", res["error"]) \
+                        if isinstance(res["error"], dict) else res["error"]
+                    raise ClusterError(self.path, f"a count failed: {reason}")
                 self._df[pair] = int(res["hits"]["total"]["value"])
 
     def with_field(self, field: str) -> int:
@@ -199,7 +202,8 @@ class OpenSearchVersion:
         self._read([doc])
         back, ordinal, section = passage_place(record(self._sources[doc]))
         rec = self._article_record(self._place(doc)[0])
-        assert rec is not None, "a passage without its article"
+        if rec is None:  # deleted since: an update is being written
+            raise IndexerError(f"{self.path} changed since this search: run it again")
         return {"text": read_texts(rec)[back - 1], "meta": (ordinal, section)}
 
     def article_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -88,7 +88,7 @@ class Compiler:
     def __init__(self, searcher: Any, langs: Iterable[str], *, titles: bool = False) -> None:
         self.s = searcher
         self.titles = titles  # compile for the title field alone
-        self.other_langs = [lang for lang in langs if lang != "fr" and lang in SNOWBALL_LANGUAGES]
+        self.other_langs = other_languages(langs)
         self.patterns: list[Pattern] = []
         self.clauses: list[frozenset[tuple[str, str]]] = []
         self.related: list[frozenset[tuple[str, str]]] = []  # per clause, for coordination
@@ -323,23 +323,15 @@ class Compiler:
         if natural and lower in QUESTION_WORDS:
             self.asked = True
             return None
-        forms = word_forms(lower, "fr")
-        if forms is None:
+        found = spellings(lower, self.other_langs)
+        if found is None:
             return None
-        stem, exact = forms
+        exact, stems, variants = found
         if prefix:
             return WordPattern(word, frozenset([exact]), exact, prefix=True)
         # A capitalised word the corpus knows as a name stays a name: Gaza, not gaz.
-        variants: frozenset[str] = frozenset()
         if word[0].isupper() and self.s.doc_frequency("stem", exact) > 0:
-            stems = {exact}
-        else:
-            variants = number_variants(exact)
-            stems = {stem, exact}
-            for lang in self.other_langs:
-                fn = stemmer_for(lang)
-                if fn:
-                    stems.add(fold(fn(lower)))
+            stems, variants = {exact}, frozenset()
         fuzzy: frozenset[str] = frozenset()
         if not any(self.s.doc_frequency("stem", s) for s in stems) and \
                 not self.s.doc_frequency("exact", exact):
@@ -364,6 +356,29 @@ class Compiler:
         best = max(candidates)[1]
         self.suggestions.append(best)
         return frozenset([best])
+
+
+def other_languages(langs: Iterable[str]) -> list[str]:
+    """The index's languages, other than French, whose stems a query word is also searched
+    under."""
+    return [lang for lang in langs if lang != "fr" and lang in SNOWBALL_LANGUAGES]
+
+
+def spellings(lower: str, other_langs: Iterable[str]
+              ) -> tuple[str, set[str], frozenset[str]] | None:
+    """A lower-cased query word's exact form, the stems it is searched under (French, and
+    each of ``other_langs``), and its number variants; ``None`` for a stop word. A name
+    keeps only its exact form (see :meth:`Compiler.word`)."""
+    forms = word_forms(lower, "fr")
+    if forms is None:
+        return None
+    stem, exact = forms
+    stems = {stem, exact}
+    for lang in other_langs:
+        fn = stemmer_for(lang)
+        if fn:
+            stems.add(fold(fn(lower)))
+    return exact, stems, number_variants(exact)
 
 
 def compile_search(searcher: Any, langs: Iterable[str], tree: Group, opts: SearchOptions

@@ -21,12 +21,17 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ...analysis import SNOWBALL_LANGUAGES, number_variants, stemmer_for, word_forms
 from ...errors import ClusterError, IndexerError
 from ...store.opensearch import call, doc_id, record, scan
 from ...store.schema import passage_place, read_meta, read_texts
-from ...text import fold
-from ..embedded.compile import RELATED_SCAN, Compiler, compile_search, filtered
+from ..embedded.compile import (
+    RELATED_SCAN,
+    Compiler,
+    compile_search,
+    filtered,
+    other_languages,
+    spellings,
+)
 from ..options import SearchOptions
 from ..parse import Group, Node, Text
 from .dsl import TEXT_FIELDS, term_factor, terms_of, to_dsl
@@ -221,18 +226,19 @@ class OpenSearchVersion:
     def compile(self, tree: Group, opts: SearchOptions) -> Compiler:
         """The tree compiled as for the embedded index (see :mod:`.dsl`), its words'
         statistics read at once beforehand."""
-        self.frequencies(_word_terms(tree, self.langs()))
+        self.frequencies(_word_terms(tree, other_languages(self.langs())))
         return compile_search(self.terms, self.langs(), tree, opts)
 
     def _dsl(self, q: Any) -> dict[str, Any]:
-        self.frequencies(terms_of(q))
-        for field in {f for f, _ in terms_of(q)}:
+        scored = terms_of(q)
+        self.frequencies(scored)
+        for field in {f for f, _ in scored}:
             self.with_field(field)
         return to_dsl(q, self.weigh)
 
-    def _top(self, q: Any, k: int, fields: list[str] = SOURCE) -> list[tuple[float, int]]:
+    def _top(self, q: Any, k: int) -> list[tuple[float, int]]:
         """The ``k`` best ``(score, doc)``, ties by article and place."""
-        body = {"query": self._dsl(q), "size": k, "_source": fields, "track_scores": True,
+        body = {"query": self._dsl(q), "size": k, "_source": SOURCE, "track_scores": True,
                 "track_total_hits": False,
                 "sort": ["_score", {"article_id": "asc"}, {"n": "asc"}]}
         hits = self._search(body, search_type="dfs_query_then_fetch")["hits"]["hits"]
@@ -359,25 +365,18 @@ class ClusterTerms:
         return sorted(b["key"] for b in answer["aggregations"]["v"]["buckets"])
 
 
-def _word_terms(tree: Node, langs: list[str]) -> set[tuple[str, str]]:
-    """The forms whose frequencies compiling ``tree`` reads (see Compiler.word)."""
+def _word_terms(tree: Node, other_langs: list[str]) -> set[tuple[str, str]]:
+    """The forms whose frequencies compiling ``tree`` reads (see :meth:`Compiler.word`)."""
     found: set[tuple[str, str]] = set()
     if isinstance(tree, Text):
-        others = [lang for lang in langs if lang != "fr" and lang in SNOWBALL_LANGUAGES]
         for word in tree.words:
-            forms = word_forms(word.lower(), "fr")
-            if forms is None:
-                continue
-            stem, exact = forms
-            stems = {stem, exact, *number_variants(exact)}
-            for lang in others:
-                fn = stemmer_for(lang)
-                if fn:
-                    stems.add(fold(fn(word.lower())))
-            found |= {("stem", s) for s in stems} | {("exact", exact)}
-            found |= {(f"title_{f}", s) for f, s in found if f == "stem"}
+            spelt = spellings(word.lower(), other_langs)
+            if spelt is not None:
+                exact, stems, variants = spelt
+                found |= {(f, s) for s in stems for f in ("stem", "title_stem")}
+                found |= {("exact", v) for v in {exact, *variants}}
     for child in getattr(tree, "clauses", ()):
-        found |= _word_terms(child[1], langs)
+        found |= _word_terms(child[1], other_langs)
     for child in getattr(tree, "options", ()):
-        found |= _word_terms(child, langs)
+        found |= _word_terms(child, other_langs)
     return found

@@ -140,6 +140,8 @@ def test_a_second_writer_is_refused_while_one_writes(url: str) -> None:
     ("opensearch+http://127.0.0.1:1/depeches", "cannot connect"),
     ("opensearch+http://127.0.0.1:9200/Not A Name", "is not an index name"),
     ("opensearch+ftp://127.0.0.1/depeches", "expected opensearch+http://HOST:PORT/NAME"),
+    ("opensearch+http://127.0.0.1:9200/depeches?shards=0", "shards=0 is not an index setting"),
+    ("opensearch+http://127.0.0.1:9200/depeches?replica=1", "replica=1 is not an index setting"),
 ])
 def test_a_cluster_that_cannot_be_used_is_one_line_and_exit_2(
         location: str, says: str, cli_run: Callable[..., Result]) -> None:
@@ -159,6 +161,18 @@ def test_the_password_never_shows_in_the_location() -> None:
     where = Location.parse("opensearch+https://reader:s%40cret@search.example:9243/news")
     assert (where.user, where.password, where.port) == ("reader", "s@cret", 9243)
     assert str(where) == "opensearch+https://reader@search.example:9243/news"
+
+
+def test_a_new_index_takes_its_shards_and_replicas_from_the_url(url: str) -> None:
+    with NewsIndex.create(url + "?shards=2&replicas=1") as idx:
+        idx.add_paths([SEED])
+    store = _store(url)
+    shape = store.client.indices.get_settings(index=store.concrete)[store.concrete] \
+        ["settings"]["index"]
+    assert (shape["number_of_shards"], shape["number_of_replicas"]) == ("2", "1")
+    # One node holds no replica (the cluster is yellow), and every search still answers.
+    with NewsIndex.open(url) as idx:
+        assert idx.search("Lavrov").hits
 
 
 # -- searching -------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 The location is a URL, ``opensearch+http://HOST:PORT/NAME`` (or ``opensearch+https``),
 with a user and password in it or in ``DEPECHES_OPENSEARCH_USER`` and
-``DEPECHES_OPENSEARCH_PASSWORD``. ``NAME`` is an alias: the documents live in a concrete
-index behind it (``NAME-v<stamp>``), so that a rebuild writes a new one and swaps the
-alias once it is complete, and searches never see a half-built index.
+``DEPECHES_OPENSEARCH_PASSWORD``, and optionally the shape of an index it creates:
+``?shards=2&replicas=1`` (1 and 0 by default). ``NAME`` is an alias: the documents live
+in a concrete index behind it (``NAME-v<stamp>``), so that a rebuild writes a new one
+and swaps the alias once it is complete, and searches never see a half-built index.
 
 Analysis stays ours. The documents are those the embedded index holds (see
 :mod:`indexer.store.schema`): the ``stem``, ``exact`` and ``title_stem`` fields carry the
@@ -26,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..analysis import CHAIN_VERSION
 from ..errors import (
@@ -70,6 +71,10 @@ class Location:
     name: str
     user: str | None = None
     password: str | None = None
+    shards: int = 1
+    """Primary shards of an index this location creates (an existing one keeps its own)."""
+    replicas: int = 0
+    """Copies of each shard on other nodes, that a search falls back on when a node is lost."""
 
     @classmethod
     def parse(cls, url: str) -> Location:
@@ -89,7 +94,14 @@ class Location:
         user = unquote(parts.username) if parts.username else os.environ.get(USER_VARIABLE)
         password = unquote(parts.password) if parts.password \
             else os.environ.get(PASSWORD_VARIABLE)
-        return cls(parts.scheme, parts.hostname, port, name, user, password)
+        shape = {"shards": 1, "replicas": 0}
+        for key, value in parse_qsl(parts.query, keep_blank_values=True):
+            number = value.isascii() and value.isdigit()
+            if key not in shape or not number or (key == "shards" and int(value) == 0):
+                raise IndexerError(f"{url}: {key}={value} is not an index setting "
+                                   "(shards=N with N ≥ 1, replicas=N with N ≥ 0)")
+            shape[key] = int(value)
+        return cls(parts.scheme, parts.hostname, port, name, user, password, **shape)
 
     def __str__(self) -> str:
         who = f"{self.user}@" if self.user else ""
@@ -187,33 +199,32 @@ class OpenSearchStore:
     """The index ``location`` on an OpenSearch cluster."""
 
     def __init__(self, location: Location, client: Any, concrete: str, *,
-                 rebuild: bool = False, shards: int = 1, replicas: int = 0) -> None:
+                 rebuild: bool = False) -> None:
         self.location = location
         self.path = str(location)
         self.client = client
         self.concrete = concrete
         """The index written and read: the alias's, or a rebuild's, swapped in at the end."""
         self._rebuild = rebuild
-        self._shape = settings(shards, replicas)
+        self._shape = settings(location.shards, location.replicas)
         self._previous: str | None = None
         self._reports: list[IndexReport] = []
 
     # -- opening ---------------------------------------------------------------
     @classmethod
-    def create(cls, url: str, *, overwrite: bool = False, shards: int = 1,
-               replicas: int = 0) -> Self:
+    def create(cls, url: str, *, overwrite: bool = False) -> Self:
         """A new, empty index behind the alias; an index already there is opened as it
         is, unless ``overwrite``: then the next writing fills a new one beside it, which
-        takes the alias when that writing ends."""
+        takes the alias when that writing ends. A new index has the location's shards and
+        replicas."""
         location = Location.parse(url)
         client = location.client()
         current = _alias_target(client, location)
         if current is not None:
             if not overwrite:
                 return cls._checked(location, client, current)
-            return cls(location, client, current, rebuild=True, shards=shards,
-                       replicas=replicas)
-        store = cls(location, client, "", shards=shards, replicas=replicas)
+            return cls(location, client, current, rebuild=True)
+        store = cls(location, client, "")
         store.concrete = store._new_concrete()
         call(location, client.indices.update_aliases, body={"actions": [
             {"add": {"index": store.concrete, "alias": location.name}}]})
@@ -469,13 +480,31 @@ def call(location: Location, method: Any, **kwargs: Any) -> Any:
     from opensearchpy import ConnectionError as Unreachable
 
     try:
-        return method(**kwargs)
+        answer = method(**kwargs)
     except (Unreachable, AuthenticationException, AuthorizationException) as e:
         raise _cluster_error(location, e) from None
     except TransportError as e:
         if isinstance(e.status_code, int) and e.status_code >= 500:
             raise _cluster_error(location, e) from None
         raise
+    if isinstance(answer, dict):
+        for part in (answer, *answer.get("responses", ())):
+            _whole(location, part)
+    return answer
+
+
+def _whole(location: Location, answer: dict[str, Any]) -> None:
+    """A search or count that some shards did not answer is an error, not a short answer:
+    the cluster returns what the other shards found, and a count, a facet or a list of
+    hits would be wrong without a word. (A shard with a live copy, a replica after its
+    node was lost, answers.)"""
+    shards = answer.get("_shards")
+    if not isinstance(shards, dict) or not shards.get("failed"):
+        return
+    reasons = {str((f.get("reason") or {}).get("reason") or f.get("reason"))
+               for f in shards.get("failures", ()) if isinstance(f, dict)}
+    raise ClusterError(str(location), f"{shards['failed']} of {shards.get('total')} shards "
+                                      f"failed ({'; '.join(sorted(reasons)) or 'no reason given'})")
 
 
 def _cluster_error(location: Location, e: Exception) -> ClusterError:

@@ -171,7 +171,7 @@ class Ours:
         if vectors:
             self.name = "ours+vectors"
         self.report = None
-        self._path: Path | None = None
+        self._path: Path | str | None = None
         self._idx = None
 
     def index(self, docs, path: Path) -> None:
@@ -197,7 +197,7 @@ class Ours:
                 idx.write_vectors()
         self.open(path)
 
-    def index_paths(self, paths: list[Path], path: Path) -> None:
+    def index_paths(self, paths: list[Path], path: Path | str) -> None:
         """The full pipeline (read, clean, language, entities, passages, analysis, write)."""
         from indexer import NewsIndex
 
@@ -206,7 +206,7 @@ class Ours:
             self.report = idx.add_paths([str(p) for p in paths], jobs=self.jobs)
         self.open(path)
 
-    def open(self, path: Path) -> None:
+    def open(self, path: Path | str) -> None:
         from indexer import NewsIndex
 
         self._path = path
@@ -222,6 +222,8 @@ class Ours:
                 for hit in self._idx.search(query, limit=limit, vectors=self.vectors, **filters)]
 
     def size_bytes(self) -> int:
+        if isinstance(self._path, str):  # an index on a cluster: what its primaries store
+            return int(self._idx.stats()["size_bytes"])
         return dir_size(self._path)
 
     def close(self) -> None:

@@ -7,6 +7,12 @@ or subset built from it lives in a temporary directory under /tmp that is remove
     python bench/speed.py --quick                 # first 5,000 articles, one size
     python bench/speed.py --max-articles 10000 --fractions 0.5,1 --only ours,tantivy
     python bench/speed.py --updates               # many small runs (bench/updates.py)
+    python bench/speed.py --quick --backend opensearch --only ours
+                                                  # ours on a local OpenSearch node too
+
+With ``--backend opensearch`` our pipeline also writes to an OpenSearch 2.19 node that the
+bench starts on 127.0.0.1 (``tests/opensearch_node.py``, 1 GiB heap) and stops at the end,
+and the same queries are timed against it, so the two backends are compared in one run.
 
 Each engine indexes in a fresh subprocess, so its peak memory (ru_maxrss of the process
 and of its largest child) is its own; the same subprocess then answers the queries warm.
@@ -47,6 +53,8 @@ from common import (
 from peers import PEERS
 
 ENGINES = ["ours", "tantivy", "fts5", "whoosh", "whoosh2"]
+CLUSTER = "opensearch"  # ours, written to and searched on a node: --backend opensearch
+NODE_HEAP = "1g"
 LIMIT = 10  # hits per query, as a results page shows
 SEED = 20260525
 TEXT_QUERIES = 200
@@ -234,10 +242,13 @@ def run_worker(args: argparse.Namespace) -> int:
     plan = json.loads(args.worker_plan.read_text(encoding="utf-8"))
     name, index_dir = args.worker, Path(plan["index_dir"])
     result: dict = {"engine": name, "articles": plan["articles"]}
-    if name == "ours":
+    if name in ("ours", CLUSTER):
         engine = Ours(jobs=OURS_JOBS)
+        target = index_dir
+        if name == CLUSTER:
+            engine.name, target = "ours@opensearch", plan["url"]
         start = time.perf_counter()
-        engine.index_paths([Path(plan["source"])], index_dir)
+        engine.index_paths([Path(plan["source"])], target)
         result["index_seconds"] = time.perf_counter() - start
         result["report"] = report_dict(engine.report)
     else:
@@ -253,7 +264,7 @@ def run_worker(args: argparse.Namespace) -> int:
     result["size_bytes"] = engine.size_bytes()
 
     text = plan["text_queries"]
-    if name == "ours":
+    if name in ("ours", CLUSTER):
         search = ours_search(engine)
         budget = plan["query_budget"]
         result["text"] = time_queries(search, text, budget)
@@ -315,7 +326,31 @@ def spawn(name: str, plan: dict, workdir: Path) -> dict:
     return json.loads(out_file.read_text(encoding="utf-8"))
 
 
-def time_cold_cli(index_dir: Path, queries: list[str]) -> tuple[float | None, str]:
+def start_node(workdir: Path):
+    """A local OpenSearch node for ``--backend opensearch``, green, its URL in ``.url``."""
+    sys.path.insert(0, str(PROJECT_ROOT / "tests"))
+    import opensearch_node
+
+    opensearch_node.HEAP = NODE_HEAP
+    print(f"  starting an OpenSearch {opensearch_node.VERSION} node ({NODE_HEAP} heap)…",
+          file=sys.stderr, flush=True)
+    try:
+        return opensearch_node.start_cluster(workdir, 1)[0]
+    except opensearch_node.Unavailable as e:
+        raise SystemExit(f"speed.py: --backend opensearch: {e}") from None
+
+
+def node_peak_mib(node) -> float | None:
+    """The node's peak resident memory so far (VmHWM of its JVM), in MiB."""
+    try:
+        status = Path(f"/proc/{node.process.pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(match.group(1)) / 1024 if match else None
+
+
+def time_cold_cli(index_dir: Path | str, queries: list[str]) -> tuple[float | None, str]:
     """Median wall time of `depeches search QUERY --index DIR`, process start to exit,
     one run per query."""
     cli = Path(sys.executable).parent / "depeches"
@@ -365,7 +400,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="many small runs against one build instead (bench/updates.py; with --quick, "
              "5,000 + 50 runs)",
     )
-    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--backend", choices=["embedded", CLUSTER], default="embedded",
+        help="opensearch: also write and search ours on a local OpenSearch node",
+    )
+    parser.add_argument("--worker", choices=[*ENGINES, CLUSTER], help=argparse.SUPPRESS)
     parser.add_argument("--worker-plan", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -375,6 +414,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if not all(0 < f <= 1 for f in args.fractions):
         parser.error("--fractions must lie in (0, 1]")
     args.only = parse_only(parser, args.only, ENGINES)
+    if args.backend == CLUSTER:
+        # Right after ours, so that the two backends index and answer back to back.
+        at = args.only.index("ours") + 1 if "ours" in args.only else 0
+        args.only.insert(at, CLUSTER)
     return args
 
 
@@ -402,17 +445,22 @@ def main(argv: list[str] | None = None) -> int:
     whole_file = args.max_articles is None or sample.articles < args.max_articles
     results: list[dict] = []
     workdir = Path(tempfile.mkdtemp(prefix="depeches-speed-"))
+    node = None
     try:
+        if CLUSTER in args.only:
+            node = start_node(workdir / "node")
         for size in sizes:
             source = ORANGESUM_PATH
-            if "ours" in args.only and not (whole_file and size == sample.articles):
+            ours_like = {"ours", CLUSTER} & set(args.only)
+            if ours_like and not (whole_file and size == sample.articles):
                 source = write_subset(ORANGESUM_PATH, size, workdir / f"subset-{size}.jsonl.gz")
             for name in args.only:
                 index_dir = workdir / f"{name}-{size}"
                 plan = {
                     "articles": size,
-                    "source": str(source if name == "ours" else ORANGESUM_PATH),
+                    "source": str(source if name in ("ours", CLUSTER) else ORANGESUM_PATH),
                     "index_dir": str(index_dir),
+                    "url": f"opensearch+{node.url}/speed-{size}" if node else None,
                     "text_queries": text_queries,
                     "date_queries": date_queries,
                     "seed": SEED,
@@ -421,16 +469,21 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {name}: indexing {size} articles…", file=sys.stderr, flush=True)
                 result = spawn(name, plan, workdir)
                 result["raw_bytes"] = sample.cumulative_raw[size - 1]
-                if name == "ours" and "error" not in result:
+                if name in ("ours", CLUSTER) and "error" not in result:
                     # One run each of the first word queries: a single query may be a
                     # stop word that matches nothing, which would flatter the figure.
                     cold = [q["q"] for q in text_queries if q["kind"] == "words"][:CLI_RUNS]
-                    result["cli_seconds"], result["cli_note"] = time_cold_cli(index_dir, cold)
+                    where = plan["url"] if name == CLUSTER else str(index_dir)
+                    result["cli_seconds"], result["cli_note"] = time_cold_cli(where, cold)
+                if name == CLUSTER and node is not None:
+                    result["node_peak_mib"] = node_peak_mib(node)
                 results.append(result)
                 shutil.rmtree(index_dir, ignore_errors=True)
             if source != ORANGESUM_PATH:
                 source.unlink()
     finally:
+        if node is not None:
+            node.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(render_report(results, sizes, args.query_budget))
@@ -493,18 +546,27 @@ def render_report(results: list[dict], sizes: list[int], budget: float) -> str:
         "title + lede + body."
     )
 
+    if any(r["engine"] == CLUSTER for r in results):
+        lines.append(
+            "ours@opensearch: the same pipeline and queries, the index on one local OpenSearch "
+            f"2.19 node ({NODE_HEAP} heap, 1 shard); its peak memory is the indexing process's, "
+            "the node's is below; its size is the primaries' store after the last refresh."
+        )
     for size in sizes:
-        ours = next((r for r in results
-                     if r["engine"] == "ours" and r.get("articles") == size), None)
-        if ours is None or "error" in ours:
-            continue
-        lines.append("")
-        lines.append(f"Ours at {size} articles:")
-        lines.extend(render_ours(ours))
-        for peer in results:
-            if peer["engine"] == "ours" or "error" in peer or peer.get("articles") != size:
+        for engine in ("ours", CLUSTER):
+            ours = next((r for r in results
+                         if r["engine"] == engine and r.get("articles") == size), None)
+            if ours is None or "error" in ours:
                 continue
-            lines.append("  " + ratio_line(ours, peer))
+            lines.append("")
+            lines.append(f"{ours['name'].capitalize()} at {size} articles:")
+            lines.extend(render_ours(ours))
+            if engine == CLUSTER:
+                continue
+            for peer in results:
+                if peer["engine"] == "ours" or "error" in peer or peer.get("articles") != size:
+                    continue
+                lines.append("  " + ratio_line(ours, peer))
     return "\n".join(lines)
 
 
@@ -553,6 +615,8 @@ def render_ours(r: dict) -> list[str]:
         f"  {check(r['peak_mib'] <= TARGET_PEAK_MIB)} peak indexing memory "
         f"{r['peak_mib']:.0f} MiB (target ≤ {TARGET_PEAK_MIB})"
     )
+    if r.get("node_peak_mib"):
+        lines.append(f"  - the OpenSearch node's peak memory: {r['node_peak_mib']:.0f} MiB")
     stages = r.get("report", {}).get("stage_seconds")
     if stages:
         total = sum(stages.values()) or 1

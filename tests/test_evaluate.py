@@ -1,5 +1,7 @@
 """The term-at-a-time evaluator answers as Whoosh's own search does: same documents,
-same order, same scores, on every kind of query the search compiles."""
+same order, same scores, on every kind of query the search compiles. (A prefix scores
+its boost, as Whoosh means it to: Whoosh's own matcher scored it by BM25 or not at
+all after the size of the segment.)"""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from whoosh import query as wq
 import indexer.store.segment
 from indexer import Article, NewsIndex
 from indexer.search.embedded.compile import filtered
+from indexer.search.embedded.constant import ConstantScoreQuery
 from indexer.search.embedded.evaluate import term_values, top_documents
 from indexer.search.options import SearchOptions
 from indexer.search.run import _compile
@@ -51,7 +54,17 @@ OPTIONS = [
 
 
 def whoosh_top(searcher, q, k):
+    q = q.accept(lambda node: constant_prefix(node, searcher.reader()))
     return [(hit.score, hit.docnum) for hit in searcher.search(q, limit=k)]
+
+
+def constant_prefix(node, reader):
+    """A prefix as Whoosh means it (``constantscore``): its words, each match scored
+    the prefix's boost."""
+    if not isinstance(node, wq.Prefix):
+        return node
+    words = [wq.Term(node.fieldname, w) for w in reader.expand_prefix(node.fieldname, node.text)]
+    return ConstantScoreQuery(wq.Or(words), node.boost)
 
 
 def assert_same(got, expected):

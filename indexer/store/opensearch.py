@@ -45,11 +45,12 @@ if TYPE_CHECKING:
     from .embedded import Indexed
 
 SCHEME = "opensearch+"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 BM25_K1, BM25_B = 0.8, 0.4
 """The text fields' BM25, as :mod:`indexer.search.weights` sets it for every backend (a
 test holds the two equal: the store does not read the query side)."""
 SIMILARITY = "depeches"
+SCORED_FIELDS = ("stem", "exact", "title_stem", "mentions")
 BULK_ARTICLES = 500
 """Articles sent per bulk request: their documents are written, and seen at the commit."""
 USER_VARIABLE = "DEPECHES_OPENSEARCH_USER"
@@ -149,6 +150,11 @@ def mapping() -> dict[str, Any]:
             # Our compressed record (see indexer.store.schema), read back as the embedded
             # index reads it: never searched.
             "record": {"type": "binary"},
+            # Each document's number of terms per scored field, summed by an aggregation:
+            # the total that Whoosh's BM25F divides by the document count for its
+            # average field length, which the cluster's statistics do not expose.
+            "lengths": {"properties": {f: {"type": "integer", "index": False}
+                                       for f in SCORED_FIELDS}},
         },
     }
 
@@ -173,6 +179,8 @@ def document(fields: dict[str, Any]) -> dict[str, Any]:
             out[name] = base64.b64encode(value).decode("ascii")
         else:
             out[name] = value
+    out["lengths"] = {f: len(value) if isinstance(value := out.get(f, ""), list)
+                      else len(value.split()) for f in SCORED_FIELDS}
     if fields["kind"] == "a":
         out["n"] = 0
         out["hash"] = read_meta(fields["record"])["hash"]

@@ -12,7 +12,8 @@ adds them, an ``And`` or a :class:`~indexer.search.embedded.maybe.Maybe` reads i
 sides only where its first side matched (skipping whole blocks by their last
 document number), a filter (a constant-score query) reads document numbers
 only. The scores are Whoosh's BM25F scores, computed by the same formula in the
-same order of operations, so the ranking is the same; documents of equal score
+same order of operations, so the ranking is the same (but for a prefix, which
+scores its boost); documents of equal score
 are ordered by document number, as Whoosh's top-k collector orders them. Query
 kinds this module does not know (phrases, sequences, prefixes) are answered by
 Whoosh's own matchers, on the documents that the rest of the query allows.
@@ -137,6 +138,11 @@ class _Segment:
             return dict.fromkeys(self.docs(q.child, within), value)
         if isinstance(q, type(wq.NullQuery)):
             return {}
+        if isinstance(q, wq.Prefix):
+            # Every match scores the boost, as Whoosh means a prefix to (constantscore)
+            # and as Lucene scores one. Whoosh's own matcher scored one word alone by
+            # BM25 and several by BM25 or not at all, after the segment's size.
+            return dict.fromkeys(self.docs(q, within), q.boost)
         if isinstance(q, (wq.Phrase, wq.Sequence)):
             phrase = self._phrase(q, within)
             if phrase is not None:
@@ -312,6 +318,9 @@ class _Segment:
             return self.docs(q.child, within)
         if isinstance(q, type(wq.NullQuery)):
             return set()
+        if isinstance(q, wq.Prefix):
+            words = self.reader.expand_prefix(q.fieldname, q.text)
+            return self.docs(wq.Or([wq.Term(q.fieldname, w) for w in words]), within)
         restrict = None if within is None else dict.fromkeys(within, 0.0)
         return set(self.scores(q, restrict))
 

@@ -7,13 +7,14 @@ optional half of a :class:`~indexer.search.embedded.maybe.Maybe`, ``match_phrase
 a phrase, ``span_near`` for a sequence of alternatives, ``prefix``, ``term``), and a
 constant-score filter into a ``bool`` filter, which scores nothing.
 
-The scores are meant to be Whoosh's. The fields' BM25 has our ``k1`` and ``b`` (see
-:func:`indexer.store.opensearch.settings`), and OpenSearch's keeps the ``k1 + 1`` factor
-that Lucene itself dropped, as Whoosh does; Lucene's IDF, over the documents that have
-the field, each term's boost trades for ours, over passages and raised to
-``IDF_POWER``. What remains apart is how each engine rounds field lengths and
-averages them (Whoosh over every document, Lucene over those with the field), and
-phrase scoring.
+The cluster's scores only choose candidates, which :mod:`.bm25f` scores again exactly;
+they are made near Whoosh's so that the right ones are chosen. The fields' BM25 has
+our ``k1`` and ``b`` (see :func:`indexer.store.opensearch.settings`), and OpenSearch's
+keeps the ``k1 + 1`` factor that Lucene itself dropped, as Whoosh does; Lucene's IDF,
+over the documents that have the field, each term's boost trades for ours, over
+passages and raised to ``IDF_POWER``, and for Lucene's average field length, over the
+same documents (:func:`length_factor`). What remains apart is how each engine rounds
+field lengths, and phrase scoring.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from whoosh import query as wq
 
 from ..embedded.constant import ConstantScoreQuery
 from ..embedded.maybe import Maybe
-from ..weights import IDF_POWER, idf
+from ..weights import BM25_B, BM25_K1, IDF_POWER, idf
 
 TEXT_FIELDS = frozenset({"stem", "exact", "title_stem", "mentions"})
 """The fields scored by BM25 (the other keyword fields only filter)."""
@@ -40,6 +41,17 @@ def term_factor(n: int, passages: int, with_field: int) -> float:
     the ``with_field`` documents that have its field scores as ours does."""
     lucene = math.log(1 + (with_field - n + 0.5) / (n + 0.5))
     return float(idf(n, passages) ** IDF_POWER / lucene)
+
+
+def length_factor(ratio: float) -> float:
+    """What a term's boost is multiplied by for a field whose documents are ``ratio``
+    times fewer than all of them: Lucene's average length is over the documents with
+    the field, ``ratio`` times Whoosh's, which scores a document of Lucene's average
+    length as one ``ratio`` times the average. Exact for one occurrence in a document
+    of that length; near enough elsewhere for the cluster to find the candidates that
+    are then scored exactly (:mod:`.bm25f`)."""
+    k1, b = BM25_K1, BM25_B
+    return (1 + k1) / (1 + k1 * (1 - b + b * ratio))
 
 
 def terms_of(q: Any) -> set[tuple[str, str]]:
@@ -87,13 +99,18 @@ def to_dsl(q: Any, weigh: Weigh, scoring: bool = True) -> dict[str, Any]:
     if isinstance(q, wq.Or):
         return _boosted({"bool": {"should": [to_dsl(s, weigh, scoring) for s in q.subqueries],
                                   "minimum_should_match": 1}}, boost)
-    if isinstance(q, wq.Phrase):
-        factor = sum(weigh(q.fieldname, w) for w in q.words) / len(q.words) if scoring else 1
-        return {"match_phrase": {q.fieldname: {"query": " ".join(q.words), "slop": q.slop,
-                                               "boost": boost * factor}}}
-    if isinstance(q, wq.Sequence):
-        return {"span_near": {"clauses": [_span(s) for s in q.subqueries], "slop": 0,
-                              "in_order": True, "boost": boost}}
+    if isinstance(q, (wq.Phrase, wq.Sequence)):
+        # Where the words stand in order, each at most ``slop`` places after the one
+        # before (Whoosh's slop 1 is Lucene's 0), scored as Whoosh scores a phrase:
+        # its words' scores added up, not by how often the phrase occurs.
+        words = [wq.Term(q.fieldname, w) for w in q.words] if isinstance(q, wq.Phrase) \
+            else list(q.subqueries)
+        near = {"span_near": {"clauses": [_span(w) for w in words],
+                              "slop": max(0, q.slop - 1), "in_order": True}}
+        if not scoring:
+            return near
+        found = {"bool": {"filter": [near], "should": [to_dsl(w, weigh) for w in words]}}
+        return _boosted(found, boost) if len(words) > 1 else found
     if isinstance(q, wq.Prefix):  # constant-scoring in both engines: the boost
         return {"prefix": {q.fieldname: {"value": q.text, "boost": boost}}}
     if q is wq.NullQuery:

@@ -3,9 +3,10 @@
 :class:`OpenSearchVersion` is the :class:`~indexer.search.seam.Version` of the cluster
 backend. The query is compiled as for the embedded index, its term statistics read
 from the cluster (:class:`ClusterTerms`), then turned into the DSL (:mod:`.dsl`); the
-cluster finds the candidates, and the shared code re-scores, groups and highlights
-them. Positions are read from the candidates' own analysed fields, which the cluster
-returns with them: the forms are space-joined, so a term's position is its place.
+cluster finds candidates, :mod:`.bm25f` scores them as the embedded index would, and
+the shared code re-ranks, groups and highlights them. Positions are read from the
+candidates' own analysed fields, which the cluster returns with them: the forms are
+space-joined, so a term's position is its place.
 
 Documents are numbered as the version meets them: an article gets a number, and its
 document ``n`` (0 for the article's own, then its passages in order) is
@@ -22,7 +23,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...errors import ClusterError, IndexerError
-from ...store.opensearch import call, doc_id, record, scan
+from ...store.opensearch import SCORED_FIELDS, call, doc_id, record, scan
 from ...store.schema import passage_place, read_meta, read_texts
 from ..embedded.compile import (
     RELATED_SCAN,
@@ -32,9 +33,11 @@ from ..embedded.compile import (
     other_languages,
     spellings,
 )
+from ..embedded.evaluate import TIED_MAX
 from ..options import SearchOptions
 from ..parse import Group, Node, Text
-from .dsl import TEXT_FIELDS, term_factor, terms_of, to_dsl
+from .bm25f import Scorer, Statistics
+from .dsl import TEXT_FIELDS, length_factor, term_factor, terms_of, to_dsl
 
 if TYPE_CHECKING:
     from ...store.opensearch import OpenSearchStore
@@ -45,10 +48,16 @@ T = TypeVar("T")
 SHIFT = 20
 """Bits of a document number that hold its place in its article (passages per article
 stay far below a million)."""
-SOURCE = ["article_id", "n", "stem", "exact", "title_stem", "record"]
+SOURCE = ["article_id", "n", "stem", "exact", "title_stem", "mentions", "record"]
 """What the version reads of a candidate: positions come from its forms, its passage's
 place from its record."""
 POSITIONAL = frozenset({"stem", "title_stem"})
+POOL = TIED_MAX
+"""Candidates the cluster finds per one kept: its scores only pick them, and they are
+scored again as the embedded index scores them (:mod:`.bm25f`). As many as ties at the
+cut may bring in."""
+WINDOW = 10_000
+"""The most hits one search returns (the cluster's ``index.max_result_window``)."""
 _KEPT = 4096  # documents whose source stays read
 
 
@@ -151,7 +160,9 @@ class OpenSearchVersion:
 
     def weigh(self, field: str, text: str) -> float:
         n = self.doc_frequency(field, text)
-        return term_factor(n, self.passage_count(), max(self.with_field(field), n))
+        with_field = max(self.with_field(field), n)
+        return term_factor(n, self.passage_count(), with_field) \
+            * length_factor(self.doc_count() / max(1, with_field))
 
     # -- documents -----------------------------------------------------------------
     def _number(self, article_id: str, n: int) -> int:
@@ -236,21 +247,55 @@ class OpenSearchVersion:
             self.with_field(field)
         return to_dsl(q, self.weigh)
 
-    def _top(self, q: Any, k: int) -> list[tuple[float, int]]:
-        """The ``k`` best ``(score, doc)``, ties by article and place."""
-        body = {"query": self._dsl(q), "size": k, "_source": SOURCE, "track_scores": True,
-                "track_total_hits": False,
+    def _top(self, q: Any, k: int, where: Any = None) -> list[tuple[float, int]]:
+        """The ``k`` best ``(score, doc)`` of ``q`` among the documents ``where`` allows
+        (a filter), ties by article and place: the cluster's best ``POOL * k``, scored
+        again as on the embedded index."""
+        # One more than the most that ties may keep, to see when there are more.
+        size = max(k, min(POOL * k + 1, WINDOW))
+        body = {"query": self._dsl(filtered(q, where)), "size": size, "_source": SOURCE,
+                "track_scores": True, "track_total_hits": False,
                 "sort": ["_score", {"article_id": "asc"}, {"n": "asc"}]}
         hits = self._search(body, search_type="dfs_query_then_fetch")["hits"]["hits"]
-        return [(float(h["_score"]), self._met(h)) for h in hits]
+        docs = [self._met(h) for h in hits]
+        scorer = Scorer(self._statistics(), _Within(self, docs))
+        rows = []
+        for doc, hit in zip(docs, hits, strict=True):
+            src = hit["_source"]
+            score = scorer.score(q, doc, _tokens(src))
+            if score is not None:
+                rows.append((-score, src["article_id"], int(src["n"]), doc))
+        rows.sort()
+        if len(rows) > k and rows[k][0] == rows[k - 1][0]:
+            # As on the embedded index (top_documents), every document tied at the cut
+            # goes in, up to TIED_MAX * k in all, past that the first by article.
+            cut = rows[k - 1][0]
+            best = [r for r in rows if r[0] < cut]
+            tied = [r for r in rows if r[0] == cut]
+            if len(best) + len(tied) > TIED_MAX * k:
+                tied = tied[:k - len(best)]
+            rows = best + tied
+        else:
+            del rows[k:]
+        return [(-negated, doc) for negated, _, _, doc in rows]
+
+    def _statistics(self) -> Statistics:
+        """What BM25F reads of the whole index: counts, and each field's total length."""
+        def make() -> Statistics:
+            answer = self._search({"size": 0, "aggs": {
+                f: {"sum": {"field": f"lengths.{f}"}} for f in SCORED_FIELDS}})
+            totals = {f: int(answer["aggregations"][f]["value"]) for f in SCORED_FIELDS}
+            return Statistics(self.doc_count(), self.passage_count(), totals,
+                              self.doc_frequency)
+        return self.derived("statistics", make)
 
     def candidates(self, comp: Compiler, k: int, articles: int
                    ) -> tuple[list[tuple[float, int]], list[int] | None]:
         if comp.fast is not None:
-            res = self._top(filtered(comp.fast, comp.filter), k)
+            res = self._top(comp.fast, k, comp.filter)
             if len({self._place(d)[0] for _, d in res}) >= articles:
                 return res, None
-        return self._top(filtered(comp.query, comp.filter), k), None
+        return self._top(comp.query, k, comp.filter), None
 
     def newest(self, comp: Compiler, limit: int
                ) -> tuple[list[tuple[float, str, int]], list[int] | None]:
@@ -286,14 +331,14 @@ class OpenSearchVersion:
         if tq is None:
             return {}
         return {self._place(doc)[0]: (score, doc)
-                for score, doc in self._top(filtered(tq, comp.filter), k)}
+                for score, doc in self._top(tq, k, comp.filter)}
 
     def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
                   ) -> dict[int, Positions]:
         self._read(docs)
         found: dict[int, Positions] = {}
         for doc in docs:
-            tokens = {f: (self._sources[doc].get(f) or "").split() for f in TEXT_FIELDS}
+            tokens = _tokens(self._sources[doc])
             held: Positions = {}
             for field, text in terms:
                 spots = tuple(i for i, t in enumerate(tokens.get(field, ())) if t == text)
@@ -308,6 +353,33 @@ class OpenSearchVersion:
                  for s in scan(self.location, self.client, self.index,
                                {"bool": {"filter": [query]}}, ["article_id", "n"]))
         return list(islice(found, limit))
+
+
+def _tokens(src: dict[str, Any]) -> dict[str, list[str]]:
+    """A document's terms in each scored field, in order, from its source: the analysed
+    forms space-joined, the mentions a list."""
+    return {f: list(value) if isinstance(value := src.get(f) or "", list) else value.split()
+            for f in TEXT_FIELDS}
+
+
+class _Within:
+    """Whether a candidate matches a query that has no forms to read (a filter), asked
+    of the cluster once per query for every candidate."""
+
+    def __init__(self, version: OpenSearchVersion, docs: list[int]) -> None:
+        self.version = version
+        self.docs = docs
+        self.found: dict[int, set[int]] = {}
+
+    def __call__(self, q: Any, doc: int) -> bool:
+        if id(q) not in self.found:
+            v = self.version
+            ids = [doc_id(*v._place(d)) for d in self.docs]
+            query = {"bool": {"filter": [to_dsl(q, v.weigh), {"ids": {"values": ids}}]}}
+            self.found[id(q)] = {
+                v._number(src["article_id"], int(src["n"]))
+                for src in scan(v.location, v.client, v.index, query, ["article_id", "n"])}
+        return doc in self.found[id(q)]
 
 
 class _ArticleIds:

@@ -178,8 +178,7 @@ def test_a_new_index_takes_its_shards_and_replicas_from_the_url(url: str) -> Non
 # -- searching -------------------------------------------------------------------------------
 
 def _hits(result: Result) -> list[dict]:
-    lines = [json.loads(line) for line in result.stdout.splitlines()]
-    return [{k: v for k, v in hit.items() if k != "score"} for hit in lines[:-1]]
+    return [json.loads(line) for line in result.stdout.splitlines()[:-1]]
 
 
 def test_the_seed_passage_shows_as_on_the_embedded_index(
@@ -190,7 +189,7 @@ def test_the_seed_passage_shows_as_on_the_embedded_index(
     hits = _hits(on_cluster)
     assert hits[0]["article_id"] == SEED_ID
     assert "cessez-le-feu" in hits[0]["passage"] and hits[0]["highlights"]
-    # The same passages, highlights, facets and totals, hit for hit.
+    # The same passages, scores, highlights, facets and totals, hit for hit.
     assert hits == _hits(embedded)
     summary = json.loads(on_cluster.stdout.splitlines()[-1])
     assert {k: v for k, v in summary.items() if k != "elapsed_ms"} == \

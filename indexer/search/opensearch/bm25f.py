@@ -10,6 +10,9 @@ node: the same BM25F, operation for operation, on the same statistics (document
 frequencies and field-length totals read from the cluster), and each document's term
 frequencies and length counted from the analysed forms it holds. The order of the
 cluster's candidates then matches the embedded index's, up to ties.
+
+One difference remains, after updates: Whoosh counts the documents an update replaced
+in its statistics until a merge drops them, and the cluster's counts leave them out.
 """
 
 from __future__ import annotations
@@ -64,7 +67,6 @@ class Scorer:
 
     ``matches(q, doc)`` answers for the query kinds that have no forms to read (a
     filter's constant-score query): the cluster, asked once for the candidates."""
-
 
     def __init__(self, stats: Statistics, matches: Callable[[Any, int], bool]) -> None:
         self.stats = stats

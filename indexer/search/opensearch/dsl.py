@@ -25,11 +25,12 @@ from typing import Any
 
 from whoosh import query as wq
 
+from ...store.opensearch import SCORED_FIELDS
 from ..embedded.constant import ConstantScoreQuery
 from ..embedded.maybe import Maybe
 from ..weights import BM25_B, BM25_K1, IDF_POWER, idf
 
-TEXT_FIELDS = frozenset({"stem", "exact", "title_stem", "mentions"})
+TEXT_FIELDS = frozenset(SCORED_FIELDS)
 """The fields scored by BM25 (the other keyword fields only filter)."""
 
 Weigh = Callable[[str, str], float]

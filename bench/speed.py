@@ -449,9 +449,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if CLUSTER in args.only:
             node = start_node(workdir / "node")
+        ours_like = {"ours", CLUSTER} & set(args.only)  # they read the corpus file itself
         for size in sizes:
             source = ORANGESUM_PATH
-            ours_like = {"ours", CLUSTER} & set(args.only)
             if ours_like and not (whole_file and size == sample.articles):
                 source = write_subset(ORANGESUM_PATH, size, workdir / f"subset-{size}.jsonl.gz")
             for name in args.only:

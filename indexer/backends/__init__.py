@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..store.opensearch import is_location
+from ..store.locations import is_location
 
 if TYPE_CHECKING:
     from ..errors import IndexCorruptError

@@ -40,6 +40,12 @@ def idf(n: int, total: int) -> float:
     return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
 
+def term_idf(n: int, passages: int) -> float:
+    """The IDF that BM25F weighs a term with, on every backend: over passages (article
+    documents hold no text), raised to :data:`IDF_POWER`."""
+    return idf(n, passages) ** IDF_POWER
+
+
 Clause = frozenset[tuple[str, str]]
 
 

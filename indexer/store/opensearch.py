@@ -38,13 +38,13 @@ from ..errors import (
     IndexVersionError,
     IndexWriteError,
 )
+from .locations import SCHEME
 from .schema import passage_place, read_meta
 
 if TYPE_CHECKING:
     from ..model import IndexReport
     from .embedded import Indexed
 
-SCHEME = "opensearch+"
 FORMAT_VERSION = 3
 BM25_K1, BM25_B = 0.8, 0.4
 """The text fields' BM25, as :mod:`indexer.search.weights` sets it for every backend (a
@@ -55,11 +55,6 @@ BULK_ARTICLES = 500
 """Articles sent per bulk request: their documents are written, and seen at the commit."""
 USER_VARIABLE = "DEPECHES_OPENSEARCH_USER"
 PASSWORD_VARIABLE = "DEPECHES_OPENSEARCH_PASSWORD"
-
-
-def is_location(location: object) -> bool:
-    """Whether ``location`` names an OpenSearch index rather than a directory."""
-    return isinstance(location, str) and location.startswith(SCHEME)
 
 
 @dataclass(frozen=True)
@@ -179,14 +174,20 @@ def document(fields: dict[str, Any]) -> dict[str, Any]:
             out[name] = base64.b64encode(value).decode("ascii")
         else:
             out[name] = value
-    out["lengths"] = {f: len(value) if isinstance(value := out.get(f, ""), list)
-                      else len(value.split()) for f in SCORED_FIELDS}
+    out["lengths"] = {f: len(held) for f, held in field_terms(out).items()}
     if fields["kind"] == "a":
         out["n"] = 0
         out["hash"] = read_meta(fields["record"])["hash"]
     else:
         out["n"] = passage_place(fields["record"])[0]
     return out
+
+
+def field_terms(source: dict[str, Any]) -> dict[str, list[str]]:
+    """A document's terms in each scored field, in order (a term's place is its
+    position), from its source: the analysed forms space-joined, the mentions a list."""
+    return {f: list(value) if isinstance(value := source.get(f) or "", list)
+            else value.split() for f in SCORED_FIELDS}
 
 
 class Documents:

@@ -12,18 +12,18 @@ adds them, an ``And`` or a :class:`~indexer.search.embedded.maybe.Maybe` reads i
 sides only where its first side matched (skipping whole blocks by their last
 document number), a filter (a constant-score query) reads document numbers
 only. The scores are Whoosh's BM25F scores, computed by the same formula in the
-same order of operations, so the ranking is the same (but for a prefix, which
-scores its boost); documents of equal score
-are ordered by document number, as Whoosh's top-k collector orders them. Query
-kinds this module does not know (phrases, sequences, prefixes) are answered by
-Whoosh's own matchers, on the documents that the rest of the query allows.
+same order of operations, so the ranking is the same; documents of equal score
+are ordered by document number, as Whoosh's top-k collector orders them. A prefix
+scores its boost, as Whoosh means it to (its own matcher scored by BM25 or not at
+all after the segment's size). Query kinds this module does not know are answered
+by Whoosh's own matchers, on the documents that the rest of the query allows.
 """
 
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from whoosh import query as wq
@@ -31,7 +31,7 @@ from whoosh.query.wrappers import ConstantScoreQuery
 from whoosh.scoring import BM25F
 
 from ...store.reading import field_lengths, lookup, schema_field
-from ..weights import BM25_B, BM25_K1, IDF_POWER, idf
+from ..weights import BM25_B, BM25_K1, term_idf
 from .maybe import Maybe
 
 Scores = dict[int, float]
@@ -46,8 +46,8 @@ def weighting() -> Any:
         # Counted over passages only: article documents hold no text.
         def idf(self, searcher: Any, fieldname: str, text: str) -> float:
             parent = searcher.get_parent()
-            n = parent.doc_frequency(fieldname, text)
-            return idf(n, parent.doc_frequency("kind", "p")) ** IDF_POWER
+            return term_idf(parent.doc_frequency(fieldname, text),
+                            parent.doc_frequency("kind", "p"))
 
     return Weighting(B=BM25_B, K1=BM25_K1)
 
@@ -71,6 +71,13 @@ def top_documents(searcher: Any, q: wq.Query, k: int,
     """
     rows = [(-score, docnum + offset) for offset, scores, deleted in _segment_scores(searcher, q)
             for docnum, score in scores.items() if docnum not in deleted]
+    return keep_best(rows, k, tiebreak), [docnum for _, docnum in rows]
+
+
+def keep_best(rows: list[tuple[float, int]], k: int,
+              tiebreak: Callable[[int], Any] | None = None) -> list[tuple[float, int]]:
+    """The ``k`` best of ``rows``, ``(-score, doc)``, as ``(score, doc)``, best first,
+    ties at the cut kept as :func:`top_documents` says."""
     best = heapq.nsmallest(k + 1, rows)
     if tiebreak is not None and len(best) > k and best[k][0] == best[k - 1][0]:
         cut = best[k - 1][0]
@@ -81,7 +88,7 @@ def top_documents(searcher: Any, q: wq.Query, k: int,
         best += sorted(tied)
     else:
         del best[k:]
-    return [(-negated, docnum) for negated, docnum in best], [docnum for _, docnum in rows]
+    return [(-negated, doc) for negated, doc in best]
 
 
 def document_scores(searcher: Any, q: wq.Query) -> dict[int, float]:
@@ -184,13 +191,7 @@ class _Segment:
         positions = [self._positions(field, w, docs) for w in words]
         out: Scores = {}
         for docnum in docs:
-            ends = positions[0].get(docnum, ())
-            for spots in positions[1:]:
-                here = spots.get(docnum, ())
-                ends = {p for p in here if any(p - d in ends for d in range(1, slop + 1))}
-                if not ends:
-                    break
-            if ends:
+            if in_order([spots.get(docnum, ()) for spots in positions], slop):
                 score = sum(part[docnum] for part in parts)
                 out[docnum] = score * q.boost if boosted else score
         return out
@@ -323,6 +324,17 @@ class _Segment:
             return self.docs(wq.Or([wq.Term(q.fieldname, w) for w in words]), within)
         restrict = None if within is None else dict.fromkeys(within, 0.0)
         return set(self.scores(q, restrict))
+
+
+def in_order(places: Sequence[Collection[int]], slop: int) -> bool:
+    """Whether the words stand in order: a place of each (``places``, word by word), each
+    at most ``slop`` positions after the one before (Whoosh's ``SpanNear2``)."""
+    ends = places[0]
+    for here in places[1:]:
+        ends = {p for p in here if any(p - d in ends for d in range(1, slop + 1))}
+        if not ends:
+            return False
+    return bool(ends)
 
 
 def _blocks(postings: Any, docs: list[int]) -> Iterator[None]:

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..embedded.constant import ConstantScoreQuery
+from ..embedded.evaluate import in_order
 from ..embedded.maybe import Maybe
-from ..weights import BM25_B, BM25_K1, IDF_POWER, idf
+from ..weights import BM25_B, BM25_K1, term_idf
 
 Tokens = dict[str, list[str]]
 """A document's terms in each scored field, in order (a term's place is its position)."""
@@ -50,7 +52,7 @@ class Statistics:
     def idf(self, field: str, text: str) -> float:
         key = (field, text)
         if key not in self._idf:
-            self._idf[key] = idf(self.frequency(field, text), self.passages) ** IDF_POWER
+            self._idf[key] = term_idf(self.frequency(field, text), self.passages)
         return self._idf[key]
 
     def average(self, field: str) -> float:
@@ -111,15 +113,12 @@ class Scorer:
         if not tf:
             return None
         stats = self.stats
-        i, avgfl, dl = stats.idf(field, text), stats.average(field), length(len(held))
-        k1, big_b = BM25_K1, BM25_B
-        # Whoosh's whoosh.scoring.bm25, operation for operation.
-        score = i * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * dl / avgfl)))
+        score = bm25(stats.idf(field, text), tf, length(len(held)), stats.average(field),
+                     BM25_B, BM25_K1)
         return score * boost if boost != 1.0 else score
 
     def phrase(self, q: Any, doc: int, tokens: Tokens) -> float | None:
-        """Each word's score where the words stand in order, each at most ``slop``
-        positions after the one before (Whoosh's ``SpanNear2``)."""
+        """Each word's score where the words stand in order (:func:`in_order`)."""
         if isinstance(q, wq.Phrase):
             field = q.fieldname
             words: list[Any] = [wq.Term(field, w) for w in q.words]
@@ -134,11 +133,8 @@ class Scorer:
         held = tokens.get(field, [])
         places = [{i for i, t in enumerate(held) if t in {x.text for x in _terms(w)}}
                   for w in words]
-        ends = places[0]
-        for spots in places[1:]:
-            ends = {p for p in spots if any(p - d in ends for d in range(1, q.slop + 1))}
-            if not ends:
-                return None
+        if not in_order(places, q.slop):
+            return None
         score = sum(p for p in parts if p is not None)
         return score * q.boost if boosted else score
 

@@ -11,10 +11,10 @@ The cluster's scores only choose candidates, which :mod:`.bm25f` scores again ex
 they are made near Whoosh's so that the right ones are chosen. The fields' BM25 has
 our ``k1`` and ``b`` (see :func:`indexer.store.opensearch.settings`), and OpenSearch's
 keeps the ``k1 + 1`` factor that Lucene itself dropped, as Whoosh does; Lucene's IDF,
-over the documents that have the field, each term's boost trades for ours, over
-passages and raised to ``IDF_POWER``, and for Lucene's average field length, over the
-same documents (:func:`length_factor`). What remains apart is how each engine rounds
-field lengths, and phrase scoring.
+over the documents that have the field, each term's boost trades for ours
+(:func:`~indexer.search.weights.term_idf`), and for Lucene's average field length,
+over the same documents (:func:`length_factor`). What remains apart is how each
+engine rounds field lengths, and phrase scoring.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from whoosh import query as wq
 from ...store.opensearch import SCORED_FIELDS
 from ..embedded.constant import ConstantScoreQuery
 from ..embedded.maybe import Maybe
-from ..weights import BM25_B, BM25_K1, IDF_POWER, idf
+from ..weights import BM25_B, BM25_K1, term_idf
 
 TEXT_FIELDS = frozenset(SCORED_FIELDS)
 """The fields scored by BM25 (the other keyword fields only filter)."""
@@ -41,7 +41,7 @@ def term_factor(n: int, passages: int, with_field: int) -> float:
     """What a term in ``n`` documents multiplies its boost by, so that Lucene's BM25 over
     the ``with_field`` documents that have its field scores as ours does."""
     lucene = math.log(1 + (with_field - n + 0.5) / (n + 0.5))
-    return float(idf(n, passages) ** IDF_POWER / lucene)
+    return float(term_idf(n, passages) / lucene)
 
 
 def length_factor(ratio: float) -> float:

@@ -23,7 +23,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...errors import ClusterError, IndexerError
-from ...store.opensearch import SCORED_FIELDS, call, doc_id, record, scan
+from ...store.opensearch import SCORED_FIELDS, call, doc_id, field_terms, record, scan
 from ...store.schema import passage_place, read_meta, read_texts
 from ..embedded.compile import (
     RELATED_SCAN,
@@ -33,11 +33,11 @@ from ..embedded.compile import (
     other_languages,
     spellings,
 )
-from ..embedded.evaluate import TIED_MAX
+from ..embedded.evaluate import TIED_MAX, keep_best
 from ..options import SearchOptions
 from ..parse import Group, Node, Text
 from .bm25f import Scorer, Statistics
-from .dsl import TEXT_FIELDS, length_factor, term_factor, terms_of, to_dsl
+from .dsl import length_factor, term_factor, terms_of, to_dsl
 
 if TYPE_CHECKING:
     from ...store.opensearch import OpenSearchStore
@@ -49,7 +49,7 @@ SHIFT = 20
 """Bits of a document number that hold its place in its article (passages per article
 stay far below a million)."""
 SOURCE = ["article_id", "n", "stem", "exact", "title_stem", "mentions", "record"]
-"""What the version reads of a candidate: positions come from its forms, its passage's
+"""What the version reads of a document: positions come from its forms, its passage's
 place from its record."""
 POSITIONAL = frozenset({"stem", "title_stem"})
 POOL = TIED_MAX
@@ -261,23 +261,11 @@ class OpenSearchVersion:
         scorer = Scorer(self._statistics(), _Within(self, docs))
         rows = []
         for doc, hit in zip(docs, hits, strict=True):
-            src = hit["_source"]
-            score = scorer.score(q, doc, _tokens(src))
+            score = scorer.score(q, doc, field_terms(hit["_source"]))
             if score is not None:
-                rows.append((-score, src["article_id"], int(src["n"]), doc))
-        rows.sort()
-        if len(rows) > k and rows[k][0] == rows[k - 1][0]:
-            # As on the embedded index (top_documents), every document tied at the cut
-            # goes in, up to TIED_MAX * k in all, past that the first by article.
-            cut = rows[k - 1][0]
-            best = [r for r in rows if r[0] < cut]
-            tied = [r for r in rows if r[0] == cut]
-            if len(best) + len(tied) > TIED_MAX * k:
-                tied = tied[:k - len(best)]
-            rows = best + tied
-        else:
-            del rows[k:]
-        return [(-negated, doc) for negated, _, _, doc in rows]
+                rows.append((-score, doc))
+        # Ties at the cut as on the embedded index, broken by article and place.
+        return keep_best(rows, k, self._place)
 
     def _statistics(self) -> Statistics:
         """What BM25F reads of the whole index: counts, and each field's total length."""
@@ -338,7 +326,7 @@ class OpenSearchVersion:
         self._read(docs)
         found: dict[int, Positions] = {}
         for doc in docs:
-            tokens = _tokens(self._sources[doc])
+            tokens = field_terms(self._sources[doc])
             held: Positions = {}
             for field, text in terms:
                 spots = tuple(i for i, t in enumerate(tokens.get(field, ())) if t == text)
@@ -353,13 +341,6 @@ class OpenSearchVersion:
                  for s in scan(self.location, self.client, self.index,
                                {"bool": {"filter": [query]}}, ["article_id", "n"]))
         return list(islice(found, limit))
-
-
-def _tokens(src: dict[str, Any]) -> dict[str, list[str]]:
-    """A document's terms in each scored field, in order, from its source: the analysed
-    forms space-joined, the mentions a list."""
-    return {f: list(value) if isinstance(value := src.get(f) or "", list) else value.split()
-            for f in TEXT_FIELDS}
 
 
 class _Within:

@@ -208,9 +208,97 @@ class WhooshPeer:
             self._searcher = None
 
 
+class OpenSearchPeer:
+    """OpenSearch 2.19 as an Elasticsearch user sets it up for French: the stock ``french``
+    analyzer on title and body, BM25's defaults (k1 1.2, b 0.75), a ``multi_match``.
+
+    The query is read as every peer reads it (the OR of its words and quoted phrases): its
+    words in one ``multi_match`` (best field per word set, as the default type scores),
+    each phrase in a ``multi_match`` of type ``phrase``. Without ``url`` it starts a node
+    of its own (``tests/opensearch_node.py``) in the index's folder, and stops it on close.
+    """
+
+    name = "opensearch french"
+    index_name = "peer"
+    heap = "1g"
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url
+        self._node = None
+        self._client = None
+
+    def _start(self, path: Path) -> str:
+        import sys
+
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        import opensearch_node
+
+        opensearch_node.HEAP = self.heap
+        try:
+            self._node = opensearch_node.start_cluster(path / "node", 1)[0]
+        except opensearch_node.Unavailable as e:
+            raise ImportError(f"no OpenSearch node: {e}") from None
+        return self._node.url
+
+    def index(self, docs: Iterable[Doc], path: Path) -> None:
+        try:
+            from opensearchpy import OpenSearch, helpers
+        except ImportError:
+            raise ImportError("needs opensearch-py: pip install 'depeches[opensearch]'") from None
+        url = self.url or self._start(path)
+        host, port = url.rsplit("/", 1)[-1].rsplit(":", 1)
+        self._client = client = OpenSearch(hosts=[{"host": host, "port": int(port)}],
+                                           timeout=120)
+        text = {"type": "text", "analyzer": "french"}
+        client.indices.delete(index=self.index_name, ignore_unavailable=True)
+        client.indices.create(index=self.index_name, body={
+            "settings": {"number_of_shards": 1, "number_of_replicas": 0,
+                         "refresh_interval": "-1"},
+            "mappings": {"properties": {"title": text, "body": text}}})
+        helpers.bulk(client, ({"_index": self.index_name, "_id": doc.id,
+                               "_source": {"title": doc.title, "body": doc.body}}
+                              for doc in docs), chunk_size=1000, max_chunk_bytes=8 << 20)
+        # One segment, as a finished index would be (and as the other peers are merged).
+        client.indices.forcemerge(index=self.index_name, max_num_segments=1,
+                                  request_timeout=600)
+        client.indices.refresh(index=self.index_name)
+
+    def query(self, query: str) -> dict | None:
+        clauses = query_clauses(query)
+        words = " ".join(c[0] for c in clauses if len(c) == 1)
+        should = [{"multi_match": {"query": words, "fields": ["title", "body"]}}] \
+            if words else []
+        should += [{"multi_match": {"query": " ".join(c), "fields": ["title", "body"],
+                                    "type": "phrase"}} for c in clauses if len(c) > 1]
+        return {"bool": {"should": should}} if should else None
+
+    def search(self, query: str, limit: int) -> list[str]:
+        body = self.query(query)
+        if body is None:
+            return []
+        answer = self._client.search(index=self.index_name, body={
+            "query": body, "size": limit, "_source": False})
+        return [hit["_id"] for hit in answer["hits"]["hits"]]
+
+    def size_bytes(self) -> int:
+        stats = self._client.indices.stats(index=self.index_name, metric="store")
+        return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
+
+    def close(self) -> None:
+        if self._client is not None:
+            if self.url is not None:
+                self._client.indices.delete(index=self.index_name, ignore_unavailable=True)
+            self._client.close()
+            self._client = None
+        if self._node is not None:
+            self._node.stop()
+            self._node = None
+
+
 PEERS: dict[str, Callable[[], Peer]] = {
     "tantivy": TantivyPeer,
     "fts5": Fts5Peer,
     "whoosh": WhooshPeer,
     "whoosh2": lambda: WhooshPeer(procs=2),
+    "opensearch": OpenSearchPeer,
 }

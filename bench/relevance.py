@@ -42,8 +42,9 @@ from common import (
 )
 from peers import PEERS, TantivyPeer
 
-ENGINES = ["ours", "ours+vectors", "tantivy", "fts5", "lucene", "lucene-1.2", "whoosh"]
-DEFAULT_ENGINES = ["ours", "tantivy", "fts5", "lucene"]
+ENGINES = ["ours", "ours+vectors", "tantivy", "fts5", "lucene", "lucene-1.2", "opensearch",
+           "whoosh"]
+DEFAULT_ENGINES = ["ours", "tantivy", "fts5", "lucene", "opensearch"]
 SETS = ["piaf", "news"]
 DEPTH = 10
 BUCKETS = [(1, 4), (5, 19), (20, 49), (50, None)]

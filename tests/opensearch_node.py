@@ -6,6 +6,11 @@ once, it is unpacked once under ``~/.cache/depeches``, and each node gets a fold
 its own for its configuration, data and logs. Nothing is read from anywhere but Maven
 Central, and a second run downloads nothing.
 
+That zip has the HTTP transport and no analysis: the stock ``french`` analyzer, which
+the index keeps a field of for comparison, is in the ``analysis-common`` module, which
+extends ``lang-painless``. Both are added to the unpacked distribution as the full one
+ships them, a folder of jars from Maven Central with a descriptor (see :data:`MODULES`).
+
     python tests/opensearch_node.py start DIR [--nodes 2]   # prints each node's URL
     python tests/opensearch_node.py stop DIR
 
@@ -36,12 +41,31 @@ from pathlib import Path
 
 VERSION = "2.19.6"
 ARTIFACT = f"org.opensearch.distribution.integ-test-zip:opensearch:{VERSION}:zip"
-ZIP = (Path.home() / ".m2/repository/org/opensearch/distribution/integ-test-zip/opensearch"
-       / VERSION / f"opensearch-{VERSION}.zip")
 CACHE = Path(os.environ.get("DEPECHES_CACHE", Path.home() / ".cache/depeches"))
 HEAP = "512m"
 """Per node: a 5,000-article index needs far less, and two nodes fit beside the suite."""
 START_TIMEOUT = 120.0
+
+
+MODULES = {
+    # Folder: (its plugin class, the plugin it extends, its jars as Maven coordinates,
+    # and the permissions its code asks for under the node's security manager).
+    "lang-painless": (
+        "org.opensearch.painless.PainlessPlugin", "",
+        [f"org.opensearch.plugin:lang-painless:{VERSION}",
+         f"org.opensearch.plugin:opensearch-scripting-painless-spi:{VERSION}",
+         "org.antlr:antlr4-runtime:4.13.1",
+         *(f"org.ow2.asm:{a}:9.7"
+           for a in ("asm", "asm-util", "asm-tree", "asm-commons", "asm-analysis"))],
+        # It compiles scripts into classes of its own loader.
+        ['java.lang.RuntimePermission "createClassLoader"',
+         'java.lang.RuntimePermission "getClassLoader"']),
+    "analysis-common": (
+        "org.opensearch.analysis.common.CommonAnalysisPlugin", "lang-painless",
+        [f"org.opensearch.plugin:analysis-common:{VERSION}"], []),
+}
+"""The modules the integ-test zip lacks, as the full distribution lays them out (the
+jars its POMs name: the server's own are already in ``lib/`` and must not be twice)."""
 
 
 class Unavailable(Exception):
@@ -75,14 +99,20 @@ def _major(home: Path) -> int | None:
 def distribution() -> Path:
     """The unpacked distribution (its ``bin/opensearch``), fetched and unpacked once."""
     home = CACHE / f"opensearch-{VERSION}"
-    if (home / "bin/opensearch").exists():
-        return home
-    if not ZIP.exists():
-        _fetch()
+    if not (home / "bin/opensearch").exists():
+        _unpack(home)
+    for name in MODULES:
+        if not (home / "modules" / name / "plugin-descriptor.properties").exists():
+            _add_module(home, name)
+    return home
+
+
+def _unpack(home: Path) -> None:
+    zipped = _fetch()
     CACHE.mkdir(parents=True, exist_ok=True)
     tmp = CACHE / f".unpack-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    with zipfile.ZipFile(ZIP) as z:
+    with zipfile.ZipFile(zipped) as z:
         z.extractall(tmp)
     for script in (tmp / f"opensearch-{VERSION}/bin").iterdir():
         script.chmod(0o755)  # zipfile drops the modes
@@ -92,38 +122,71 @@ def distribution() -> Path:
         if not (home / "bin/opensearch").exists():
             raise
     shutil.rmtree(tmp, ignore_errors=True)
-    return home
 
 
-def _fetch() -> None:
-    """The zip into ``~/.m2``, by Maven when it is installed, else straight from Maven
-    Central, checked against its SHA-1."""
+def _add_module(home: Path, name: str) -> None:
+    """One of :data:`MODULES` into ``home/modules``: its jars, descriptor and policy."""
+    classname, extends, jars, permissions = MODULES[name]
+    tmp = home / "modules" / f".{name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for coordinates in jars:
+        jar = _fetch(coordinates)
+        shutil.copyfile(jar, tmp / jar.name)
+    descriptor = {"description": f"{name}, as the OpenSearch distribution ships it",
+                  "version": VERSION, "name": name, "classname": classname,
+                  "java.version": "11", "opensearch.version": VERSION,
+                  "custom.foldername": "", "extended.plugins": extends,
+                  "has.native.controller": "false"}
+    (tmp / "plugin-descriptor.properties").write_text(
+        "".join(f"{k}={v}\n" for k, v in descriptor.items()), encoding="utf-8")
+    if permissions:
+        grants = "".join(f"  permission {p};\n" for p in permissions)
+        (tmp / "plugin-security.policy").write_text(f"grant {{\n{grants}}};\n",
+                                                    encoding="utf-8")
+    try:
+        tmp.rename(home / "modules" / name)  # atomic: another run may race us
+    except OSError:
+        if not (home / "modules" / name / "plugin-descriptor.properties").exists():
+            raise
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _fetch(coordinates: str = ARTIFACT) -> Path:
+    """An artifact (``group:name:version[:type]``) in ``~/.m2``, by Maven when it is
+    installed, else straight from Maven Central, checked against its SHA-1."""
+    group, artifact, version, *kind = coordinates.split(":")
+    folder = Path.home() / ".m2/repository" / group.replace(".", "/") / artifact / version
+    local = folder / f"{artifact}-{version}.{kind[0] if kind else 'jar'}"
+    if local.exists():
+        return local
     if shutil.which("mvn"):
-        run = subprocess.run(["mvn", "-q", "-B", "dependency:get", f"-Dartifact={ARTIFACT}",
+        run = subprocess.run(["mvn", "-q", "-B", "dependency:get", f"-Dartifact={coordinates}",
                               "-Dtransitive=false"], capture_output=True, text=True,
                              timeout=900)
-        if run.returncode == 0 and ZIP.exists():
-            return
-    url = ("https://repo1.maven.org/maven2/org/opensearch/distribution/integ-test-zip/"
-           f"opensearch/{VERSION}/opensearch-{VERSION}.zip")
+        if run.returncode == 0 and local.exists():
+            return local
+    url = ("https://repo1.maven.org/maven2/"
+           + str(local.relative_to(Path.home() / ".m2/repository")))
     import hashlib
 
     try:
         with urllib.request.urlopen(url + ".sha1", timeout=60) as r:
             sha1 = r.read().decode().split()[0]
-        ZIP.parent.mkdir(parents=True, exist_ok=True)
-        part = ZIP.with_suffix(".part")
+        folder.mkdir(parents=True, exist_ok=True)
+        part = local.with_suffix(".part")
         digest = hashlib.sha1()
         with urllib.request.urlopen(url, timeout=60) as r, part.open("wb") as out:
             while chunk := r.read(1 << 20):
                 digest.update(chunk)
                 out.write(chunk)
     except (OSError, urllib.error.URLError) as e:
-        raise Unavailable(f"cannot fetch OpenSearch {VERSION} from Maven Central: {e}") from None
+        raise Unavailable(f"cannot fetch {coordinates} from Maven Central: {e}") from None
     if digest.hexdigest() != sha1:
         part.unlink()
-        raise Unavailable(f"OpenSearch {VERSION} from Maven Central: SHA-1 mismatch")
-    part.replace(ZIP)
+        raise Unavailable(f"{coordinates} from Maven Central: SHA-1 mismatch")
+    part.replace(local)
+    return local
 
 
 def free_port() -> int:

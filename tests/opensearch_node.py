@@ -127,7 +127,8 @@ def _unpack(home: Path) -> None:
 def _add_module(home: Path, name: str) -> None:
     """One of :data:`MODULES` into ``home/modules``: its jars, descriptor and policy."""
     classname, extends, jars, permissions = MODULES[name]
-    tmp = home / "modules" / f".{name}-{os.getpid()}"
+    # Assembled beside the modules, not among them: a node reads every folder there.
+    tmp = home / f".module-{name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     for coordinates in jars:

@@ -347,9 +347,8 @@ class NewsIndex:
         from .search.run import matching_articles
 
         with self.snapshot() as snap:
-            for article_id in sorted(matching_articles(snap, query or "",
-                                                       SearchOptions.from_kwargs(**options))):
-                meta = snap.article_meta(article_id)
+            ids = sorted(matching_articles(snap, query or "", SearchOptions.from_kwargs(**options)))
+            for article_id, meta in snap.article_metas(ids):
                 if meta is not None:
                     yield {"article_id": article_id, **{k: meta[k] for k in (
                         "title", "date", "source", "url", "lang")},

@@ -238,6 +238,17 @@ def test_facets_similar_and_show_answer_as_on_the_embedded_index(
     assert list(cluster_idx.export("Alep")) == list(corpus_idx.export("Alep"))
 
 
+def test_export_reads_articles_in_batches_and_misses_none(
+        cluster_idx: NewsIndex, corpus_idx: NewsIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.search.opensearch import version
+
+    # Batches of 7 over the 101 articles: the last one short, as on an archive.
+    monkeypatch.setattr(version, "_META_BATCH", 7)
+    exported = list(cluster_idx.export())
+    assert len(exported) == 101
+    assert exported == list(corpus_idx.export())
+
+
 def test_a_search_sees_each_commit(url: str, tmp_path: Path) -> None:
     with NewsIndex.create(url) as idx:
         idx.add_paths([SEED])

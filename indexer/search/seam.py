@@ -11,7 +11,7 @@ against it (:mod:`.run`, :mod:`.rank`, :mod:`.telling`, :mod:`.weights`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -108,6 +108,12 @@ class Version(Protocol):
 
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
         """The stored metadata of one article, or ``None``."""
+        ...
+
+    def article_metas(self, article_ids: Iterable[str]
+                      ) -> Iterator[tuple[str, dict[str, Any] | None]]:
+        """``(article_id, metadata or None)`` of several articles, in their order: what an
+        export streams, read a batch at a time where a backend reads over the network."""
         ...
 
     def passage(self, doc: int) -> dict[str, Any]:

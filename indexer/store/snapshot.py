@@ -11,7 +11,7 @@ newer one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -89,6 +89,12 @@ class Snapshot:
         # before its passages, in the same segment, and an update deletes them all.
         docnum = first_document(self.searcher, "article_id", article_id)
         return None if docnum is None else read_meta(self.records()[docnum])
+
+    def article_metas(self, article_ids: Iterable[str]
+                      ) -> Iterator[tuple[str, dict[str, Any] | None]]:
+        """``(article_id, metadata or None)`` of several articles, in their order."""
+        for article_id in article_ids:
+            yield article_id, self.article_meta(article_id)
 
     def passage(self, docnum: int) -> dict[str, Any]:
         """The stored ``text`` and ``meta`` (ordinal, section) of one passage document."""

@@ -129,6 +129,29 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+NODE_HEAP = "1g"
+"""The heap of a node a benchmark starts: OrangeSum's whole index needs far less."""
+
+
+class NoNode(Exception):
+    """No OpenSearch node can run here (no suitable Java, or no way to fetch it)."""
+
+
+def start_opensearch(workdir: Path):
+    """One local OpenSearch node under ``workdir`` (``tests/opensearch_node.py``), green, its
+    URL in ``.url``, stopped by its ``.stop()``."""
+    sys.path.insert(0, str(PROJECT_ROOT / "tests"))
+    import opensearch_node
+
+    opensearch_node.HEAP = NODE_HEAP
+    print(f"  starting an OpenSearch {opensearch_node.VERSION} node ({NODE_HEAP} heap)…",
+          file=sys.stderr, flush=True)
+    try:
+        return opensearch_node.start_cluster(workdir, 1)[0]
+    except opensearch_node.Unavailable as e:
+        raise NoNode(str(e)) from None
+
+
 def dir_size(path: Path) -> int:
     """Bytes on disk of every file under path (apparent size)."""
     if path.is_file():

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
-from common import Doc, dir_size, query_clauses
+from common import Doc, NoNode, dir_size, query_clauses, start_opensearch
 
 
 class Peer(Protocol):
@@ -220,7 +220,6 @@ class OpenSearchPeer:
 
     name = "opensearch french"
     index_name = "peer"
-    heap = "1g"
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url
@@ -228,15 +227,9 @@ class OpenSearchPeer:
         self._client = None
 
     def _start(self, path: Path) -> str:
-        import sys
-
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-        import opensearch_node
-
-        opensearch_node.HEAP = self.heap
         try:
-            self._node = opensearch_node.start_cluster(path / "node", 1)[0]
-        except opensearch_node.Unavailable as e:
+            self._node = start_opensearch(path / "node")
+        except NoNode as e:  # run_engine reports the peer as not run, as for a missing module
             raise ImportError(f"no OpenSearch node: {e}") from None
         return self._node.url
 

@@ -37,8 +37,10 @@ from itertools import islice
 from pathlib import Path
 
 from common import (
+    NODE_HEAP,
     ORANGESUM_PATH,
     PROJECT_ROOT,
+    NoNode,
     Ours,
     check,
     median,
@@ -49,12 +51,12 @@ from common import (
     read_jsonl,
     render_table,
     skip_if_no_data,
+    start_opensearch,
 )
 from peers import PEERS
 
 ENGINES = ["ours", "tantivy", "fts5", "whoosh", "whoosh2"]
 CLUSTER = "opensearch"  # ours, written to and searched on a node: --backend opensearch
-NODE_HEAP = "1g"
 LIMIT = 10  # hits per query, as a results page shows
 SEED = 20260525
 TEXT_QUERIES = 200
@@ -328,15 +330,9 @@ def spawn(name: str, plan: dict, workdir: Path) -> dict:
 
 def start_node(workdir: Path):
     """A local OpenSearch node for ``--backend opensearch``, green, its URL in ``.url``."""
-    sys.path.insert(0, str(PROJECT_ROOT / "tests"))
-    import opensearch_node
-
-    opensearch_node.HEAP = NODE_HEAP
-    print(f"  starting an OpenSearch {opensearch_node.VERSION} node ({NODE_HEAP} heap)…",
-          file=sys.stderr, flush=True)
     try:
-        return opensearch_node.start_cluster(workdir, 1)[0]
-    except opensearch_node.Unavailable as e:
+        return start_opensearch(workdir)
+    except NoNode as e:
         raise SystemExit(f"speed.py: --backend opensearch: {e}") from None
 
 

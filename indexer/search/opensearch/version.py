@@ -200,15 +200,19 @@ class OpenSearchVersion:
     def article_ids(self) -> _ArticleIds:
         return _ArticleIds(self._aids)
 
+    def _records(self, article_ids: list[str]) -> list[bytes | None]:
+        """The stored records of articles, in one request (``None`` for one not found)."""
+        answer = call(self.location, self.client.mget, index=self.index, realtime=False,
+                      body={"docs": [{"_id": doc_id(a, 0), "routing": a, "_source": ["record"]}
+                                     for a in article_ids]})
+        return [record(found["_source"]) if found.get("found") else None
+                for found in answer["docs"]]
+
     def _article_record(self, article_id: str) -> bytes | None:
         if article_id not in self._articles:
             if len(self._articles) >= _KEPT:
                 self._articles.clear()
-            found = call(self.location, self.client.mget, index=self.index, realtime=False,
-                         body={"docs": [{"_id": doc_id(article_id, 0), "routing": article_id,
-                                         "_source": ["record"]}]})["docs"][0]
-            self._articles[article_id] = record(found["_source"]) if found.get("found") \
-                else None
+            self._articles[article_id] = self._records([article_id])[0]
         return self._articles[article_id]
 
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
@@ -221,12 +225,8 @@ class OpenSearchVersion:
         :data:`_META_BATCH` at a time (one request each, not one an article)."""
         ids = iter(article_ids)
         while chunk := list(islice(ids, _META_BATCH)):
-            answer = call(self.location, self.client.mget, index=self.index, realtime=False,
-                          body={"docs": [{"_id": doc_id(a, 0), "routing": a,
-                                          "_source": ["record"]} for a in chunk]})
-            for article_id, found in zip(chunk, answer["docs"], strict=True):
-                yield article_id, read_meta(record(found["_source"])) \
-                    if found.get("found") else None
+            for article_id, rec in zip(chunk, self._records(chunk), strict=True):
+                yield article_id, None if rec is None else read_meta(rec)
 
     def passage(self, doc: int) -> dict[str, Any]:
         self._read([doc])

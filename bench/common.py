@@ -140,7 +140,8 @@ class NoNode(Exception):
 def start_opensearch(workdir: Path):
     """One local OpenSearch node under ``workdir`` (``tests/opensearch_node.py``), green, its
     URL in ``.url``, stopped by its ``.stop()``."""
-    sys.path.insert(0, str(PROJECT_ROOT / "tests"))
+    if str(PROJECT_ROOT / "tests") not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT / "tests"))
     import opensearch_node
 
     opensearch_node.HEAP = NODE_HEAP
@@ -246,7 +247,7 @@ class Ours:
 
     def size_bytes(self) -> int:
         if isinstance(self._path, str):  # an index on a cluster: what its primaries store
-            return int(self._idx.stats()["size_bytes"])
+            return self._idx.storage()["size_bytes"]
         return dir_size(self._path)
 
     def close(self) -> None:

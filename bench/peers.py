@@ -238,10 +238,7 @@ class OpenSearchPeer:
             from opensearchpy import OpenSearch, helpers
         except ImportError:
             raise ImportError("needs opensearch-py: pip install 'depeches[opensearch]'") from None
-        url = self.url or self._start(path)
-        host, port = url.rsplit("/", 1)[-1].rsplit(":", 1)
-        self._client = client = OpenSearch(hosts=[{"host": host, "port": int(port)}],
-                                           timeout=120)
+        self._client = client = OpenSearch(hosts=[self.url or self._start(path)], timeout=120)
         text = {"type": "text", "analyzer": "french"}
         client.indices.delete(index=self.index_name, ignore_unavailable=True)
         client.indices.create(index=self.index_name, body={

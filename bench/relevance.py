@@ -141,10 +141,10 @@ def run_engine(name: str, test: TestSet, workdir: Path) -> Outcome:
     engine = make_engine(name, jobs=1 if test.name == "PIAF" else 2)
     outcome = Outcome(engine.name, test.queries)
     path = workdir / f"{test.name}-{name}"
-    start = time.perf_counter()
-    engine.index(test.docs, path)
-    outcome.index_seconds = time.perf_counter() - start
     try:
+        start = time.perf_counter()
+        engine.index(test.docs, path)
+        outcome.index_seconds = time.perf_counter() - start
         for query in test.queries:
             start = time.perf_counter()
             try:

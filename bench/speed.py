@@ -57,6 +57,7 @@ from peers import PEERS
 
 ENGINES = ["ours", "tantivy", "fts5", "whoosh", "whoosh2"]
 CLUSTER = "opensearch"  # ours, written to and searched on a node: --backend opensearch
+OURS = ("ours", CLUSTER)  # our pipeline, on either backend
 LIMIT = 10  # hits per query, as a results page shows
 SEED = 20260525
 TEXT_QUERIES = 200
@@ -244,7 +245,7 @@ def run_worker(args: argparse.Namespace) -> int:
     plan = json.loads(args.worker_plan.read_text(encoding="utf-8"))
     name, index_dir = args.worker, Path(plan["index_dir"])
     result: dict = {"engine": name, "articles": plan["articles"]}
-    if name in ("ours", CLUSTER):
+    if name in OURS:
         engine = Ours(jobs=OURS_JOBS)
         target = index_dir
         if name == CLUSTER:
@@ -266,7 +267,7 @@ def run_worker(args: argparse.Namespace) -> int:
     result["size_bytes"] = engine.size_bytes()
 
     text = plan["text_queries"]
-    if name in ("ours", CLUSTER):
+    if name in OURS:
         search = ours_search(engine)
         budget = plan["query_budget"]
         result["text"] = time_queries(search, text, budget)
@@ -445,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if CLUSTER in args.only:
             node = start_node(workdir / "node")
-        ours_like = {"ours", CLUSTER} & set(args.only)  # they read the corpus file itself
+        ours_like = set(OURS) & set(args.only)  # they read the corpus file itself
         for size in sizes:
             source = ORANGESUM_PATH
             if ours_like and not (whole_file and size == sample.articles):
@@ -454,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
                 index_dir = workdir / f"{name}-{size}"
                 plan = {
                     "articles": size,
-                    "source": str(source if name in ("ours", CLUSTER) else ORANGESUM_PATH),
+                    "source": str(source if name in OURS else ORANGESUM_PATH),
                     "index_dir": str(index_dir),
                     "url": f"opensearch+{node.url}/speed-{size}" if node else None,
                     "text_queries": text_queries,
@@ -465,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {name}: indexing {size} articles…", file=sys.stderr, flush=True)
                 result = spawn(name, plan, workdir)
                 result["raw_bytes"] = sample.cumulative_raw[size - 1]
-                if name in ("ours", CLUSTER) and "error" not in result:
+                if name in OURS and "error" not in result:
                     # One run each of the first word queries: a single query may be a
                     # stop word that matches nothing, which would flatter the figure.
                     cold = [q["q"] for q in text_queries if q["kind"] == "words"][:CLI_RUNS]
@@ -549,7 +550,7 @@ def render_report(results: list[dict], sizes: list[int], budget: float) -> str:
             "the node's is below; its size is the primaries' store after the last refresh."
         )
     for size in sizes:
-        for engine in ("ours", CLUSTER):
+        for engine in OURS:
             ours = next((r for r in results
                          if r["engine"] == engine and r.get("articles") == size), None)
             if ours is None or "error" in ours:

@@ -54,8 +54,8 @@ class NewsIndex:
     ...         print(hit.title, hit.highlights)
     """
 
-    def __init__(self, path: Path | str, backend: Backend) -> None:
-        self.path = path
+    def __init__(self, backend: Backend) -> None:
+        self.path = backend.path
         self._backend = backend
         self._snapshot: Version | None = None
         self._pins = 0
@@ -65,13 +65,13 @@ class NewsIndex:
     def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False) -> NewsIndex:
         """A new, empty index at ``path``; an existing index there is kept unless ``overwrite``."""
         backend = create_backend(path, overwrite=overwrite)
-        return cls(backend.path, backend)
+        return cls(backend)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> NewsIndex:
         """An existing index; a missing or foreign directory is a clear error."""
         backend = open_backend(path)
-        return cls(backend.path, backend)
+        return cls(backend)
 
     def __enter__(self) -> NewsIndex:
         return self
@@ -402,6 +402,12 @@ class NewsIndex:
             report.problems.append(Problem(e.where, e.reason))
         return report
 
+    def storage(self) -> dict[str, int]:
+        """``size_bytes`` on disk (a cluster's: its primaries' store), ``segments`` and
+        ``deleted_documents`` not yet merged away."""
+        with self.snapshot() as snap:
+            return self._backend.storage(snap)
+
     def stats(self) -> dict[str, Any]:
         """Counts, languages, sources, date range and size on disk."""
         langs: dict[str, int] = {}
@@ -415,7 +421,7 @@ class NewsIndex:
                 if meta["date"]:
                     dates.append(meta["date"])
             passages = snap.doc_count() - articles
-            storage = self._backend.storage(snap)
+            storage = self.storage()
         return {"path": str(self.path), "articles": articles,
                 "passages": passages,
                 "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),

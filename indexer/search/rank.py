@@ -32,19 +32,6 @@ the sentence that answers it. The vectors' own judgement of a word counts, not e
 matches as whole (that did worse); the README's "How it works" gives the figures."""
 
 
-def _vectors(version: Version) -> Any:
-    """The index's word-vector table, opened once per version, or None (a cluster's
-    index has none yet)."""
-    from pathlib import Path
-
-    from .vectors import WordVectors
-
-    where = version.path
-    if not isinstance(where, Path):
-        return None
-    return version.derived("vectors", lambda: WordVectors.open(where))
-
-
 def rescore(version: Version, comp: Compiled, opts: SearchOptions,
             rows: list[tuple[float, str, int]], k: int, stored: dict[int, dict[str, Any]],
             similar: dict[int, list[TermMatch]]) -> list[tuple[float, str, int]]:
@@ -62,7 +49,7 @@ def rescore(version: Version, comp: Compiled, opts: SearchOptions,
                                  [t[1] for t in titles.values()])
     weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
                for i, w in enumerate(clause_weights(version, comp.clauses))]
-    vectors = _vectors(version) if opts.vectors else None
+    vectors = version.vectors() if opts.vectors else None
     # The query words' vectors, looked up once rather than for every candidate.
     known = vectors.vectors_of([w for w in comp.words if w]) if vectors else {}
     asked = vectors.profile(" ".join(w for w in comp.words if w)) if vectors else None

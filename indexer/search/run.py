@@ -93,8 +93,9 @@ def _group(version: Version, scored: list[tuple], comp: Compiled, opts: SearchOp
         if row[1] in per or len(per) < opts.limit:
             per.setdefault(row[1], []).append(row)
     hits: list[Hit] = []
+    metas = dict(version.article_metas(per))  # at once: one request on a cluster
     for aid, rows in per.items():
-        meta = version.article_meta(aid) or {}
+        meta = metas[aid] or {}
         found = []
         for score, _, docnum in rows:
             stored = read.get(docnum) or version.passage(docnum)

@@ -110,6 +110,11 @@ class Version(Protocol):
         """The stored metadata of one article, or ``None``."""
         ...
 
+    def vectors(self) -> Any:
+        """The index's word-vector table (:class:`indexer.search.vectors.WordVectors`),
+        opened once per version, or ``None`` where it has none."""
+        ...
+
     def article_metas(self, article_ids: Iterable[str]
                       ) -> Iterator[tuple[str, dict[str, Any] | None]]:
         """``(article_id, metadata or None)`` of several articles, in their order: what an

@@ -412,15 +412,14 @@ class Batches:
         if updated:
             # An update may have fewer passages: the old ones its new documents do not
             # replace are deleted in the same requests. (Not _delete_by_query: it is
-            # a module, reindex, that a cluster may lack.)
+            # a module, reindex, that a cluster may lack.) At most BULK_ARTICLES ids: one
+            # terms query holds them.
             written = {a["_id"] for a in actions}
-            for chunk in range(0, len(updated), 1000):
-                for old in store.scan({"terms": {"article_id": updated[chunk:chunk + 1000]}},
-                                      ["article_id", "n"]):
-                    old_id = doc_id(old["article_id"], old["n"])
-                    if old_id not in written:
-                        actions.append({"_op_type": "delete", "_index": store.concrete,
-                                        "_id": old_id, "_routing": old["article_id"]})
+            for old in store.scan({"terms": {"article_id": updated}}, ["article_id", "n"]):
+                old_id = doc_id(old["article_id"], old["n"])
+                if old_id not in written:
+                    actions.append({"_op_type": "delete", "_index": store.concrete,
+                                    "_id": old_id, "_routing": old["article_id"]})
         try:
             for ok, item in helpers.streaming_bulk(
                     store.client, actions, chunk_size=1000, max_chunk_bytes=8 << 20,

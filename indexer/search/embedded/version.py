@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 class EmbeddedVersion(Snapshot):
     """A committed version of the embedded index, as query time reads it."""
 
+    def vectors(self) -> Any:
+        from ..vectors import WordVectors
+
+        return self.derived("vectors", lambda: WordVectors.open(self.path))
+
     def doc_count(self) -> int:
         """How many live documents (articles and passages) the version holds."""
         return int(self.searcher.doc_count())

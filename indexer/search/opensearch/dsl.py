@@ -19,7 +19,6 @@ engine rounds field lengths, and phrase scoring.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +27,7 @@ from whoosh import query as wq
 from ...store.opensearch import SCORED_FIELDS
 from ..embedded.constant import ConstantScoreQuery
 from ..embedded.maybe import Maybe
-from ..weights import BM25_B, BM25_K1, term_idf
+from ..weights import BM25_B, BM25_K1, idf, term_idf
 
 TEXT_FIELDS = frozenset(SCORED_FIELDS)
 """The fields scored by BM25 (the other keyword fields only filter)."""
@@ -40,8 +39,7 @@ Weigh = Callable[[str, str], float]
 def term_factor(n: int, passages: int, with_field: int) -> float:
     """What a term in ``n`` documents multiplies its boost by, so that Lucene's BM25 over
     the ``with_field`` documents that have its field scores as ours does."""
-    lucene = math.log(1 + (with_field - n + 0.5) / (n + 0.5))
-    return float(term_idf(n, passages) / lucene)
+    return float(term_idf(n, passages) / idf(n, with_field))
 
 
 def length_factor(ratio: float) -> float:

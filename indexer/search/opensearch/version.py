@@ -200,24 +200,28 @@ class OpenSearchVersion:
     def article_ids(self) -> _ArticleIds:
         return _ArticleIds(self._aids)
 
-    def _records(self, article_ids: list[str]) -> list[bytes | None]:
-        """The stored records of articles, in one request (``None`` for one not found)."""
-        answer = call(self.location, self.client.mget, index=self.index, realtime=False,
-                      body={"docs": [{"_id": doc_id(a, 0), "routing": a, "_source": ["record"]}
-                                     for a in article_ids]})
-        return [record(found["_source"]) if found.get("found") else None
-                for found in answer["docs"]]
-
-    def _article_record(self, article_id: str) -> bytes | None:
-        if article_id not in self._articles:
-            if len(self._articles) >= _KEPT:
+    def _records(self, article_ids: list[str]) -> dict[str, bytes | None]:
+        """The stored records of articles (``None`` for one not found), those not kept
+        read in one request, and kept: a search's hits read their texts next."""
+        found = {a: self._articles[a] for a in article_ids if a in self._articles}
+        missing = [a for a in dict.fromkeys(article_ids) if a not in found]
+        if missing:
+            answer = call(self.location, self.client.mget, index=self.index, realtime=False,
+                          body={"docs": [{"_id": doc_id(a, 0), "routing": a,
+                                          "_source": ["record"]} for a in missing]})
+            if len(self._articles) + len(missing) > _KEPT:
                 self._articles.clear()
-            self._articles[article_id] = self._records([article_id])[0]
-        return self._articles[article_id]
+            for article_id, doc in zip(missing, answer["docs"], strict=True):
+                rec = record(doc["_source"]) if doc.get("found") else None
+                found[article_id] = self._articles[article_id] = rec
+        return found
 
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
-        rec = self._article_record(article_id)
+        rec = self._records([article_id])[article_id]
         return None if rec is None else read_meta(rec)
+
+    def vectors(self) -> None:
+        return None  # a cluster's index has no word-vector table yet
 
     def article_metas(self, article_ids: Iterable[str]
                       ) -> Iterator[tuple[str, dict[str, Any] | None]]:
@@ -225,13 +229,16 @@ class OpenSearchVersion:
         :data:`_META_BATCH` at a time (one request each, not one an article)."""
         ids = iter(article_ids)
         while chunk := list(islice(ids, _META_BATCH)):
-            for article_id, rec in zip(chunk, self._records(chunk), strict=True):
+            records = self._records(chunk)
+            for article_id in chunk:
+                rec = records[article_id]
                 yield article_id, None if rec is None else read_meta(rec)
 
     def passage(self, doc: int) -> dict[str, Any]:
         self._read([doc])
         back, ordinal, section = passage_place(record(self._sources[doc]))
-        rec = self._article_record(self._place(doc)[0])
+        aid = self._place(doc)[0]
+        rec = self._records([aid])[aid]
         if rec is None:  # deleted since: an update is being written
             raise IndexerError(f"{self.path} changed since this search: run it again")
         return {"text": read_texts(rec)[back - 1], "meta": (ordinal, section)}
@@ -244,8 +251,9 @@ class OpenSearchVersion:
     def passage_docs(self, article_id: str) -> list[int]:
         query = {"bool": {"filter": [{"term": {"article_id": article_id}},
                                      {"term": {"kind": "p"}}]}}
-        return [self._number(article_id, int(src["n"]))
-                for src in scan(self.location, self.client, self.index, query, ["n"])]
+        # Their sources come with them: show and similar read every passage next.
+        return [self._met({"_source": src})
+                for src in scan(self.location, self.client, self.index, query, SOURCE)]
 
     # -- queries -------------------------------------------------------------------
     def compile(self, tree: Group, opts: SearchOptions) -> Compiler:

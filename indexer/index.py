@@ -337,8 +337,10 @@ class NewsIndex:
         from .search.options import SearchOptions
         from .search.run import matching_articles
 
+        opts = SearchOptions.from_kwargs(**options)
         with self.snapshot() as snap:
-            ids = matching_articles(snap, query or "", SearchOptions.from_kwargs(**options))
+            # Nothing to match: every article counts, and a cluster counts them at once.
+            ids = matching_articles(snap, query or "", opts) if query or opts.narrows else None
             return count_facet(snap, ids, field, top)
 
     def export(self, query: str | None = None, **options: Any) -> Iterator[dict[str, Any]]:

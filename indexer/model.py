@@ -131,6 +131,10 @@ class FacetCount:
     count: int
 
 
+FACET_FIELDS = ("actors", "places", "sources", "lang")
+"""The facets an index counts."""
+
+
 @dataclass(frozen=True)
 class Totals:
     """How many articles and passages match; lower bounds when ``exact`` is false."""

@@ -16,37 +16,54 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from ..errors import OptionError
-from ..model import FacetCount
+from ..model import FACET_FIELDS, FacetCount
 
 if TYPE_CHECKING:
     from .seam import Version
 
-FACET_FIELDS = ("actors", "places", "sources", "lang")
 
-
-def _article_facets(snap: Version) -> dict[str, dict[str, Any]]:
-    """Every article's facet values, read once per version (facets need them all)."""
+def article_table(snap: Version) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Every article's facet values, read once per version: how a backend that reads its
+    records locally counts them (see :func:`table_counts`)."""
     return snap.derived("facets", lambda: {
         article_id: {
-            "actors": meta["actors"], "places": meta["places"],
+            "actors": tuple(meta["actors"]), "places": tuple(meta["places"]),
             "sources": (meta["source"],) if meta["source"] else (),
             "lang": (meta["lang"],) if meta["lang"] else ()}
         for article_id, meta in snap.article_docs()})
+
+
+def table_counts(snap: Version, article_ids: Collection[str] | None, field: str,
+                 names: Mapping[str, str]) -> Counter[str]:
+    """:meth:`~.seam.Version.facet_counts` from :func:`article_table`."""
+    table = article_table(snap)
+    counts: Counter[str] = Counter()
+    for aid in table if article_ids is None else article_ids:
+        row = table.get(aid)
+        if row:
+            counts.update({names.get(v, v) for v in row[field]})
+    return counts
+
+
+def facet_values(snap: Version, field: str) -> Counter[str]:
+    """Every stored value of ``field``, with how many articles hold it (once per version)."""
+    return snap.derived(f"values:{field}", lambda: snap.facet_counts(None, field, {}))
 
 
 def shown_names(snap: Version, field: str) -> dict[str, str]:
     """Stored value -> the name facets count it under, for the values that differ
     (see the module doc); computed once per version from every article's values."""
     return snap.derived(f"shown:{field}", lambda: corpus_names(
-        [row[field] for row in _article_facets(snap).values()], people=field == "actors"))
+        facet_values(snap, field), people=field == "actors"))
 
 
-def corpus_names(rows: Iterable[Sequence[str]], people: bool = False) -> dict[str, str]:
-    """Value -> shown name, from all articles' values of one field (``rows``).
+def corpus_names(articles: Mapping[str, int], people: bool = False) -> dict[str, str]:
+    """Value -> shown name, from all the values of one field and how many articles hold
+    each (``articles``).
 
     Spellings with one folded key go to the one most articles use (ties: the
     accented one).  With ``people``, a name that opens on initials goes to the
@@ -54,7 +71,6 @@ def corpus_names(rows: Iterable[Sequence[str]], people: bool = False) -> dict[st
     """
     from ..pipeline.entities import accented, entity_key
 
-    articles: Counter[str] = Counter(v for row in rows for v in set(row))
     spellings: dict[str, list[str]] = {}
     for value in articles:
         spellings.setdefault(entity_key(value), []).append(value)
@@ -97,20 +113,16 @@ def _fold_last(name: str) -> str:
     return entity_key(name.split()[-1])
 
 
-def count_facet(snap: Version, article_ids: Iterable[str], field: str,
+def count_facet(snap: Version, article_ids: Collection[str] | None, field: str,
                 top: int = 10) -> tuple[FacetCount, ...]:
-    """The ``top`` values of ``field`` among ``article_ids``, most frequent first, ties by name.
+    """The ``top`` values of ``field`` among ``article_ids`` (every article when ``None``),
+    most frequent first, ties by name.
 
     Values count under their shown name (:func:`shown_names`), once per article."""
     if field not in FACET_FIELDS:
         raise OptionError("--field", field, f"unknown facet (known: {', '.join(FACET_FIELDS)})")
-    table = _article_facets(snap)
     names = shown_names(snap, field) if field in ("actors", "places") else {}
-    counts: Counter[str] = Counter()
-    for aid in article_ids:
-        row = table.get(aid)
-        if row:
-            counts.update({names.get(v, v) for v in row[field]})
+    counts = snap.facet_counts(article_ids, field, names)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(FacetCount(v, c) for v, c in ranked[:top])
 
@@ -122,7 +134,7 @@ def closest_names(snap: Version, field: str, name: str, n: int = 3) -> list[str]
 
     wanted = entity_key(name)
     shown = shown_names(snap, field)
-    names = {shown.get(v, v) for row in _article_facets(snap).values() for v in row[field]}
+    names = {shown.get(v, v) for v in facet_values(snap, field)}
     scored = []
     for value in names:
         key = entity_key(value)

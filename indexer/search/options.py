@@ -24,6 +24,12 @@ class SearchOptions:
     vectors: bool = True
     """Use the index's word vectors, when it has them (see :mod:`indexer.search.vectors`)."""
 
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter leaves some articles out."""
+        return bool(self.since or self.until or self.lang or self.source or self.actors
+                    or self.places)
+
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> SearchOptions:
         """Options from keyword arguments; a bad value raises :class:`OptionError`."""

@@ -11,7 +11,8 @@ against it (:mod:`.run`, :mod:`.rank`, :mod:`.telling`, :mod:`.weights`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -131,6 +132,14 @@ class Version(Protocol):
 
     def passage_docs(self, article_id: str) -> list[int]:
         """The passages of one article."""
+        ...
+
+    def facet_counts(self, article_ids: Collection[str] | None, field: str,
+                     names: Mapping[str, str]) -> Counter[str]:
+        """How many of ``article_ids`` (every article when ``None``) hold each value of
+        the facet ``field`` (see :data:`indexer.model.FACET_FIELDS`), counted under its name in
+        ``names`` where it has one: an article that holds two values of one name counts
+        once under it."""
         ...
 
     def compile(self, tree: Group, opts: SearchOptions) -> Compiled:

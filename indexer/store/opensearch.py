@@ -38,6 +38,7 @@ from ..errors import (
     IndexVersionError,
     IndexWriteError,
 )
+from ..model import FACET_FIELDS
 from .locations import SCHEME
 from .schema import passage_place, read_meta
 
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from ..model import IndexReport
     from .embedded import Indexed
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 BM25_K1, BM25_B = 0.8, 0.4
 """The text fields' BM25, as :mod:`indexer.search.weights` sets it for every backend (a
 test holds the two equal: the store does not read the query side)."""
@@ -142,6 +143,10 @@ def mapping() -> dict[str, Any]:
             "actor": keyword(), "place": keyword(),
             "mentions": {"type": "keyword", "similarity": SIMILARITY},
             "hash": {"type": "keyword", "index": False},
+            # An article's facet values as it shows them, where the fields above hold
+            # folded keys: facets count articles by these (an aggregation over the
+            # articles' own documents).
+            "facet": {"properties": {f: keyword() for f in FACET_FIELDS}},
             # Our compressed record (see indexer.store.schema), read back as the embedded
             # index reads it: never searched.
             "record": {"type": "binary"},
@@ -176,8 +181,12 @@ def document(fields: dict[str, Any]) -> dict[str, Any]:
             out[name] = value
     out["lengths"] = {f: len(held) for f, held in field_terms(out).items()}
     if fields["kind"] == "a":
+        meta = read_meta(fields["record"])
         out["n"] = 0
-        out["hash"] = read_meta(fields["record"])["hash"]
+        out["hash"] = meta["hash"]
+        out["facet"] = {"actors": list(meta["actors"]), "places": list(meta["places"]),
+                        "sources": [meta["source"]] if meta["source"] else [],
+                        "lang": [meta["lang"]] if meta["lang"] else []}
     else:
         out["n"] = passage_place(fields["record"])[0]
     return out

@@ -8,11 +8,13 @@ to Whoosh queries and evaluating them for candidates, titles, positions and matc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ...store.snapshot import Snapshot
+from ..facets import table_counts
 from ..options import SearchOptions
 from ..parse import Group
 from .compile import Compiler, compile_search, filtered
@@ -28,6 +30,11 @@ class EmbeddedVersion(Snapshot):
         from ..vectors import WordVectors
 
         return self.derived("vectors", lambda: WordVectors.open(self.path))
+
+    def facet_counts(self, article_ids: Collection[str] | None, field: str,
+                     names: Mapping[str, str]) -> Counter[str]:
+        """Counted from every article's record, read once per version."""
+        return table_counts(self, article_ids, field, names)
 
     def doc_count(self) -> int:
         """How many live documents (articles and passages) the version holds."""

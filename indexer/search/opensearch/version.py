@@ -18,7 +18,8 @@ A version is the concrete index behind the alias and its refresh count: a commit
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -60,6 +61,8 @@ WINDOW = 10_000
 """The most hits one search returns (the cluster's ``index.max_result_window``)."""
 _KEPT = 4096  # documents whose source stays read
 _META_BATCH = 1000  # articles whose records one request reads, for an export
+_FACET_BATCH = 10_000  # articles one facet request counts (a terms query's ids)
+_FACET_PAGE = 1000  # values, and merged names, one aggregation answers at a time
 
 
 class OpenSearchVersion:
@@ -254,6 +257,58 @@ class OpenSearchVersion:
         # Their sources come with them: show and similar read every passage next.
         return [self._met({"_source": src})
                 for src in scan(self.location, self.client, self.index, query, SOURCE)]
+
+    def facet_counts(self, article_ids: Collection[str] | None, field: str,
+                     names: Mapping[str, str]) -> Counter[str]:
+        """Counted by aggregations over the articles' own documents, :data:`_FACET_BATCH`
+        articles to a request (each article is in one, so their counts add up)."""
+        counts: Counter[str] = Counter()
+        ids = None if article_ids is None else iter(sorted(article_ids))
+        while True:
+            where: list[dict[str, Any]] = [{"term": {"kind": "a"}}]
+            if ids is not None:
+                chunk = list(islice(ids, _FACET_BATCH))
+                if not chunk:
+                    return counts
+                where.append({"terms": {"article_id": chunk}})
+            counts.update(self._facet_counts(where, f"facet.{field}", names))
+            if ids is None:
+                return counts
+
+    def _facet_counts(self, where: list[dict[str, Any]], field: str,
+                      names: Mapping[str, str]) -> Counter[str]:
+        """:meth:`facet_counts` of the articles that ``where`` matches: each value's, from
+        a composite aggregation read page by page (a ``terms`` one is approximate across
+        shards), then a name's that these articles hold in two spellings or more, from a
+        ``filters`` aggregation, since an article may hold both."""
+        raw: Counter[str] = Counter()
+        query = {"bool": {"filter": where}}
+        after: dict[str, Any] | None = None
+        while True:
+            composite: dict[str, Any] = {"size": _FACET_PAGE,
+                                         "sources": [{"v": {"terms": {"field": field}}}]}
+            if after is not None:
+                composite["after"] = after
+            found = self._search({"size": 0, "query": query,
+                                  "aggs": {"v": {"composite": composite}}})["aggregations"]["v"]
+            raw.update({b["key"]["v"]: b["doc_count"] for b in found["buckets"]})
+            after = found.get("after_key")
+            if len(found["buckets"]) < _FACET_PAGE or after is None:
+                break
+        spellings: dict[str, list[str]] = {}
+        for value in raw:
+            spellings.setdefault(names.get(value, value), []).append(value)
+        counts: Counter[str] = Counter({name: sum(raw[v] for v in values)
+                                        for name, values in spellings.items()})
+        merged = [(name, values) for name, values in spellings.items() if len(values) > 1]
+        for start in range(0, len(merged), _FACET_PAGE):
+            groups = merged[start:start + _FACET_PAGE]
+            filters = {str(i): {"terms": {field: values}} for i, (_, values) in enumerate(groups)}
+            found = self._search({"size": 0, "query": query, "aggs": {
+                "g": {"filters": {"filters": filters}}}})["aggregations"]["g"]["buckets"]
+            for i, (name, _) in enumerate(groups):
+                counts[name] = found[str(i)]["doc_count"]
+        return counts
 
     # -- queries -------------------------------------------------------------------
     def compile(self, tree: Group, opts: SearchOptions) -> Compiler:

@@ -247,6 +247,7 @@ def test_facets_count_the_same_articles_on_both_backends(
     # Small pages and batches, to read several of each over 101 articles as over an archive.
     monkeypatch.setattr(version, "_FACET_BATCH", 7)
     monkeypatch.setattr(version, "_FACET_PAGE", 3)
+    monkeypatch.setattr(version, "_FACET_GROUPS", 2)
     for query, filters in [(None, {}), ("Syrie", {}), (None, {"since": "2012-07-01"}),
                            ("président", {"lang": "fr"})]:
         on_cluster = cluster_idx.facets(query, field, top=200, **filters)

@@ -62,7 +62,8 @@ WINDOW = 10_000
 _KEPT = 4096  # documents whose source stays read
 _META_BATCH = 1000  # articles whose records one request reads, for an export
 _FACET_BATCH = 10_000  # articles one facet request counts (a terms query's ids)
-_FACET_PAGE = 1000  # values, and merged names, one aggregation answers at a time
+_FACET_PAGE = 10_000  # values one aggregation answers at a time (each page reads all)
+_FACET_GROUPS = 1000  # merged names one aggregation counts
 
 
 class OpenSearchVersion:
@@ -262,49 +263,50 @@ class OpenSearchVersion:
                      names: Mapping[str, str]) -> Counter[str]:
         """Counted by aggregations over the articles' own documents, :data:`_FACET_BATCH`
         articles to a request (each article is in one, so their counts add up)."""
+        every: list[dict[str, Any]] = [{"term": {"kind": "a"}}]
+        if article_ids is None:  # every value's count is kept: shown names are made of them
+            raw = self.derived(f"facet:{field}", lambda: self._values(every, field))
+            return self._named(raw, every, field, names)
         counts: Counter[str] = Counter()
-        ids = None if article_ids is None else iter(sorted(article_ids))
-        while True:
-            where: list[dict[str, Any]] = [{"term": {"kind": "a"}}]
-            if ids is not None:
-                chunk = list(islice(ids, _FACET_BATCH))
-                if not chunk:
-                    return counts
-                where.append({"terms": {"article_id": chunk}})
-            counts.update(self._facet_counts(where, f"facet.{field}", names))
-            if ids is None:
-                return counts
+        ids = iter(sorted(article_ids))
+        while chunk := list(islice(ids, _FACET_BATCH)):
+            where: list[dict[str, Any]] = [*every, {"terms": {"article_id": chunk}}]
+            counts.update(self._named(self._values(where, field), where, field, names))
+        return counts
 
-    def _facet_counts(self, where: list[dict[str, Any]], field: str,
-                      names: Mapping[str, str]) -> Counter[str]:
-        """:meth:`facet_counts` of the articles that ``where`` matches: each value's, from
-        a composite aggregation read page by page (a ``terms`` one is approximate across
-        shards), then a name's that these articles hold in two spellings or more, from a
-        ``filters`` aggregation, since an article may hold both."""
+    def _values(self, where: list[dict[str, Any]], field: str) -> Counter[str]:
+        """How many of the articles that ``where`` matches hold each value of ``field``,
+        from a composite aggregation read page by page (a ``terms`` one is approximate
+        across shards)."""
         raw: Counter[str] = Counter()
-        query = {"bool": {"filter": where}}
         after: dict[str, Any] | None = None
         while True:
-            composite: dict[str, Any] = {"size": _FACET_PAGE,
-                                         "sources": [{"v": {"terms": {"field": field}}}]}
+            composite: dict[str, Any] = {
+                "size": _FACET_PAGE, "sources": [{"v": {"terms": {"field": f"facet.{field}"}}}]}
             if after is not None:
                 composite["after"] = after
-            found = self._search({"size": 0, "query": query,
+            found = self._search({"size": 0, "query": {"bool": {"filter": where}},
                                   "aggs": {"v": {"composite": composite}}})["aggregations"]["v"]
             raw.update({b["key"]["v"]: b["doc_count"] for b in found["buckets"]})
             after = found.get("after_key")
             if len(found["buckets"]) < _FACET_PAGE or after is None:
-                break
+                return raw
+
+    def _named(self, raw: Counter[str], where: list[dict[str, Any]], field: str,
+               names: Mapping[str, str]) -> Counter[str]:
+        """``raw`` counted under ``names``; a name that these articles hold in two spellings
+        or more is counted by a ``filters`` aggregation, since an article may hold both."""
         spellings: dict[str, list[str]] = {}
         for value in raw:
             spellings.setdefault(names.get(value, value), []).append(value)
         counts: Counter[str] = Counter({name: sum(raw[v] for v in values)
                                         for name, values in spellings.items()})
         merged = [(name, values) for name, values in spellings.items() if len(values) > 1]
-        for start in range(0, len(merged), _FACET_PAGE):
-            groups = merged[start:start + _FACET_PAGE]
-            filters = {str(i): {"terms": {field: values}} for i, (_, values) in enumerate(groups)}
-            found = self._search({"size": 0, "query": query, "aggs": {
+        for start in range(0, len(merged), _FACET_GROUPS):
+            groups = merged[start:start + _FACET_GROUPS]
+            filters = {str(i): {"terms": {f"facet.{field}": values}}
+                       for i, (_, values) in enumerate(groups)}
+            found = self._search({"size": 0, "query": {"bool": {"filter": where}}, "aggs": {
                 "g": {"filters": {"filters": filters}}}})["aggregations"]["g"]["buckets"]
             for i, (name, _) in enumerate(groups):
                 counts[name] = found[str(i)]["doc_count"]

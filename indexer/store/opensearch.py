@@ -117,10 +117,13 @@ class Location:
             raise IndexerError("an OpenSearch index needs opensearch-py",
                                hint="pip install 'depeches[opensearch]'") from None
         auth = (self.user, self.password or "") if self.user else None
+        # Uncompressed, as the official clients default: a search's answer (about 150 KB
+        # for a query's candidates) took longer to gzip and unzip than to send over a
+        # local node's loopback (200 queries on 5,000 articles: p50 27.7 ms against 30.5).
         return OpenSearch(hosts=[{"host": self.host, "port": self.port}],
                           use_ssl=self.scheme == "https", http_auth=auth, timeout=60,
                           max_retries=3, retry_on_timeout=True,
-                          retry_on_status=(502, 503, 504), http_compress=True)
+                          retry_on_status=(502, 503, 504), http_compress=False)
 
 
 def mapping() -> dict[str, Any]:

@@ -410,7 +410,9 @@ def check(index_dir: str | None) -> None:
         say(f"depeches: damaged: {problem}", err=True)
     found = f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}" \
         if report.problems else "no damage"
-    click.echo(f"{report.files} files and {report.records} records checked: {found}")
+    checked = f"{report.files} files" if report.shards is None else \
+        f"{report.shards} shard{'s' if report.shards != 1 else ''}"
+    click.echo(f"{checked} and {report.records} records checked: {found}")
     if not report.ok:
         raise SystemExit(2)
 

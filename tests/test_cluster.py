@@ -150,7 +150,12 @@ def test_searches_answer_the_same_after_a_node_is_killed(cluster: Cluster) -> No
     assert _get(f"{manager.url}/_cluster/health")["status"] in ("yellow", "green")
 
     with NewsIndex.open(url) as idx:
-        assert idx.stats()["articles"] == ARTICLES
+        stats = idx.stats()
+        assert stats["articles"] == ARTICLES
+        # Both primaries still started (one was a replica), and every record reads back.
+        report = idx.check()
+        assert (report.shards, report.problems) == (2, [])
+        assert report.records == stats["articles"] + stats["passages"]
         assert _answers(idx, queries) == before
         assert idx.facets("France", "places") == facets_before
         assert [row["article_id"] for row in idx.export("Macron")] == export_before

@@ -295,6 +295,42 @@ def test_export_reads_articles_in_batches_and_misses_none(
     assert exported == list(corpus_idx.export())
 
 
+def test_check_reads_back_every_record_of_a_sound_cluster_index(
+        corpus_url: str, cli_run: Callable[..., Result]) -> None:
+    counts = _store(corpus_url).counts()
+    result = cli_run("check", "--index", corpus_url)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"1 shard and {counts['a'] + counts['p']} records checked: no damage\n"
+
+
+def test_check_names_each_damaged_record_and_exits_2(
+        url: str, cli_run: Callable[..., Result]) -> None:
+    import base64
+
+    from indexer.store.schema import passage_record
+
+    with NewsIndex.create(url) as idx:
+        idx.add_paths([SEED])
+    store = _store(url)
+    documents = sum(store.counts().values())
+    # A passage whose record is overwritten, and a passage whose article is not there.
+    store.client.update(index=store.concrete, id=f"{SEED_ID}#1", routing=SEED_ID, body={
+        "doc": {"record": base64.b64encode(b"not a record").decode("ascii")}})
+    store.client.index(index=store.concrete, id="ghost#1", routing="ghost", body={
+        "kind": "p", "article_id": "ghost", "n": 1,
+        "record": base64.b64encode(passage_record(1, None, 1)).decode("ascii")})
+    store.refresh()
+    result = cli_run("check", "--index", url)
+    assert result.exit_code == 2
+    # Records carry no checksum of their own (the cluster's files do): those bytes decode,
+    # to a place that does not fit.
+    assert result.stderr.splitlines() == [
+        f"depeches: damaged: {store.path}, document {SEED_ID}#1: passage 1 of 5 says it is "
+        "passage 110",
+        f"depeches: damaged: {store.path}, document ghost#1: a passage of no article"]
+    assert result.stdout == f"1 shard and {documents + 1} records checked: 2 problems\n"
+
+
 def test_a_search_sees_each_commit(url: str, tmp_path: Path) -> None:
     with NewsIndex.create(url) as idx:
         idx.add_paths([SEED])

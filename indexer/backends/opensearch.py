@@ -10,10 +10,10 @@ rebuild that swaps an alias. Query time reads it through
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
-from ..errors import IndexerError
-from ..store.opensearch import OpenSearchStore, call
+from ..store.opensearch import OpenSearchStore, call, doc_id, record
+from ..store.schema import passage_place, read_meta, read_texts
 
 if TYPE_CHECKING:
     from ..errors import IndexCorruptError
@@ -46,10 +46,60 @@ class OpenSearchBackend(OpenSearchStore):
         return int(stats["_all"]["primaries"]["segments"]["count"])
 
     def check_files(self) -> CheckReport:
-        self._not_yet("checking")
+        """The cluster checks its own files (Lucene's checksums, as it reads them): here,
+        that every primary shard of the index is started, so every record can be read."""
+        from ..store.integrity import CheckReport, Problem
+
+        health = call(self.location, self.client.cluster.health, index=self.concrete,
+                      level="indices")["indices"].get(self.concrete, {})
+        started = int(health.get("active_primary_shards", 0))
+        report = CheckReport(shards=started)
+        missing = int(health.get("number_of_shards", 0)) - started
+        if missing or health.get("status") == "red":
+            report.problems.append(Problem(self.path, f"{missing} of "
+                                           f"{health.get('number_of_shards')} primary shards "
+                                           "are not started: the cluster lost their copies"))
+        return report
 
     def check_records(self, version: Version, report: CheckReport) -> Iterator[Problem]:
-        self._not_yet("checking")
+        """Every document's record read back, by article (its own document first, then
+        its passages in order): what will not decode, and passages that do not match."""
+        from ..store.integrity import Problem
+
+        article: str | None = None  # the article whose passages come next
+        held: int | None = 0  # its passages (None: its record is unreadable)
+        seen = 0
+        for src in self.scan({"match_all": {}}, ["article_id", "n", "kind", "record"]):
+            aid, n = src["article_id"], int(src["n"])
+            where = f"{self.path}, document {doc_id(aid, n)}"
+            report.records += 1
+            if src["kind"] == "a":
+                if article is not None and held is not None and seen != held:
+                    yield _short(self.path, article, held, seen)
+                article, held, seen = aid, None, 0
+                try:
+                    rec = record(src)
+                    meta, texts = read_meta(rec), read_texts(rec)
+                except Exception as e:  # noqa: BLE001 - damage takes any form
+                    yield Problem(where, f"unreadable article record ({type(e).__name__})")
+                    continue
+                if meta.get("passages") != len(texts):
+                    yield Problem(where, f"article {aid!r} lists {meta.get('passages')} "
+                                         f"passages, holds {len(texts)}")
+                held = len(texts)
+                continue
+            seen += aid == article
+            try:
+                back = passage_place(record(src))[0]
+            except Exception as e:  # noqa: BLE001
+                yield Problem(where, f"unreadable passage record ({type(e).__name__})")
+                continue
+            if aid != article:
+                yield Problem(where, "a passage of no article")
+            elif held is not None and (back != n or not 1 <= n <= held):
+                yield Problem(where, f"passage {n} of {held} says it is passage {back}")
+        if article is not None and held is not None and seen != held:
+            yield _short(self.path, article, held, seen)
 
     def storage(self, version: Version) -> dict[str, int]:
         stats = call(self.location, self.client.indices.stats, index=self.concrete,
@@ -59,6 +109,9 @@ class OpenSearchBackend(OpenSearchStore):
                 "segments": int(primaries["segments"]["count"]),
                 "deleted_documents": int(primaries["docs"]["deleted"])}
 
-    def _not_yet(self, what: str) -> NoReturn:
-        raise IndexerError(f"{self.path}: {what} an OpenSearch index is not available yet; "
-                           "indexing and searching are")
+
+def _short(path: str, article: str, held: int, seen: int) -> Problem:
+    from ..store.integrity import Problem
+
+    return Problem(f"{path}, article {article!r}",
+                   f"{held} passages in its record, {seen} found on the cluster")

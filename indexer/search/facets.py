@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .seam import Version
 
 
-def article_table(snap: Version) -> dict[str, dict[str, tuple[str, ...]]]:
+def _article_table(snap: Version) -> dict[str, dict[str, tuple[str, ...]]]:
     """Every article's facet values, read once per version: how a backend that reads its
     records locally counts them (see :func:`table_counts`)."""
     return snap.derived("facets", lambda: {
@@ -39,8 +39,8 @@ def article_table(snap: Version) -> dict[str, dict[str, tuple[str, ...]]]:
 
 def table_counts(snap: Version, article_ids: Collection[str] | None, field: str,
                  names: Mapping[str, str]) -> Counter[str]:
-    """:meth:`~.seam.Version.facet_counts` from :func:`article_table`."""
-    table = article_table(snap)
+    """:meth:`~.seam.Version.facet_counts` from :func:`_article_table`."""
+    table = _article_table(snap)
     counts: Counter[str] = Counter()
     for aid in table if article_ids is None else article_ids:
         row = table.get(aid)

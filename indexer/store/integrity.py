@@ -43,6 +43,8 @@ class CheckReport:
 
     files: int = 0
     """Segment files whose every byte was checked against its CRC32."""
+    shards: int | None = None
+    """A cluster's started primary shards (the cluster checks their files itself)."""
     records: int = 0
     """Stored records read back (an article's metadata and texts, a passage's place)."""
     problems: list[Problem] = field(default_factory=list)

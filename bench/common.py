@@ -246,9 +246,8 @@ class Ours:
                 for hit in self._idx.search(query, limit=limit, vectors=self.vectors, **filters)]
 
     def size_bytes(self) -> int:
-        if isinstance(self._path, str):  # an index on a cluster: what its primaries store
-            return self._idx.storage()["size_bytes"]
-        return dir_size(self._path)
+        """The index's files (a cluster's: what its primaries store)."""
+        return self._idx.storage()["size_bytes"]
 
     def close(self) -> None:
         if self._idx is not None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .backends import Backend, create_backend, open_backend
 from .errors import (
+    ClusterError,
     CorpusError,
     CorpusNote,
     IndexCorruptError,
@@ -307,6 +308,9 @@ class NewsIndex:
                 raise
             batches.abandon()
             raise IndexWriteError(str(self.path), os_reason(e), report) from None
+        except ClusterError as e:  # only a write reaches the cluster: the workers do not
+            batches.abandon()
+            raise IndexWriteError(str(self.path), e.reason, report) from None
         finally:
             batches.cancel()
 

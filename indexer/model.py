@@ -134,6 +134,11 @@ class FacetCount:
 FACET_FIELDS = ("actors", "places", "sources", "lang")
 """The facets an index counts."""
 
+BM25_B = 0.4
+BM25_K1 = 0.8
+"""BM25's length normalisation and term saturation, as the relevance benchmark chose them:
+for every backend (a cluster's index is created with them)."""
+
 
 @dataclass(frozen=True)
 class Totals:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from indexer.model import FACET_FIELDS
+
 from . import render
 from .options import DATE, index_path, search_kwargs, use_color
 
@@ -293,7 +295,7 @@ def _unknown_entity_hints(snap: Version, actors: tuple[str, ...], places: tuple[
 @click.argument("query", required=False, default="")
 @index_option
 @filter_options
-@click.option("--field", type=click.Choice(["actors", "places", "sources", "lang"]),
+@click.option("--field", type=click.Choice(FACET_FIELDS),
               default="actors", show_default=True, help="The facet to count.")
 @click.option("--top", type=click.IntRange(1, 10_000), default=20, show_default=True,
               help="How many values to show.")

@@ -10,10 +10,11 @@ rebuild that swaps an alias. Query time reads it through
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from ..store.opensearch import OpenSearchStore, call, doc_id, record
-from ..store.schema import passage_place, read_meta, read_texts
 
 if TYPE_CHECKING:
     from ..errors import IndexCorruptError
@@ -64,42 +65,36 @@ class OpenSearchBackend(OpenSearchStore):
     def check_records(self, version: Version, report: CheckReport) -> Iterator[Problem]:
         """Every document's record read back, by article (its own document first, then
         its passages in order): what will not decode, and passages that do not match."""
-        from ..store.integrity import Problem
+        from ..store.integrity import Problem, article_passages, passage_back
 
         article: str | None = None  # the article whose passages come next
-        held: int | None = 0  # its passages (None: its record is unreadable)
+        held: int | None = None  # its passages (None: its record is unreadable)
         seen = 0
-        for src in self.scan({"match_all": {}}, ["article_id", "n", "kind", "record"]):
+        sources = self.scan({"match_all": {}}, ["article_id", "n", "kind", "record"])
+        for src in chain(sources, [None]):  # None: past the last article's passages
+            if src is None or src["kind"] == "a":
+                if article is not None and held is not None and seen != held:
+                    yield Problem(f"{self.path}, article {article!r}",
+                                  f"{held} passages in its record, {seen} found on the cluster")
+                if src is None:
+                    return
             aid, n = src["article_id"], int(src["n"])
             where = f"{self.path}, document {doc_id(aid, n)}"
             report.records += 1
             if src["kind"] == "a":
-                if article is not None and held is not None and seen != held:
-                    yield _short(self.path, article, held, seen)
-                article, held, seen = aid, None, 0
-                try:
-                    rec = record(src)
-                    meta, texts = read_meta(rec), read_texts(rec)
-                except Exception as e:  # noqa: BLE001 - damage takes any form
-                    yield Problem(where, f"unreadable article record ({type(e).__name__})")
-                    continue
-                if meta.get("passages") != len(texts):
-                    yield Problem(where, f"article {aid!r} lists {meta.get('passages')} "
-                                         f"passages, holds {len(texts)}")
-                held = len(texts)
+                article, seen = aid, 0
+                held, problem = article_passages(where, aid, partial(record, src))
+                if problem:
+                    yield problem
                 continue
             seen += aid == article
-            try:
-                back = passage_place(record(src))[0]
-            except Exception as e:  # noqa: BLE001
-                yield Problem(where, f"unreadable passage record ({type(e).__name__})")
-                continue
-            if aid != article:
+            back = passage_back(where, partial(record, src))
+            if isinstance(back, Problem):
+                yield back
+            elif aid != article:
                 yield Problem(where, "a passage of no article")
             elif held is not None and (back != n or not 1 <= n <= held):
                 yield Problem(where, f"passage {n} of {held} says it is passage {back}")
-        if article is not None and held is not None and seen != held:
-            yield _short(self.path, article, held, seen)
 
     def storage(self, version: Version) -> dict[str, int]:
         stats = call(self.location, self.client.indices.stats, index=self.concrete,
@@ -108,10 +103,3 @@ class OpenSearchBackend(OpenSearchStore):
         return {"size_bytes": int(primaries["store"]["size_in_bytes"]),
                 "segments": int(primaries["segments"]["count"]),
                 "deleted_documents": int(primaries["docs"]["deleted"])}
-
-
-def _short(path: str, article: str, held: int, seen: int) -> Problem:
-    from ..store.integrity import Problem
-
-    return Problem(f"{path}, article {article!r}",
-                   f"{held} passages in its record, {seen} found on the cluster")

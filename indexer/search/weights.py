@@ -10,6 +10,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from ..model import BM25_B as BM25_B  # the ranking reads its weights here
+from ..model import BM25_K1 as BM25_K1
+
 if TYPE_CHECKING:
     from .seam import Positions, Version
 
@@ -26,9 +29,6 @@ HEAD_WEIGHT = 0.25
 """The weight, in coordination, of the noun an interrogative announces (``année`` in
 "En quelle année…", ``pays`` in "Dans quel pays…"): it names the kind of answer,
 which the passage gives without naming it ("en 1963", "en Moldavie")."""
-BM25_B = 0.4
-BM25_K1 = 0.8
-"""BM25's length normalisation and term saturation, as the relevance benchmark chose them."""
 IDF_POWER = 1.5
 """BM25's IDF raised to this power: rare words (names, technical terms) count
 more against common ones than Whoosh's flatter ``log(N / (n + 1)) + 1`` allows."""

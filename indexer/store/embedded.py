@@ -15,6 +15,7 @@ import struct
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
@@ -26,9 +27,6 @@ from .schema import (
     build_schema,
     check_meta,
     codec,
-    passage_place,
-    read_meta,
-    read_texts,
     write_meta,
 )
 from .snapshot import Snapshot, leaf_segment_ids
@@ -256,7 +254,7 @@ class EmbeddedStore:
     def record_problems(self, snap: Snapshot, report: CheckReport) -> Iterator[Problem]:
         """Every stored record of ``snap`` read back (counted in ``report``): what will
         not decode, and articles and passages that do not match."""
-        from .integrity import Problem
+        from .integrity import Problem, article_passages, passage_back
 
         if snap.empty():
             return
@@ -272,24 +270,19 @@ class EmbeddedStore:
         passages: dict[int, int] = {}  # article docnum -> its passage count
         for docnum in s.document_numbers(kind="a"):
             report.records += 1
-            try:
-                record = records[docnum]
-                meta, texts = read_meta(record), read_texts(record)
-            except Exception as e:  # noqa: BLE001 - damage takes any form
-                yield Problem(where(docnum), f"unreadable article record ({type(e).__name__})")
-                continue
-            if meta.get("passages") != len(texts):
-                yield Problem(where(docnum), f"article {ids[docnum]!r} lists "
-                                             f"{meta.get('passages')} passages, holds {len(texts)}")
-            passages[docnum] = len(texts)
+            held, problem = article_passages(where(docnum), ids[docnum],
+                                             partial(records.__getitem__, docnum))
+            if problem:
+                yield problem
+            if held is not None:
+                passages[docnum] = held
         for docnum in reader.all_doc_ids():
             if docnum in passages:
                 continue
             report.records += 1
-            try:
-                back, _, _ = passage_place(records[docnum])
-            except Exception as e:  # noqa: BLE001
-                yield Problem(where(docnum), f"unreadable passage record ({type(e).__name__})")
+            back = passage_back(where(docnum), partial(records.__getitem__, docnum))
+            if isinstance(back, Problem):
+                yield back
                 continue
             if not 1 <= back <= passages.get(docnum - back, 0):
                 yield Problem(where(docnum), "a passage of no article")

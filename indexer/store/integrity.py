@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,3 +142,32 @@ def _file_problems(folder: Path, sums: dict[str, list[int]], full: bool
 def segment_ids(toc_segments: Iterable[Any]) -> list[str]:
     """Whoosh's segment file prefixes (``MAIN_<id>``) of a TOC's segments."""
     return [s.segment_id() for s in toc_segments]
+
+
+def article_passages(where: str, article_id: str, read: Callable[[], bytes]
+                     ) -> tuple[int | None, Problem | None]:
+    """How many passages an article's record holds (``None`` where it will not decode),
+    and what is wrong with it: a record that ``read`` cannot give or decode, or that lists
+    another number of passages than it holds. Damage takes any form, hence any error."""
+    from .schema import read_meta, read_texts
+
+    try:
+        record = read()
+        meta, texts = read_meta(record), read_texts(record)
+    except Exception as e:  # noqa: BLE001
+        return None, Problem(where, f"unreadable article record ({type(e).__name__})")
+    if meta.get("passages") != len(texts):
+        return len(texts), Problem(where, f"article {article_id!r} lists "
+                                          f"{meta.get('passages')} passages, holds {len(texts)}")
+    return len(texts), None
+
+
+def passage_back(where: str, read: Callable[[], bytes]) -> int | Problem:
+    """A passage record's distance back to its article (its place among the article's
+    passages), or what keeps it from being read."""
+    from .schema import passage_place
+
+    try:
+        return passage_place(read())[0]
+    except Exception as e:  # noqa: BLE001
+        return Problem(where, f"unreadable passage record ({type(e).__name__})")

@@ -36,9 +36,8 @@ from ..errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
-    IndexWriteError,
 )
-from ..model import FACET_FIELDS
+from ..model import BM25_B, BM25_K1, FACET_FIELDS
 from .locations import SCHEME
 from .schema import passage_place, read_meta
 
@@ -47,9 +46,6 @@ if TYPE_CHECKING:
     from .embedded import Indexed
 
 FORMAT_VERSION = 4
-BM25_K1, BM25_B = 0.8, 0.4
-"""The text fields' BM25, as :mod:`indexer.search.weights` sets it for every backend (a
-test holds the two equal: the store does not read the query side)."""
 SIMILARITY = "depeches"
 SCORED_FIELDS = ("stem", "exact", "title_stem", "mentions")
 BULK_ARTICLES = 500
@@ -243,8 +239,8 @@ class OpenSearchStore:
         current = _alias_target(client, location)
         if current is not None:
             if not overwrite:
-                return cls._checked(location, client, current)
-            return cls(location, client, current, rebuild=True)
+                return cls._checked(location, client, *current)
+            return cls(location, client, current[0], rebuild=True)
         store = cls(location, client, "")
         store.concrete = store._new_concrete()
         call(location, client.indices.update_aliases, body={"actions": [
@@ -263,16 +259,16 @@ class OpenSearchStore:
         """The index behind the alias; a missing or foreign one is a clear error."""
         location = Location.parse(url)
         client = location.client()
-        concrete = _alias_target(client, location)
-        if concrete is None:
+        current = _alias_target(client, location)
+        if current is None:
             raise IndexNotFoundError(str(location), "no such index on the cluster")
-        return cls._checked(location, client, concrete)
+        return cls._checked(location, client, *current)
 
     @classmethod
-    def _checked(cls, location: Location, client: Any, concrete: str) -> Self:
-        """The index ``concrete``, once its mapping says our format and analysis chain."""
-        meta = call(location, client.indices.get_mapping, index=concrete)[concrete] \
-            ["mappings"].get("_meta", {})
+    def _checked(cls, location: Location, client: Any, concrete: str,
+                 meta: dict[str, Any]) -> Self:
+        """The index ``concrete``, once its mapping's ``meta`` says our format and
+        analysis chain."""
         found = (meta.get("format"), meta.get("analysis"))
         if meta.get("engine") != "opensearch" or None in found:
             raise IndexNotFoundError(str(location), f"{concrete} is not a depeches index "
@@ -389,7 +385,7 @@ class Batches:
         self.size = size
         self.unsent: list[Indexed] = []
         self.pending: list[tuple[str, int, dict[str, float]]] = []
-        self.writing = False
+        self.writing = False  # a cluster's failures are ClusterError, never an OSError
 
     @property
     def open(self) -> bool:
@@ -401,15 +397,7 @@ class Batches:
         if len(self.pending) >= self.size:
             self.commit()
         elif len(self.unsent) >= BULK_ARTICLES:
-            self._failing(self._send)
-
-    def _failing(self, step: Any) -> None:
-        """``step()``; a cluster that fails it ends the run with what is committed."""
-        try:
-            step()
-        except ClusterError as e:
-            self.abandon()
-            raise IndexWriteError(self.store.path, e.reason, self.report) from None
+            self._send()
 
     def _send(self) -> None:
         from opensearchpy import helpers
@@ -446,8 +434,8 @@ class Batches:
         self.unsent = []
 
     def commit(self) -> None:
-        self._failing(self._send)
-        self._failing(self.store.refresh)
+        self._send()
+        self.store.refresh()
         self.report.count_commit(self.pending, self.existing)
         self.pending = []
 
@@ -483,15 +471,20 @@ def record(source: dict[str, Any]) -> bytes:
     return base64.b64decode(source["record"])
 
 
-def _alias_target(client: Any, location: Location) -> str | None:
+def _alias_target(client: Any, location: Location) -> tuple[str, dict[str, Any]] | None:
+    """The index behind the alias and its mapping's ``_meta``, in one request (the
+    mappings of what the name resolves to); ``None`` where no alias has the name, a
+    plain index of that name included."""
     from opensearchpy import NotFoundError
 
     try:
-        answer = call(location, client.indices.get_alias, name=location.name)
+        answer = call(location, client.indices.get_mapping, index=location.name)
     except NotFoundError:
         return None
-    targets = sorted(k for k, v in answer.items() if location.name in v.get("aliases", {}))
-    return targets[-1] if targets else None
+    targets = sorted(k for k in answer if k != location.name)
+    if not targets:
+        return None
+    return targets[-1], answer[targets[-1]]["mappings"].get("_meta", {})
 
 
 def call(location: Location, method: Any, **kwargs: Any) -> Any:

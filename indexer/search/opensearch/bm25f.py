@@ -103,8 +103,6 @@ class Scorer:
             return self.prefix(q, tokens)
         if isinstance(q, type(wq.NullQuery)):
             return None
-        if isinstance(q, wq.Every):
-            return 1.0
         raise TypeError(f"cannot score {type(q).__name__} from a document's forms")
 
     def term(self, field: str, text: str, boost: float, tokens: Tokens) -> float | None:

@@ -76,11 +76,8 @@ def _children(q: Any) -> list[Any]:
 def to_dsl(q: Any, weigh: Weigh, scoring: bool = True) -> dict[str, Any]:
     """``q`` as a DSL query; ``scoring`` is false under a filter, where boosts do nothing."""
     boost = float(getattr(q, "boost", 1.0))
-    if isinstance(q, ConstantScoreQuery):
-        inner = to_dsl(q.child, weigh, scoring=False)
-        if not q.score:
-            return {"bool": {"filter": [inner]}}
-        return {"constant_score": {"filter": inner, "boost": q.score}}
+    if isinstance(q, ConstantScoreQuery):  # a filter: the compiler gives each a score of 0
+        return {"bool": {"filter": [to_dsl(q.child, weigh, scoring=False)]}}
     if isinstance(q, wq.Term):
         if not scoring or q.fieldname not in TEXT_FIELDS:
             return {"term": {q.fieldname: q.text}}
@@ -114,8 +111,6 @@ def to_dsl(q: Any, weigh: Weigh, scoring: bool = True) -> dict[str, Any]:
         return {"prefix": {q.fieldname: {"value": q.text, "boost": boost}}}
     if q is wq.NullQuery:
         return {"match_none": {}}
-    if isinstance(q, wq.Every):
-        return {"match_all": {}}
     raise TypeError(f"no DSL for {type(q).__name__}")
 
 

@@ -83,7 +83,6 @@ class OpenSearchVersion:
         self._df: dict[tuple[str, str], int] = {}
         self._with_field: dict[str, int] = {}
         self._counts: dict[str, int] = {}
-        self._langs: list[str] | None = None
         self._derived: dict[str, Any] = {}
         self.terms = ClusterTerms(self)
 
@@ -118,9 +117,7 @@ class OpenSearchVersion:
 
     # -- statistics ----------------------------------------------------------------
     def langs(self) -> list[str]:
-        if self._langs is None:
-            self._langs = self.terms.lexicon("lang")
-        return self._langs
+        return self.terms.lexicon("lang")
 
     def _count(self, query: dict[str, Any]) -> int:
         key = repr(query)
@@ -481,7 +478,11 @@ class ClusterTerms:
 
     def _rewritten(self, field: str, query: dict[str, Any]) -> list[str]:
         """The words a multi-term query expands to on every shard, read from the query
-        as Lucene rewrote it, their frequencies read too: the cluster's word list."""
+        as Lucene rewrote it, their frequencies read too: the cluster's word list. Read
+        once per version: a query's title pass asks again, and so does the next search."""
+        return self.version.derived(f"rewritten:{query!r}", lambda: self._rewrite(field, query))
+
+    def _rewrite(self, field: str, query: dict[str, Any]) -> list[str]:
         v = self.version
         answer = call(v.location, v.client.indices.validate_query, index=v.index,
                       body={"query": query}, rewrite=True, all_shards=True)
@@ -491,10 +492,12 @@ class ClusterTerms:
         return words
 
     def lexicon(self, field: str) -> list[str]:
-        """The values of a keyword field, in order."""
-        answer = self.version._search({"size": 0, "aggs": {"v": {"terms": {
-            "field": field, "size": 10000}}}})
-        return sorted(b["key"] for b in answer["aggregations"]["v"]["buckets"])
+        """The values of a keyword field, in order, read once per version."""
+        def read() -> list[str]:
+            answer = self.version._search({"size": 0, "aggs": {"v": {"terms": {
+                "field": field, "size": 10000}}}})
+            return sorted(b["key"] for b in answer["aggregations"]["v"]["buckets"])
+        return self.version.derived(f"lexicon:{field}", read)
 
 
 def _word_terms(tree: Node, other_langs: list[str]) -> set[tuple[str, str]]:

@@ -137,13 +137,19 @@ class NoNode(Exception):
     """No OpenSearch node can run here (no suitable Java, or no way to fetch it)."""
 
 
-def start_opensearch(workdir: Path):
-    """One local OpenSearch node under ``workdir`` (``tests/opensearch_node.py``), green, its
-    URL in ``.url``, stopped by its ``.stop()``."""
+def node_module():
+    """``tests/opensearch_node.py``, which starts nodes and finds a JDK for the suite."""
     if str(PROJECT_ROOT / "tests") not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT / "tests"))
     import opensearch_node
 
+    return opensearch_node
+
+
+def start_opensearch(workdir: Path):
+    """One local OpenSearch node under ``workdir`` (``tests/opensearch_node.py``), green, its
+    URL in ``.url``, stopped by its ``.stop()``."""
+    opensearch_node = node_module()
     opensearch_node.HEAP = NODE_HEAP
     print(f"  starting an OpenSearch {opensearch_node.VERSION} node ({NODE_HEAP} heap)…",
           file=sys.stderr, flush=True)

@@ -31,12 +31,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from common import Doc, dir_size
+from common import Doc, dir_size, node_module
 
 INSTALL = (
     "needs pyserini 0.25.0 (for Anserini's jar), pyjnius and a Java 17 JDK: "
@@ -55,16 +54,6 @@ BATCH = 2_000  # documents handed to the JVM per call
 JAVA_BLANK = "".join(map(chr, range(0x21)))
 
 
-def java_major(home: Path) -> int | None:
-    """The major version of the JDK at home, read from its `release` file."""
-    try:
-        text = (home / "release").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    match = re.search(r'^JAVA_VERSION="(?:1\.)?(\d+)', text, re.MULTILINE)
-    return int(match.group(1)) if match else None
-
-
 def find_java17() -> Path | None:
     """$DEPECHES_JAVA17_HOME, else $JAVA_HOME, else /usr/lib/jvm/*17*: the first Java 17 JDK."""
     candidates = [os.environ.get("DEPECHES_JAVA17_HOME"), os.environ.get("JAVA_HOME")]
@@ -73,7 +62,8 @@ def find_java17() -> Path | None:
         if not candidate:
             continue
         home = Path(candidate)
-        if java_major(home) == 17 and (home / "lib" / "server" / "libjvm.so").exists():
+        if node_module().java_major(home) == 17 \
+                and (home / "lib" / "server" / "libjvm.so").exists():
             return home
     return None
 

@@ -79,21 +79,23 @@ def java_home() -> Path:
     found = [Path(p) for p in named if p]
     jvm = Path("/usr/lib/jvm")
     if jvm.is_dir():
-        found += sorted(jvm.iterdir(), key=lambda p: _major(p) or 0, reverse=True)
+        found += sorted(jvm.iterdir(), key=lambda p: java_major(p) or 0, reverse=True)
     for home in found:
-        major = _major(home)
-        if major is not None and 11 <= major <= 23:
+        major = java_major(home)
+        if major is not None and 11 <= major <= 23 and (home / "bin/java").exists():
             return home
     raise Unavailable("no Java 11 to 23 for OpenSearch 2.19 "
                       "(set DEPECHES_JAVA_HOME; Java 24 and later cannot run it)")
 
 
-def _major(home: Path) -> int | None:
-    release = home / "release"
-    if not (home / "bin/java").exists() or not release.exists():
+def java_major(home: Path) -> int | None:
+    """The major version of the JDK at ``home``, read from its ``release`` file."""
+    try:
+        text = (home / "release").read_text(encoding="utf-8", errors="replace")
+    except OSError:
         return None
-    m = re.search(r'JAVA_VERSION="(\d+)', release.read_text(errors="replace"))
-    return int(m.group(1)) if m else None
+    match = re.search(r'^JAVA_VERSION="(?:1\.)?(\d+)', text, re.MULTILINE)
+    return int(match.group(1)) if match else None
 
 
 def distribution() -> Path:

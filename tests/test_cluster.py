@@ -118,6 +118,8 @@ def test_200_queries_rank_the_same_articles_on_both_backends(cluster: Cluster) -
     with NewsIndex.open(cluster.embedded) as embedded, NewsIndex.open(cluster.url) as on:
         queries = _queries(cluster.source, embedded)
         differ = [(q, _top(embedded, q), _top(on, q)) for q in queries]
+    # Most queries find something: an equality of empty answers would prove nothing.
+    assert sum(bool(d[1][1]) for d in differ) >= len(queries) * 0.9
     differ = [d for d in differ if d[1] != d[2]]
     # The cluster's candidates are scored again as on the embedded index (indexer.search.
     # opensearch.bm25f), so the same totals and the same ten articles in the same order.
@@ -141,6 +143,7 @@ def test_searches_answer_the_same_after_a_node_is_killed(cluster: Cluster) -> No
         facets_before = idx.facets("France", "places")
         export_before = [row["article_id"] for row in idx.export("Macron")]
     assert sum(bool(hits) for _, hits in before) >= len(queries) - 1
+    assert facets_before and export_before
 
     doomed.kill()
     deadline = time.monotonic() + 60

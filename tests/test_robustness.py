@@ -1007,3 +1007,33 @@ def test_a_really_full_disk_keeps_what_was_committed_and_the_next_run_finishes(
     out, err = proc.communicate(timeout=POLL_SECONDS * 2)
     assert proc.returncode == 0, err
     assert article_count(ix) == 3000
+
+
+def test_ctrl_c_as_a_commit_lands_is_counted_with_it(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # The interruption arrives once the commit is on disk, before the run counts it:
+    # the report must still say what is committed and searchable.
+    from indexer.model import IndexReport
+
+    count = IndexReport.count_commit
+
+    def interrupted_then_count(self, *args, **kwargs):
+        signal.raise_signal(signal.SIGINT)
+        return count(self, *args, **kwargs)
+
+    monkeypatch.setattr(IndexReport, "count_commit", interrupted_then_count)
+    with NewsIndex.create(tmp_path / "ix") as idx:
+        report = idx.add_paths([Path(__file__).parent / "data"], jobs=1)
+        assert report.interrupted
+        assert report.new == idx.stats()["articles"] == 10
+
+
+def test_interruptions_held_over_a_block_come_once_it_ends() -> None:
+    from indexer.store.signals import held_interrupts
+
+    ran = []
+    with pytest.raises(KeyboardInterrupt), held_interrupts():
+        signal.raise_signal(signal.SIGINT)
+        ran.append("the rest of the block")
+    assert ran == ["the rest of the block"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -29,6 +29,7 @@ from .schema import (
     codec,
     write_meta,
 )
+from .signals import held_interrupts
 from .snapshot import Snapshot, leaf_segment_ids
 
 if TYPE_CHECKING:
@@ -327,12 +328,13 @@ class Batches:
         from .segment import merge_tiers
 
         assert self.writer is not None
-        self.writing = True
-        self.writer.commit(mergetype=merge_tiers)
-        self.writer = None
-        self.writing = False
-        self.report.count_commit(self.pending, self.existing)
-        self.pending = []
+        with held_interrupts():  # committed and counted, or neither
+            self.writing = True
+            self.writer.commit(mergetype=merge_tiers)
+            self.writer = None
+            self.writing = False
+            self.report.count_commit(self.pending, self.existing)
+            self.pending = []
 
     def abandon(self) -> None:
         """After a failed write: delete what the open batch wrote; the index stays as committed."""

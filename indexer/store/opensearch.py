@@ -40,6 +40,7 @@ from ..errors import (
 from ..model import BM25_B, BM25_K1, FACET_FIELDS
 from .locations import SCHEME
 from .schema import passage_place, read_meta
+from .signals import held_interrupts
 
 if TYPE_CHECKING:
     from ..model import IndexReport
@@ -435,9 +436,10 @@ class Batches:
 
     def commit(self) -> None:
         self._send()
-        self.store.refresh()
-        self.report.count_commit(self.pending, self.existing)
-        self.pending = []
+        with held_interrupts():  # made visible and counted, or neither
+            self.store.refresh()
+            self.report.count_commit(self.pending, self.existing)
+            self.pending = []
 
     def abandon(self) -> None:
         """After a failed write: what was sent of the open batch cannot be taken back,

@@ -9,6 +9,8 @@ or subset built from it lives in a temporary directory under /tmp that is remove
     python bench/speed.py --updates               # many small runs (bench/updates.py)
     python bench/speed.py --quick --backend opensearch --only ours
                                                   # ours on a local OpenSearch node too
+    python bench/speed.py --quick --backend opensearch --only ours --shards 1,2,4
+                                                  # the cluster index with 1, 2, 4 shards
 
 With ``--backend opensearch`` our pipeline also writes to an OpenSearch 2.19 node that the
 bench starts on 127.0.0.1 (``tests/opensearch_node.py``, 1 GiB heap) and stops at the end,
@@ -250,6 +252,8 @@ def run_worker(args: argparse.Namespace) -> int:
         target = index_dir
         if name == CLUSTER:
             engine.name, target = "ours@opensearch", plan["url"]
+            if plan["shards"] > 1:
+                engine.name += f" ({plan['shards']} shards)"
         start = time.perf_counter()
         engine.index_paths([Path(plan["source"])], target)
         result["index_seconds"] = time.perf_counter() - start
@@ -277,6 +281,9 @@ def run_worker(args: argparse.Namespace) -> int:
         result["facet_names_ms"] = (time.perf_counter() - start) * 1000
         result["facet"] = time_queries(search, facet_queries, budget)
         result["facet_note"] = note
+        start = time.perf_counter()
+        engine.idx.stats()
+        result["stats_ms"] = (time.perf_counter() - start) * 1000
     else:
         search = lambda q: engine.search(q["q"], LIMIT)  # noqa: E731
         result["text"] = time_queries(search, text, plan["query_budget"])
@@ -401,6 +408,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--backend", choices=["embedded", CLUSTER], default="embedded",
         help="opensearch: also write and search ours on a local OpenSearch node",
     )
+    parser.add_argument(
+        "--shards", default="1", metavar="N,…",
+        help="with --backend opensearch: the cluster index once per shard count (one node)",
+    )
     parser.add_argument("--worker", choices=[*ENGINES, CLUSTER], help=argparse.SUPPRESS)
     parser.add_argument("--worker-plan", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
@@ -411,6 +422,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if not all(0 < f <= 1 for f in args.fractions):
         parser.error("--fractions must lie in (0, 1]")
     args.only = parse_only(parser, args.only, ENGINES)
+    try:
+        args.shards = [int(n) for n in args.shards.split(",")]
+    except ValueError:
+        parser.error("--shards takes whole numbers, as in 1,2,4")
+    if min(args.shards) < 1:
+        parser.error("--shards must be at least 1")
     if args.backend == CLUSTER:
         # Right after ours, so that the two backends index and answer back to back.
         at = args.only.index("ours") + 1 if "ours" in args.only else 0
@@ -451,13 +468,17 @@ def main(argv: list[str] | None = None) -> int:
             source = ORANGESUM_PATH
             if ours_like and not (whole_file and size == sample.articles):
                 source = write_subset(ORANGESUM_PATH, size, workdir / f"subset-{size}.jsonl.gz")
-            for name in args.only:
+            runs = [(name, n) for name in args.only
+                    for n in (args.shards if name == CLUSTER else [1])]
+            for name, shards in runs:
                 index_dir = workdir / f"{name}-{size}"
                 plan = {
                     "articles": size,
                     "source": str(source if name in OURS else ORANGESUM_PATH),
                     "index_dir": str(index_dir),
-                    "url": f"opensearch+{node.url}/speed-{size}" if node else None,
+                    "url": f"opensearch+{node.url}/speed-{size}-{shards}?shards={shards}"
+                    if node else None,
+                    "shards": shards,
                     "text_queries": text_queries,
                     "date_queries": date_queries,
                     "seed": SEED,
@@ -466,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {name}: indexing {size} articles…", file=sys.stderr, flush=True)
                 result = spawn(name, plan, workdir)
                 result["raw_bytes"] = sample.cumulative_raw[size - 1]
+                result["shards"] = shards
                 if name in OURS and "error" not in result:
                     # One run each of the first word queries: a single query may be a
                     # stop word that matches nothing, which would flatter the figure.
@@ -546,19 +568,18 @@ def render_report(results: list[dict], sizes: list[int], budget: float) -> str:
     if any(r["engine"] == CLUSTER for r in results):
         lines.append(
             "ours@opensearch: the same pipeline and queries, the index on one local OpenSearch "
-            f"2.19 node ({NODE_HEAP} heap, 1 shard); its peak memory is the indexing process's, "
-            "the node's is below; its size is the primaries' store after the last refresh."
+            f"2.19 node ({NODE_HEAP} heap, 1 shard unless named); its peak memory is the "
+            "indexing process's, the node's is below; its size is the primaries' store after "
+            "the last refresh."
         )
     for size in sizes:
-        for engine in OURS:
-            ours = next((r for r in results
-                         if r["engine"] == engine and r.get("articles") == size), None)
-            if ours is None or "error" in ours:
+        for ours in results:
+            if ours["engine"] not in OURS or "error" in ours or ours.get("articles") != size:
                 continue
             lines.append("")
-            lines.append(f"{ours['name'].capitalize()} at {size} articles:")
+            lines.append(f"{ours['name'][0].upper() + ours['name'][1:]} at {size} articles:")
             lines.extend(render_ours(ours))
-            if engine == CLUSTER:
+            if ours["engine"] == CLUSTER:
                 continue
             for peer in results:
                 if peer["engine"] == "ours" or "error" in peer or peer.get("articles") != size:
@@ -596,6 +617,8 @@ def render_ours(r: dict) -> list[str]:
             lines.append(
                 f"  - facets(None, places|actors, 20) to pick names: {r['facet_names_ms']:.0f} ms"
             )
+    if r.get("stats_ms") is not None:
+        lines.append(f"  - stats(): {r['stats_ms']:.0f} ms")
     if r.get("cli_seconds") is None:
         lines.append(f"  - cold CLI not measured: {r.get('cli_note')}")
     else:

@@ -416,21 +416,12 @@ class NewsIndex:
 
     def stats(self) -> dict[str, Any]:
         """Counts, languages, sources, date range and size on disk."""
-        langs: dict[str, int] = {}
-        dates = []
-        articles = 0
         with self.snapshot() as snap:
-            for _, meta in self.article_docs():
-                articles += 1
-                lang = meta["lang"] or "?"
-                langs[lang] = langs.get(lang, 0) + 1
-                if meta["date"]:
-                    dates.append(meta["date"])
-            passages = snap.doc_count() - articles
+            summary = snap.summary()
+            passages = snap.doc_count() - summary.articles
             storage = self.storage()
-        return {"path": str(self.path), "articles": articles,
-                "passages": passages,
-                "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
-                "date_min": min(dates) if dates else None,
-                "date_max": max(dates) if dates else None, **storage}
+        langs = sorted(summary.languages.items(), key=lambda kv: (-kv[1], kv[0]))
+        return {"path": str(self.path), "articles": summary.articles, "passages": passages,
+                "languages": dict(langs), "date_min": summary.date_min,
+                "date_max": summary.date_max, **storage}
 

@@ -338,14 +338,17 @@ def test_a_commit_between_two_steps_of_a_read_leaves_it_one_snapshot(tmp_path, m
         writer.add(rhone(0))
     with NewsIndex.open(path) as reader:
         assert ids(reader.search("Rhône")) == ["rhone-0"]
-        list_articles = reader.article_docs
+        from indexer.search.embedded.version import EmbeddedVersion
 
-        def commit_then_list():
+        summarise = EmbeddedVersion.summary
+
+        def commit_then_summarise(version):
             with NewsIndex.open(path) as other:
                 other.add(rhone(1))
-            return list_articles()
+            return summarise(version)
 
-        monkeypatch.setattr(reader, "article_docs", commit_then_list)
+        # Its articles counted, then its passages: a commit falls between the two.
+        monkeypatch.setattr(EmbeddedVersion, "summary", commit_then_summarise)
         stats = reader.stats()
         assert (stats["articles"], stats["passages"]) == (1, 1)  # the version it started on
         monkeypatch.undo()

@@ -271,6 +271,28 @@ def test_sources_count_as_the_articles_name_them(url: str, tmp_path: Path) -> No
             embedded.facets("retraites", "sources")
 
 
+def test_stats_count_languages_and_dates_as_the_embedded_index(
+        url: str, tmp_path: Path, cluster_idx: NewsIndex, corpus_idx: NewsIndex) -> None:
+    lines = [{"id": "fr1", "title": "Budget", "date": "2018-03-04",
+              "body": "Le gouvernement a annoncé des mesures pour le budget de la nation."},
+             {"id": "en1", "title": "Budget", "date": "2021-01-02",
+              "body": "The government announced new measures for the national budget."},
+             {"id": "fr2", "title": "Impôts",
+              "body": "Le gouvernement a présenté la réforme des impôts aux syndicats."}]
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    told = ("articles", "passages", "languages", "date_min", "date_max")
+    with NewsIndex.create(url) as on_cluster, NewsIndex.create(tmp_path / "i") as embedded:
+        for idx in (on_cluster, embedded):
+            idx.add_paths([path])
+        stats = on_cluster.stats()
+        assert {k: stats[k] for k in told} == {k: embedded.stats()[k] for k in told}
+        assert (stats["languages"], stats["date_min"], stats["date_max"]) == \
+            ({"fr": 2, "en": 1}, "2018-03-04", "2021-01-02")
+    stats = cluster_idx.stats()
+    assert {k: stats[k] for k in told} == {k: corpus_idx.stats()[k] for k in told}
+
+
 def test_an_article_holding_two_values_of_one_name_counts_once(
         cluster_idx: NewsIndex, corpus_idx: NewsIndex) -> None:
     # Alep and Syrie shown as one name: the articles that name both count once under it.

@@ -179,6 +179,34 @@ class Version(Protocol):
         """What query time derives from this whole version (``make()``), made once."""
         ...
 
+    def summary(self) -> Summary:
+        """How many articles, in which languages, over which dates."""
+        ...
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What ``stats`` tells of a version's articles."""
+
+    articles: int
+    languages: Counter[str]
+    """Articles per language, ``"?"`` for those of none detected."""
+    date_min: str | None
+    date_max: str | None
+
+
+def read_summary(version: Version) -> Summary:
+    """:meth:`Version.summary` from every article's record: how a backend that reads its
+    records locally makes it."""
+    langs: Counter[str] = Counter()
+    dates = []
+    for _, meta in version.article_docs():
+        langs[meta["lang"] or "?"] += 1
+        if meta["date"]:
+            dates.append(meta["date"])
+    return Summary(sum(langs.values()), langs, min(dates, default=None),
+                   max(dates, default=None))
+
 
 @dataclass(frozen=True)
 class Matches:

@@ -17,11 +17,13 @@ from ...store.snapshot import Snapshot
 from ..facets import table_counts
 from ..options import SearchOptions
 from ..parse import Group
+from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
 from .evaluate import document_scores, term_values, top_documents
 
 if TYPE_CHECKING:
     from ..seam import Positions
+
 
 class EmbeddedVersion(Snapshot):
     """A committed version of the embedded index, as query time reads it."""
@@ -35,6 +37,10 @@ class EmbeddedVersion(Snapshot):
                      names: Mapping[str, str]) -> Counter[str]:
         """Counted from every article's record, read once per version."""
         return table_counts(self, article_ids, field, names)
+
+    def summary(self) -> Summary:
+        """Read from every article's record."""
+        return read_summary(self)
 
     def doc_count(self) -> int:
         """How many live documents (articles and passages) the version holds."""

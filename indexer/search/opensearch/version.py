@@ -37,6 +37,7 @@ from ..embedded.compile import (
 from ..embedded.evaluate import TIED_MAX, keep_best
 from ..options import SearchOptions
 from ..parse import Group, Node, Text
+from ..seam import Summary
 from .bm25f import Scorer, Statistics
 from .dsl import length_factor, term_factor, terms_of, to_dsl
 
@@ -131,6 +132,23 @@ class OpenSearchVersion:
 
     def passage_count(self) -> int:
         return self._count({"term": {"kind": "p"}})
+
+    def summary(self) -> Summary:
+        """Counted by the cluster: languages by an aggregation, dates by the articles
+        that sort first and last (their own strings, which a ``min`` would make days)."""
+        every = {"term": {"kind": "a"}}
+        articles = self._count(every)
+        langs = self.derived("facet:lang", lambda: self._values([every], "lang"))
+        languages = Counter(langs)
+        if articles > langs.total():
+            languages["?"] = articles - langs.total()
+        ends = []
+        for order in ("asc", "desc"):
+            hits = self._search({"size": 1, "_source": ["date"], "sort": [{"date": order}],
+                                 "query": {"bool": {"filter": [
+                                     every, {"exists": {"field": "date"}}]}}})["hits"]["hits"]
+            ends.append(hits[0]["_source"]["date"] if hits else None)
+        return Summary(articles, languages, *ends)
 
     def doc_frequency(self, field: str, text: str) -> int:
         if (field, text) not in self._df:

@@ -487,7 +487,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {name}: indexing {size} articles…", file=sys.stderr, flush=True)
                 result = spawn(name, plan, workdir)
                 result["raw_bytes"] = sample.cumulative_raw[size - 1]
-                result["shards"] = shards
                 if name in OURS and "error" not in result:
                     # One run each of the first word queries: a single query may be a
                     # stop word that matches nothing, which would flatter the figure.
@@ -577,7 +576,7 @@ def render_report(results: list[dict], sizes: list[int], budget: float) -> str:
             if ours["engine"] not in OURS or "error" in ours or ours.get("articles") != size:
                 continue
             lines.append("")
-            lines.append(f"{ours['name'][0].upper() + ours['name'][1:]} at {size} articles:")
+            lines.append(f"{ours['name'].capitalize()} at {size} articles:")
             lines.extend(render_ours(ours))
             if ours["engine"] == CLUSTER:
                 continue

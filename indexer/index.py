@@ -419,7 +419,7 @@ class NewsIndex:
         with self.snapshot() as snap:
             summary = snap.summary()
             passages = snap.doc_count() - summary.articles
-            storage = self.storage()
+            storage = self._backend.storage(snap)
         langs = sorted(summary.languages.items(), key=lambda kv: (-kv[1], kv[0]))
         return {"path": str(self.path), "articles": summary.articles, "passages": passages,
                 "languages": dict(langs), "date_min": summary.date_min,

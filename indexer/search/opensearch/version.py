@@ -35,6 +35,7 @@ from ..embedded.compile import (
     spellings,
 )
 from ..embedded.evaluate import TIED_MAX, keep_best
+from ..facets import facet_values
 from ..options import SearchOptions
 from ..parse import Group, Node, Text
 from ..seam import Summary
@@ -116,6 +117,9 @@ class OpenSearchVersion:
         return call(self.location, self.client.search, index=self.index,
                     body=body, **params)
 
+    def _scan(self, query: dict[str, Any], fields: list[str]) -> Iterator[dict[str, Any]]:
+        return scan(self.location, self.client, self.index, query, fields)
+
     # -- statistics ----------------------------------------------------------------
     def langs(self) -> list[str]:
         return self.terms.lexicon("lang")
@@ -138,17 +142,17 @@ class OpenSearchVersion:
         that sort first and last (their own strings, which a ``min`` would make days)."""
         every = {"term": {"kind": "a"}}
         articles = self._count(every)
-        langs = self.derived("facet:lang", lambda: self._values([every], "lang"))
+        langs = facet_values(self, "lang")
         languages = Counter(langs)
         if articles > langs.total():
             languages["?"] = articles - langs.total()
-        ends = []
-        for order in ("asc", "desc"):
-            hits = self._search({"size": 1, "_source": ["date"], "sort": [{"date": order}],
-                                 "query": {"bool": {"filter": [
-                                     every, {"exists": {"field": "date"}}]}}})["hits"]["hits"]
-            ends.append(hits[0]["_source"]["date"] if hits else None)
-        return Summary(articles, languages, *ends)
+        ends = self._search({"size": 0, "query": {"bool": {"filter": [
+            every, {"exists": {"field": "date"}}]}}, "aggs": {
+                end: {"top_hits": {"size": 1, "_source": ["date"], "sort": [{"date": order}]}}
+                for end, order in (("first", "asc"), ("last", "desc"))}})["aggregations"]
+        first, last = (ends[end]["hits"]["hits"] for end in ("first", "last"))
+        return Summary(articles, languages, first[0]["_source"]["date"] if first else None,
+                       last[0]["_source"]["date"] if last else None)
 
     def doc_frequency(self, field: str, text: str) -> int:
         if (field, text) not in self._df:
@@ -263,7 +267,7 @@ class OpenSearchVersion:
         return {"text": read_texts(rec)[back - 1], "meta": (ordinal, section)}
 
     def article_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        for src in scan(self.location, self.client, self.index, {"term": {"kind": "a"}},
+        for src in self._scan({"term": {"kind": "a"}},
                         ["article_id", "record"]):
             yield src["article_id"], read_meta(record(src))
 
@@ -272,7 +276,7 @@ class OpenSearchVersion:
                                      {"term": {"kind": "p"}}]}}
         # Their sources come with them: show and similar read every passage next.
         return [self._met({"_source": src})
-                for src in scan(self.location, self.client, self.index, query, SOURCE)]
+                for src in self._scan(query, SOURCE)]
 
     def facet_counts(self, article_ids: Collection[str] | None, field: str,
                      names: Mapping[str, str]) -> Counter[str]:
@@ -335,10 +339,7 @@ class OpenSearchVersion:
         return compile_search(self.terms, self.langs(), tree, opts)
 
     def _dsl(self, q: Any) -> dict[str, Any]:
-        scored = terms_of(q)
-        self.frequencies(scored)
-        for field in {f for f, _ in scored}:
-            self.with_field(field)
+        self.frequencies(terms_of(q))
         return to_dsl(q, self.weigh)
 
     def _top(self, q: Any, k: int, where: Any = None) -> list[tuple[float, int]]:
@@ -432,8 +433,7 @@ class OpenSearchVersion:
     def matches(self, comp: Compiler, limit: int | None = None) -> list[int]:
         query = self._dsl(filtered(comp.query, comp.filter))
         found = (self._number(s["article_id"], int(s["n"]))
-                 for s in scan(self.location, self.client, self.index,
-                               {"bool": {"filter": [query]}}, ["article_id", "n"]))
+                 for s in self._scan({"bool": {"filter": [query]}}, ["article_id", "n"]))
         return list(islice(found, limit))
 
 
@@ -453,7 +453,7 @@ class _Within:
             query = {"bool": {"filter": [to_dsl(q, v.weigh), {"ids": {"values": ids}}]}}
             self.found[id(q)] = {
                 v._number(src["article_id"], int(src["n"]))
-                for src in scan(v.location, v.client, v.index, query, ["article_id", "n"])}
+                for src in v._scan(query, ["article_id", "n"])}
         return doc in self.found[id(q)]
 
 

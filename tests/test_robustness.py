@@ -20,6 +20,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -690,8 +691,80 @@ def test_a_search_that_meets_damage_is_one_line_naming_the_file(small_index, ext
     assert f"run `depeches check --index {small_index}`" in line
 
 
+def answers(ix: Path, *queries: str) -> list[tuple[int, list[dict], str]]:
+    """Each query's exit code, JSON lines (without the time taken) and stderr."""
+    out = []
+    for query in queries:
+        result = invoke("search", query, "--index", ix, "--json", "--limit", "50")
+        lines = [json.loads(line) for line in result.stdout.splitlines()]
+        for line in lines:
+            line.pop("elapsed_ms", None)
+        out.append((result.exit_code, lines, result.stderr))
+    return out
+
+
+def change_bit(ix: Path, corpus_index: Path, ext: str, position: int, bit: int = 0) -> Path:
+    shutil.rmtree(ix, ignore_errors=True)
+    shutil.copytree(corpus_index, ix)
+    target = segment_file(ix, ext)
+    data = bytearray(target.read_bytes())
+    data[position % len(data)] ^= 1 << bit
+    target.write_bytes(bytes(data))
+    return target
+
+
+def assert_named(answer: tuple[int, list[dict], str], target: Path) -> None:
+    code, lines, stderr = answer
+    assert code == 2 and lines == []
+    assert stderr.startswith(f"depeches: error: damaged index: {target}: checksum mismatch")
+    assert len(stderr.splitlines()) == 1, stderr
+
+
+def test_a_changed_posting_header_is_named_not_served(corpus_index, tmp_path, monkeypatch):
+    """A posting block's header (its count of postings, its last document) decodes
+    whatever its bytes: before page checksums a changed bit there ranked other
+    passages, with exit 0. Now each one stops the search on one line naming the file."""
+    from whoosh import index as windex
+
+    from indexer.store.integrity import CheckedFile
+    from indexer.store.reading import lookup
+
+    with windex.open_dir(str(corpus_index), indexname="MAIN").reader() as reader:
+        (leaf, _), = reader.leaf_readers()
+        start = lookup(leaf, "exact", "ministre")[2]._startoffset
+    sound = answers(corpus_index, "ministre")
+    assert sound[0][0] == 0 and len(sound[0][1]) > 5
+    served = []
+    for offset in range(8):
+        target = change_bit(tmp_path / "ix", corpus_index, "pst", start + offset)
+        assert_named(answers(tmp_path / "ix", "ministre")[0], target)
+        with monkeypatch.context() as m:
+            m.setattr(CheckedFile, "_check", lambda *a: None)
+            unchecked = answers(tmp_path / "ix", "ministre")
+        served += [unchecked != sound and unchecked[0][0] == 0]
+    assert any(served)  # without the pages' sums, some would be wrong hits
+
+
+@pytest.mark.parametrize("ext", ["pst", "trm", "_stem_len.col", "record.col"])
+def test_a_changed_byte_is_named_or_harmless_never_a_wrong_hit(corpus_index, tmp_path, ext):
+    """One bit changed anywhere in a segment file: each search answers exactly as the
+    sound index did, or stops on one line naming the file."""
+    queries = ("cessez-le-feu", "Alep", "élection présidentielle", "ministre")
+    sound = answers(corpus_index, *queries)
+    assert all(code == 0 and lines for code, lines, _ in sound)
+    rnd = random.Random(ext)
+    for _ in range(6):
+        target = change_bit(tmp_path / "ix", corpus_index, ext, rnd.randrange(1 << 30),
+                            rnd.randrange(8))
+        for answer, before in zip(answers(tmp_path / "ix", *queries), sound, strict=True):
+            if answer[0] == 0:
+                assert answer == before
+            else:
+                assert_named(answer, target)
+
+
 def test_an_index_from_before_checksums_is_checked_as_far_as_it_can_be(small_index):
-    for sums in small_index.glob("*.sums"):
+    for sums in [*small_index.glob("*.sums"), *small_index.glob("*.pages")]:
         sums.unlink()
     assert invoke("search", "budget", "--index", small_index).exit_code == 0
     result = invoke("check", "--index", small_index)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from ..errors import IndexCorruptError, IndexerError, IndexNotFoundError, os_reason
+from .integrity import CheckedStorage
 from .lock import LOCK_FILE, WriterLock
 from .schema import (
     INDEX_NAME,
@@ -89,7 +90,8 @@ class EmbeddedStore:
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
         try:
             path.mkdir(parents=True, exist_ok=True)
-            ix = windex.create_in(str(path), build_schema(), indexname=INDEX_NAME)
+            ix = windex.FileIndex.create(CheckedStorage(str(path)), build_schema(),
+                                         INDEX_NAME)
             write_meta(path)
         except OSError as e:
             raise IndexNotFoundError(str(path), f"cannot create index ({e.strerror})") from None
@@ -105,7 +107,7 @@ class EmbeddedStore:
 
         check_meta(path)
         try:
-            ix = windex.open_dir(str(path), indexname=INDEX_NAME)
+            ix = windex.FileIndex(CheckedStorage(str(path)), indexname=INDEX_NAME)
         except Exception as e:  # whoosh raises many kinds on a damaged directory
             raise IndexNotFoundError(str(path), f"unreadable index ({type(e).__name__})") \
                 from None
@@ -142,6 +144,8 @@ class EmbeddedStore:
             generation = self._ix.latest_generation()
             try:
                 searcher = self._ix.searcher(weighting=weighting)
+            except IndexCorruptError:
+                raise  # a page that failed its checksum, already named
             except Exception as e:  # whoosh raises many kinds on a damaged file
                 problem = next(integrity.verify(self.path, self._segment_ids()), None)
                 if self._ix.latest_generation() != generation:

@@ -745,6 +745,19 @@ def test_a_changed_posting_header_is_named_not_served(corpus_index, tmp_path, mo
     assert any(served)  # without the pages' sums, some would be wrong hits
 
 
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_damaged_page_sums_are_named_not_trusted(small_index, damage):
+    (target,) = small_index.glob("MAIN_*.pages")
+    if damage == "flip":
+        flip_bytes(target, n=3)
+    else:
+        os.truncate(target, target.stat().st_size - 4)
+    line = error_line(invoke("search", "budget", "--index", small_index))
+    assert line.startswith(f"depeches: error: damaged index: {target}: ")
+    result = invoke("check", "--index", small_index)
+    assert result.exit_code == 2 and result.stderr.startswith(f"depeches: damaged: {target}: ")
+
+
 @pytest.mark.parametrize("ext", ["pst", "trm", "_stem_len.col", "record.col"])
 def test_a_changed_byte_is_named_or_harmless_never_a_wrong_hit(corpus_index, tmp_path, ext):
     """One bit changed anywhere in a segment file: each search answers exactly as the

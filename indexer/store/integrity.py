@@ -28,7 +28,6 @@ import sys
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,25 +188,36 @@ def _little_endian(pages: array) -> array:
 
 def read_pages(folder: Path, segment_id: str) -> dict[str, array] | None:
     """The page checksums of each file of a segment, by file name; None for a segment
-    written before they existed, or whose ``.pages`` file will not decode (its own CRC,
-    in ``.sums``, names that damage)."""
+    written before they existed. A ``.pages`` file that fails its own CRC (in ``.sums``)
+    or will not decode is damage, named."""
+    path = folder / (segment_id + PAGES_EXT)
     try:
-        data = (folder / (segment_id + PAGES_EXT)).read_bytes()
-    except OSError:
+        data = path.read_bytes()
+    except FileNotFoundError:
         return None
-    if not data.startswith(_PAGES_MAGIC):
-        return None
+    except OSError as e:
+        raise IndexCorruptError(str(folder), str(path), f"unreadable ({e.strerror or e})") \
+            from None
+    sums = _read_sums(folder, segment_id)
+    written = sums.get(path.name) if isinstance(sums, dict) else None
+    if written is not None and [len(data), zlib.crc32(data)] != written:
+        raise IndexCorruptError(str(folder), str(path), "checksum mismatch: its bytes have "
+                                                        "changed")
     out, i = {}, len(_PAGES_MAGIC)
     try:
+        if not data.startswith(_PAGES_MAGIC):
+            raise ValueError("no magic")
         while i < len(data):
             n, i = get_varint(data, i)
             name = data[i:i + n].decode("utf-8")
             count, i = get_varint(data, i + n)
-            pages = array("I", data[i:i + 4 * count])
+            if i + 4 * count > len(data):
+                raise ValueError("truncated")
+            out[name] = _little_endian(array("I", data[i:i + 4 * count]))
             i += 4 * count
-            out[name] = _little_endian(pages)
     except (IndexError, ValueError):
-        return None
+        raise IndexCorruptError(str(folder), str(path), "undecodable page checksums") \
+            from None
     return out
 
 
@@ -261,30 +271,17 @@ class CheckedFile(StructFile):
             return
         checked = self._checked
         first, last = start // PAGE, (end - 1) // PAGE
-        if checked[first] and checked[last] and last - first < 2:
+        if last < len(checked) and checked[first] and checked[last] and last - first < 2:
             return
         for page in range(first, last + 1):
-            if checked[page]:
+            if page < len(checked) and checked[page]:
                 continue
             data = os.pread(self._fd, PAGE, page * PAGE)
-            if page >= len(self._pages) or zlib.crc32(data) != self._pages[page]:
-                self._damaged(page)
+            if page >= len(checked) or zlib.crc32(data) != self._pages[page]:
+                raise IndexCorruptError(
+                    self._index, self._path, f"checksum mismatch in bytes {page * PAGE}-"
+                    f"{page * PAGE + len(data) - 1}: its bytes have changed")
             checked[page] = 1
-
-    def _damaged(self, page: int) -> None:
-        # The page's sum may be the damaged part: the .pages file's own CRC says.
-        folder = Path(self._index)
-        segment_id = Path(self._path).name.split(".", 1)[0]
-        sums = _read_sums(folder, segment_id)
-        if isinstance(sums, dict) and (entry := sums.get(segment_id + PAGES_EXT)):
-            pages_path = folder / (segment_id + PAGES_EXT)
-            with suppress(OSError):
-                if crc32_of(pages_path) != entry[1]:
-                    raise IndexCorruptError(self._index, str(pages_path),
-                                            "checksum mismatch: its bytes have changed")
-        raise IndexCorruptError(
-            self._index, self._path, f"checksum mismatch in bytes {page * PAGE}-"
-                                     f"{(page + 1) * PAGE - 1}: its bytes have changed")
 
 
 def segment_ids(toc_segments: Iterable[Any]) -> list[str]:

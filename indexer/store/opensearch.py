@@ -512,7 +512,11 @@ def _whole(location: Location, answer: dict[str, Any]) -> None:
     """A search or count that some shards did not answer is an error, not a short answer:
     the cluster returns what the other shards found, and a count, a facet or a list of
     hits would be wrong without a word. (A shard with a live copy, a replica after its
-    node was lost, answers.)"""
+    node was lost, answers.) So is one search of a multi-search that failed whole."""
+    if "error" in answer:
+        error = answer["error"]
+        reason = error.get("reason", error) if isinstance(error, dict) else error
+        raise ClusterError(str(location), f"a search failed: {reason}")
     shards = answer.get("_shards")
     if not isinstance(shards, dict) or not shards.get("failed"):
         return

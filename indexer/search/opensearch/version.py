@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ...errors import ClusterError, IndexerError
+from ...errors import IndexerError
 from ...store.opensearch import SCORED_FIELDS, call, doc_id, field_terms, record, scan
 from ...store.schema import passage_place, read_meta, read_texts
 from ..embedded.compile import (
@@ -83,8 +83,6 @@ class OpenSearchVersion:
         self._sources: dict[int, dict[str, Any]] = {}
         self._articles: dict[str, bytes | None] = {}
         self._df: dict[tuple[str, str], int] = {}
-        self._with_field: dict[str, int] = {}
-        self._counts: dict[str, int] = {}
         self._derived: dict[str, Any] = {}
         self.terms = ClusterTerms(self)
 
@@ -105,7 +103,7 @@ class OpenSearchVersion:
 
     def close(self) -> None:
         self._closed = True
-        for kept in (self._sources, self._articles, self._derived):
+        for kept in (self._sources, self._articles, self._df, self._derived):
             kept.clear()
 
     def derived(self, key: str, make: Callable[[], T]) -> T:
@@ -125,11 +123,8 @@ class OpenSearchVersion:
         return self.terms.lexicon("lang")
 
     def _count(self, query: dict[str, Any]) -> int:
-        key = repr(query)
-        if key not in self._counts:
-            self._counts[key] = int(call(self.location, self.client.count, index=self.index,
-                                         body={"query": query})["count"])
-        return self._counts[key]
+        return self.derived(f"count:{query!r}", lambda: int(call(
+            self.location, self.client.count, index=self.index, body={"query": query})["count"]))
 
     def doc_count(self) -> int:
         return self._count({"match_all": {}})
@@ -170,17 +165,11 @@ class OpenSearchVersion:
                     "constant_score": {"filter": {"term": {field: text}}}}}]
             answer = call(self.location, self.client.msearch, index=self.index, body=lines)
             for pair, res in zip(chunk, answer["responses"], strict=True):
-                if "error" in res:
-                    reason = res["error"].get("reason", res["error"]) \
-                        if isinstance(res["error"], dict) else res["error"]
-                    raise ClusterError(self.path, f"a count failed: {reason}")
                 self._df[pair] = int(res["hits"]["total"]["value"])
 
     def with_field(self, field: str) -> int:
         """How many documents have ``field``: Lucene's ``N`` in its IDF."""
-        if field not in self._with_field:
-            self._with_field[field] = self._count({"exists": {"field": field}})
-        return self._with_field[field]
+        return self._count({"exists": {"field": field}})
 
     def weigh(self, field: str, text: str) -> float:
         n = self.doc_frequency(field, text)

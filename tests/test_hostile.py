@@ -14,6 +14,8 @@ import pytest
 from conftest import ROOT
 
 from indexer.model import Article
+from indexer.pipeline.entities import extract_entities, mentioned
+from indexer.pipeline.entities.extract import MAX_ENTITY_CHARS, MAX_NAME_CHARS, _window
 from indexer.pipeline.passages import (
     MAX_PASSAGE_CHARS,
     MAX_SENTENCE_CHARS,
@@ -86,3 +88,33 @@ def test_a_sentence_beyond_the_limit_becomes_passages_of_a_readable_size():
 ])
 def test_a_normal_paragraph_is_split_at_its_sentences_only(paragraph, expected):
     assert list(split_paragraph(paragraph)) == expected
+
+
+def test_actors_and_places_are_read_in_the_first_characters_and_counted_everywhere():
+    filler = "Il pleut sur la ville et le vent souffle fort. " * (MAX_ENTITY_CHARS // 40)
+    body = ["Emmanuel Macron est arrivé à Lyon.", filler, "Angela Merkel parle à Berlin.",
+            "Emmanuel Macron est reparti de Lyon."]
+    ents = extract_entities("Texte long", body)
+    assert "Emmanuel Macron" in ents.actors and "Lyon" in ents.places
+    # Past the window, a new name is searchable text but no facet value...
+    assert "Angela Merkel" not in ents.actors and "Berlin" not in ents.places
+    # ...while a name found in the window is still counted in a passage past it.
+    seen = mentioned(body[-1], ents)
+    assert seen.actors == ("Emmanuel Macron",) and seen.places == ("Lyon",)
+    # The window is counted over the title and paragraphs together, not per paragraph.
+    assert extract_entities("Angela Merkel à Berlin", body).places[:1] == ("Berlin",)
+
+
+def test_the_window_never_cuts_a_word_in_half():
+    text = "x" * (MAX_ENTITY_CHARS - 10) + " Jean-Baptiste Lemoyne"
+    assert list(_window([text], MAX_ENTITY_CHARS)) == ["x" * (MAX_ENTITY_CHARS - 10)]
+    # No space to cut at: the paragraph is one word past the limit, and left out.
+    assert list(_window(["a" * (MAX_ENTITY_CHARS + 5)], MAX_ENTITY_CHARS)) == []
+    assert list(_window(["un", "deux"], 3)) == ["un"]
+    assert list(_window(["un", "deux trois"], 7)) == ["un", "deux"]
+
+
+def test_a_run_of_capitals_is_no_actor_and_hides_none():
+    run = "ABCDEF " * (MAX_NAME_CHARS // 7 + 1)
+    ents = extract_entities("Texte", [f"Selon {run}l'ONU a parlé. Angela Merkel est à Berlin."])
+    assert ents.actors == ("Angela Merkel", "ONU") and ents.places == ("Berlin",)

@@ -126,17 +126,25 @@ class OpenSearchVersion:
         return self.derived(f"count:{query!r}", lambda: int(call(
             self.location, self.client.count, index=self.index, body={"query": query})["count"]))
 
+    def _totals(self) -> dict[str, Any]:
+        """The version's counts and each scored field's total length, in one request:
+        the first query of a version needs them all."""
+        return self.derived("totals", lambda: self._search({
+            "size": 0, "track_total_hits": True, "aggs": {
+                "passages": {"filter": {"term": {"kind": "p"}}},
+                **{f: {"sum": {"field": f"lengths.{f}"}} for f in SCORED_FIELDS}}}))
+
     def doc_count(self) -> int:
-        return self._count({"match_all": {}})
+        return int(self._totals()["hits"]["total"]["value"])
 
     def passage_count(self) -> int:
-        return self._count({"term": {"kind": "p"}})
+        return int(self._totals()["aggregations"]["passages"]["doc_count"])
 
     def summary(self) -> Summary:
         """Counted by the cluster: languages by an aggregation, dates by the articles
         that sort first and last (their own strings, which a ``min`` would make days)."""
         every = {"term": {"kind": "a"}}
-        articles = self._count(every)
+        articles = self.doc_count() - self.passage_count()  # a document is one or the other
         langs = facet_values(self, "lang")
         languages = Counter(langs)
         if articles > langs.total():
@@ -354,9 +362,8 @@ class OpenSearchVersion:
     def _statistics(self) -> Statistics:
         """What BM25F reads of the whole index: counts, and each field's total length."""
         def make() -> Statistics:
-            answer = self._search({"size": 0, "aggs": {
-                f: {"sum": {"field": f"lengths.{f}"}} for f in SCORED_FIELDS}})
-            totals = {f: int(answer["aggregations"][f]["value"]) for f in SCORED_FIELDS}
+            sums = self._totals()["aggregations"]
+            totals = {f: int(sums[f]["value"]) for f in SCORED_FIELDS}
             return Statistics(self.doc_count(), self.passage_count(), totals,
                               self.doc_frequency)
         return self.derived("statistics", make)

@@ -2,8 +2,8 @@
 embedded index, and the same answers after a node is lost.
 
 The articles are written with 2 shards and 1 replica, and to an embedded index beside.
-200 queries (title words, quoted pairs, facet- and date-filtered) must rank the same
-top ten articles on both. Then one node is killed with SIGKILL, as a crash would end
+220 queries (title words, quoted pairs, facet- and date-filtered, pasted paragraphs) must
+rank the same top ten articles on both. Then one node is killed with SIGKILL, as a crash would end
 it. Of two nodes that may both manage the cluster only one votes (a quorum of two
 cannot survive either loss), so the node killed is the one that does not manage it;
 the index is reached through the other.
@@ -80,8 +80,10 @@ def _get(url: str) -> Any:
 
 
 def _queries(source: Path, idx: NewsIndex) -> list[dict[str, Any]]:
-    """200 queries from the articles' titles: 100 of one to three words, 40 quoted
-    pairs, and 30 each with a place or an actor, and within 90 days of a date."""
+    """220 queries: from the articles' titles, 100 of one to three words, 40 quoted
+    pairs, and 30 each with a place or an actor, and within 90 days of a date; and 20
+    paragraphs pasted from their bodies, which articles' own scores rank
+    (:data:`indexer.search.rank.ARTICLE`)."""
     with gzip.open(source, "rt", encoding="utf-8") as f:
         rows = [json.loads(line) for line in itertools.islice(f, ARTICLES)]
     rng = random.Random(SEED)
@@ -106,6 +108,11 @@ def _queries(source: Path, idx: NewsIndex) -> list[dict[str, Any]]:
         day = date.fromisoformat(rng.choice(dates))
         queries.append({"q": words(), "since": (day - timedelta(days=45)).isoformat(),
                         "until": (day + timedelta(days=45)).isoformat()})
+    bodies = [words for row in rows if len(words := (row.get("body") or "").split()) >= 60]
+    for _ in range(20):
+        body = rng.choice(bodies)
+        start = rng.randrange(len(body) - 40)
+        queries.append({"q": " ".join(body[start:start + 40])})
     return queries
 
 
@@ -114,7 +121,7 @@ def _top(idx: NewsIndex, query: dict[str, Any]) -> tuple[Any, list[str]]:
     return results.totals(), list(dict.fromkeys(h.article_id for h in results.hits))
 
 
-def test_200_queries_rank_the_same_articles_on_both_backends(cluster: Cluster) -> None:
+def test_220_queries_rank_the_same_articles_on_both_backends(cluster: Cluster) -> None:
     with NewsIndex.open(cluster.embedded) as embedded, NewsIndex.open(cluster.url) as on:
         queries = _queries(cluster.source, embedded)
         differ = [(q, _top(embedded, q), _top(on, q)) for q in queries]

@@ -156,3 +156,33 @@ def test_a_long_query_asks_no_did_you_mean(corpus_idx, long_article):
     pasted = " ".join(body_words(long_article)[:60]) + " Lavrof"
     assert corpus_idx.search(pasted).suggestions == ()
     assert corpus_idx.search("Lavrof").suggestions == ("lavrov",)  # a typed one still asks
+
+
+def test_a_pasted_lede_finds_the_article_that_says_all_of_it_over_its_passages(
+        tmp_path, monkeypatch):
+    from indexer import Article, NewsIndex
+    from indexer.search import rank
+
+    names = ("ornithologue pelican cormoran mouette goeland heron aigrette spatule "
+             "flamant avocette bernache sarcelle").split()
+    filler = "Le conseil municipal a voté le budget annuel de la commune sans débat. " * 12
+
+    def paragraph(words: list[str]) -> str:
+        return f"On observe {', '.join(words)} sur la lagune. {filler}"
+
+    # One article names all twelve birds, four to a passage; the other names six, in one.
+    spread = Article.from_fields(id="spread", title="Recensement sur la lagune", body="\n\n".join(
+        paragraph(names[i:i + 4]) for i in range(0, 12, 4)), lang="fr")
+    dense = Article.from_fields(id="dense", title="Une journée sur la lagune",
+                                body=paragraph(names[:6]), lang="fr")
+    others = [Article.from_fields(id=f"other{i}", title=f"Conseil {i}", body=filler, lang="fr")
+              for i in range(5)]
+    with NewsIndex.create(tmp_path / "index") as idx:
+        idx.add_articles([spread, dense, *others])
+        with idx.snapshot() as snap:
+            assert len(snap.passage_docs("spread")) == 3
+        lede = " ".join(names)
+        assert [h.article_id for h in idx.search(lede)][:1] == ["spread"]
+        # Without the articles' own scores, the passage with more of the words wins.
+        monkeypatch.setattr(rank, "ARTICLE", 0.0)
+        assert [h.article_id for h in idx.search(lede)][:1] == ["dense"]

@@ -16,7 +16,7 @@ from ..model import FacetCount, Hit, Results, TermMatch
 from .highlight import find_matches
 from .options import SearchOptions
 from .parse import Group, parse_query
-from .rank import rescore
+from .rank import rescore, with_articles
 from .seam import Matches
 from .telling import telling_words, word_count
 
@@ -73,8 +73,8 @@ def run_tree(version: Version, query: str, tree: Group, left_out: tuple[str, ...
         col = version.article_ids()
         stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
         similar: dict[int, list[TermMatch]] = {}  # doc → words of close meaning it holds
-        scored = rescore(version, comp, opts, [(score, col[d], d) for score, d in res], k,
-                         stored, similar)
+        scored = with_articles(version, comp, rescore(
+            version, comp, opts, [(score, col[d], d) for score, d in res], k, stored, similar))
         # Passages of an article follow it in document order: that breaks ties by position.
         scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2]))
         hits = _group(version, scored, comp, opts, similar, stored)

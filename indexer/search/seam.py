@@ -134,6 +134,19 @@ class Version(Protocol):
         """The passages of one article."""
         ...
 
+    def article_passages(self, article_ids: Iterable[str]) -> dict[str, list[int]]:
+        """The passages of several articles (an article not found has none), in order:
+        what ranking reads to score the candidate articles as wholes."""
+        ...
+
+    def lengths(self, field: str, docs: Iterable[int]) -> dict[int, int]:
+        """Each document's length in a scored field, as BM25 reads it (0: none)."""
+        ...
+
+    def field_total(self, field: str) -> int:
+        """A scored field's length summed over every document."""
+        ...
+
     def facet_counts(self, article_ids: Collection[str] | None, field: str,
                      names: Mapping[str, str]) -> Counter[str]:
         """How many of ``article_ids`` (every article when ``None``) hold each value of

@@ -39,7 +39,7 @@ from ..facets import facet_values
 from ..options import SearchOptions
 from ..parse import Group, Node, Text
 from ..seam import Summary
-from .bm25f import Scorer, Statistics
+from .bm25f import Scorer, Statistics, length
 from .dsl import length_factor, term_factor, terms_of, to_dsl
 
 if TYPE_CHECKING:
@@ -274,6 +274,30 @@ class OpenSearchVersion:
         # Their sources come with them: show and similar read every passage next.
         return [self._met({"_source": src})
                 for src in self._scan(query, SOURCE)]
+
+    def article_passages(self, article_ids: Iterable[str]) -> dict[str, list[int]]:
+        """In one scan, their sources kept: ranking reads their forms next."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, list[int]] = {aid: [] for aid in ids}
+        if not ids:
+            return out
+        query = {"bool": {"filter": [{"terms": {"article_id": ids}},
+                                     {"term": {"kind": "p"}}]}}
+        for src in self._scan(query, SOURCE):
+            out[src["article_id"]].append(self._met({"_source": src}))
+        for docs in out.values():
+            docs.sort()  # an article's passages are numbered in their order
+        return out
+
+    def lengths(self, field: str, docs: Iterable[int]) -> dict[int, int]:
+        """Counted from each document's forms, as :mod:`.bm25f` counts them."""
+        wanted = list(docs)
+        self._read(wanted)
+        return {d: length(len(field_terms(self._sources[d]).get(field, ())))
+                for d in wanted}
+
+    def field_total(self, field: str) -> int:
+        return int(self._totals()["aggregations"][field]["value"])
 
     def facet_counts(self, article_ids: Collection[str] | None, field: str,
                      names: Mapping[str, str]) -> Counter[str]:

@@ -385,7 +385,7 @@ class NewsIndex:
                 raise IndexerError(f"no article with id {article_id!r} in {self.path}",
                                    hint="`depeches search` shows article ids")
             rows = sorted((*p["meta"], p["text"]) for p in map(
-                snap.passage, snap.passage_docs(article_id)))
+                snap.passage, snap.article_passages([article_id])[article_id]))
         # Paragraphs, as the article had them, not the passages they were joined into.
         return meta, [(section, paragraph) for _, section, text in rows
                       for paragraph in text.split(PARAGRAPH_BREAK)]

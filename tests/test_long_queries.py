@@ -180,7 +180,7 @@ def test_a_pasted_lede_finds_the_article_that_says_all_of_it_over_its_passages(
     with NewsIndex.create(tmp_path / "index") as idx:
         idx.add_articles([spread, dense, *others])
         with idx.snapshot() as snap:
-            assert len(snap.passage_docs("spread")) == 3
+            assert len(snap.article_passages(["spread"])["spread"]) == 3
         lede = " ".join(names)
         assert [h.article_id for h in idx.search(lede)][:1] == ["spread"]
         # Without the articles' own scores, the passage with more of the words wins.

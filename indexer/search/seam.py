@@ -130,13 +130,10 @@ class Version(Protocol):
         """``(article_id, metadata)`` of every article."""
         ...
 
-    def passage_docs(self, article_id: str) -> list[int]:
-        """The passages of one article."""
-        ...
-
     def article_passages(self, article_ids: Iterable[str]) -> dict[str, list[int]]:
         """The passages of several articles (an article not found has none), in order:
-        what ranking reads to score the candidate articles as wholes."""
+        what ``show`` and ``similar`` read of one article, and ranking of the candidate
+        articles, to score them as wholes."""
         ...
 
     def lengths(self, field: str, docs: Iterable[int]) -> dict[int, int]:

@@ -51,8 +51,8 @@ def run_similar(version: Version, article_id: str, opts: SearchOptions) -> Resul
     if meta is None:
         raise IndexerError(f"no article with id {article_id!r}",
                            hint="`depeches search` shows article ids")
-    texts = [meta.get("title") or "", *(version.passage(d)["text"]
-                                        for d in sorted(version.passage_docs(article_id)))]
+    passages = version.article_passages([article_id])[article_id]
+    texts = [meta.get("title") or "", *(version.passage(d)["text"] for d in passages)]
     names = (*meta.get("actors", ()), *meta.get("places", ()))
     tree, _ = telling_words(as_pasted(texts, names), version, SIMILAR_WORDS)
     tree = Group((*tree.clauses, ("must_not", Filter("article_id", article_id))))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .reading import first_document
+from .reading import first_document, live_documents
 from .schema import passage_place, read_meta, read_texts
 
 T = TypeVar("T")
@@ -117,9 +117,12 @@ class Snapshot:
         for docnum in self.searcher.document_numbers(kind="a"):
             yield ids[docnum], read_meta(records[docnum])
 
-    def passage_docs(self, article_id: str) -> list[int]:
-        """The live passage documents of one article."""
-        return list(self.searcher.document_numbers(article_id=article_id, kind="p"))
+    def article_passages(self, article_ids: Iterable[str]) -> dict[str, list[int]]:
+        """The live passage documents of several articles, in order. An article's live
+        documents are all in one segment, its own first (see :meth:`article_meta`), so
+        the others are its passages."""
+        return {aid: live_documents(self.searcher, "article_id", aid)[1:]
+                for aid in article_ids}
 
     def deleted_count(self) -> int:
         """Documents deleted (by updates) that a merge has not dropped yet."""

@@ -349,15 +349,6 @@ def _blocks(postings: Any, docs: list[int]) -> Iterator[None]:
         postings._next_block()
 
 
-def document_ids(reader: Any, postings: Any) -> list[int]:
-    """A posting list's live document numbers in one segment, in order."""
-    ids, _ = _read(postings, None)
-    if reader.has_deletions():
-        deleted = frozenset(reader._perdoc.deleted_docs())
-        return [d for d in ids if d not in deleted]
-    return ids
-
-
 def _read(postings: Any, within: Collection[int] | None, weights: bool = False
           ) -> tuple[list[int], list[float]]:
     """A posting list's document numbers (and weights), in order; only those in

@@ -14,14 +14,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from ...store.reading import field_lengths, lookup
+from ...store.reading import field_lengths
 from ...store.snapshot import Snapshot
 from ..facets import table_counts
 from ..options import SearchOptions
 from ..parse import Group
 from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
-from .evaluate import document_ids, document_scores, term_values, top_documents
+from .evaluate import document_scores, term_values, top_documents
 
 if TYPE_CHECKING:
     from ..seam import Positions
@@ -43,25 +43,6 @@ class EmbeddedVersion(Snapshot):
     def summary(self) -> Summary:
         """Read from every article's record."""
         return read_summary(self)
-
-    def article_passages(self, article_ids: Iterable[str]) -> dict[str, list[int]]:
-        """Read from each article's own ``article_id`` postings. Its live documents are in
-        one segment, its own document first (see :meth:`article_meta`), so the others are
-        its passages: Whoosh's ``document_numbers(article_id=…, kind="p")`` read every
-        passage's ``kind`` posting for each article (30 ms an article on OrangeSum)."""
-        out: dict[str, list[int]] = {}
-        leaves = [(sub.reader(), offset) for sub, offset in self.searcher.leaf_searchers()]
-        for aid in article_ids:
-            out[aid] = []
-            for reader, offset in leaves:
-                found = lookup(reader, "article_id", aid)
-                if found is None:
-                    continue
-                live = document_ids(reader, found[2])
-                if live:
-                    out[aid] = [d + offset for d in live[1:]]
-                    break
-        return out
 
     def lengths(self, field: str, docs: Iterable[int]) -> dict[int, int]:
         leaves = [(sub.reader(), offset) for sub, offset in self.searcher.leaf_searchers()]

@@ -268,15 +268,9 @@ class OpenSearchVersion:
                         ["article_id", "record"]):
             yield src["article_id"], read_meta(record(src))
 
-    def passage_docs(self, article_id: str) -> list[int]:
-        query = {"bool": {"filter": [{"term": {"article_id": article_id}},
-                                     {"term": {"kind": "p"}}]}}
-        # Their sources come with them: show and similar read every passage next.
-        return [self._met({"_source": src})
-                for src in self._scan(query, SOURCE)]
-
     def article_passages(self, article_ids: Iterable[str]) -> dict[str, list[int]]:
-        """In one scan, their sources kept: ranking reads their forms next."""
+        """In one scan, their sources kept: what asks for them reads their texts or
+        forms next."""
         ids = list(dict.fromkeys(article_ids))
         out: dict[str, list[int]] = {aid: [] for aid in ids}
         if not ids:

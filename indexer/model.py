@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, overload
+from typing import Any, Literal, Protocol, overload
 
 BlockKind = Literal["paragraph", "heading"]
 
@@ -133,6 +133,14 @@ class FacetCount:
 
 FACET_FIELDS = ("actors", "places", "sources", "lang")
 """The facets an index counts."""
+
+
+def article_facets(meta: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """An article's values of each facet, from its stored metadata: what both backends
+    count (an embedded index from its records, a cluster from its articles' documents)."""
+    return {"actors": tuple(meta["actors"]), "places": tuple(meta["places"]),
+            "sources": (meta["source"],) if meta["source"] else (),
+            "lang": (meta["lang"],) if meta["lang"] else ()}
 
 BM25_B = 0.4
 BM25_K1 = 0.8

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from itertools import chain
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from ..store.opensearch import OpenSearchStore, call, doc_id, record
@@ -67,34 +68,33 @@ class OpenSearchBackend(OpenSearchStore):
         its passages in order): what will not decode, and passages that do not match."""
         from ..store.integrity import Problem, article_passages, passage_back
 
-        article: str | None = None  # the article whose passages come next
-        held: int | None = None  # its passages (None: its record is unreadable)
-        seen = 0
+        # The scan comes sorted by article, then place: each article's documents together.
         sources = self.scan({"match_all": {}}, ["article_id", "n", "kind", "record"])
-        for src in chain(sources, [None]):  # None: past the last article's passages
-            if src is None or src["kind"] == "a":
-                if article is not None and held is not None and seen != held:
-                    yield Problem(f"{self.path}, article {article!r}",
-                                  f"{held} passages in its record, {seen} found on the cluster")
-                if src is None:
-                    return
-            aid, n = src["article_id"], int(src["n"])
-            where = f"{self.path}, document {doc_id(aid, n)}"
-            report.records += 1
-            if src["kind"] == "a":
-                article, seen = aid, 0
-                held, problem = article_passages(where, aid, partial(record, src))
-                if problem:
-                    yield problem
-                continue
-            seen += aid == article
-            back = passage_back(where, partial(record, src))
-            if isinstance(back, Problem):
-                yield back
-            elif aid != article:
-                yield Problem(where, "a passage of no article")
-            elif held is not None and (back != n or not 1 <= n <= held):
-                yield Problem(where, f"passage {n} of {held} says it is passage {back}")
+        for aid, documents in groupby(sources, itemgetter("article_id")):
+            found = False  # the article's own document
+            held: int | None = None  # its passages (None: its record is unreadable)
+            seen = 0
+            for src in documents:
+                n = int(src["n"])
+                where = f"{self.path}, document {doc_id(aid, n)}"
+                report.records += 1
+                if src["kind"] == "a":
+                    found = True
+                    held, problem = article_passages(where, aid, partial(record, src))
+                    if problem:
+                        yield problem
+                    continue
+                seen += 1
+                back = passage_back(where, partial(record, src))
+                if isinstance(back, Problem):
+                    yield back
+                elif not found:
+                    yield Problem(where, "a passage of no article")
+                elif held is not None and (back != n or not 1 <= n <= held):
+                    yield Problem(where, f"passage {n} of {held} says it is passage {back}")
+            if held is not None and seen != held:
+                yield Problem(f"{self.path}, article {aid!r}",
+                              f"{held} passages in its record, {seen} found on the cluster")
 
     def storage(self, version: Version) -> dict[str, int]:
         stats = call(self.location, self.client.indices.stats, index=self.concrete,

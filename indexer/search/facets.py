@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ..errors import OptionError
-from ..model import FACET_FIELDS, FacetCount
+from ..model import FACET_FIELDS, FacetCount, article_facets
 
 if TYPE_CHECKING:
     from .seam import Version
@@ -30,11 +30,7 @@ def _article_table(snap: Version) -> dict[str, dict[str, tuple[str, ...]]]:
     """Every article's facet values, read once per version: how a backend that reads its
     records locally counts them (see :func:`table_counts`)."""
     return snap.derived("facets", lambda: {
-        article_id: {
-            "actors": tuple(meta["actors"]), "places": tuple(meta["places"]),
-            "sources": (meta["source"],) if meta["source"] else (),
-            "lang": (meta["lang"],) if meta["lang"] else ()}
-        for article_id, meta in snap.article_docs()})
+        article_id: article_facets(meta) for article_id, meta in snap.article_docs()})
 
 
 def table_counts(snap: Version, article_ids: Collection[str] | None, field: str,

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +35,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
 from ..errors import IndexCorruptError
-from .varints import get_varint, put_varint
+from .varints import get_varint, pack, put_varint, unpack
 
 SUMS_EXT = ".sums"
 PAGES_EXT = ".pages"
@@ -110,7 +109,7 @@ def write_sums(folder: Path, segment_id: str) -> None:
         put_varint(table, len(key))
         table += key
         put_varint(table, len(pages))
-        table += _little_endian(pages).tobytes()
+        table += pack(2, pages)  # 32-bit, little-endian
     pages_path = folder / (segment_id + PAGES_EXT)
     pages_path.write_bytes(bytes(table))
     sums[pages_path.name] = [len(table), zlib.crc32(table)]
@@ -179,13 +178,6 @@ def _file_problems(folder: Path, sums: dict[str, list[int]], full: bool
             yield Problem(str(path), f"unreadable ({e.strerror or e})")
 
 
-def _little_endian(pages: array) -> array:
-    if sys.byteorder == "big":
-        pages = array("I", pages)
-        pages.byteswap()
-    return pages
-
-
 def read_pages(folder: Path, segment_id: str) -> dict[str, array] | None:
     """The page checksums of each file of a segment, by file name; None for a segment
     written before they existed. A ``.pages`` file that fails its own CRC (in ``.sums``)
@@ -213,7 +205,7 @@ def read_pages(folder: Path, segment_id: str) -> dict[str, array] | None:
             count, i = get_varint(data, i + n)
             if i + 4 * count > len(data):
                 raise ValueError("truncated")
-            out[name] = _little_endian(array("I", data[i:i + 4 * count]))
+            out[name] = unpack(2, data[i:i + 4 * count])
             i += 4 * count
     except (IndexError, ValueError):
         raise IndexCorruptError(str(folder), str(path), "undecodable page checksums") \

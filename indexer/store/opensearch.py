@@ -37,7 +37,7 @@ from ..errors import (
     IndexNotFoundError,
     IndexVersionError,
 )
-from ..model import BM25_B, BM25_K1, FACET_FIELDS
+from ..model import BM25_B, BM25_K1, FACET_FIELDS, article_facets
 from .locations import SCHEME
 from .schema import passage_place, read_meta
 from .signals import held_interrupts
@@ -184,9 +184,7 @@ def document(fields: dict[str, Any]) -> dict[str, Any]:
         meta = read_meta(fields["record"])
         out["n"] = 0
         out["hash"] = meta["hash"]
-        out["facet"] = {"actors": list(meta["actors"]), "places": list(meta["places"]),
-                        "sources": [meta["source"]] if meta["source"] else [],
-                        "lang": [meta["lang"]] if meta["lang"] else []}
+        out["facet"] = {f: list(values) for f, values in article_facets(meta).items()}
     else:
         out["n"] = passage_place(fields["record"])[0]
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from array import array
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
@@ -109,11 +110,10 @@ def lookup(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | N
         return None
 
 
-def live_documents(searcher: Any, fieldname: str, text: str) -> list[int]:
-    """Every live document holding a term, in order: Whoosh's ``document_numbers``
-    without a query (with ``kind="p"`` added, that read every passage's ``kind``
-    posting, 30 ms an OrangeSum article)."""
-    out: list[int] = []
+def live_documents(searcher: Any, fieldname: str, text: str) -> Iterator[int]:
+    """The live documents holding a term, in order: Whoosh's ``document_numbers`` without
+    building and running a query (with ``kind="p"`` added, that read every passage's
+    ``kind`` posting, 30 ms an OrangeSum article)."""
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         found = lookup(reader, fieldname, text)
@@ -123,23 +123,10 @@ def live_documents(searcher: Any, fieldname: str, text: str) -> list[int]:
         while postings.is_active():
             docnum = postings.id()
             if not reader.is_deleted(docnum):
-                out.append(docnum + offset)
+                yield docnum + offset
             postings.next()
-    return out
 
 
 def first_document(searcher: Any, fieldname: str, text: str) -> int | None:
-    """The first live document holding a term, or None: Whoosh's ``document_number``
-    without building and running a query."""
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        found = lookup(reader, fieldname, text)
-        if found is None:
-            continue
-        postings = found[2]
-        while postings.is_active():
-            docnum = postings.id()
-            if not reader.is_deleted(docnum):
-                return docnum + offset
-            postings.next()
-    return None
+    """The first live document holding a term, or None: Whoosh's ``document_number``."""
+    return next(live_documents(searcher, fieldname, text), None)

@@ -121,7 +121,7 @@ class Snapshot:
         """The live passage documents of several articles, in order. An article's live
         documents are all in one segment, its own first (see :meth:`article_meta`), so
         the others are its passages."""
-        return {aid: live_documents(self.searcher, "article_id", aid)[1:]
+        return {aid: list(live_documents(self.searcher, "article_id", aid))[1:]
                 for aid in article_ids}
 
     def deleted_count(self) -> int:

@@ -122,17 +122,14 @@ class OpenSearchVersion:
     def langs(self) -> list[str]:
         return self.terms.lexicon("lang")
 
-    def _count(self, query: dict[str, Any]) -> int:
-        return self.derived(f"count:{query!r}", lambda: int(call(
-            self.location, self.client.count, index=self.index, body={"query": query})["count"]))
-
     def _totals(self) -> dict[str, Any]:
-        """The version's counts and each scored field's total length, in one request:
-        the first query of a version needs them all."""
+        """The version's counts, and each scored field's total length and documents, in
+        one request: the first query of a version needs them all."""
         return self.derived("totals", lambda: self._search({
             "size": 0, "track_total_hits": True, "aggs": {
                 "passages": {"filter": {"term": {"kind": "p"}}},
-                **{f: {"sum": {"field": f"lengths.{f}"}} for f in SCORED_FIELDS}}}))
+                **{f: {"sum": {"field": f"lengths.{f}"}} for f in SCORED_FIELDS},
+                **{f"has:{f}": {"filter": {"exists": {"field": f}}} for f in SCORED_FIELDS}}}))
 
     def doc_count(self) -> int:
         return int(self._totals()["hits"]["total"]["value"])
@@ -176,8 +173,8 @@ class OpenSearchVersion:
                 self._df[pair] = int(res["hits"]["total"]["value"])
 
     def with_field(self, field: str) -> int:
-        """How many documents have ``field``: Lucene's ``N`` in its IDF."""
-        return self._count({"exists": {"field": field}})
+        """How many documents have ``field`` (a scored field): Lucene's ``N`` in its IDF."""
+        return int(self._totals()["aggregations"][f"has:{field}"]["doc_count"])
 
     def weigh(self, field: str, text: str) -> float:
         n = self.doc_frequency(field, text)

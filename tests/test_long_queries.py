@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS
 
 from indexer.pipeline.sources import read_articles
-from indexer.search.embedded.compile import Compiler
+from indexer.search.embedded.compile import PAIR_MAX_WORDS, Compiler
 from indexer.search.parse import MAX_QUERY_CHARS, parse_query
 from indexer.search.telling import MAX_QUERY_WORDS, telling_words
 
@@ -142,6 +142,20 @@ def test_a_left_out_word_parts_its_neighbours(corpus_idx):
     comp.compile(tree)
     assert len(comp.clauses) == 2
     assert "Phrase" not in repr(comp.compile(tree))
+
+
+def test_neighbours_are_sought_as_phrases_in_a_typed_search_not_in_a_pasted_lede(corpus_idx):
+    """A typed search's neighbouring words are a phrase someone chose; a lede's are prose."""
+    def compiled(text):
+        comp = Compiler(corpus_idx.searcher(), ["fr"])
+        return repr(comp.compile(parse_query(text)))
+
+    typed = "offensive rebelle Alep"
+    assert "Phrase('stem', ['offens', 'rebel']" in compiled(typed)
+    lede = ("offensive rebelle Alep Lavrov Kerry Syrie armée quartiers assiégés "
+            "bombardements civils trêve négociations")
+    assert len(lede.split()) > PAIR_MAX_WORDS
+    assert "Phrase" not in compiled(lede)
 
 
 def test_the_cost_of_a_long_query_is_bounded(corpus_idx):

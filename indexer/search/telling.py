@@ -12,7 +12,7 @@ from .weights import idf
 if TYPE_CHECKING:
     from .seam import Version
 
-MAX_QUERY_WORDS = 32
+MAX_QUERY_WORDS = 20
 """A query with more distinct words than this (a pasted paragraph, a lede, a whole
 dispatch) keeps only its MAX_QUERY_WORDS most telling ones, as Elasticsearch's
 ``more_like_this`` keeps its ``max_query_terms`` (25): each distinct word is scored by
@@ -21,7 +21,9 @@ how often the query repeats it times its IDF in the index, and the rest are left
 ``+``/``-`` words, fields and filters are never left out. Below the limit a query is
 searched as typed, so that short searches and questions rank as before; above it, the
 cost of a search is bounded whatever is pasted, up to
-:data:`indexer.search.parse.MAX_QUERY_CHARS`."""
+:data:`indexer.search.parse.MAX_QUERY_CHARS`. On the first 300 queries of the news
+known-item task's tuned half, 20 words ranked as 32 did (MRR@10 0.719 both) in 19 % less
+time (p50 148 → 121 ms); 16 ranked worse (0.711)."""
 
 
 def telling_words(tree: Group, version: Version, limit: int | None = None

@@ -12,9 +12,9 @@ import pytest
 from conftest import CORPUS
 
 from indexer.pipeline.sources import read_articles
-from indexer.search.embedded.compile import PAIR_MAX_WORDS, Compiler
+from indexer.search.embedded.compile import Compiler
 from indexer.search.parse import MAX_QUERY_CHARS, parse_query
-from indexer.search.telling import MAX_QUERY_WORDS, telling_words
+from indexer.search.telling import MAX_QUERY_WORDS, TYPED_MAX_WORDS, telling_words
 
 ARTICLES = {a.id: a for a in read_articles([CORPUS])}
 
@@ -154,7 +154,7 @@ def test_neighbours_are_sought_as_phrases_in_a_typed_search_not_in_a_pasted_lede
     assert "Phrase('stem', ['offens', 'rebel']" in compiled(typed)
     lede = ("offensive rebelle Alep Lavrov Kerry Syrie armée quartiers assiégés "
             "bombardements civils trêve négociations")
-    assert len(lede.split()) > PAIR_MAX_WORDS
+    assert len(lede.split()) > TYPED_MAX_WORDS
     assert "Phrase" not in compiled(lede)
 
 

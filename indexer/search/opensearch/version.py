@@ -377,8 +377,7 @@ class OpenSearchVersion:
     def _statistics(self) -> Statistics:
         """What BM25F reads of the whole index: counts, and each field's total length."""
         def make() -> Statistics:
-            sums = self._totals()["aggregations"]
-            totals = {f: int(sums[f]["value"]) for f in SCORED_FIELDS}
+            totals = {f: self.field_total(f) for f in SCORED_FIELDS}
             return Statistics(self.doc_count(), self.passage_count(), totals,
                               self.doc_frequency)
         return self.derived("statistics", make)

@@ -366,3 +366,21 @@ def test_counting_a_search_the_index_moved_past_says_so(tmp_path):
         assert reader.search("Rhône", limit=1).totals().articles == 61
         with pytest.raises(IndexerError, match="changed since this search"):
             old.totals()
+
+
+def test_a_merge_that_removes_a_read_version_files_leaves_the_read_whole(tmp_path, monkeypatch):
+    """A commit that merges segments deletes their files at once (Whoosh's clean-up).
+    A version opened before it has its files open, as Lucene's readers do: nothing it
+    reads later (a record, a field length) comes back empty."""
+    path = tmp_path / "index"
+    with NewsIndex.create(path) as writer:
+        writer.add_articles(rhone(n) for n in range(3))
+    with NewsIndex.open(path) as reader, reader.snapshot() as version:
+        with NewsIndex.open(path) as other:
+            other.add(rhone(3))
+            other.optimize()  # one segment: the one this version reads is gone
+        assert sorted(aid for aid, _ in version.article_docs()) == [
+            "rhone-0", "rhone-1", "rhone-2"]
+        assert reader.search("Rhône").total_articles == 3
+    with NewsIndex.open(path) as reader:
+        assert reader.search("Rhône").total_articles == 4

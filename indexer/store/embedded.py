@@ -154,6 +154,11 @@ class EmbeddedStore:
                     raise IndexCorruptError(str(self.path), str(self.path),
                                             f"unreadable segment ({type(e).__name__})") from None
                 raise IndexCorruptError(str(self.path), problem.where, problem.reason) from None
+            if self._ix.latest_generation() != generation:
+                # A commit came while the segments' files were being listed and opened,
+                # and may have deleted some of them (PerDocReader): take the new version.
+                searcher.close()
+                continue
             problem = next(integrity.verify(self.path, leaf_segment_ids(searcher)), None)
             if problem is None:
                 return searcher

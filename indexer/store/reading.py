@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -31,12 +31,33 @@ def field_lengths(reader: Any, fieldname: str) -> Any:
 
 
 class PerDocReader(W3PerDocReader):
-    """Whoosh's per-document reader, with each field's length column read once.
+    """Whoosh's per-document reader, with its column files opened with it and each
+    field's length column read once.
 
-    Whoosh reads a document's field length (which BM25 needs) from the segment file
-    each time it is asked: a seek and a read per posting when a commit writes
+    Whoosh opens a column file (stored records, field lengths) the first time it is
+    read, and takes a column whose file is not there for one no document has a value
+    in. A commit that merges segments deletes their files as soon as its table of
+    contents is written, so a version opened before it read empty records and no field
+    lengths from then on (a pinned export, a search running during a commit). Opened
+    here, they stay readable until the version is closed, as Lucene's readers keep
+    theirs; :meth:`indexer.store.embedded.EmbeddedStore.open_searcher` makes sure no
+    commit came between the table of contents and this listing.
+
+    Whoosh also reads a document's field length (which BM25 needs) from the segment
+    file each time it is asked: a seek and a read per posting when a commit writes
     postings, and per candidate when a search scores them. Over 2,000 OrangeSum
     articles that was a sixth of the writing time."""
+
+    def __init__(self, storage: Any, segment: Any) -> None:
+        super().__init__(storage, segment)
+        prefix, ext = segment.make_filename("."), W3Codec.COLUMN_EXT
+        for name in storage.list():
+            if name.startswith(prefix) and name.endswith(ext):
+                fieldname = name[len(prefix):-len(ext)]
+                self._colfiles[fieldname] = self._get_column_file(fieldname)
+
+    def has_column(self, fieldname: str) -> bool:
+        return fieldname in self._colfiles
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
         if docnum > self._doccount:

@@ -51,8 +51,8 @@ class PerDocReader(W3PerDocReader):
     def __init__(self, storage: Any, segment: Any) -> None:
         super().__init__(storage, segment)
         prefix, ext = segment.make_filename("."), W3Codec.COLUMN_EXT
-        for name in storage.list():
-            if name.startswith(prefix) and name.endswith(ext):
+        for name in segment.list_files(storage):
+            if name.endswith(ext):
                 fieldname = name[len(prefix):-len(ext)]
                 self._colfiles[fieldname] = self._get_column_file(fieldname)
 

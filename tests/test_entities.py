@@ -648,6 +648,24 @@ def test_dev_set_f1_floor() -> None:
     assert result.places.f1 >= PLACES_F1_FLOOR
 
 
+def test_bench_holds_out_a_year_and_shows_only_the_tuned_year_errors(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    bench = _bench()
+    if not bench.GOLD.exists():
+        pytest.skip(f"dev set not found: {bench.GOLD} (../shared must be beside the repo)")
+    monkeypatch.setattr(bench, "ORANGESUM_ARTICLES", 20)
+    monkeypatch.setattr(sys, "argv", ["entities.py", "--no-spacy", "--errors", "30"])
+    bench.main()
+    out = capsys.readouterr().out
+    assert "rules are fitted on 2016 (571), 2017 (393) held out" in out
+    assert "2016 tuned actors" in out and "2017 held out places" in out
+    assert "depeches, canonical names" in out
+    assert "ms per article on one core" in out
+    years = {a["id"]: a["date"][:4] for a, _ in bench.load_dev()}
+    listed = {line.split()[0] for line in out.splitlines() if " FN " in line or " FP " in line}
+    assert listed and {years[i] for i in listed} == {"2016"}
+
+
 # Headline scoring (mention strings, as the gold counts): measured 0.836 and 0.884.
 ACTORS_F1_FLOOR = 0.83
 PLACES_F1_FLOOR = 0.87

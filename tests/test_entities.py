@@ -625,6 +625,71 @@ def test_index_keys_hold_the_names_as_written() -> None:
     assert {"barack obama", "obama", "b. obama", "assemblee nationale", "assemblee"} <= actor_keys
 
 
+# --------------------------------------------------------------------------- roads
+# Real sentences: Wikinews 2016 (the tuned year) and OrangeSum.
+
+
+@pytest.mark.parametrize(
+    "text, surface, canonical",
+    [
+        ("Une camionnette a fauché trois personnes sur l'autoroute A7.", "autoroute A7", "A7"),
+        ("Il a roulé à contresens pendant 22 kilomètres sur l'autoroute du soleil, l'A7, en ce "
+         "jeudi 2 juin 2016.", "A7", "A7"),
+        ("L'accident s'est produit samedi sur l'autoroute 83 Nord, au nord de Laredo, au Texas.",
+         "autoroute 83 Nord", "autoroute 83 Nord"),
+        ("Ils ont terminé dans le fossé longeant la route départementale 93 à Aix-en-Diois "
+         "(Drôme).", "route départementale 93", "route départementale 93"),
+        ("Deux cyclistes ont été percutés par un véhicule sur la départementale 31, vers 10 h.",
+         "départementale 31", "départementale 31"),
+        ("Un camion et un autocar Total rentrent en collision sur la route nationale 176 entre "
+         "Dol-de-Bretagne et Dinan.", "route nationale 176", "route nationale 176"),
+        ("Les diesels seront priés de ne pas s'aventurer à l'intérieur de l'A86.", "A86", "A86"),
+        ("Il leur a donné rendez-vous sur une aire d'autoroute de l'A6, près de Nemours "
+         "(Seine-et-Marne).", "A6", "A6"),
+        ("Un automobiliste a été arrêté samedi en Vendée sur la RD 6 (contournement de Coëx).",
+         "RD 6", "RD 6"),
+        ("Des manifestants sur le périphérique, des barricades, des tirs de gaz lacrymogènes.",
+         "périphérique", "périphérique"),
+        ("Jusqu'à 90% de baisse pour le boulevard périphérique, indique Airparif.",
+         "boulevard périphérique", "boulevard périphérique"),
+    ],
+)
+def test_a_road_is_a_place(text: str, surface: str, canonical: str) -> None:
+    entities = entities_of(text)
+    assert canonical in entities.places
+    assert (surface, canonical) in entities.mentions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Airbus, du type A350 et A380, pour desservir directement les États-Unis.",
+        "Des pilotes volaient sur l'A380, modèle appelé à sortir de la flotte.",
+        "L'A3 Sportback embarquera dans un premier temps trois groupes propulseurs.",
+        "Le Néo-zélandais développa la M6GT en s'inspirant de la M6 engagée en compétition.",
+        "BMW M Motorsport a présenté sa déclinaison compétition : la M2 CS Racing.",
+        "Ces équipements permettront à la D8 GTO-JD70 d'afficher des performances ultimes.",
+        "Ivry a créé la surprise dans cette seconde journée de D1, en battant Montpellier.",
+        "Ils conservent la césure entre M1 et M2 pour les concours juridiques.",
+        "A 21 ans, elle totalise 200 kg et devance la Chinoise.",
+        "Il s'adaptera aux périphériques déjà présents dans les véhicules.",
+        "Les besoins sont grands dans les zones périphériques.",
+        "Il a travaillé sur RMC, France Info, Canal+, RTL, Europe 1, D8 et France 5.",
+    ],
+)
+def test_a_code_that_is_not_a_road(text: str) -> None:
+    entities = entities_of(text)
+    assert not {p for p in entities.places if any(c.isdigit() for c in p)
+                or "périphérique" in p}
+
+
+def test_a_road_code_is_not_the_party_it_spells() -> None:
+    # "RN" alone is the Rassemblement national; "la RN 79" is a road
+    entities = entities_of("Le camion s'est renversé sur la RN 79 près de Mâcon.")
+    assert "RN 79" in entities.places
+    assert "RN" not in entities.actors
+
+
 # --------------------------------------------------------------------------- quality floor
 
 

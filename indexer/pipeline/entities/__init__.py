@@ -20,7 +20,11 @@ of F1:
    organisation heads (``Parti``, ``Université``), acronyms, given names,
    words before the name (``le président``, ``le quotidien``, ``la ville``),
    place prepositions (``à``, ``en``), figures after it (``X (28 ans)``).
-4. **Resolve** within the article: a surname-only mention (``M. Lavrov``)
+4. **Roads** (:mod:`.roads`): a motorway or a national or departmental road
+   is a place when the press's wording makes it one (``l'autoroute A7``,
+   ``sur l'A7``, ``la RN 20``, ``le périphérique``); any other code of
+   capitals and digits is never a place (``journée de D1``).
+5. **Resolve** within the article: a surname-only mention (``M. Lavrov``)
    or initials (``B. Obama``, ``J.-M. Ayrault``) become the one full name
    of the article they fit (``Sergueï Lavrov``), a name without its second
    surname the longer one (``Ana Pastor García``), a lone head word the

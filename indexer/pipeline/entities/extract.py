@@ -7,8 +7,9 @@ from collections.abc import Iterator, Sequence
 from ..corrections import Corrections
 from .acronyms import _defined_acronyms
 from .lexicon import Gazetteer, _load
-from .model import _NO_CORRECTIONS, ORG, Entities
+from .model import _NO_CORRECTIONS, ORG, PLACE, Entities
 from .resolve import _resolve
+from .roads import is_code, road_mentions
 from .spotter import Mention, _Spotter
 
 MAX_ENTITY_CHARS = 200_000
@@ -71,7 +72,15 @@ def _paragraph_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
             or m.kind != ORG
             or not any(m.surface in d and m.surface != d for d in longer)
         ]
-    return spotted + defined
+    roads = list(road_mentions(text))
+    if roads:
+        # "la RN 20" holds no party: nothing the rules found inside a road stays.
+        inside = [r.surface for r in roads]
+        spotted = [m for m in spotted if not any(m.surface in r for r in inside)]
+    # A code is a place only as a road: "journée de D1" is a football division.
+    spotted = [m for m in spotted if m.kind != PLACE or m.from_gazetteer
+               or not is_code(m.surface)]
+    return spotted + defined + roads
 
 
 def _excluded_surface(mention: Mention, corrections: Corrections) -> bool:

@@ -690,6 +690,38 @@ def test_a_road_code_is_not_the_party_it_spells() -> None:
     assert "RN" not in entities.actors
 
 
+# --------------------------------------------------------------------------- not names
+# Real sentences: OrangeSum and Wikinews 2016 (the tuned year).
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Entré en vigueur le 24 mars face à l'épidémie de Covid-19, l'état d'urgence sanitaire "
+         "permet de restreindre les libertés.", "Covid-19"),
+        ("Dharavi ne compte à ce jour que 81 morts de la maladie Covid-19.", "Covid-19"),
+        ("C'est l'un des foyers de contamination du Covid-19 à Miami.", "Covid-19"),
+        ("Ils ne peuvent se faire rembourser en cas d'annulation en raison du Coronavirus.",
+         "Coronavirus"),
+        ("Depuis le Brexit, Londres hésite.", "Brexit"),
+        ("L'épidémie d'Ebola en Guinée a fait des milliers de morts.", "Ebola"),
+        ("Elle souffre de la maladie d'Alzheimer depuis 2010.", "Alzheimer"),
+        ("Les magasins attendent le Black Friday et Noël.", "Black Friday"),
+    ],
+)
+def test_a_disease_or_an_event_is_neither_actor_nor_place(text: str, name: str) -> None:
+    entities = entities_of(text)
+    assert name not in entities.places + entities.actors
+    assert all(surface != name for surface, _ in entities.mentions)
+
+
+def test_a_name_that_holds_a_disease_stays_a_name() -> None:
+    # whole names only: a committee named after the disease is an organisation
+    entities = entities_of("Le Comité Covid-19 de l'OMS s'est réuni à Genève.")
+    assert "Comité Covid-19 de l'OMS" in entities.actors
+    assert entities.places == ("Genève",)
+
+
 # --------------------------------------------------------------------------- quality floor
 
 

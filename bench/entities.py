@@ -237,14 +237,14 @@ def year_table(rows: list[tuple[str, dict[str, Result]]], tuned: str) -> str:
     lines = []
     for name, results in rows:
         first = results[years[0]]
+        seconds = sum(r.articles / r.articles_per_second for r in results.values())
+        ms = 1000 * seconds / sum(r.articles for r in results.values())
         counts = [("mention strings", lambda r: (r.actors, r.places))]
         if first.actors_canonical is not None and \
                 (first.actors_canonical, first.places_canonical) != (first.actors, first.places):
             counts.append(("canonical names", lambda r: (r.actors_canonical, r.places_canonical)))
         for label, pick in counts:
             cells = [f"{score.f1:.3f}" for y in years for score in pick(results[y])]
-            seconds = sum(r.articles / r.articles_per_second for r in results.values())
-            ms = 1000 * seconds / sum(r.articles for r in results.values())
             lines.append([f"{name}, {label}", *cells, f"{ms:.2f}"])
     return render_table(headers, lines)
 

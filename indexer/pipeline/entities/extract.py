@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from functools import cache
 
 from ...text import name_key
 from ..corrections import Corrections
 from .acronyms import _defined_acronyms
-from .lexicon import Gazetteer, _load, _read_lines
+from .lexicon import Gazetteer, _load
 from .model import _NO_CORRECTIONS, ORG, PLACE, Entities
 from .resolve import _resolve
 from .roads import is_code, road_mentions
@@ -41,17 +40,10 @@ def extract_entities(
     for text in _window((title, *paragraphs), MAX_ENTITY_CHARS):
         if text:
             mentions.extend(_paragraph_mentions(text, gaz))
-    never = _not_names()
     mentions = [m for m in mentions if len(m.surface) <= MAX_NAME_CHARS
-                and name_key(m.surface) not in never
+                and name_key(m.surface) not in gaz.not_names
                 and (m.kind or not _excluded_surface(m, corrections))]
     return _resolve(mentions, corrections)
-
-
-@cache
-def _not_names() -> frozenset[str]:
-    """Keys of the names that are never actors or places (``gazetteer/not_names.txt``)."""
-    return frozenset(name_key(line) for line in _read_lines("not_names.txt"))
 
 
 def _window(texts: Sequence[str], limit: int) -> Iterator[str]:

@@ -1,5 +1,6 @@
-"""The gazetteers (``indexer/pipeline/gazetteer/``): places, organisations, given names and
-common words, with user corrections, loaded once per process."""
+"""The gazetteers (``indexer/pipeline/gazetteer/``): places, organisations, given names,
+common words and the names that are never entities, with user corrections, loaded once
+per process."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from ...text import word_key
+from ...text import name_key, word_key
 from ..corrections import Corrections
 from .model import GAZETTEER, ORG, PLACE
 from .tokens import tokenize
@@ -55,6 +56,7 @@ class Gazetteer:
     # Folded common words that still open names: gazetteer words, given names.
     keep: frozenset[str]
     nationalities: frozenset[str]  # folded, all genders and numbers
+    not_names: frozenset[str]  # name keys of what is never an actor or a place
 
 
 def _read_lines(name: str) -> Iterator[str]:
@@ -160,6 +162,7 @@ def _load(corrections: Corrections) -> Gazetteer:
         extenders=frozenset(extenders),
         keep=frozenset(keep) | first_names,
         nationalities=_nationalities(),
+        not_names=_not_names(),
     )
 
 
@@ -191,6 +194,12 @@ def _by_first_two_keys(table: dict[str, list[Phrase]]) -> dict[str, list[Phrase]
     for entries in phrases.values():
         entries.sort(key=lambda p: -len(p.keys))
     return dict(phrases)
+
+
+@cache
+def _not_names() -> frozenset[str]:
+    """Diseases, holidays, events (``not_names.txt``), as :func:`~indexer.text.name_key`."""
+    return frozenset(name_key(line) for line in _read_lines("not_names.txt"))
 
 
 @cache

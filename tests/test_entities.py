@@ -690,6 +690,39 @@ def test_a_road_code_is_not_the_party_it_spells() -> None:
     assert "RN" not in entities.actors
 
 
+# --------------------------------------------------------------------------- named bodies
+# Pollsters, companies and media named with no cue word around them, found from the
+# gazetteer's general lists (pollsters, CAC 40, national media). Real OrangeSum sentences.
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        ("Selon un sondage Odoxa pour le Figaro et franceinfo 62% des personnes approuvent "
+         "globalement les propositions de la Convention.", "Odoxa"),
+        ("Selon un sondage BVA, Agnès Buzyn (18%) est loin derrière la maire socialiste sortante "
+         "Anne Hidalgo.", "BVA"),
+        ("Un sondage YouGov pour le quotidien The Times montre que le soutien du public au Parti "
+         "conservateur de Boris Johnson a chuté de neuf points en une semaine.", "YouGov"),
+        ("Des clients tels que la Deutsche Bahn (compagnie allemande des chemins de fer), Air "
+         "Liquide, Shell ou encore Linde AG.", "Air Liquide"),
+        ("StopCovid a été développé avec le concours de développeurs de sociétés privées comme "
+         "Orange et Capgemini.", "Capgemini"),
+        ("Les sept premières entreprises du classement sont françaises : L'Oréal, Kering, Sanofi, "
+         "Sodexo, Schneider Electric, BNP Paribas et Société Générale.", "Schneider Electric"),
+        ("Selon les informations de France Bleu, un automobiliste imprudent a en effet affolé les "
+         "radars sur la départementale 25 à Pommerieux, près de Craon.", "France Bleu"),
+        ("C'est une saignée énorme, c'est scandaleux\", a déploré sur Public Sénat le chef de "
+         "file des sénateurs socialistes Patrick Kanner.", "Public Sénat"),
+    ],
+)
+def test_a_pollster_company_or_medium_is_an_actor(text: str, actor: str) -> None:
+    entities = entities_of(text)
+    assert actor in entities.actors
+    # the whole name: not "France" the place in "France Bleu", nor "Sénat" in "Public Sénat"
+    assert not any(actor != a and a in actor for a in (*entities.actors, *entities.places))
+
+
 # --------------------------------------------------------------------------- not names
 # Real sentences: OrangeSum and Wikinews 2016 (the tuned year).
 

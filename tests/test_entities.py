@@ -796,6 +796,18 @@ def test_bench_holds_out_a_year_and_shows_only_the_tuned_year_errors(
     assert listed and {years[i] for i in listed} == {"2016"}
 
 
+def test_the_bench_hybrid_adds_only_what_a_model_tags_twice_and_the_rules_missed() -> None:
+    from collections import Counter
+
+    bench = _bench()
+    ours = entities_of("Sergueï Lavrov a rencontré John Kerry à Genève.")
+    tagged = Counter({"Lavrov": 3, "Gazprom Neft": 2, "Rosatom": 1, "Sergueï Lavrov": 2})
+    hybrid = bench.with_model_actors(ours, tagged)
+    assert set(hybrid.actors) == {*ours.actors, "Gazprom Neft"}
+    assert hybrid.places == ours.places
+    assert ("Gazprom Neft", "Gazprom Neft") in hybrid.mentions
+
+
 # Headline scoring (mention strings, as the gold counts): measured 0.836 and 0.884.
 ACTORS_F1_FLOOR = 0.83
 PLACES_F1_FLOOR = 0.87

@@ -690,6 +690,45 @@ def test_a_road_code_is_not_the_party_it_spells() -> None:
     assert "RN" not in entities.actors
 
 
+# --------------------------------------------------------------------------- compound places
+# Departments and regions written with spaces for their hyphens. Real OrangeSum sentences.
+
+
+@pytest.mark.parametrize(
+    "text, place, not_places",
+    [
+        ("Le préfet de Côte d'Or Bernard Schmeltz.", "Côte-d'Or", set()),
+        ("Les départements qui ont le plus voté à 17h sont la Corse du Sud (71,02%), le Cantal "
+         "(61,76%), la Lozère (60,24%).", "Corse-du-Sud", {"Corse"}),
+        ("Elle a été étendue aux huit départements de l'Ile-de-France (Paris et petite couronne, "
+         "Seine-et-Marne, Yvelines, Essonne et Val d'Oise).", "Val-d'Oise", set()),
+        ("Tous ceux d'Île-de-France (8 départements), Grand Est (10), Bourgogne-Franche-Comté (8) "
+         "et Hauts de France (5) sont ainsi inclus dans la liste.", "Hauts-de-France", {"France"}),
+        ("La Seine Saint-Denis comptabilisait quant à elle vendredi matin, sept gardes à vue, a "
+         "indiqué à l'AFP le parquet de Bobigny.", "Seine-Saint-Denis", {"Seine", "Saint-Denis"}),
+        ("Quatre régions - Ile-de-France, Grand-Est, Auvergne-Rhône Alpes et Hauts-de-France - "
+         "regroupent 71% des patients en réanimation.", "Auvergne-Rhône-Alpes", {"Alpes"}),
+    ],
+)
+def test_a_compound_place_written_with_spaces_is_one_place(
+        text: str, place: str, not_places: set[str]) -> None:
+    entities = entities_of(text)
+    assert place in entities.places
+    assert not not_places & {*entities.places, *entities.actors}
+    assert not any(place.replace("-", " ") in a for a in entities.actors)
+
+
+def test_a_spaced_spelling_with_a_line_of_its_own_keeps_it() -> None:
+    # places.txt lists "Tel-Aviv" and "Tel Aviv" apart: each stays as written
+    assert entities_of("Il vit à Tel Aviv.").places == ("Tel Aviv",)
+    assert entities_of("Il vit à Tel-Aviv.").places == ("Tel-Aviv",)
+
+
+def test_a_saint_spelled_with_spaces_is_no_place() -> None:
+    entities = entities_of("Yves Saint Laurent a fondé sa maison en 1961.")
+    assert "Saint-Laurent" not in entities.places
+
+
 # --------------------------------------------------------------------------- named bodies
 # Pollsters, companies and media named with no cue word around them, found from the
 # gazetteer's general lists (pollsters, CAC 40, national media). Real OrangeSum sentences.

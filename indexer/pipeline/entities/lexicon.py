@@ -108,12 +108,47 @@ def _gazetteer_entries() -> Iterator[tuple[str, str, str, bool]]:
 def _base_phrases() -> dict[str, list[Phrase]]:
     table: dict[str, list[Phrase]] = defaultdict(list)
     seen: set[tuple[tuple[str, ...], bool]] = set()
-    for variant, canonical, kind, strong in _gazetteer_entries():
+    entries = list(_gazetteer_entries())
+    # Spellings written in the files first: a spaced form made from "Tel-Aviv" must not
+    # take "Tel Aviv", a line of its own, under another canonical name.
+    for variant, canonical, kind, strong in entries:
         phrase = _phrase(variant, canonical, kind, strong)
         _add_phrase(table, seen, phrase)
         if strong:
             _add_phrase(table, seen, _article_free(phrase))
+    for variant, canonical, kind, strong in entries:
+        for form in _unhyphenated(variant, kind, strong):
+            _add_phrase(table, seen, _phrase(form, canonical, kind, strong))
     return table
+
+
+def _unhyphenated(variant: str, kind: str, strong: bool) -> list[str]:
+    """The spellings of a compound place that the press writes with spaces for hyphens.
+
+    Read whole, ``Val d'Oise``, ``Hauts de France``, ``Corse du Sud`` and ``Seine
+    Saint-Denis`` are their department or region; read as runs of capitalised words they
+    came out cut (``France``, ``Corse``), split (``Rhône`` and ``Alpes``) or under a
+    spelling of their own beside the canonical one in facets. Any hyphen of a hand-written
+    place may be a space; a generated town's only before an elision (``Villeneuve
+    d'Ascq``), since thirty thousand towns spaced would be as many new two-word names. No
+    form may open on a saint (``Saint Laurent`` is a designer, ``Saint Martin`` a bishop).
+    """
+    if kind != PLACE or "-" not in variant:
+        return []
+    if not strong:
+        spaced = re.sub(r"-(?=[dD]['’])", " ", variant)
+        return [spaced] if spaced != variant else []
+    parts = variant.split("-")
+    if len(parts) > 4:
+        return []
+    forms = []
+    for mask in range(1, 2 ** (len(parts) - 1)):
+        form = parts[0]
+        for i, part in enumerate(parts[1:]):
+            form += (" " if mask >> i & 1 else "-") + part
+        if not re.match(r"Saint(?:e)? ", form):
+            forms.append(form)
+    return forms
 
 
 def _add_phrase(

@@ -762,6 +762,64 @@ def test_a_pollster_company_or_medium_is_an_actor(text: str, actor: str) -> None
     assert not any(actor != a and a in actor for a in (*entities.actors, *entities.places))
 
 
+# --------------------------------------------------------------------------- movements
+# A named movement is an actor, in lower case too; a trade or a crowd is not. Real OrangeSum
+# sentences.
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        ("Une prime exonérée de cotisations sociales avait été créée fin 2018 pour répondre à la "
+         "crise des gilets jaunes.", "Gilets jaunes"),
+        ("Fin janvier, Éric Drouet avait annoncé sur les réseaux sociaux qu'il quittait le "
+         "mouvement des \"gilets jaunes\".", "Gilets jaunes"),
+        ("Alors que c'est précisément la révolte des \"Gilets jaunes\" contre une telle mesure qui "
+         "avait été à l'origine du débat.", "Gilets jaunes"),
+        ("C'est le début du mouvement Nuit debout.", "Nuit debout"),
+        ("Les manifestations \"Black Lives Matter\" sont particulièrement animées à Louisville.",
+         "Black Lives Matter"),
+        ("\"Extinction Rebellion demande une politique courageuse pour lutter contre le "
+         "changement climatique\".", "Extinction Rebellion"),
+        ("Six ans plus tard, alors que la Manif pour tous entend remobiliser ses troupes, "
+         "l'affrontement politique ne se fait plus.", "La Manif pour tous"),
+        ("Selon la préfecture, 200 \"black blocs\" avaient manifesté à Paris.", "Black blocs"),
+    ],
+)
+def test_a_named_movement_is_an_actor(text: str, actor: str) -> None:
+    entities = entities_of(text)
+    assert actor in entities.actors
+    assert not any(a != actor and a in actor for a in entities.actors)  # not "Nuit", "Lives Matter"
+
+
+@pytest.mark.parametrize(
+    "text, crowd",
+    [
+        ("La police a été débordée par les manifestants mais il n'y a pas eu d'incident majeur.",
+         "manifestants"),
+        ("Il y a de la colère au sein de la population, qui parfois se transforme en violence "
+         "envers les soignants.", "soignants"),
+        ("\"Votre gouvernement doit prendre conscience que les cheminots ne vont pas lâcher.",
+         "cheminots"),
+        ("Et sur le gilet jaune d'un manifestant: \"Senard, créateur de chômeurs\".", "gilet"),
+    ],
+)
+def test_a_trade_or_a_crowd_is_no_actor(text: str, crowd: str) -> None:
+    entities = entities_of(text)
+    assert not any(crowd in name.lower() for name in (*entities.actors, *entities.places))
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        ("Les talibans ont pris la ville.", "Talibans"),  # organizations.txt: Talibans|talibans
+        ("La police nationale enquête.", "Police nationale"),
+    ],
+)
+def test_a_lowercase_spelling_in_the_gazetteer_is_found_lowercase(text: str, actor: str) -> None:
+    assert actor in entities_of(text).actors
+
+
 # --------------------------------------------------------------------------- not names
 # Real sentences: OrangeSum and Wikinews 2016 (the tuned year).
 

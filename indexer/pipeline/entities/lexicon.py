@@ -155,7 +155,17 @@ def _add_phrase(
     table: dict[str, list[Phrase]], seen: set[tuple[tuple[str, ...], bool]], phrase: Phrase | None
 ) -> None:
     # The first entry of a key wins: hand-written lists before generated ones.
-    if phrase is None or (phrase.keys, phrase.upper_only) in seen:
+    if phrase is None:
+        return
+    if (phrase.keys, phrase.upper_only) in seen:
+        if phrase.lower_ok:
+            # "Talibans|talibans": a lowercase spelling lets the first entry be found
+            # uncapitalised, as the press writes "les talibans" and "les gilets jaunes".
+            entries = table[phrase.keys[0]]
+            for i, known in enumerate(entries):
+                if known.keys == phrase.keys and known.upper_only == phrase.upper_only \
+                        and not known.lower_ok and not known.after_article:
+                    entries[i] = known._replace(lower_ok=True, opener=phrase.opener)
         return
     seen.add((phrase.keys, phrase.upper_only))
     table[phrase.keys[0]].append(phrase)

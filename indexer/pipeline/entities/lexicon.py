@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import product
 from typing import NamedTuple
 
 from ...text import name_key, word_key
@@ -138,17 +139,12 @@ def _unhyphenated(variant: str, kind: str, strong: bool) -> list[str]:
     if not strong:
         spaced = re.sub(r"-(?=[dD]['’])", " ", variant)
         return [spaced] if spaced != variant else []
-    parts = variant.split("-")
-    if len(parts) > 4:
+    first, *rest = variant.split("-")
+    if len(rest) > 3:
         return []
-    forms = []
-    for mask in range(1, 2 ** (len(parts) - 1)):
-        form = parts[0]
-        for i, part in enumerate(parts[1:]):
-            form += (" " if mask >> i & 1 else "-") + part
-        if not re.match(r"Saint(?:e)? ", form):
-            forms.append(form)
-    return forms
+    forms = (first + "".join(s + part for s, part in zip(separators, rest, strict=True))
+             for separators in product("- ", repeat=len(rest)) if " " in separators)
+    return [form for form in forms if not form.startswith(("Saint ", "Sainte "))]
 
 
 def _add_phrase(

@@ -67,21 +67,27 @@ def article_scores(version: Version, comp: Compiled, articles: Collection[str]
         return scores
     passages = version.passage_count()
     articles_held = max(1, version.doc_count() - passages)
+    # Each term's clauses: a form may stand in several (a word and a phrase holding it).
+    owners: dict[str, list[int]] = {}
+    for i, clause in enumerate(clauses):
+        for t in clause:
+            owners.setdefault(t, []).append(i)
     for field, weight in (("stem", 1.0), ("title_stem", ARTICLE_TITLE)):
         found = version.positions(frozenset((field, t) for t in words), every)
         lengths = version.lengths(field, every)
         average = version.field_total(field) / articles_held or 1.0
-        norm = {aid: ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B
-                                   * sum(lengths[d] for d in held) / average)
-                for aid, held in docs.items()}
-        for clause in clauses:
-            if not clause:
-                continue
-            w = weight * idf(max(version.doc_frequency(field, t) for t in clause), passages)
-            for aid, held in docs.items():
-                tf = sum(len(found[d].get((field, t), ())) for d in held for t in clause)
-                if tf:
-                    scores[aid] += w * tf * (ARTICLE_K1 + 1) / (tf + norm[aid])
+        w = [weight * idf(max(version.doc_frequency(field, t) for t in clause), passages)
+             if clause else 0.0 for clause in clauses]
+        for aid, held in docs.items():
+            tf = [0] * len(clauses)
+            for d in held:
+                for (_, t), spots in found[d].items():
+                    for i in owners[t]:
+                        tf[i] += len(spots)
+            norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B
+                                 * sum(lengths[d] for d in held) / average)
+            scores[aid] += sum(w[i] * n * (ARTICLE_K1 + 1) / (n + norm)
+                               for i, n in enumerate(tf) if n)
     return scores
 
 

@@ -123,11 +123,23 @@ def test_quoted_phrases_come_first_and_required_words_stay(corpus_idx):
     assert left_out == ("selon", "plus")
 
 
-def test_a_long_quotation_in_a_long_query_counts_word_by_word(corpus_idx):
-    quotation = '"la ville d Alep selon le chef Lavrov"'
-    words, left_out = kept(corpus_idx, quotation + " plus fait", 2)
-    assert words == ["alep", "lavrov"]
-    assert left_out == ("ville", "selon", "chef", "plus", "fait")
+def test_a_quote_in_a_pasted_text_counts_as_its_words_and_as_a_phrase(corpus_idx):
+    pasted = 'Le ministre a déclaré "la ville d Alep selon le chef Lavrov" avant son départ'
+    assert len(pasted.split()) > TYPED_MAX_WORDS
+    words, left_out = kept(corpus_idx, pasted, MAX_QUERY_WORDS)
+    assert words[words.index("alep"):] == [
+        "alep", "selon", "chef", "lavrov", '"vill|ville alep selon chef lavrov"', "avant", "depart"]
+    assert left_out == ()
+    typed, _ = kept(corpus_idx, '"la ville d Alep selon le chef Lavrov"', MAX_QUERY_WORDS)
+    assert typed == ['"vill|ville alep selon chef lavrov"']  # typed: a phrase, and only that
+
+
+def test_a_pasted_text_that_misquotes_its_article_still_finds_it(corpus_idx):
+    """The press quotes in its own words: a quote that no passage says word for word
+    still counts its words."""
+    said = body_words("afp-alep-offensive-rebelle")[20:30]
+    pasted = f'Il a déclaré "{" ".join(reversed(said))}" devant la presse réunie hier soir'
+    assert corpus_idx.search(pasted)[0].article_id == "afp-alep-offensive-rebelle"
 
 
 def test_left_out_words_are_shown_without_their_punctuation(corpus_idx):

@@ -24,11 +24,11 @@ MAX_QUERY_WORDS = 20
 dispatch) keeps only its MAX_QUERY_WORDS most telling ones, as Elasticsearch's
 ``more_like_this`` keeps its ``max_query_terms`` (25): each distinct word is scored by
 how often the query repeats it times its IDF in the index, and the rest are left out
-(``--explain`` lists both). Quoted phrases go first (but see :data:`MAX_PHRASE_WORDS`);
-``+``/``-`` words, fields and filters are never left out. Below the limit a query is
-searched as typed, so that short searches and questions rank as before; above it, the
-cost of a search is bounded whatever is pasted, up to
-:data:`indexer.search.parse.MAX_QUERY_CHARS`. On the first 300 queries of the news
+(``--explain`` lists both). Quoted phrases go first (a pasted text's quotes count as
+their words too: see :func:`telling_words`); ``+``/``-`` words, fields and filters are
+never left out. Below the limit a query is searched as typed, so that short searches
+and questions rank as before; above it, the cost of a search is bounded whatever is
+pasted, up to :data:`indexer.search.parse.MAX_QUERY_CHARS`. On the first 300 queries of the news
 known-item task's tuned half, 20 words ranked as 32 did (MRR@10 0.719 both) in 19 % less
 time (p50 148 → 121 ms); 16 ranked worse (0.711). Measured with :data:`TYPED_MAX_WORDS`
 on pair phrases, the held-out 2019 half is unchanged (0.793)."""
@@ -38,16 +38,18 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
                   ) -> tuple[Group, tuple[str, ...]]:
     """The query with at most ``limit`` distinct words or phrases, and those left out.
 
-    See :data:`MAX_QUERY_WORDS`. In a long query, quotes longer than
-    :data:`MAX_PHRASE_WORDS` are prose that was quoted, and their words count one by
-    one; shorter quoted phrases are kept first. A left-out word becomes a gap, not
-    nothing, so that the words on either side of it do not become neighbours.
+    See :data:`MAX_QUERY_WORDS`; quoted phrases are kept first. In a pasted text (more
+    than :data:`TYPED_MAX_WORDS` words), a quote is what someone said, and the article
+    sought may report it in other words or in part: each quote counts as its words, and
+    as a phrase too, which adds where it is said word for word. A left-out word becomes
+    a gap, not nothing, so that the words on either side of it do not become neighbours.
     """
     limit = MAX_QUERY_WORDS if limit is None else limit
+    if word_count(tree) > TYPED_MAX_WORDS:
+        tree = _quotes_as_words(tree)
     # Counting the words first spares every short query the stemming of _units.
     if sum(1 for _ in _walk(tree)) <= limit or len(_units(tree)) <= limit:
         return tree, ()
-    tree = _unquote_long(tree)
     found = list(_units(tree).values())  # in the order of their first occurrence
     total = version.passage_count()
 
@@ -76,11 +78,6 @@ def distinct_words(tree: Group) -> tuple[str, ...]:
     return tuple(nodes[0].raw.strip(PUNCTUATION) for nodes in _units(tree).values())
 
 
-MAX_PHRASE_WORDS = 6
-"""In a long query (see :data:`MAX_QUERY_WORDS`), a quote of more words than this is
-a quotation in the pasted text rather than a phrase to match as such."""
-
-
 def _walk(group: Group) -> Iterator[Text]:
     """The optional words and phrases of a query, in order (not prefixes or fields)."""
     for occur, child in group.clauses:
@@ -106,14 +103,15 @@ def _forms(node: Text) -> list[tuple[str, str]]:
     return [f for w in node.words if (f := word_forms(w.lower(), "fr"))]
 
 
-def _unquote_long(group: Group) -> Group:
+def _quotes_as_words(group: Group) -> Group:
+    """Each optional quote of several words as its words, one by one, then as itself."""
     clauses: list[tuple[Occur, Node]] = []
     for occur, child in group.clauses:
         if isinstance(child, Group):
-            clauses.append((occur, _unquote_long(child)))
+            clauses.append((occur, _quotes_as_words(child)))
         elif occur == "should" and isinstance(child, Text) and child.quoted \
-                and len(child.words) > MAX_PHRASE_WORDS:
-            clauses += [(occur, Text((w,), raw=w)) for w in child.words]
+                and len(child.words) > 1:
+            clauses += [*((occur, Text((w,), raw=w)) for w in child.words), (occur, child)]
         else:
             clauses.append((occur, child))
     return Group(tuple(clauses))

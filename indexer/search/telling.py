@@ -45,7 +45,7 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
     a gap, not nothing, so that the words on either side of it do not become neighbours.
     """
     limit = MAX_QUERY_WORDS if limit is None else limit
-    if word_count(tree) > TYPED_MAX_WORDS:
+    if pasted(tree):
         tree = _quotes_as_words(tree)
     # Counting the words first spares every short query the stemming of _units.
     if sum(1 for _ in _walk(tree)) <= limit or len(_units(tree)) <= limit:
@@ -68,9 +68,10 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
     return _without(tree, gone), left_out
 
 
-def word_count(tree: Group) -> int:
-    """How many words the query's optional words and phrases hold."""
-    return sum(len(node.words) for node in _walk(tree))
+def pasted(tree: Group) -> bool:
+    """Whether the query was pasted rather than typed: its optional words and phrases
+    hold more than :data:`TYPED_MAX_WORDS` words."""
+    return sum(len(node.words) for node in _walk(tree)) > TYPED_MAX_WORDS
 
 
 def distinct_words(tree: Group) -> tuple[str, ...]:

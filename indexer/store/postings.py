@@ -229,6 +229,22 @@ class _Matcher(W3LeafMatcher):
             self._values = tuple(data[i:i + fixedsize]
                                  for i in range(start, len(data), fixedsize))
 
+    def values_at(self, hits: list[int]) -> list[bytes | None]:
+        """The values of the block's postings at ``hits`` (indices into the block), the
+        others left undecoded: a search reads the positions of a few candidates a block."""
+        data = self._data if self._data is not None else self._read_data()
+        fixedsize, n = self._fixedsize, self._blocklength
+        if fixedsize == 0:
+            return [None] * len(hits)
+        _, start = self._parts()
+        if fixedsize is None or fixedsize < 0:
+            code = self._flags >> 4 & 3
+            vstart = start + (n - 1) * item_size(code)
+            ends = list(accumulate(unpack(code, data[start:vstart]), initial=vstart))
+            ends.append(len(data))
+            return [data[ends[j]:ends[j + 1]] for j in hits]
+        return [data[start + j * fixedsize:start + (j + 1) * fixedsize] for j in hits]
+
     def blocks(self) -> Iterator[tuple[list[int], array, tuple[bytes | None, ...]]]:
         """Every block's ids, weights and values in turn, as decoded, for a merge: no
         call per posting."""

@@ -395,6 +395,13 @@ def test_places_are_canonical(text: str, place: str) -> None:
             "Al-Qaïda dans la péninsule arabique",
         ),
         ("Le PCC (Premier commando de la capitale) recrute.", "Premier commando de la capitale"),
+        # in lowercase, when it opens on an organisation's head (OrangeSum)
+        (
+            "A l'occasion de la journée mondiale des enfants disparus, l'office central de la "
+            "répression des violences aux personnes (OCRVP) a décidé de relancer ces deux "
+            "enquêtes.",
+            "office central de la répression des violences aux personnes",
+        ),
         # a name with its article, after a lowercase or elided article
         ("Selon le Canard enchaîné, il a menti.", "Le Canard enchaîné"),
         ("Pour L'Humanité, c'est une victoire.", "L'Humanité"),
@@ -432,6 +439,12 @@ def test_organisations(text: str, organisation: str) -> None:
         ("Le départ est à 10 h UTC.", "UTC"),
         ("Une ONG locale aide les familles.", "ONG"),
         ("Le vol MS804 a disparu.", "MS804"),
+        # a lowercase long form that opens on no organisation's head is no name (OrangeSum)
+        (
+            "La dette publique, qui atteignait 98,1% du produit intérieur brut (PIB) fin 2019, "
+            "devrait s'envoler.",
+            "produit intérieur brut",
+        ),
         # titles of works and events are not names
         ("Les festivités de Australia Day ont commencé.", "Australia Day"),
         ("Les fans de Game of Thrones attendent.", "Game of Thrones"),

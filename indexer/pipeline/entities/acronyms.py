@@ -11,6 +11,7 @@ from .lexicon import Gazetteer
 from .model import ORG
 from .spotter import Mention, _match_phrase
 from .tokens import tokenize
+from .words import _ORG_HEADS
 
 # "la Confédération générale du travail (CGT)" and "l'ONUB (Opération des Nations
 # unies au Burundi)": an acronym in parentheses, or before them, defines a name.
@@ -52,7 +53,11 @@ def _long_form(acronym: str, candidate: str) -> str:
         j -= 1
     long_form = candidate[j + 1 :].strip(' ,;:«»"')
     words = long_form.split()
-    if not (2 <= len(words) <= len(letters) + 4) or not long_form[0].isupper():
+    if not (2 <= len(words) <= len(letters) + 4):
+        return ""
+    # Lowercase, only an organisation's head opens a name: "le service national de
+    # renseignement (SNR)", not "un contrat à durée déterminée (CDD)".
+    if not long_form[0].isupper() and word_key(words[0]) not in _ORG_HEADS:
         return ""
     return long_form
 

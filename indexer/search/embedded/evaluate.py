@@ -269,7 +269,7 @@ class _Segment:
             return {}
         field, tbytes, postings = found
         ids, weights = _read(postings, within, weights=True,
-                             ordered=None if within is None else self._sorted(within))
+                             ordered=None if within is None else lambda: self._sorted(within))
         if not ids:
             return {}
         parent = self.parent
@@ -287,7 +287,7 @@ class _Segment:
             scores = [idf * ((tf * k1_1) / (tf + norms[lengths[d]]))
                       for d, tf in zip(ids, weights, strict=True)]
         else:  # Whoosh's WeightScorer: the weight itself
-            scores = list(weights)
+            scores = [float(w) for w in weights]
         if boost != 1.0:
             scores = [s * boost for s in scores]
         return dict(zip(ids, scores, strict=True))
@@ -370,6 +370,13 @@ def in_order(places: Sequence[Collection[int]], slop: int) -> bool:
     return bool(ends)
 
 
+def _every_block(postings: Any) -> Iterator[None]:
+    """Walk a posting list's blocks, stopping (yielding) at each."""
+    while postings.is_active():
+        yield
+        postings._next_block()
+
+
 def _blocks(postings: Any, docs: list[int]) -> Iterator[None]:
     """Walk a posting list's blocks, stopping (yielding) at each one that may hold one of
     ``docs`` (sorted); the others are skipped by their last id, their postings unread."""
@@ -383,33 +390,44 @@ def _blocks(postings: Any, docs: list[int]) -> Iterator[None]:
 
 
 def _read(postings: Any, within: Collection[int] | None, weights: bool = False,
-          ordered: list[int] | None = None) -> tuple[list[int], list[float]]:
+          ordered: Callable[[], list[int]] | None = None) -> tuple[list[int], list[float]]:
     """A posting list's document numbers (and weights), in order; only those in
-    ``within`` when given (``ordered``: the same, sorted, when the caller has them),
+    ``within`` when given (``ordered()``: the same, sorted, when the caller keeps them),
     skipping the blocks that hold none of them unread."""
     if not hasattr(postings, "_read_ids"):  # a short list, inlined in the term dictionary
         return _read_list(postings, within, weights)
     ids: list[int] = []
     out_weights: list[float] = []
+    frequencies = getattr(postings, "frequencies", None) or _whoosh_weights(postings)
     if within is None:
-        while postings.is_active():
+        for _ in _every_block(postings):
             postings._read_ids()
             ids.extend(postings._ids)
             if weights:
-                postings._read_weights()
-                out_weights.extend(postings._weights)
-            postings._next_block()
+                out_weights.extend(frequencies())
         return ids, out_weights
     keep = within.__contains__
-    for _ in _blocks(postings, ordered if ordered is not None else sorted(within)):
+    if len(within) > getattr(postings, "count", len(within)):
+        # More candidates than postings (an exact form within its stem's documents):
+        # reading every block costs less than sorting the candidates to skip some.
+        walk = _every_block(postings)
+    else:
+        walk = _blocks(postings, ordered() if ordered is not None else sorted(within))
+    for _ in walk:
         postings._read_ids()
         block = postings._ids
         kept = list(map(keep, block))
         ids.extend(compress(block, kept))
         if weights:
-            postings._read_weights()
-            out_weights.extend(compress(postings._weights, kept))
+            out_weights.extend(compress(frequencies(), kept))
     return ids, out_weights
+
+
+def _whoosh_weights(postings: Any) -> Callable[[], Any]:
+    def weights() -> Any:
+        postings._read_weights()
+        return postings._weights
+    return weights
 
 
 def _read_list(postings: Any, within: Collection[int] | None, weights: bool

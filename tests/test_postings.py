@@ -119,6 +119,38 @@ def test_blocks_read_one_at_a_time_give_their_statistics() -> None:
         assert maxlen == byte_to_length(length_to_byte(max(lengths)))
 
 
+@pytest.mark.parametrize("weight", [
+    lambda k: float(1 + k % 7),  # frequencies in a byte
+    lambda k: 300.0 * (1 + k % 7),  # in 16 bits
+    lambda k: [1.0, 0.1, 7.25][k % 3],  # not integers
+    lambda k: 2.0,  # all the block's largest
+])
+def test_a_search_reads_a_blocks_frequencies_and_some_values_as_decoded(weight) -> None:
+    # What the evaluator reads instead of _weights and _values: the same numbers, and
+    # the values of the postings asked for.
+    posts = postings(300, start=11, step=5, weight=weight)
+    codec = Codec(compression=9)
+    out = StructFile(io.BytesIO())
+    writer = codec.postings_writer(out)
+    writer.start_postings(POSITIONS, TermInfo())
+    for docnum, w, value, length in posts:
+        writer.add_posting(docnum, w, value, length)
+    info = writer.finish_postings()
+    m = codec.postings_reader(StructFile(io.BytesIO(out.file.getvalue())), info, POSITIONS)
+    assert m.count == 300
+    k = 0
+    while m.is_active():
+        chunk = posts[k:k + m._blocklength]
+        hits = [j for j in range(len(chunk)) if j % 3 == 1]
+        assert m.values_at(hits) == [chunk[j][2] for j in hits]
+        frequencies = list(m.frequencies())
+        m._read_weights()
+        assert frequencies == list(m._weights)
+        k += m._blocklength
+        m._next_block()
+    assert k == 300
+
+
 @pytest.mark.parametrize("positions", [[], [0], [254], [255], [0, 255, 510], [65_535],
                                        [0, 70_000], list(range(1000))])
 def test_positions_of_every_width_round_trip(positions: list[int]) -> None:

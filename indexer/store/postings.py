@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
@@ -228,23 +228,9 @@ class _Matcher(W3LeafMatcher):
         return self._weights
 
     def _read_values(self) -> None:
-        data = self._data if self._data is not None else self._read_data()
-        fixedsize, n = self._fixedsize, self._blocklength
-        if fixedsize == 0:
-            self._values = (None,) * n
-            return
-        _, start = self._parts()
-        if fixedsize is None or fixedsize < 0:
-            code = self._flags >> 4 & 3
-            vstart = start + (n - 1) * item_size(code)
-            ends = list(accumulate(unpack(code, data[start:vstart]), initial=vstart))
-            ends.append(len(data))
-            self._values = tuple(data[a:b] for a, b in zip(ends, ends[1:], strict=False))
-        else:
-            self._values = tuple(data[i:i + fixedsize]
-                                 for i in range(start, len(data), fixedsize))
+        self._values = tuple(self.values_at(range(self._blocklength)))
 
-    def values_at(self, hits: list[int]) -> list[bytes | None]:
+    def values_at(self, hits: Sequence[int]) -> list[bytes | None]:
         """The values of the block's postings at ``hits`` (indices into the block), the
         others left undecoded: a search reads the positions of a few candidates a block."""
         data = self._data if self._data is not None else self._read_data()

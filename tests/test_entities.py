@@ -411,6 +411,28 @@ def test_places_are_canonical(text: str, place: str) -> None:
         ("Le Parlement espagnol a voté la motion.", "Parlement espagnol"),
         ("Le Sénat du Burundi a adopté la loi.", "Sénat du Burundi"),
         ("Juncker est le candidat du Parti populaire européen.", "Parti populaire européen"),
+        # a mission's name goes on over its field or its country (OrangeSum)
+        (
+            "En décembre, un rapport d'un groupe d'experts indépendants travaillant pour le "
+            "Haut-Commissariat des Nations unies aux droits de l'Homme estimait que le bilan des "
+            "troubles pourrait être supérieur à 400 morts (dont 12 enfants).",
+            "Haut-Commissariat des Nations unies aux droits de l'Homme",
+        ),
+        (
+            "Le 26 mai, la Mission des Nations unies en Libye (Manul) a",
+            "Mission des Nations unies en Libye",
+        ),
+        (
+            "Le 13 décembre, la Délégation à la sécurité routière a annoncé que de novembre 2018 "
+            "à novembre 2019, 3 235 personnes avaient été tuées.",
+            "Délégation à la sécurité routière",
+        ),
+        # "et du ministère" after a complement is a second organisation (OrangeSum)
+        (
+            "Les données de l'Union des industries pétrolières et du ministère de l'Économie sont "
+            "encore plus alarmantes concernant le gazole.",
+            "Union des industries pétrolières",
+        ),
     ],
 )
 def test_organisations(text: str, organisation: str) -> None:

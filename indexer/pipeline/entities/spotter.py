@@ -27,6 +27,7 @@ from .words import (
     _LONG_REACH,
     _LOWER_ORG_HEADS,
     _LOWER_PLACE_HEADS,
+    _MANDATE_HEADS,
     _MINISTRY,
     _MISC_TAILS,
     _NOT_ACRONYMS,
@@ -306,6 +307,10 @@ class _Spotter:
             end = i + len(phrase.keys)
         elif tokens[end - 1].key in _ORG_HEADS or self._after_ministry(i):
             end = self._org_end(end)
+        elif tokens[i].key in _MANDATE_HEADS:
+            end = self._org_end(self._name_end(i))
+        if tokens[i].key in _MANDATE_HEADS:
+            end = self._mandate_end(end)
         return list(self._segment(i, end)), end
 
     def _org_end(self, end: int) -> int:
@@ -317,7 +322,7 @@ class _Spotter:
         if k == j or k >= len(tokens):
             return j
         if tokens[k].cap:
-            return _span_end(tokens, k)
+            return self._name_end(k)
         # Up to two lowercase complements with their adjectives, and maybe a name:
         # "Bureau de la sécurité des transports", "Cour d'appel de Nancy".
         for _ in range(2):
@@ -326,15 +331,41 @@ class _Spotter:
             j = self._adjectives_end(k + 1, 2)
             k = self._particles_end(j)
             if k == j and j + 2 < len(tokens) and tokens[j].key == "et":
-                # "Parti de la justice et du développement"
+                # "Parti de la justice et du développement"; but "... et du bureau de
+                # l'ONUB" is a second organisation.
                 k = self._particles_end(j + 1)
-                if k == j + 1 or k >= len(tokens) or tokens[k].cap:
+                if k == j + 1 or k >= len(tokens) or tokens[k].cap or tokens[k].key in _ORG_HEADS:
                     return j
             if k == j or k >= len(tokens):
                 return j
             if tokens[k].cap:
-                return _span_end(tokens, k)
+                return self._name_end(k)
         return j
+
+    def _mandate_end(self, end: int) -> int:
+        """A mission's name goes on over its field or its country: 'Haut-Commissariat
+        des Nations unies aux droits de l'homme', 'Mission de l'Union africaine en Somalie'."""
+        tokens = self.tokens
+        if end + 1 >= len(tokens) or tokens[end].key not in ("a", "au", "aux", "en"):
+            return end
+        k = end + 1
+        if tokens[k].key in ("la", "l'") and k + 1 < len(tokens):
+            k += 1
+        if tokens[k].cap:
+            place = _match_phrase(tokens, k, self.gaz)
+            strong = place is not None and place.kind == PLACE and place.strong
+            return k + len(place.keys) if strong else end
+        if tokens[end].key == "en" or not self._complement_noun(k):
+            return end
+        return self._org_end(k + 1)
+
+    def _name_end(self, k: int) -> int:
+        """End of the name opening at ``k`` in an organisation's complement, over the
+        lowercase end of a known name: "Conseil des droits de l'homme des Nations unies",
+        not "... des Nations"."""
+        end = _span_end(self.tokens, k)
+        phrase = _match_phrase(self.tokens, end - 1, self.gaz)
+        return max(end, end - 1 + len(phrase.keys)) if phrase else end
 
     def _institution_end(self, i: int, phrase: Phrase | None) -> int:
         """End of a known institution followed by its country, or 0: 'Parlement

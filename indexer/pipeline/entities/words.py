@@ -93,8 +93,12 @@ _ORG_HEADS = frozenset(
     magazine chaine diocese fraternite congregation communaute organization
     foundation association commission committee national nationale international
     internationale foundations groups partners holdings brothers studios records networks
-    systems technologies labs pictures entertainment media communications""".split()
+    systems technologies labs pictures entertainment media communications
+    haut-commissariat mission delegation""".split()
 )
+# Heads of organisations named after their mandate or their field: "Haut-Commissariat
+# aux réfugiés", "Mission des Nations unies au Soudan du Sud" (folded).
+_MANDATE_HEADS = frozenset("haut-commissariat commissariat mission operation delegation".split())
 _ADJECTIVE_RE = re.compile(
     r"^[a-z]{3,}(?:al|ale|aux|ales|ique|iques|ien|ienne|iens|iennes|ais|aise|aises|ois|"
     r"oise|oises|el|elle|els|elles|if|ive|ifs|ives|aire|aires|eur|eure|eurs|eures|iste|"

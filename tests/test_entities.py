@@ -395,6 +395,13 @@ def test_places_are_canonical(text: str, place: str) -> None:
             "Al-Qaïda dans la péninsule arabique",
         ),
         ("Le PCC (Premier commando de la capitale) recrute.", "Premier commando de la capitale"),
+        # an organisation's acronym still, where a survey closes its name (OrangeSum)
+        (
+            "Le séisme de magnitude 4,6 s'est produit à 00H48 locales (20H18 GMT jeudi) près de "
+            "la ville de Damavand, à environ 55 kilomètres à l'est de Téhéran, selon l'Institut "
+            "américain d'études géologiques (USGS).",
+            "USGS",
+        ),
         # in lowercase, when it opens on an organisation's head (OrangeSum)
         (
             "A l'occasion de la journée mondiale des enfants disparus, l'office central de la "
@@ -470,6 +477,23 @@ def test_organisations(text: str, organisation: str) -> None:
         # titles of works and events are not names
         ("Les festivités de Australia Day ont commencé.", "Australia Day"),
         ("Les fans de Game of Thrones attendent.", "Game of Thrones"),
+        # an acronym that a competition or a series spells out is no organisation (OrangeSum)
+        (
+            "Il y a 30 ans exactement, l'Audi V8 quattro remportait en effet le championnat "
+            "allemand de voitures de tourisme (DTM) dès sa première apparition dans cette série.",
+            "DTM",
+        ),
+        (
+            "L'aventure d'Audi au Mans prendra fin en 2016 avec l'annonce par la marque, de son "
+            "retrait du Championnat du Monde d'Endurance (WEC).",
+            "WEC",
+        ),
+        (
+            "Plus de cinquante véhicules étaient en compétition dans le cadre des World Car of "
+            "the Year Awards 2020 (WCOTY), un évènement qui a notamment consacré cette année la "
+            "Mazda3.",
+            "WCOTY",
+        ),
         # a title alone is no name, nor "État" in a rank
         ("— Angela Merkel, Chancelière allemande", "Chancelière"),
         ("Juliette Méadel, la secrétaire d'État chargée de l'aide aux victimes", "État"),

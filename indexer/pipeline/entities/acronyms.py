@@ -11,13 +11,14 @@ from .lexicon import Gazetteer
 from .model import ORG
 from .spotter import Mention, _match_phrase
 from .tokens import tokenize
-from .words import _ORG_HEADS
+from .words import _ORG_HEADS, _PARTICLES
 
 # "la Confédération générale du travail (CGT)" and "l'ONUB (Opération des Nations
 # unies au Burundi)": an acronym in parentheses, or before them, defines a name.
 _ACRONYM_AFTER_RE = re.compile(r"\(\s*([A-ZÀ-Þ][A-Za-zÀ-ÿ]{1,9})\s*[),]")
 _ACRONYM_BEFORE_RE = re.compile(r"\b([A-ZÀ-Þ]{2,9})\s*\(\s*([^()]{6,160}?)\s*[),]")
 _WORD_START_RE = re.compile(r"(?<![\w'’-])\w")
+_ELISION_RE = re.compile(r"['’]")
 
 
 def _defined_acronyms(text: str, gaz: Gazetteer) -> Iterator[Mention]:
@@ -28,6 +29,8 @@ def _defined_acronyms(text: str, gaz: Gazetteer) -> Iterator[Mention]:
             continue
         before = text[max(0, match.start() - 160) : match.start()].rstrip()
         window = before.split()[-(2 * len(acronym) + 3) :]
+        if _event_head(window):
+            continue  # "World Car of the Year Awards 2020 (WCOTY)": an event, no actor
         long_form = _long_form(acronym, " ".join(window))
         if long_form:
             yield from _acronym_mention(long_form, gaz)
@@ -68,3 +71,50 @@ def _acronym_mention(long_form: str, gaz: Gazetteer) -> Iterator[Mention]:
     if phrase and len(phrase.keys) == len(tokens):
         return  # a known name: the spotter has it already
     yield Mention(long_form, ORG, long_form, False, False)
+
+
+# Heads of competitions, series and shows (folded): "les séries mondiales de triathlon
+# (WTS)", "le championnat du monde (WTS)", "World Triathlon Series (WTS)". Sports
+# ("triathlon") are left out: they close organisations' names too.
+_EVENT_WORDS = frozenset(
+    """serie series championnat championnats coupe tournoi jeux festival ceremonie gala
+    trophee concours salon exposition biennale grand-prix awards award cup games trophy
+    championship show""".split()
+)
+
+
+def _event_acronyms(text: str) -> Iterator[str]:
+    """Acronyms the text defines as an event or a series, which are no organisations:
+    the nearest head before the parenthesis is an event's, not an organisation's."""
+    for match in _ACRONYM_AFTER_RE.finditer(text):
+        acronym = match.group(1)
+        if sum(c.isupper() for c in acronym) < 2:
+            continue
+        before = text[max(0, match.start() - 160) : match.start()].split()
+        words = before[-(2 * len(acronym) + 3) :]
+        if _event_head(words):
+            yield acronym
+
+
+def _event_head(words: list[str]) -> bool:
+    """Whether the name or noun phrase that ``words`` end on is an event's: its nearest
+    head word, or the first or last word of a capitalised name ("Championnat du Monde
+    d'Endurance", "World Triathlon Series")."""
+    bare = [_ELISION_RE.split(word)[-1] for word in words]  # "d'Endurance": "Endurance"
+    keys = [word_key(word) for word in bare]
+    for last in range(len(words) - 1, -1, -1):
+        if not words[last][-1].isalnum():
+            return False  # the end of another clause: "(ITU), que pour le championnat"
+        if keys[last] in _EVENT_WORDS or keys[last] in _ORG_HEADS:
+            return keys[last] in _EVENT_WORDS
+        if bare[last][:1].isupper():
+            first = n = last  # back to the name's first capitalised word, over particles
+            while n > 0 and words[n - 1][-1].isalnum() and (
+                keys[n - 1] in _PARTICLES or bare[n - 1][:1].isupper()
+            ):
+                n -= 1
+                if bare[n][:1].isupper():
+                    first = n
+            ends = {keys[first], keys[last]}
+            return bool(ends & _EVENT_WORDS) and not ends & _ORG_HEADS
+    return False

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from ...text import name_key
 from ..corrections import Corrections
-from .acronyms import _defined_acronyms
+from .acronyms import _defined_acronyms, _event_acronyms
 from .lexicon import Gazetteer, _load
 from .model import _NO_CORRECTIONS, ORG, PLACE, Entities
 from .resolve import _resolve
@@ -40,6 +40,11 @@ def extract_entities(
     for text in _window((title, *paragraphs), MAX_ENTITY_CHARS):
         if text:
             mentions.extend(_paragraph_mentions(text, gaz))
+    events = {a for text in _window((title, *paragraphs), MAX_ENTITY_CHARS) if "(" in text
+              for a in _event_acronyms(text)}
+    if events:
+        # "les séries mondiales de triathlon (WTS)": "WTS" and "WTS Leeds" are no actors.
+        mentions = [m for m in mentions if m.surface.split(" ", 1)[0] not in events]
     mentions = [m for m in mentions if len(m.surface) <= MAX_NAME_CHARS
                 and name_key(m.surface) not in gaz.not_names
                 and (m.kind or not _excluded_surface(m, corrections))]

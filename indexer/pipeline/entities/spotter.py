@@ -353,8 +353,9 @@ class _Spotter:
             k += 1
         if tokens[k].cap:
             place = _match_phrase(tokens, k, self.gaz)
-            strong = place is not None and place.kind == PLACE and place.strong
-            return k + len(place.keys) if strong else end
+            if place is None or place.kind != PLACE or not place.strong:
+                return end
+            return k + len(place.keys)
         if tokens[end].key == "en" or not self._complement_noun(k):
             return end
         return self._org_end(k + 1)

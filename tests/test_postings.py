@@ -44,6 +44,19 @@ def write_and_read(posts, fmt=POSITIONS, inline=1):
     return got, info
 
 
+def blocks_of(posts):
+    """Write ``posts`` as one posting list (never inlined) and open its reader at the
+    first block, as a search's evaluator reads it."""
+    codec = Codec(compression=9)
+    out = StructFile(io.BytesIO())
+    writer = codec.postings_writer(out)
+    writer.start_postings(POSITIONS, TermInfo())
+    for docnum, weight, value, length in posts:
+        writer.add_posting(docnum, weight, value, length)
+    info = writer.finish_postings()
+    return codec.postings_reader(StructFile(io.BytesIO(out.file.getvalue())), info, POSITIONS)
+
+
 @pytest.mark.parametrize("posts", [
     postings(1),  # one posting: the id and weight live in the header alone
     postings(2),
@@ -91,14 +104,7 @@ def test_blocks_read_one_at_a_time_give_their_statistics() -> None:
     # What a search evaluator reads: _read_ids/_ids, _read_weights/_weights, the block
     # statistics, _next_block() and is_active().
     posts = postings(300, start=11, step=5, weight=lambda k: float(1 + k % 7))
-    codec = Codec(compression=9)
-    out = StructFile(io.BytesIO())
-    writer = codec.postings_writer(out)
-    writer.start_postings(POSITIONS, TermInfo())
-    for docnum, weight, value, length in posts:
-        writer.add_posting(docnum, weight, value, length)
-    info = writer.finish_postings()
-    m = codec.postings_reader(StructFile(io.BytesIO(out.file.getvalue())), info, POSITIONS)
+    m = blocks_of(posts)
     blocks = []
     while m.is_active():
         m._read_ids()
@@ -129,14 +135,7 @@ def test_a_search_reads_a_blocks_frequencies_and_some_values_as_decoded(weight) 
     # What the evaluator reads instead of _weights and _values: the same numbers, and
     # the values of the postings asked for.
     posts = postings(300, start=11, step=5, weight=weight)
-    codec = Codec(compression=9)
-    out = StructFile(io.BytesIO())
-    writer = codec.postings_writer(out)
-    writer.start_postings(POSITIONS, TermInfo())
-    for docnum, w, value, length in posts:
-        writer.add_posting(docnum, w, value, length)
-    info = writer.finish_postings()
-    m = codec.postings_reader(StructFile(io.BytesIO(out.file.getvalue())), info, POSITIONS)
+    m = blocks_of(posts)
     assert m.count == 300
     k = 0
     while m.is_active():

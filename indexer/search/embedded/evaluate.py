@@ -120,18 +120,6 @@ class _Segment:
         weighting = parent.weighting
         self.bm25 = isinstance(weighting, BM25F)
         self.weighting = weighting
-        # The last ``within`` sorted, its length, and its keys in order: an Or passes
-        # the same one to each of its terms, and sorting it for each was a tenth of
-        # a long query's first pass.
-        self._ordered: tuple[Scores, int, list[int]] | None = None
-
-    def _sorted(self, within: Scores) -> list[int]:
-        last = self._ordered
-        if last is not None and last[0] is within and last[1] == len(within):
-            return last[2]
-        ordered = sorted(within)
-        self._ordered = (within, len(within), ordered)
-        return ordered
 
     # -- scored ------------------------------------------------------------
     def scores(self, q: wq.Query, within: Scores | None = None) -> Scores:
@@ -151,7 +139,6 @@ class _Segment:
         if isinstance(q, wq.AndNot):
             found = self.scores(q.a, within)
             if found:
-                self._ordered = None  # its keys change
                 for docnum in self.docs(q.b, found):
                     del found[docnum]
             return found
@@ -240,7 +227,6 @@ class _Segment:
             if not found:
                 found = part
                 continue
-            self._ordered = None  # its keys change
             get = found.get
             for docnum, score in part.items():
                 before = get(docnum)
@@ -268,8 +254,7 @@ class _Segment:
         if found is None:
             return {}
         field, tbytes, postings = found
-        ids, weights = _read(postings, within, weights=True,
-                             ordered=None if within is None else lambda: self._sorted(within))
+        ids, weights = _read(postings, within, weights=True)
         if not ids:
             return {}
         parent = self.parent
@@ -389,11 +374,10 @@ def _blocks(postings: Any, docs: list[int]) -> Iterator[None]:
         postings._next_block()
 
 
-def _read(postings: Any, within: Collection[int] | None, weights: bool = False,
-          ordered: Callable[[], list[int]] | None = None) -> tuple[list[int], list[float]]:
+def _read(postings: Any, within: Collection[int] | None, weights: bool = False
+          ) -> tuple[list[int], list[float]]:
     """A posting list's document numbers (and weights), in order; only those in
-    ``within`` when given (``ordered()``: the same, sorted, when the caller keeps them),
-    skipping the blocks that hold none of them unread."""
+    ``within`` when given, skipping the blocks that hold none of them unread."""
     if not hasattr(postings, "_read_ids"):  # a short list, inlined in the term dictionary
         return _read_list(postings, within, weights)
     ids: list[int] = []
@@ -412,7 +396,7 @@ def _read(postings: Any, within: Collection[int] | None, weights: bool = False,
         # reading every block costs less than sorting the candidates to skip some.
         walk = _every_block(postings)
     else:
-        walk = _blocks(postings, ordered() if ordered is not None else sorted(within))
+        walk = _blocks(postings, sorted(within))
     for _ in walk:
         postings._read_ids()
         block = postings._ids

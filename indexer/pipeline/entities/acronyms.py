@@ -23,12 +23,7 @@ _ELISION_RE = re.compile(r"['’]")
 
 def _defined_acronyms(text: str, gaz: Gazetteer) -> Iterator[Mention]:
     """Organisations spelled out next to their acronym (the Schwartz-Hearst idea)."""
-    for match in _ACRONYM_AFTER_RE.finditer(text):
-        acronym = match.group(1)
-        if sum(c.isupper() for c in acronym) < 2:
-            continue
-        before = text[max(0, match.start() - 160) : match.start()].rstrip()
-        window = before.split()[-(2 * len(acronym) + 3) :]
+    for acronym, window in _acronyms_after(text):
         if _event_head(window):
             continue  # "World Car of the Year Awards 2020 (WCOTY)": an event, no actor
         long_form = _long_form(acronym, " ".join(window))
@@ -39,6 +34,15 @@ def _defined_acronyms(text: str, gaz: Gazetteer) -> Iterator[Mention]:
         long_form = _long_form(match.group(1), inside)
         if long_form and long_form == inside:
             yield from _acronym_mention(long_form, gaz)
+
+
+def _acronyms_after(text: str) -> Iterator[tuple[str, list[str]]]:
+    """Each acronym in parentheses and the words before it that may spell it out."""
+    for match in _ACRONYM_AFTER_RE.finditer(text):
+        acronym = match.group(1)
+        if sum(c.isupper() for c in acronym) >= 2:
+            before = text[max(0, match.start() - 160) : match.start()].split()
+            yield acronym, before[-(2 * len(acronym) + 3) :]
 
 
 def _long_form(acronym: str, candidate: str) -> str:
@@ -86,13 +90,8 @@ _EVENT_WORDS = frozenset(
 def _event_acronyms(text: str) -> Iterator[str]:
     """Acronyms the text defines as an event or a series, which are no organisations:
     the nearest head before the parenthesis is an event's, not an organisation's."""
-    for match in _ACRONYM_AFTER_RE.finditer(text):
-        acronym = match.group(1)
-        if sum(c.isupper() for c in acronym) < 2:
-            continue
-        before = text[max(0, match.start() - 160) : match.start()].split()
-        words = before[-(2 * len(acronym) + 3) :]
-        if _event_head(words):
+    for acronym, window in _acronyms_after(text):
+        if _event_head(window):
             yield acronym
 
 

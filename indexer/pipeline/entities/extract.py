@@ -37,11 +37,12 @@ def extract_entities(
     corrections = corrections or _NO_CORRECTIONS
     gaz = _load(corrections)
     mentions: list[Mention] = []
+    events: set[str] = set()
     for text in _window((title, *paragraphs), MAX_ENTITY_CHARS):
         if text:
             mentions.extend(_paragraph_mentions(text, gaz))
-    events = {a for text in _window((title, *paragraphs), MAX_ENTITY_CHARS) if "(" in text
-              for a in _event_acronyms(text)}
+        if "(" in text:
+            events.update(_event_acronyms(text))
     if events:
         # "les séries mondiales de triathlon (WTS)": "WTS" and "WTS Leeds" are no actors.
         mentions = [m for m in mentions if m.surface.split(" ", 1)[0] not in events]

@@ -135,7 +135,9 @@ def _newest(s: Any, scores: dict[int, float], col: Any, limit: int
             ) -> list[tuple[float, str, int]]:
     """The matching documents (``scores``) of the ``limit`` newest articles, newest
     first, then by article id and position; undated articles last. The index's dates
-    are walked from the newest, so only what is shown gets ordered, however many match."""
+    are walked from the newest, so only what is shown gets ordered, however many match,
+    and the walk stops once every match has its date: a search that matches nothing
+    (stop words alone) or few articles must not read the postings of every date."""
     reader = s.reader()
     rows: list[tuple[float, str, int]] = []
     articles: set[str] = set()
@@ -143,6 +145,8 @@ def _newest(s: Any, scores: dict[int, float], col: Any, limit: int
     for date in sorted(reader.lexicon("date"), reverse=True):
         if len(articles) >= limit:
             return rows
+        if len(dated) == len(scores):
+            break  # every match placed: no date left can add one
         docs = [d for d in reader.postings("date", date).all_ids() if d in scores]
         dated.update(docs)
         day = sorted(((scores[d], col[d], d) for d in docs), key=lambda r: (r[1], r[2]))

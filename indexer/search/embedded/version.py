@@ -90,7 +90,16 @@ class EmbeddedVersion(Snapshot):
         """``(score, article_id, doc)`` of the ``limit`` newest matching articles' documents
         (see :func:`_newest`), and every match."""
         scores = document_scores(self.searcher, self._restricted(comp))
-        return _newest(self.searcher, scores, self.article_ids(), limit), list(scores)
+        if not scores:  # stop words alone, or filters that match nothing
+            return [], []
+        return _newest(self.searcher, scores, self.dates(), self.article_ids(), limit), \
+            list(scores)
+
+    def dates(self) -> list[Any]:
+        """The index's dates, newest first, sorted once per version: over OrangeSum's
+        8,430 dates in four segments, merging and sorting them took 10 ms a search."""
+        return self.derived("dates", lambda: sorted(self.searcher.reader().lexicon("date"),
+                                                    reverse=True))
 
     def title_scores(self, comp: Compiler, k: int) -> dict[str, tuple[float, int]]:
         """Title score and title-carrying document per article, of the ``k`` best titles."""
@@ -131,18 +140,18 @@ def tie_order(col: Any) -> Callable[[int], tuple[str, int]]:
     return lambda docnum: (col[docnum], docnum)
 
 
-def _newest(s: Any, scores: dict[int, float], col: Any, limit: int
+def _newest(s: Any, scores: dict[int, float], dates: list[Any], col: Any, limit: int
             ) -> list[tuple[float, str, int]]:
     """The matching documents (``scores``) of the ``limit`` newest articles, newest
     first, then by article id and position; undated articles last. The index's dates
-    are walked from the newest, so only what is shown gets ordered, however many match,
-    and the walk stops once every match has its date: a search that matches nothing
-    (stop words alone) or few articles must not read the postings of every date."""
+    (``dates``, newest first) are walked from the newest, so only what is shown gets
+    ordered, however many match, and the walk stops once every match has its date: a
+    search that matches few articles must not read the postings of every date."""
     reader = s.reader()
     rows: list[tuple[float, str, int]] = []
     articles: set[str] = set()
     dated: set[int] = set()
-    for date in sorted(reader.lexicon("date"), reverse=True):
+    for date in dates:
         if len(articles) >= limit:
             return rows
         if len(dated) == len(scores):

@@ -23,6 +23,7 @@ reports them as unchecked, and nothing reports them as damaged.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import zlib
 from array import array
@@ -235,22 +236,36 @@ class CheckedStorage(FileStorage):
 
 class CheckedFile(StructFile):
     """A segment file read through Whoosh's ``StructFile`` calls, each page checked
-    against its CRC32 once, when first read."""
+    against its CRC32 once, when first read.
+
+    Reads at a position come from a read-only memory map of the file, as Lucene's
+    ``MMapDirectory`` reads: a short search makes about 1,400 of them (block headers,
+    term entries), and a system call each was a tenth of its time. Segment files never
+    change once committed. Damage done before a search opens a file is named (opening
+    a searcher compares sizes, and pages are checked); a file cut short while a search
+    holds it open would end that process (``SIGBUS``), as it would Lucene's."""
 
     def __init__(self, fileobj: Any, pages: array, path: str, index: str,
                  **kwargs: Any) -> None:
         super().__init__(fileobj, **kwargs)
         self.is_real = False  # so that read_array goes through read()
         self._fd = fileobj.fileno()
+        size = os.fstat(self._fd).st_size
+        self._map: Any = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ) if size else b""
         self._pages = pages
         self._checked = bytearray(len(pages))
         self._path = path
         self._index = index
 
     def get(self, position: int, length: int) -> bytes:
-        data = os.pread(self._fd, length, position)
+        data = self._map[position:position + length]
         self._check(position, position + len(data))
         return data
+
+    def close(self) -> None:
+        if isinstance(self._map, mmap.mmap):
+            self._map.close()
+        super().close()
 
     def read(self, *args: Any, **kwargs: Any) -> bytes:
         position = self.file.tell()

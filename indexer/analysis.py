@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 from .text import fold
@@ -72,6 +73,7 @@ ABBREVIATIONS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W_]+")
+_WORD_SPLIT = re.compile(r"([^\W_]+)")  # the same words, captured: split keeps them
 _SENTENCE_GAP = re.compile(r"[.!?…:«\"“\n]")
 
 
@@ -185,22 +187,27 @@ def analyze(text: str, lang: str | None = "fr",
     append = tokens.append
     new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop is hot
     gap_search = _SENTENCE_GAP.search  # searched in place: no slice of the gap per word
-    length = len(text)
+    # Words and the gaps between them in one C call, each part's end from their lengths:
+    # no match object per word (13 % of this loop over OrangeSum passages).
+    parts = _WORD_SPLIT.split(text)  # gap, word, gap, word, …, gap
+    ends = list(accumulate(map(len, parts)))
     prev_end = 0
     prev_word = ""
     first = True
-    for m in _WORD.finditer(text):
-        start, end = m.span()
-        word = m.group()
+    for k in range(1, len(parts), 2):
+        word = parts[k]
         lower = word.lower()
-        if end < length and text[end] in "'’" and lower in ELISIONS:
+        after = parts[k + 1]
+        if after and after[0] in "'’" and lower in ELISIONS:
             continue  # an elision: dropped, and no word for the next one's sentence test
+        end = ends[k]
         forms = forms_of.get(lower, _MISSING)
         if forms is _MISSING:
             forms = word_forms(lower, lang)
             if len(forms_of) < _FORMS_CACHED:
                 forms_of[lower] = forms
         if forms is not None:
+            start = ends[k - 1]
             stem, exact = forms
             if word[0].isupper():
                 # Mid-sentence, a name; at a sentence start, only an acronym or a known name.

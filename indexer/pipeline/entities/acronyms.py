@@ -21,19 +21,25 @@ _WORD_START_RE = re.compile(r"(?<![\w'’-])\w")
 _ELISION_RE = re.compile(r"['’]")
 
 
-def _defined_acronyms(text: str, gaz: Gazetteer) -> Iterator[Mention]:
-    """Organisations spelled out next to their acronym (the Schwartz-Hearst idea)."""
+def _defined_acronyms(text: str, gaz: Gazetteer) -> tuple[list[Mention], set[str]]:
+    """Organisations spelled out next to their acronym (the Schwartz-Hearst idea), and
+    the acronyms the text spells out as an event or a series instead, which are no
+    organisations: the nearest head before the parenthesis is an event's."""
+    defined: list[Mention] = []
+    events: set[str] = set()
     for acronym, window in _acronyms_after(text):
         if _event_head(window):
-            continue  # "World Car of the Year Awards 2020 (WCOTY)": an event, no actor
+            events.add(acronym)  # "World Car of the Year Awards 2020 (WCOTY)": no actor
+            continue
         long_form = _long_form(acronym, " ".join(window))
         if long_form:
-            yield from _acronym_mention(long_form, gaz)
+            defined.extend(_acronym_mention(long_form, gaz))
     for match in _ACRONYM_BEFORE_RE.finditer(text):
         inside = match.group(2)
         long_form = _long_form(match.group(1), inside)
         if long_form and long_form == inside:
-            yield from _acronym_mention(long_form, gaz)
+            defined.extend(_acronym_mention(long_form, gaz))
+    return defined, events
 
 
 def _acronyms_after(text: str) -> Iterator[tuple[str, list[str]]]:
@@ -85,14 +91,6 @@ _EVENT_WORDS = frozenset(
     trophee concours salon exposition biennale grand-prix awards award cup games trophy
     championship show""".split()
 )
-
-
-def _event_acronyms(text: str) -> Iterator[str]:
-    """Acronyms the text defines as an event or a series, which are no organisations:
-    the nearest head before the parenthesis is an event's, not an organisation's."""
-    for acronym, window in _acronyms_after(text):
-        if _event_head(window):
-            yield acronym
 
 
 def _event_head(words: list[str]) -> bool:

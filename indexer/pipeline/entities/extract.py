@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from ...text import name_key
 from ..corrections import Corrections
-from .acronyms import _defined_acronyms, _event_acronyms
+from .acronyms import _defined_acronyms
 from .lexicon import Gazetteer, _load
 from .model import _NO_CORRECTIONS, ORG, PLACE, Entities
 from .resolve import _resolve
@@ -40,9 +40,9 @@ def extract_entities(
     events: set[str] = set()
     for text in _window((title, *paragraphs), MAX_ENTITY_CHARS):
         if text:
-            mentions.extend(_paragraph_mentions(text, gaz))
-        if "(" in text:
-            events.update(_event_acronyms(text))
+            found, named_events = _paragraph_mentions(text, gaz)
+            mentions.extend(found)
+            events |= named_events
     if events:
         # "les séries mondiales de triathlon (WTS)": "WTS" and "WTS Leeds" are no actors.
         mentions = [m for m in mentions if m.surface.split(" ", 1)[0] not in events]
@@ -67,9 +67,11 @@ def _window(texts: Sequence[str], limit: int) -> Iterator[str]:
         yield text
 
 
-def _paragraph_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
+def _paragraph_mentions(text: str, gaz: Gazetteer) -> tuple[list[Mention], set[str]]:
+    """A paragraph's mentions, and the acronyms it spells out as events (see
+    :func:`~.acronyms._defined_acronyms`)."""
     spotted = list(_Spotter(text, gaz).mentions())
-    defined = list(_defined_acronyms(text, gaz)) if "(" in text else []
+    defined, events = _defined_acronyms(text, gaz) if "(" in text else ([], set())
     if defined:
         # A spelled-out acronym is the whole name: drop the pieces the rules found in it.
         longer = [d.surface for d in defined]
@@ -88,7 +90,7 @@ def _paragraph_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
     # A code is a place only as a road: "journée de D1" is a football division.
     spotted = [m for m in spotted if m.kind != PLACE or m.from_gazetteer
                or not is_code(m.surface)]
-    return spotted + defined + roads
+    return spotted + defined + roads, events
 
 
 def _excluded_surface(mention: Mention, corrections: Corrections) -> bool:

@@ -73,7 +73,7 @@ ABBREVIATIONS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W_]+")
-_WORD_SPLIT = re.compile(r"([^\W_]+)")  # the same words, captured: split keeps them
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")  # the same words, captured: split keeps them
 _SENTENCE_GAP = re.compile(r"[.!?…:«\"“\n]")
 
 

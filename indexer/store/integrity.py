@@ -249,9 +249,9 @@ class CheckedFile(StructFile):
                  **kwargs: Any) -> None:
         super().__init__(fileobj, **kwargs)
         self.is_real = False  # so that read_array goes through read()
-        self._fd = fileobj.fileno()
-        size = os.fstat(self._fd).st_size
-        self._map: Any = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ) if size else b""
+        fd = fileobj.fileno()
+        size = os.fstat(fd).st_size
+        self._map: Any = mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if size else b""
         self._pages = pages
         self._checked = bytearray(len(pages))
         self._path = path
@@ -283,7 +283,7 @@ class CheckedFile(StructFile):
         for page in range(first, last + 1):
             if page < len(checked) and checked[page]:
                 continue
-            data = os.pread(self._fd, PAGE, page * PAGE)
+            data = self._map[page * PAGE:(page + 1) * PAGE]
             if page >= len(checked) or zlib.crc32(data) != self._pages[page]:
                 raise IndexCorruptError(
                     self._index, self._path, f"checksum mismatch in bytes {page * PAGE}-"

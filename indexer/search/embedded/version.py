@@ -90,8 +90,6 @@ class EmbeddedVersion(Snapshot):
         """``(score, article_id, doc)`` of the ``limit`` newest matching articles' documents
         (see :func:`_newest`), and every match."""
         scores = document_scores(self.searcher, self._restricted(comp))
-        if not scores:  # stop words alone, or filters that match nothing
-            return [], []
         return _newest(self.searcher, scores, self.dates(), self.article_ids(), limit), \
             list(scores)
 

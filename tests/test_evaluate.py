@@ -20,6 +20,7 @@ from indexer.search.embedded.evaluate import term_values, top_documents
 from indexer.search.options import SearchOptions
 from indexer.search.run import _compile
 from indexer.store.reading import first_document
+from indexer.store.terms import prefix_frequencies
 
 QUERIES = [
     "Alep",                                  # a name
@@ -162,6 +163,24 @@ def test_term_values_are_the_postings_values(segmented):
             assert term_values(s, "stem", term, docs) == expected
             assert term_values(s, "stem", term, docs[1::2]) == \
                 [(d, v) for d, v in expected if d in set(docs[1::2])]
+
+
+@pytest.mark.parametrize("prefix", ["a", "al", "bomb", "hopit", "mosc", "zz"])
+@pytest.mark.parametrize("limit", [1, 2, 200])
+def test_prefix_frequencies_are_whoosh_s_over_every_segment(segmented, prefix, limit):
+    """A query word's related forms (``bombard`` → ``bombardement``) read each
+    segment's term list once; what they find is Whoosh's merged list, each term with its
+    summed document frequency, however many segments hold it."""
+    with NewsIndex.open(segmented) as idx:
+        s = idx.searcher()
+        reader = s.reader()
+        assert len(s.leaf_searchers()) > 1
+        expected = [(t.decode(), reader.doc_frequency("stem", t)) for t in
+                    itertools.islice(reader.expand_prefix("stem", prefix), limit)]
+        assert prefix_frequencies(s, "stem", prefix, limit) == expected
+        assert prefix_frequencies(s, "nope", prefix, limit) == []
+    if prefix == "a" and limit == 200:  # words from several segments, one in all
+        assert len(expected) > 1 and dict(expected)["alep"] > 2
 
 
 def test_the_same_top_documents_on_real_news(tmp_path, wikinews_fr):

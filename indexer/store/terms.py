@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import struct
 from binascii import crc32
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import Any
 
 from whoosh.codec.whoosh3 import (
@@ -32,7 +32,7 @@ from whoosh.filedb import filetables
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.numlists import GrowableArray
 
-from .reading import term_entry
+from .reading import schema_field, term_entry
 from .varints import get_number, get_varint, put_number, put_varint
 
 _INLINED, _VALUES, _NO_IDS = 0x01, 0x02, 0x04
@@ -359,3 +359,33 @@ class TermsReader(W3TermsReader):
         if entry is None:
             raise KeyError((fieldname, tbytes))  # as Whoosh's: the reader answers 0
         return entry
+
+
+def prefix_frequencies(searcher: Any, fieldname: str, prefix: str, limit: int
+                       ) -> list[tuple[str, int]]:
+    """The first ``limit`` terms of a field that start with ``prefix``, in order, each
+    with its document frequency (deleted documents included, as Whoosh counts them).
+
+    Whoosh's ``expand_prefix`` over several segments merges their term lists in Python,
+    and each term's frequency is then looked up again in every segment. Here each
+    segment's table is read once, in order, its frequencies from the entries read. A
+    term among the first ``limit`` of all segments is among the first ``limit`` of each
+    segment that holds it, so the sums are whole."""
+    found: dict[bytes, int] = {}
+    for sub, _ in searcher.leaf_searchers():
+        reader = sub.reader()
+        field = schema_field(reader.schema, fieldname)
+        terms = getattr(reader, "_terms", None)
+        # Every segment is written by our codec (indexer.store.segment); an empty
+        # index's reader has no term table at all.
+        if field is None or not isinstance(terms, TermsReader) \
+                or fieldname not in terms._fieldmap:
+            continue
+        start = terms._keycoder(fieldname, field.to_bytes(prefix))
+        skip = len(terms._keycoder(fieldname, b""))  # the field's number
+        for key, entry in islice(terms._tindex.items_from(start), limit):
+            if not key.startswith(start):
+                break
+            text = key[skip:]
+            found[text] = found.get(text, 0) + TermInfo.entry_doc_frequency(entry)
+    return [(text.decode("utf-8"), found[text]) for text in sorted(found)[:limit]]

@@ -15,6 +15,7 @@ from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.searching import Searcher
 
 from ...analysis import (
     INTERROGATIVES,
@@ -24,6 +25,7 @@ from ...analysis import (
     stemmer_for,
     word_forms,
 )
+from ...store.terms import prefix_frequencies
 from ...text import fold, source_key
 from ..highlight import Pattern, WordPattern
 from ..options import SearchOptions
@@ -305,12 +307,15 @@ class Compiler:
         """Indexed words that share the query word's first letters; see RELATED_PREFIX."""
         if len(wp.stems) < 2 or len(wp.exact) <= RELATED_PREFIX:  # names stay whole
             return frozenset()
-        reader = self.s.reader()
-        found = []
-        for term in islice(reader.expand_prefix("stem", wp.exact[:RELATED_PREFIX]), RELATED_SCAN):
-            term = term.decode() if isinstance(term, bytes) else term
-            if term not in wp.stems and not term.isdigit():
-                found.append((-reader.doc_frequency("stem", term), term))
+        prefix = wp.exact[:RELATED_PREFIX]
+        if isinstance(self.s, Searcher):  # each segment's word list read once
+            known = prefix_frequencies(self.s, "stem", prefix, RELATED_SCAN)
+        else:  # the cluster's (indexer.search.opensearch.version.ClusterTerms)
+            reader = self.s.reader()
+            known = [(term, reader.doc_frequency("stem", term))
+                     for term in islice(reader.expand_prefix("stem", prefix), RELATED_SCAN)]
+        found = [(-df, term) for term, df in known
+                 if term not in wp.stems and not term.isdigit()]
         return frozenset(("stem", t) for _, t in sorted(found)[:RELATED_MAX])
 
     @staticmethod

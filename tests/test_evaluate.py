@@ -177,8 +177,8 @@ def test_prefix_frequencies_are_whoosh_s_over_every_segment(segmented, prefix, l
         assert len(s.leaf_searchers()) > 1
         expected = [(t.decode(), reader.doc_frequency("stem", t)) for t in
                     itertools.islice(reader.expand_prefix("stem", prefix), limit)]
-        assert prefix_frequencies(s, "stem", prefix, limit) == expected
-        assert prefix_frequencies(s, "nope", prefix, limit) == []
+        assert prefix_frequencies(reader, "stem", prefix, limit) == expected
+        assert prefix_frequencies(reader, "nope", prefix, limit) == []
     if prefix == "a" and limit == 200:  # words from several segments, one in all
         assert len(expected) > 1 and dict(expected)["alep"] > 2
 

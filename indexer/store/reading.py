@@ -151,4 +151,3 @@ def live_documents(searcher: Any, fieldname: str, text: str) -> Iterator[int]:
 def first_document(searcher: Any, fieldname: str, text: str) -> int | None:
     """The first live document holding a term, or None: Whoosh's ``document_number``."""
     return next(live_documents(searcher, fieldname, text), None)
-

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import struct
 from binascii import crc32
+from collections.abc import Iterator
 from itertools import accumulate, islice
 from typing import Any
 
@@ -361,31 +362,38 @@ class TermsReader(W3TermsReader):
         return entry
 
 
-def prefix_frequencies(searcher: Any, fieldname: str, prefix: str, limit: int
+def prefix_frequencies(reader: Any, fieldname: str, prefix: str, limit: int
                        ) -> list[tuple[str, int]]:
     """The first ``limit`` terms of a field that start with ``prefix``, in order, each
     with its document frequency (deleted documents included, as Whoosh counts them).
 
-    Whoosh's ``expand_prefix`` over several segments merges their term lists in Python,
-    and each term's frequency is then looked up again in every segment. Here each
-    segment's table is read once, in order, its frequencies from the entries read. A
+    ``reader`` is Whoosh's, or a stand-in with the same ``leaf_readers``,
+    ``expand_prefix`` and ``doc_frequency`` (the cluster's terms). Whoosh's
+    ``expand_prefix`` over several segments merges their term lists in Python, and each
+    term's frequency is then looked up again in every segment. Here each of our
+    segments' tables is read once, in order, its frequencies from the entries read. A
     term among the first ``limit`` of all segments is among the first ``limit`` of each
     segment that holds it, so the sums are whole."""
-    found: dict[bytes, int] = {}
-    for sub, _ in searcher.leaf_searchers():
-        reader = sub.reader()
-        field = schema_field(reader.schema, fieldname)
-        terms = getattr(reader, "_terms", None)
-        # Every segment is written by our codec (indexer.store.segment); an empty
-        # index's reader has no term table at all.
-        if field is None or not isinstance(terms, TermsReader) \
-                or fieldname not in terms._fieldmap:
-            continue
-        start = terms._keycoder(fieldname, field.to_bytes(prefix))
-        skip = len(terms._keycoder(fieldname, b""))  # the field's number
-        for key, entry in islice(terms._tindex.items_from(start), limit):
-            if not key.startswith(start):
-                break
-            text = key[skip:]
-            found[text] = found.get(text, 0) + TermInfo.entry_doc_frequency(entry)
-    return [(text.decode("utf-8"), found[text]) for text in sorted(found)[:limit]]
+    found: dict[str, int] = {}
+    for leaf, _ in reader.leaf_readers():
+        for text, count in islice(_leaf_prefix(leaf, fieldname, prefix), limit):
+            found[text] = found.get(text, 0) + count
+    return [(text, found[text]) for text in sorted(found)[:limit]]
+
+
+def _leaf_prefix(leaf: Any, fieldname: str, prefix: str) -> Iterator[tuple[str, int]]:
+    terms = getattr(leaf, "_terms", None)
+    if not isinstance(terms, TermsReader):  # not a segment of ours: ask it
+        for text in leaf.expand_prefix(fieldname, prefix):
+            yield (text.decode("utf-8") if isinstance(text, bytes) else text,
+                   leaf.doc_frequency(fieldname, text))
+        return
+    field = schema_field(leaf.schema, fieldname)
+    if field is None or fieldname not in terms._fieldmap:
+        return
+    start = terms._keycoder(fieldname, field.to_bytes(prefix))
+    skip = len(terms._keycoder(fieldname, b""))  # the field's number
+    for key, entry in terms._tindex.items_from(start):
+        if not key.startswith(start):
+            return
+        yield key[skip:].decode("utf-8"), TermInfo.entry_doc_frequency(entry)

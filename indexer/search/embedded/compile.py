@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from ...analysis import (
     INTERROGATIVES,
@@ -307,13 +305,9 @@ class Compiler:
         """Indexed words that share the query word's first letters; see RELATED_PREFIX."""
         if len(wp.stems) < 2 or len(wp.exact) <= RELATED_PREFIX:  # names stay whole
             return frozenset()
-        prefix = wp.exact[:RELATED_PREFIX]
-        if isinstance(self.s, Searcher):  # each segment's word list read once
-            known = prefix_frequencies(self.s, "stem", prefix, RELATED_SCAN)
-        else:  # the cluster's (indexer.search.opensearch.version.ClusterTerms)
-            reader = self.s.reader()
-            known = [(term, reader.doc_frequency("stem", term))
-                     for term in islice(reader.expand_prefix("stem", prefix), RELATED_SCAN)]
+        # Each segment's word list read once (on a cluster, its word list).
+        known = prefix_frequencies(self.s.reader(), "stem", wp.exact[:RELATED_PREFIX],
+                                   RELATED_SCAN)
         found = [(-df, term) for term, df in known
                  if term not in wp.stems and not term.isdigit()]
         return frozenset(("stem", t) for _, t in sorted(found)[:RELATED_MAX])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 from pathlib import Path
 
@@ -208,6 +209,9 @@ def test_one_process_and_two_write_the_same_files(tmp_path) -> None:
         with NewsIndex.create(path) as idx:
             report = idx.add_paths([CORPUS], jobs=jobs)
         assert report.errors == [] and report.new > 0 and report.jobs == jobs
+        # The run froze its objects out of the collector's sight, before forking, and
+        # gives them back: a program that indexes keeps its own collection.
+        assert gc.get_freeze_count() == 0
         files.append({p.name: p.read_bytes() for p in sorted(path.iterdir())
                       if p.name.startswith(("MAIN_0", "_MAIN"))})
     assert files[0].keys() == files[1].keys() and len(files[0]) > 10

@@ -238,9 +238,11 @@ class NewsIndex:
                 warm_up()  # load gazetteers and language profiles once, before forking
                 # Out of the collector's sight: each of its full passes walked the
                 # gazetteers again in every worker (0.1 s a pass, one per 1,200 articles),
-                # and a walk touches the pages that fork shares.
-                gc.freeze()
-                frozen = True
+                # and a walk touches the pages that fork shares. Not if the program froze
+                # objects of its own: unfreezing at the end would undo its choice too.
+                frozen = gc.get_freeze_count() == 0
+                if frozen:
+                    gc.freeze()
                 ctx = multiprocessing.get_context("fork")
                 pool = ctx.Pool(jobs, initializer=worker_init, initargs=(documents,))
                 prepared: Iterator[Indexed | str] = pool.imap(prepare_job, jobs_iter, chunksize=8)

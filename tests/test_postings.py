@@ -10,7 +10,7 @@ from whoosh.formats import Frequency
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.store.postings import Codec, CompactPositions
-from indexer.store.terms import TermInfo
+from indexer.store.terms import TermInfo, single_entry
 from indexer.store.varints import get_number, get_varint, put_number, put_varint
 
 POSITIONS = CompactPositions()
@@ -156,6 +156,20 @@ def test_positions_of_every_width_round_trip(positions: list[int]) -> None:
     value = POSITIONS.encode(positions)
     assert POSITIONS.decode_positions(value) == positions
     assert POSITIONS.decode_frequency(value) == len(positions)
+
+
+@pytest.mark.parametrize("posting", [
+    (0, 1.0, b"\x00", 12), (7, 3.0, b"\x02\x05\x01", 0), (300, 0.1, b"", 5),
+    (2**20, 2.5, b"\xff\x01\x01\x00\x00\x01", 70_000), (5, 0.0, b"\x04", 1),
+])
+def test_a_single_posting_entry_is_the_writers(posting) -> None:
+    # A commit writes one-posting terms' entries itself: they must be the ones the
+    # postings writer and TermInfo give, float32 total weight and length bytes included.
+    docnum, weight, value, length = posting
+    writer = Codec(inlinelimit=2, compression=9).postings_writer(StructFile(io.BytesIO()))
+    writer.start_postings(POSITIONS, TermInfo())
+    writer.add_posting(docnum, weight, value, length)
+    assert single_entry(docnum, weight, value, length) == writer.finish_postings().to_bytes()
 
 
 @pytest.mark.parametrize("n", [0, 1, 127, 128, 300, 2**32 - 1, 2**62])

@@ -35,11 +35,12 @@ from whoosh.analysis import CompositeAnalyzer, IDTokenizer, RegexTokenizer, Stri
 from whoosh.fields import FieldType
 from whoosh.formats import Frequency, Positions
 from whoosh.index import TOC, clean_files
-from whoosh.system import pack_uint
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .integrity import write_sums
+from .terms import single_entry
 
 FieldEntry = tuple[str, int, Any, Any, tuple[bytes, ...], tuple[float, ...], tuple[bytes, ...]]
 """One field of one document, as ``SegmentWriter.add_document`` would index it:
@@ -450,9 +451,20 @@ class BulkWriter(SegmentWriter):
             lengths = self._lengths.get(name, array("I"))
             if len(lengths) < self.docnum:
                 lengths.extend(bytes(self.docnum - len(lengths)))
+            # A term with one posting is always inlined when the limit is above 1: its
+            # entry goes straight into the term table (see single_entry).
+            direct = fw._postwriter._inlinelimit > 1
+            add_entry = fw._tindex.add
+            prefix = pack_ushort(fw._fieldid)
             for tbytes in sorted(field_terms):
+                postings = field_terms.pop(tbytes)
+                if direct and type(postings) is not _Postings:
+                    docnum, weight, vbytes = postings
+                    add_entry(prefix + tbytes,
+                              single_entry(docnum, weight, vbytes, lengths[docnum]))
+                    continue
                 fw.start_term(tbytes)
-                _write_term(fw._postwriter, field_terms.pop(tbytes), lengths)
+                _write_term(fw._postwriter, postings, lengths)
                 fw.finish_term()
             fw.finish_field()
 

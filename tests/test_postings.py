@@ -172,6 +172,18 @@ def test_a_single_posting_entry_is_the_writers(posting) -> None:
     assert single_entry(docnum, weight, value, length) == writer.finish_postings().to_bytes()
 
 
+@pytest.mark.parametrize(("positions", "value"), [
+    ([], b""), ([0], b"\x00"), ([254], b"\xfe"), ([3, 4, 10], b"\x03\x01\x06"),
+    ([255], b"\xff\x00\xff"),  # a gap of 255 is the mark's byte: written wide
+    ([0, 255, 510], b"\xff\x00\x00\xff\xff"),
+    ([1, 257], b"\xff\x01\x01\x00\x00\x01"),  # 16-bit gaps, little-endian
+    ([70_000], b"\xff\x02\x70\x11\x01\x00"),
+])
+def test_position_values_are_the_bytes_the_format_gives(positions, value) -> None:
+    # The format of every index written so far: encoding may get faster, never change.
+    assert POSITIONS.encode(positions) == value
+
+
 @pytest.mark.parametrize("n", [0, 1, 127, 128, 300, 2**32 - 1, 2**62])
 def test_varints_round_trip(n: int) -> None:
     out = bytearray(b"x")

@@ -33,7 +33,8 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections.abc import Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, chain
+from operator import sub
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
@@ -54,6 +55,7 @@ from .varints import (
 )
 
 _WIDE = 0xFF  # first byte of a value whose gaps need 16 or 32 bits
+_ONE_BYTE = [bytes((gap,)) for gap in range(_WIDE)]
 ON_DISK = "indexer.postings"
 """The module name that index files give this module's classes."""
 
@@ -68,11 +70,18 @@ class CompactPositions(Positions):
     __module__ = ON_DISK
 
     def encode(self, poslist: Any) -> bytes:
+        # Called for every term of every passage (250 times an article): the usual
+        # cases, one position or small gaps, stay in C.
+        if len(poslist) == 1 and poslist[0] < _WIDE:
+            return _ONE_BYTE[poslist[0]]
+        try:
+            small = bytes(map(sub, poslist, chain((0,), poslist)))
+        except ValueError:  # a gap of 256 or more
+            small = b"\xff"
+        if b"\xff" not in small:
+            return small
         gaps = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
-        largest = max(gaps, default=0)
-        if largest < _WIDE:
-            return bytes(gaps)
-        code = width_code(largest)
+        code = width_code(max(gaps))
         return bytes((_WIDE, code)) + pack(code, gaps)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:

@@ -111,9 +111,15 @@ def _dictionary() -> bytes:
 # dictionary makes the reader check the dictionary's Adler-32, 32 KiB of it for
 # every record read (17 of the 19 us it took to inflate a 300-byte record here),
 # and carries 6 bytes of header and checksum.
+# Level 6 and zlib's default memory, not 9 and 9: over 600 OrangeSum articles' records,
+# 0.26 against 0.36 ms an article for 0.2 % more bytes. Readers do not depend on it.
+_LEVEL, _MEMORY = 6, 8
+
+
 @cache
 def _primed() -> Any:
-    return zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _dictionary())
+    return zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, _MEMORY, zlib.Z_DEFAULT_STRATEGY,
+                            _dictionary())
 
 
 def _compress(data: bytes, zdict: bytes | None = None) -> bytes:
@@ -121,7 +127,7 @@ def _compress(data: bytes, zdict: bytes | None = None) -> bytes:
     # stream as a new one (zlib's state is all copied), without loading 32 KiB into
     # it each time (0.12 ms a record, two-thirds of the time).
     z = _primed().copy() if zdict is None else zlib.compressobj(
-        9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict)
+        _LEVEL, zlib.DEFLATED, -15, _MEMORY, zlib.Z_DEFAULT_STRATEGY, zdict)
     return z.compress(data) + z.flush()
 
 

@@ -72,7 +72,7 @@ class CompactPositions(Positions):
     def encode(self, poslist: Any) -> bytes:
         # Called for every term of every passage (250 times an article): the usual
         # cases, one position or small gaps, stay in C.
-        if len(poslist) == 1 and poslist[0] < _WIDE:
+        if len(poslist) == 1 and 0 <= poslist[0] < _WIDE:
             return _ONE_BYTE[poslist[0]]
         try:
             small = bytes(map(sub, poslist, chain((0,), poslist)))

@@ -107,15 +107,15 @@ def _dictionary() -> bytes:
     return (Path(__file__).with_name("stored_dict.txt")).read_bytes()
 
 
-# Raw deflate streams (wbits -15), not zlib's: a zlib stream that uses a preset
-# dictionary makes the reader check the dictionary's Adler-32, 32 KiB of it for
-# every record read (17 of the 19 us it took to inflate a 300-byte record here),
-# and carries 6 bytes of header and checksum.
 # Level 6 and zlib's default memory, not 9 and 9: over 600 OrangeSum articles' records,
 # 0.26 against 0.36 ms an article for 0.2 % more bytes. Readers do not depend on it.
 _LEVEL, _MEMORY = 6, 8
 
 
+# Raw deflate streams (wbits -15), not zlib's: a zlib stream that uses a preset
+# dictionary makes the reader check the dictionary's Adler-32, 32 KiB of it for
+# every record read (17 of the 19 us it took to inflate a 300-byte record here),
+# and carries 6 bytes of header and checksum.
 @cache
 def _primed() -> Any:
     return zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, _MEMORY, zlib.Z_DEFAULT_STRATEGY,

@@ -133,10 +133,11 @@ _FLOAT = struct.Struct("<f")
 
 def single_entry(docnum: int, weight: float, value: bytes, length: int) -> bytes:
     """The entry :class:`TermInfo` gives a term whose one posting is inlined, as a
-    postings writer with an inline limit above 1 leaves it: made directly, without the
-    writer's block and a TermInfo, as most of a segment's terms have one posting (4 in
-    10 of 79,146 over 2,000 OrangeSum articles), and that round trip was a fifth of a
-    commit. ``length`` is the posting's field length as the writer is given it."""
+    postings writer with an inline limit above 1 leaves it. Made directly, without the
+    writer's block and a TermInfo: a third of a segment's terms have one posting
+    (25,271 of 79,146 over 2,000 OrangeSum articles), and the commit of those articles
+    took 0.93 ms an article this way against 0.99. ``length`` is the posting's field
+    length as the writer is given it."""
     out = bytearray((_INLINED | _VALUES if value else _INLINED, 1))  # flags, df 1
     # The total weight is summed from the block's array("f") of weights: a float32.
     put_number(out, _FLOAT.unpack(_FLOAT.pack(weight))[0])

@@ -24,6 +24,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterator, Sequence
+from functools import lru_cache
 from itertools import compress
 from typing import Any
 
@@ -265,7 +266,7 @@ class _Segment:
             big_b = w._field_B.get(fieldname, w.B)
             k1 = w.K1
             lengths = field_lengths(self.reader._perdoc, fieldname)
-            norms = _norms(self.reader, fieldname, k1, big_b, avgfl)
+            norms = _norms(k1, big_b, avgfl)
             k1_1 = k1 + 1
             # Whoosh's whoosh.scoring.bm25, operation for operation, the length part
             # looked up (see _norms).
@@ -330,18 +331,13 @@ class _Segment:
         return set(self.scores(q, restrict))
 
 
-def _norms(reader: Any, fieldname: str, k1: float, big_b: float, avgfl: float
-           ) -> dict[int, float]:
+@lru_cache(maxsize=64)
+def _norms(k1: float, big_b: float, avgfl: float) -> dict[int, float]:
     """BM25's length part, ``k1 * ((1 - b) + b * length / avgfl)``, for each of the 256
     lengths that Whoosh's one-byte field lengths decode to, computed as Whoosh does: a
-    lookup rather than four operations per posting."""
-    cache = reader.__dict__.setdefault("_depeches_norms", {})
-    key = (fieldname, k1, big_b, avgfl)
-    norms = cache.get(key)
-    if norms is None:
-        norms = cache[key] = {length: k1 * ((1 - big_b) + big_b * length / avgfl)
-                              for length in map(byte_to_length, range(256))}
-    return norms
+    lookup rather than four operations per posting. It depends on these numbers only."""
+    return {length: k1 * ((1 - big_b) + big_b * length / avgfl)
+            for length in map(byte_to_length, range(256))}
 
 
 def in_order(places: Sequence[Collection[int]], slop: int) -> bool:
@@ -382,7 +378,7 @@ def _read(postings: Any, within: Collection[int] | None, weights: bool = False
         return _read_list(postings, within, weights)
     ids: list[int] = []
     out_weights: list[float] = []
-    frequencies = getattr(postings, "frequencies", None) or _whoosh_weights(postings)
+    frequencies = postings.frequencies  # postings._Matcher: the codec's, in every index
     if within is None:
         for _ in _every_block(postings):
             postings._read_ids()
@@ -391,7 +387,7 @@ def _read(postings: Any, within: Collection[int] | None, weights: bool = False
                 out_weights.extend(frequencies())
         return ids, out_weights
     keep = within.__contains__
-    if len(within) > getattr(postings, "count", len(within)):
+    if len(within) > postings.count:
         # More candidates than postings (an exact form within its stem's documents):
         # reading every block costs less than sorting the candidates to skip some.
         walk = _every_block(postings)
@@ -405,13 +401,6 @@ def _read(postings: Any, within: Collection[int] | None, weights: bool = False
         if weights:
             out_weights.extend(compress(frequencies(), kept))
     return ids, out_weights
-
-
-def _whoosh_weights(postings: Any) -> Callable[[], Any]:
-    def weights() -> Any:
-        postings._read_weights()
-        return postings._weights
-    return weights
 
 
 def _read_list(postings: Any, within: Collection[int] | None, weights: bool
@@ -457,18 +446,11 @@ def _read_values(postings: Any, docs: list[int], wanted: Collection[int]
                 out.append((postings.id(), postings.value()))
             postings.next()
         return out
-    values_at = getattr(postings, "values_at", None)
     keep = wanted.__contains__
     for _ in _blocks(postings, docs):
         postings._read_ids()
         block = postings._ids
         hits = list(compress(range(len(block)), map(keep, block)))
-        if not hits:
-            continue
-        if values_at is not None:  # ours decodes the values asked for only
-            out.extend(zip([block[j] for j in hits], values_at(hits), strict=True))
-        else:
-            postings._read_values()
-            values = postings._values
-            out.extend((block[j], values[j]) for j in hits)
+        if hits:  # only the values asked for are decoded
+            out.extend(zip([block[j] for j in hits], postings.values_at(hits), strict=True))
     return out

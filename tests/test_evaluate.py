@@ -16,7 +16,7 @@ import indexer.store.segment
 from indexer import Article, NewsIndex
 from indexer.search.embedded.compile import filtered
 from indexer.search.embedded.constant import ConstantScoreQuery
-from indexer.search.embedded.evaluate import term_values, top_documents
+from indexer.search.embedded.evaluate import best_documents, term_values, top_documents
 from indexer.search.options import SearchOptions
 from indexer.search.run import _compile
 from indexer.store.reading import first_document
@@ -196,3 +196,66 @@ def test_the_same_top_documents_on_real_news(tmp_path, wikinews_fr):
                 for q in compiled(idx, text, SearchOptions()):
                     got, _ = top_documents(s, q, 50)
                     assert_same(got, whoosh_top(s, q, 50))
+
+
+PASTED = [
+    # A lede pasted whole: many words, some rare, most common.
+    "Les forces gouvernementales syriennes, soutenues par l'aviation russe, ont lancé "
+    "une offensive contre les quartiers rebelles d'Alep, selon l'Observatoire syrien des "
+    "droits de l'homme, tandis que Moscou et Washington discutent d'un cessez-le-feu.",
+    "Sergueï Lavrov et John Kerry se sont retrouvés à Genève avec Staffan de Mistura "
+    "pour parler de la trêve, des convois humanitaires et des hôpitaux bombardés.",
+]
+
+
+def assert_best_is_top(s, q, k):
+    """best_documents' k best are top_documents', scores and ties at the cut included;
+    it lists every match only when it scored them all. Returns whether it left some out."""
+    expected, every = top_documents(s, q, k, tiebreak=lambda d: d)
+    got, matching = best_documents(s, q, k, tiebreak=lambda d: d)
+    assert got == expected  # the same floats: added in the same order
+    if matching is not None:
+        assert sorted(matching) == sorted(every)
+    return matching is None
+
+
+@pytest.mark.parametrize("k", [1, 3, 50])
+@pytest.mark.parametrize("text", QUERIES + PASTED)
+def test_best_documents_are_the_top_documents(corpus_idx, text, k):
+    s = corpus_idx.searcher()
+    for q in compiled(corpus_idx, text, SearchOptions()):
+        assert_best_is_top(s, q, k)
+
+
+def test_a_pasted_lede_leaves_documents_unscored(corpus_idx):
+    """The point of best_documents: past the rare words, the common ones are read only
+    for the documents that may still make the k best."""
+    s = corpus_idx.searcher()
+    left_out = [assert_best_is_top(s, q, 3) for text in PASTED
+                for q in compiled(corpus_idx, text, SearchOptions())]
+    assert any(left_out)
+
+
+@pytest.mark.parametrize("text", ["Alep Moscou bombardements hôpitaux rebelles Damas",
+                                  "Alep", "Paris OR Damas"])
+def test_best_documents_across_segments_and_deleted_documents(segmented, text):
+    with NewsIndex.open(segmented) as idx:
+        s = idx.searcher()
+        for q in compiled(idx, text, SearchOptions()):
+            for k in (1, 2, 10):
+                assert_best_is_top(s, q, k)
+
+
+def test_best_documents_on_real_news(tmp_path, wikinews_fr):
+    """300 real articles; each query is the first 40 words of one of them, pasted."""
+    articles = list(itertools.islice(wikinews_fr.values(), 300))
+    with NewsIndex.create(tmp_path / "index") as idx:
+        idx.add_articles(Article.from_fields(**{k: r[k] for k in (
+            "id", "title", "date", "source", "body", "lang")}) for r in articles)
+        s = idx.searcher()
+        left_out = [assert_best_is_top(s, q, k)
+                    for article in articles[::15]
+                    for q in compiled(idx, " ".join(article["body"].split()[:40]),
+                                      SearchOptions())
+                    for k in (5, 50)]
+    assert sum(left_out) > len(left_out) / 2

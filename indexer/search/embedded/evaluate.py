@@ -17,11 +17,15 @@ are ordered by document number, as Whoosh's top-k collector orders them. A prefi
 scores its boost, as Whoosh means it to (its own matcher scored by BM25 or not at
 all after the segment's size). Query kinds this module does not know are answered
 by Whoosh's own matchers, on the documents that the rest of the query allows.
+
+:func:`best_documents` gives the same k best while leaving unscored the documents that
+cannot reach them (:meth:`_Segment.best`); :func:`top_documents` scores every match.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import lru_cache
@@ -77,6 +81,30 @@ def top_documents(searcher: Any, q: wq.Query, k: int,
     return keep_best(rows, k, tiebreak), [docnum for _, docnum in rows]
 
 
+def best_documents(searcher: Any, q: wq.Query, k: int,
+                   tiebreak: Callable[[int], Any] | None = None
+                   ) -> tuple[list[tuple[float, int]], list[int] | None]:
+    """:func:`top_documents`, with the documents that cannot reach the ``k`` best left
+    unscored where the query's shape allows (see :meth:`_Segment.best`): the same ``k``
+    best, ties at the cut included, and every matching document only when none was left
+    out (else ``None``)."""
+    rows: list[tuple[float, int]] = []
+    complete = True
+    for sub, offset in searcher.leaf_searchers():
+        segment = _Segment(searcher, sub)
+        scores, whole = segment.best(q, k)
+        complete = complete and whole
+        deleted = segment.deleted
+        rows += [(-score, docnum + offset) for docnum, score in scores.items()
+                 if docnum not in deleted]
+    return keep_best(rows, k, tiebreak), [d for _, d in rows] if complete else None
+
+
+SLACK = 1e-6
+"""Relative room left when a document's score bound is compared with the k-th best score:
+bounds are summed in another order than scores, and float32 weights round."""
+
+
 def keep_best(rows: list[tuple[float, int]], k: int,
               tiebreak: Callable[[int], Any] | None = None) -> list[tuple[float, int]]:
     """The ``k`` best of ``rows``, ``(-score, doc)``, as ``(score, doc)``, best first,
@@ -121,6 +149,127 @@ class _Segment:
         weighting = parent.weighting
         self.bm25 = isinstance(weighting, BM25F)
         self.weighting = weighting
+
+    # -- the best k --------------------------------------------------------
+    def best(self, q: wq.Query, k: int) -> tuple[Scores, bool]:
+        """The scores of ``q``'s documents that may be among its ``k`` best (all of them,
+        ties at the k-th score included, with the scores :meth:`scores` gives), and
+        whether every matching document is there.
+
+        A query of optional parts (an ``Or``, or a :class:`Maybe` of two) is read part by
+        part, the part that can add most to a score first: once the parts left could not
+        lift a document that none has matched above the k-th best score so far, they are
+        read only for the documents that may still reach it (MaxScore, Turtle and Flood
+        1995, term at a time). A long query's common words then skip most of their
+        posting blocks. Other shapes are scored whole.
+        """
+        groups = self._groups(q)
+        if groups is None:
+            return self.scores(q), True
+        subs = [(g, sub) for g, (members, _) in enumerate(groups) for sub in members]
+        bounds = [self._bound(sub) for _, sub in subs]
+        if not all(b >= 0 for b in bounds):  # a negative boost, or NaN: no bound holds
+            return self.scores(q), True
+        adds = [groups[g][1] for g, _ in subs]
+        order = sorted(range(len(subs)), key=lambda i: (not adds[i], -bounds[i], i))
+        left = [0.0] * (len(order) + 1)  # left[n]: what the parts from order[n] on can add
+        for n in range(len(order) - 1, -1, -1):
+            left[n] = left[n + 1] + bounds[order[n]]
+        parts: list[Scores] = [{}] * len(subs)
+        found: Scores = {}  # partial sums, in reading order: lower bounds of the scores
+        alive: Scores | None = None  # once pruning starts: the documents that may make it
+        kth, since = 0.0, 0.0  # the k-th best partial sum when last counted, and what
+        # the parts read since then could have added to it
+        for n, i in enumerate(order):
+            rest = left[n]
+            if alive is None and rest < kth + since and len(found) >= k:
+                kth, since = self._kth(found, k), 0.0
+            if alive is None and rest < kth * (1 - SLACK):
+                alive = {d: s for d, s in found.items() if s + rest >= kth * (1 - SLACK)}
+            within = alive if alive is not None else (None if adds[i] else found)
+            part = parts[i] = self.scores(subs[i][1], within) if within is None or within \
+                else {}
+            into = alive if alive is not None else found
+            get = into.get
+            for docnum, score in part.items():
+                into[docnum] = get(docnum, 0.0) + score
+            since += bounds[i]
+            if alive is not None and len(alive) > k:
+                kth = max(kth, self._kth(alive, k))
+                floor = kth * (1 - SLACK) - left[n + 1]
+                alive = {d: s for d, s in alive.items() if s >= floor}
+        # The scores again, added in the query's order, as scores() adds them.
+        if alive is None:
+            return _totals(groups, subs, parts, None), True
+        if len(alive) * len(subs) < sum(map(len, parts)):
+            return {docnum: _total(docnum, len(groups), subs, parts) for docnum in alive}, False
+        return _totals(groups, subs, parts, alive), False
+
+    def _kth(self, found: Scores, k: int) -> float:
+        deleted = self.deleted
+        values = found.values() if not deleted else \
+            [s for d, s in found.items() if d not in deleted]
+        best = heapq.nlargest(k, values)
+        return best[-1] if len(best) >= k else 0.0
+
+    @staticmethod
+    def _groups(q: wq.Query) -> list[tuple[list[wq.Query], bool]] | None:
+        """``q`` as groups of parts whose scores add up, each group saying whether its
+        parts find documents (else they only score those the first group found); None
+        for a shape :meth:`best` does not split."""
+        def members(x: wq.Query) -> list[wq.Query]:
+            if isinstance(x, wq.Or) and not x.minmatch and x.scale is None \
+                    and (x.boost == 1.0 or len(x.subqueries) < 2):
+                return list(x.subqueries)
+            return [x]
+
+        if isinstance(q, Maybe):
+            return [(members(q.a), True), (members(q.b), False)]
+        if isinstance(q, wq.Or) and len(members(q)) > 1:
+            return [(members(q), True)]
+        return None
+
+    def _bound(self, q: wq.Query) -> float:
+        """The most ``q`` adds to any document's score (``inf`` when not known)."""
+        if isinstance(q, wq.Term):
+            return self._term_bound(q.fieldname, q.text) * q.boost
+        if isinstance(q, (wq.Or, wq.And)) and not (isinstance(q, wq.Or) and
+                                                    (q.minmatch or q.scale is not None)):
+            total = sum(self._bound(sub) for sub in q.subqueries)
+            return total * q.boost if q.boost != 1.0 and len(q.subqueries) > 1 else total
+        if isinstance(q, Maybe):
+            return self._bound(q.a) + self._bound(q.b)
+        if isinstance(q, ConstantScoreQuery):
+            return q.score
+        if isinstance(q, type(wq.NullQuery)):
+            return 0.0
+        if isinstance(q, wq.Prefix):
+            return q.boost
+        return math.inf  # phrases, and what Whoosh scores itself
+
+    def _term_bound(self, fieldname: str, text: Any) -> float:
+        """A term's score for its largest weight in its shortest document: BM25 grows
+        with a term's frequency and falls with the document's length."""
+        field = schema_field(self.searcher.schema, fieldname)
+        if field is None:
+            return 0.0
+        try:
+            tbytes = field.to_bytes(text)
+        except ValueError:
+            return 0.0
+        reader = self.reader
+        if (fieldname, tbytes) not in reader:
+            return 0.0
+        info = reader._terms.term_info(fieldname, tbytes)
+        tf = info.max_weight()
+        if not (self.bm25 and field.scorable):
+            return float(tf)
+        w = self.weighting
+        big_b = w._field_B.get(fieldname, w.B)
+        avgfl = self.parent.avg_field_length(fieldname) or 1
+        k1 = w.K1
+        norm = k1 * ((1 - big_b) + big_b * info.min_length() / avgfl)
+        return self.parent.idf(fieldname, tbytes) * ((tf * (k1 + 1)) / (tf + norm))
 
     # -- scored ------------------------------------------------------------
     def scores(self, q: wq.Query, within: Scores | None = None) -> Scores:
@@ -329,6 +478,44 @@ class _Segment:
             return self.docs(wq.Or([wq.Term(q.fieldname, w) for w in words]), within)
         restrict = None if within is None else dict.fromkeys(within, 0.0)
         return set(self.scores(q, restrict))
+
+
+def _total(docnum: int, groups: int, subs: list[tuple[int, wq.Query]], parts: list[Scores]
+           ) -> float:
+    """One document's score from its parts', added as :meth:`_Segment.scores` adds them:
+    each group's parts in the query's order, then the groups in order."""
+    sums: list[float | None] = [None] * groups
+    for (g, _), part in zip(subs, parts, strict=True):
+        score = part.get(docnum)
+        if score is not None:
+            before = sums[g]
+            sums[g] = score if before is None else before + score
+    total = sums[0]
+    assert total is not None  # every document kept matched the first group
+    for more in sums[1:]:
+        if more is not None:
+            total += more
+    return total
+
+
+def _totals(groups: list[tuple[list[wq.Query], bool]], subs: list[tuple[int, wq.Query]],
+            parts: list[Scores], kept: Scores | None) -> Scores:
+    """:func:`_total` for every document of ``kept`` (of the parts, when None), part
+    by part: cheaper than document by document when few were left out."""
+    sums: list[Scores] = [{} for _ in groups]
+    for (g, _), part in zip(subs, parts, strict=True):
+        into = sums[g]
+        get = into.get
+        for docnum, score in part.items():
+            if kept is not None and docnum not in kept:
+                continue
+            before = get(docnum)
+            into[docnum] = score if before is None else before + score
+    total = sums[0]
+    for more in sums[1:]:
+        for docnum, score in more.items():
+            total[docnum] += score
+    return total
 
 
 @lru_cache(maxsize=64)

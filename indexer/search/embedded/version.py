@@ -21,7 +21,7 @@ from ..options import SearchOptions
 from ..parse import Group
 from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
-from .evaluate import document_scores, term_values, top_documents
+from .evaluate import best_documents, document_scores, term_values
 
 if TYPE_CHECKING:
     from ..seam import Positions
@@ -80,10 +80,10 @@ class EmbeddedVersion(Snapshot):
         ``articles`` articles, or the search runs again with every word."""
         s, col = self.searcher, self.article_ids()
         if comp.fast is not None:
-            res, _ = top_documents(s, filtered(comp.fast, comp.filter), k, tie_order(col))
+            res, _ = best_documents(s, filtered(comp.fast, comp.filter), k, tie_order(col))
             if len({col[d] for _, d in res}) >= articles:
                 return res, None  # the candidates came without the common words
-        return top_documents(s, self._restricted(comp), k, tie_order(col))
+        return best_documents(s, self._restricted(comp), k, tie_order(col))
 
     def newest(self, comp: Compiler, limit: int
                ) -> tuple[list[tuple[float, str, int]], list[int]]:
@@ -109,7 +109,7 @@ class EmbeddedVersion(Snapshot):
             return {}
         col = self.article_ids()
         return {col[docnum]: (score, docnum) for score, docnum in
-                top_documents(s, filtered(tq, comp.filter), k, tie_order(col))[0]}
+                best_documents(s, filtered(tq, comp.filter), k, tie_order(col))[0]}
 
     def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
                   ) -> dict[int, Positions]:

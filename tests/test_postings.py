@@ -232,3 +232,43 @@ def test_the_term_table_finds_every_key_and_no_other(count: int) -> None:
         middle = keys[len(keys) // 2]
         assert list(table.items_from(middle)) == [(k, k[::-1] * 2) for k in keys if k >= middle]
         assert table.key_and_range_at(table.closest_key_pos(middle))[0] == middle
+
+
+def _one_file(posts):
+    """``posts`` written as one posting list; a function that opens a new reader on it."""
+    codec = Codec(compression=9)
+    out = StructFile(io.BytesIO())
+    writer = codec.postings_writer(out)
+    writer.start_postings(POSITIONS, TermInfo())
+    for docnum, weight, value, length in posts:
+        writer.add_posting(docnum, weight, value, length)
+    info = writer.finish_postings()
+    postfile = StructFile(io.BytesIO(out.file.getvalue()))
+    return lambda: codec.postings_reader(postfile, info, POSITIONS)
+
+
+@pytest.mark.parametrize("heads, size", [(100_000, 32 << 20), (1, 1)], ids=["kept", "full"])
+def test_blocks_kept_from_a_read_are_those_of_their_own_file(monkeypatch, heads, size):
+    """Two files hold different posting lists at the same offsets. Read in turn, twice
+    (the second time from the blocks the process kept, or afresh when its cache is full),
+    each gives back its own postings."""
+    import indexer.store.postings as module
+
+    monkeypatch.setattr(module, "BLOCK_CACHE_HEADS", heads)
+    monkeypatch.setattr(module, "BLOCK_CACHE_BYTES", size)
+    monkeypatch.setattr(module, "_BLOCKS", module._BlockCache())
+    lists = [postings(300, step=2), postings(300, start=1, step=3, weight=lambda k: 1.0 + k % 5)]
+    readers = [_one_file(posts) for posts in lists]
+    for _ in range(2):
+        for posts, reader in zip(lists, readers, strict=True):
+            m = reader()
+            got = []
+            while m.is_active():
+                got.append((m.id(), m.weight(), m.value()))
+                m.next()
+            assert got == [(d, w, v) for d, w, v, _ in posts]
+    kept = module._BLOCKS
+    if heads > 1:
+        assert len(kept.heads) == 6 and len(kept.inflated) == 6  # 3 blocks in each file
+    else:
+        assert len(kept.heads) <= 1 and kept.size <= max(map(len, kept.inflated.values()))

@@ -33,7 +33,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections.abc import Iterator, Sequence
-from itertools import accumulate, chain
+from itertools import accumulate, chain, count
 from operator import sub
 from typing import Any
 
@@ -152,6 +152,72 @@ class _Writer(W3PostingsWriter):
         self._new_block()
 
 
+def _parse_head(head: bytes, position: int) -> tuple[int, int, int, float, int, int, int, int]:
+    """A block header (see the module doc): flags, postings, id gap, largest weight,
+    shortest and longest length, and where its data starts and ends."""
+    flags = head[0]
+    n, i = get_varint(head, 1)
+    gap, i = get_varint(head, i)
+    maxweight, i = get_number(head, i)
+    minlength, maxlength = byte_to_length(head[i]), byte_to_length(head[i + 1])
+    datalen, i = get_varint(head, i + 2)
+    return flags, n, gap, maxweight, minlength, maxlength, position + i, position + i + datalen
+
+
+BLOCK_CACHE_HEADS = 100_000
+"""Parsed block headers the process keeps, over every postings file (about 25 MiB)."""
+BLOCK_CACHE_BYTES = 32 << 20
+"""Inflated block data the process keeps, over every postings file, in bytes."""
+
+
+class _BlockCache:
+    """What the process keeps of the posting blocks it has read: their parsed headers,
+    and their data inflated, each under its file's token and its position.
+
+    A search reads a term's blocks up to four times (its candidates, their positions,
+    their articles' frequencies, the titles), and walks the blocks it skips by their
+    headers; the next search often walks the same common words. Segment files never
+    change once written, and a file's token is never given to another. Each part
+    starts afresh when full, as the term entries' cache does."""
+
+    def __init__(self) -> None:
+        self.heads: dict[tuple[int, int], tuple[int, int, int, float, int, int, int, int]] = {}
+        self.inflated: dict[tuple[int, int], bytes] = {}
+        self.size = 0
+
+    def head(self, key: tuple[int, int], postfile: Any
+             ) -> tuple[int, int, int, float, int, int, int, int]:
+        found = self.heads.get(key)
+        if found is None:
+            if len(self.heads) >= BLOCK_CACHE_HEADS:
+                self.heads.clear()
+            found = self.heads[key] = _parse_head(postfile.get(key[1], _HEADER_MAX), key[1])
+        return found
+
+    def data(self, key: tuple[int, int], postfile: Any, end: int) -> bytes:
+        found = self.inflated.get(key)
+        if found is None:
+            found = zlib.decompress(postfile.get(key[1], end - key[1]))
+            if self.size + len(found) > BLOCK_CACHE_BYTES:
+                self.inflated.clear()
+                self.size = 0
+            self.inflated[key] = found
+            self.size += len(found)
+        return found
+
+
+_BLOCKS = _BlockCache()
+_TOKENS = count()
+
+
+def _token(postfile: Any) -> int:
+    try:
+        return postfile.block_token
+    except AttributeError:
+        token = postfile.block_token = next(_TOKENS)
+        return token
+
+
 class _Matcher(W3LeafMatcher):
     """Reads :func:`encode_block` blocks; its attributes are W3LeafMatcher's."""
 
@@ -170,28 +236,24 @@ class _Matcher(W3LeafMatcher):
     def _goto(self, position: int) -> None:
         self._data = self._ids = self._weights = self._values = None
         self._i = 0
-        head = self._postfile.get(position, _HEADER_MAX)
-        flags = self._flags = head[0]
+        postfile = self._postfile
+        (flags, n, gap, self._maxweight, self._minlength, self._maxlength,
+         self._dataoffset, self._nextoffset) = _BLOCKS.head((_token(postfile), position), postfile)
+        self._flags = flags
         self._lastblock = bool(flags & _LAST)
-        n, i = get_varint(head, 1)
-        gap, i = get_varint(head, i)
-        self._maxweight, i = get_number(head, i)
-        self._minlength = byte_to_length(head[i])
-        self._maxlength = byte_to_length(head[i + 1])
-        datalen, i = get_varint(head, i + 2)
         self._blocklength = n
         # Blocks are read in order, from reset() (which sets _maxid to None) on.
         self._base = self._maxid or 0
         self._maxid = self._base + gap
         self._compression = flags & _DEFLATED
-        self._dataoffset = position + i
-        self._nextoffset = self._dataoffset + datalen
 
     def _read_data(self) -> bytes:
-        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        if self._compression:
-            data = zlib.decompress(data)
-        self._data = data
+        start = self._dataoffset
+        if not self._compression:
+            data = self._data = self._postfile.get(start, self._nextoffset - start)
+            return data
+        postfile = self._postfile
+        data = self._data = _BLOCKS.data((_token(postfile), start), postfile, self._nextoffset)
         return data
 
     def _parts(self) -> tuple[int, int]:

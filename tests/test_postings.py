@@ -272,3 +272,14 @@ def test_blocks_kept_from_a_read_are_those_of_their_own_file(monkeypatch, heads,
         assert len(kept.heads) == 6 and len(kept.inflated) == 6  # 3 blocks in each file
     else:
         assert len(kept.heads) <= 1 and kept.size <= max(map(len, kept.inflated.values()))
+
+
+def test_a_merge_keeps_no_block(monkeypatch):
+    """A merge reads every block once: keeping them would only push out a search's."""
+    import indexer.store.postings as module
+
+    monkeypatch.setattr(module, "_BLOCKS", module._BlockCache())
+    posts = postings(300, step=2)
+    ids = [list(block_ids) for block_ids, _, _ in _one_file(posts)().blocks()]
+    assert [d for block in ids for d in block] == [d for d, _, _, _ in posts]
+    assert not module._BLOCKS.inflated and len(module._BLOCKS.heads) <= 1  # the first, opening

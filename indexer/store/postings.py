@@ -174,11 +174,11 @@ class _BlockCache:
     """What the process keeps of the posting blocks it has read: their parsed headers,
     and their data inflated, each under its file's token and its position.
 
-    A search reads a term's blocks up to four times (its candidates, their positions,
-    their articles' frequencies, the titles), and walks the blocks it skips by their
-    headers; the next search often walks the same common words. Segment files never
-    change once written, and a file's token is never given to another. Each part
-    starts afresh when full, as the term entries' cache does."""
+    The searches of a running process read the same common words' blocks again and
+    again (within one search, a block is rarely read twice: what the cache saves there,
+    keeping costs). Segment files never change once written, and a file's token is never
+    given to another. Each part starts afresh when full, as the term entries' cache does;
+    a merge, which reads every block once, keeps none (:meth:`_Matcher.blocks`)."""
 
     def __init__(self) -> None:
         self.heads: dict[tuple[int, int], tuple[int, int, int, float, int, int, int, int]] = {}
@@ -233,12 +233,17 @@ class _Matcher(W3LeafMatcher):
     def _read_header(self) -> None:
         self._baseoffset = self._startoffset  # no tag before the first block
 
+    _keep = True
+    """Whether the blocks read go to the process's :class:`_BlockCache`."""
+
     def _goto(self, position: int) -> None:
         self._data = self._ids = self._weights = self._values = None
         self._i = 0
         postfile = self._postfile
         (flags, n, gap, self._maxweight, self._minlength, self._maxlength,
-         self._dataoffset, self._nextoffset) = _BLOCKS.head((_token(postfile), position), postfile)
+         self._dataoffset, self._nextoffset) = \
+            _BLOCKS.head((_token(postfile), position), postfile) if self._keep \
+            else _parse_head(postfile.get(position, _HEADER_MAX), position)
         self._flags = flags
         self._lastblock = bool(flags & _LAST)
         self._blocklength = n
@@ -253,7 +258,9 @@ class _Matcher(W3LeafMatcher):
             data = self._data = self._postfile.get(start, self._nextoffset - start)
             return data
         postfile = self._postfile
-        data = self._data = _BLOCKS.data((_token(postfile), start), postfile, self._nextoffset)
+        data = self._data = \
+            _BLOCKS.data((_token(postfile), start), postfile, self._nextoffset) if self._keep \
+            else zlib.decompress(postfile.get(start, self._nextoffset - start))
         return data
 
     def _parts(self) -> tuple[int, int]:
@@ -319,7 +326,8 @@ class _Matcher(W3LeafMatcher):
 
     def blocks(self) -> Iterator[tuple[list[int], array, tuple[bytes | None, ...]]]:
         """Every block's ids, weights and values in turn, as decoded, for a merge: no
-        call per posting."""
+        call per posting, and no block kept."""
+        self._keep = False
         while not self._atend:
             self._read_ids()
             self._read_weights()

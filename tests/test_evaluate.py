@@ -183,12 +183,21 @@ def test_prefix_frequencies_are_whoosh_s_over_every_segment(segmented, prefix, l
         assert len(expected) > 1 and dict(expected)["alep"] > 2
 
 
-def test_the_same_top_documents_on_real_news(tmp_path, wikinews_fr):
-    """300 real articles, queries made of their titles' words."""
+@pytest.fixture(scope="module")
+def real_news(tmp_path_factory, wikinews_fr) -> tuple[Path, list[dict]]:
+    """300 real articles, indexed, and the articles."""
     articles = list(itertools.islice(wikinews_fr.values(), 300))
-    with NewsIndex.create(tmp_path / "index") as idx:
+    path = tmp_path_factory.mktemp("news") / "index"
+    with NewsIndex.create(path) as idx:
         idx.add_articles(Article.from_fields(**{k: r[k] for k in (
             "id", "title", "date", "source", "body", "lang")}) for r in articles)
+    return path, articles
+
+
+def test_the_same_top_documents_on_real_news(real_news):
+    """Queries made of the articles' titles' words."""
+    path, articles = real_news
+    with NewsIndex.open(path) as idx:
         s = idx.searcher()
         for article in articles[::10]:
             words = [w for w in article["title"].split() if len(w) > 3][:3]
@@ -246,12 +255,10 @@ def test_best_documents_across_segments_and_deleted_documents(segmented, text):
                 assert_best_is_top(s, q, k)
 
 
-def test_best_documents_on_real_news(tmp_path, wikinews_fr):
-    """300 real articles; each query is the first 40 words of one of them, pasted."""
-    articles = list(itertools.islice(wikinews_fr.values(), 300))
-    with NewsIndex.create(tmp_path / "index") as idx:
-        idx.add_articles(Article.from_fields(**{k: r[k] for k in (
-            "id", "title", "date", "source", "body", "lang")}) for r in articles)
+def test_best_documents_on_real_news(real_news):
+    """Each query is the first 40 words of one of the articles, pasted."""
+    path, articles = real_news
+    with NewsIndex.open(path) as idx:
         s = idx.searcher()
         left_out = [assert_best_is_top(s, q, k)
                     for article in articles[::15]

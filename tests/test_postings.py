@@ -47,6 +47,12 @@ def write_and_read(posts, fmt=POSITIONS, inline=1):
 def blocks_of(posts):
     """Write ``posts`` as one posting list (never inlined) and open its reader at the
     first block, as a search's evaluator reads it."""
+    return _one_file(posts)()
+
+
+def _one_file(posts):
+    """``posts`` written as one posting list (never inlined); a function that opens a
+    new reader on it."""
     codec = Codec(compression=9)
     out = StructFile(io.BytesIO())
     writer = codec.postings_writer(out)
@@ -54,7 +60,8 @@ def blocks_of(posts):
     for docnum, weight, value, length in posts:
         writer.add_posting(docnum, weight, value, length)
     info = writer.finish_postings()
-    return codec.postings_reader(StructFile(io.BytesIO(out.file.getvalue())), info, POSITIONS)
+    postfile = StructFile(io.BytesIO(out.file.getvalue()))
+    return lambda: codec.postings_reader(postfile, info, POSITIONS)
 
 
 @pytest.mark.parametrize("posts", [
@@ -232,19 +239,6 @@ def test_the_term_table_finds_every_key_and_no_other(count: int) -> None:
         middle = keys[len(keys) // 2]
         assert list(table.items_from(middle)) == [(k, k[::-1] * 2) for k in keys if k >= middle]
         assert table.key_and_range_at(table.closest_key_pos(middle))[0] == middle
-
-
-def _one_file(posts):
-    """``posts`` written as one posting list; a function that opens a new reader on it."""
-    codec = Codec(compression=9)
-    out = StructFile(io.BytesIO())
-    writer = codec.postings_writer(out)
-    writer.start_postings(POSITIONS, TermInfo())
-    for docnum, weight, value, length in posts:
-        writer.add_posting(docnum, weight, value, length)
-    info = writer.finish_postings()
-    postfile = StructFile(io.BytesIO(out.file.getvalue()))
-    return lambda: codec.postings_reader(postfile, info, POSITIONS)
 
 
 @pytest.mark.parametrize("heads, size", [(100_000, 32 << 20), (1, 1)], ids=["kept", "full"])

@@ -113,9 +113,8 @@ def schema_field(schema: Any, fieldname: str) -> Any:
         return None
 
 
-def lookup(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | None:
-    """A term's field, its bytes and its raw posting list in one segment (deleted
-    documents included), or None when the segment does not hold it."""
+def held_term(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes] | None:
+    """A term's field and its bytes, or None when the segment does not hold it."""
     field = schema_field(reader.schema, fieldname)
     if field is None:
         return None
@@ -125,6 +124,16 @@ def lookup(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | N
         return None
     if (fieldname, tbytes) not in reader:
         return None
+    return field, tbytes
+
+
+def lookup(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | None:
+    """A term's field, its bytes and its raw posting list in one segment (deleted
+    documents included), or None when the segment does not hold it."""
+    held = held_term(reader, fieldname, text)
+    if held is None:
+        return None
+    field, tbytes = held
     try:
         return field, tbytes, reader._terms.matcher(fieldname, tbytes, field.format)
     except TermNotFound:

@@ -37,7 +37,7 @@ from whoosh.query.wrappers import ConstantScoreQuery
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from ...store.reading import field_lengths, lookup, schema_field
+from ...store.reading import field_lengths, held_term, lookup, schema_field
 from ..weights import BM25_B, BM25_K1, term_idf
 from .maybe import Maybe
 
@@ -76,7 +76,7 @@ def top_documents(searcher: Any, q: wq.Query, k: int,
     on it passes ``tiebreak``: then every tied document goes in, up to ``TIED_MAX * k``
     documents in all, and past that the first by ``tiebreak(docnum)``.
     """
-    rows = [(-score, docnum + offset) for offset, scores, deleted in _segment_scores(searcher, q)
+    rows = [(-score, docnum + offset) for offset, scores, deleted, _ in _segment_scores(searcher, q)
             for docnum, score in scores.items() if docnum not in deleted]
     return keep_best(rows, k, tiebreak), [docnum for _, docnum in rows]
 
@@ -90,11 +90,8 @@ def best_documents(searcher: Any, q: wq.Query, k: int,
     out (else ``None``)."""
     rows: list[tuple[float, int]] = []
     complete = True
-    for sub, offset in searcher.leaf_searchers():
-        segment = _Segment(searcher, sub)
-        scores, whole = segment.best(q, k)
+    for offset, scores, deleted, whole in _segment_scores(searcher, q, k):
         complete = complete and whole
-        deleted = segment.deleted
         rows += [(-score, docnum + offset) for docnum, score in scores.items()
                  if docnum not in deleted]
     return keep_best(rows, k, tiebreak), [d for _, d in rows] if complete else None
@@ -124,17 +121,20 @@ def keep_best(rows: list[tuple[float, int]], k: int,
 
 def document_scores(searcher: Any, q: wq.Query) -> dict[int, float]:
     """Every live document of ``q`` with its score, in no order."""
-    return {docnum + offset: score for offset, scores, deleted in _segment_scores(searcher, q)
+    return {docnum + offset: score for offset, scores, deleted, _ in _segment_scores(searcher, q)
             for docnum, score in scores.items() if docnum not in deleted}
 
 
-def _segment_scores(searcher: Any, q: wq.Query
-                    ) -> Iterator[tuple[int, Scores, Collection[int]]]:
-    """Each segment's first document number, scores of ``q`` and deleted documents
-    (a generator per segment, not per document: this loop is a search's hottest)."""
+def _segment_scores(searcher: Any, q: wq.Query, k: int | None = None
+                    ) -> Iterator[tuple[int, Scores, Collection[int], bool]]:
+    """Each segment's first document number, scores of ``q`` (of those that may be
+    among its ``k`` best only, when given: :meth:`_Segment.best`), deleted documents,
+    and whether every match was scored (a generator per segment, not per document:
+    this loop is a search's hottest)."""
     for sub, offset in searcher.leaf_searchers():
         segment = _Segment(searcher, sub)
-        yield offset, segment.scores(q), segment.deleted
+        scores, whole = (segment.scores(q), True) if k is None else segment.best(q, k)
+        yield offset, scores, segment.deleted, whole
 
 
 class _Segment:
@@ -198,12 +198,10 @@ class _Segment:
                 kth = max(kth, self._kth(alive, k))
                 floor = kth * (1 - SLACK) - left[n + 1]
                 alive = {d: s for d, s in alive.items() if s >= floor}
+        if alive is not None:  # the parts of the documents kept only
+            parts = [_restricted(part, alive) for part in parts]
         # The scores again, added in the query's order, as scores() adds them.
-        if alive is None:
-            return _totals(groups, subs, parts, None), True
-        if len(alive) * len(subs) < sum(map(len, parts)):
-            return {docnum: _total(docnum, len(groups), subs, parts) for docnum in alive}, False
-        return _totals(groups, subs, parts, alive), False
+        return _totals(len(groups), subs, parts), alive is None
 
     def _kth(self, found: Scores, k: int) -> float:
         deleted = self.deleted
@@ -218,8 +216,8 @@ class _Segment:
         parts find documents (else they only score those the first group found); None
         for a shape :meth:`best` does not split."""
         def members(x: wq.Query) -> list[wq.Query]:
-            if isinstance(x, wq.Or) and not x.minmatch and x.scale is None \
-                    and (x.boost == 1.0 or len(x.subqueries) < 2):
+            # An Or's boost applies to its sum (_boosted): such an Or stays whole.
+            if _plain_or(x) and (x.boost == 1.0 or len(x.subqueries) < 2):
                 return list(x.subqueries)
             return [x]
 
@@ -233,8 +231,7 @@ class _Segment:
         """The most ``q`` adds to any document's score (``inf`` when not known)."""
         if isinstance(q, wq.Term):
             return self._term_bound(q.fieldname, q.text) * q.boost
-        if isinstance(q, (wq.Or, wq.And)) and not (isinstance(q, wq.Or) and
-                                                    (q.minmatch or q.scale is not None)):
+        if _plain_or(q) or isinstance(q, wq.And):
             total = sum(self._bound(sub) for sub in q.subqueries)
             return total * q.boost if q.boost != 1.0 and len(q.subqueries) > 1 else total
         if isinstance(q, Maybe):
@@ -250,33 +247,36 @@ class _Segment:
     def _term_bound(self, fieldname: str, text: Any) -> float:
         """A term's score for its largest weight in its shortest document: BM25 grows
         with a term's frequency and falls with the document's length."""
-        field = schema_field(self.searcher.schema, fieldname)
-        if field is None:
+        held = held_term(self.reader, fieldname, text)
+        if held is None:
             return 0.0
-        try:
-            tbytes = field.to_bytes(text)
-        except ValueError:
-            return 0.0
-        reader = self.reader
-        if (fieldname, tbytes) not in reader:
-            return 0.0
-        info = reader._terms.term_info(fieldname, tbytes)
+        field, tbytes = held
+        info = self.reader._terms.term_info(fieldname, tbytes)
         tf = info.max_weight()
-        if not (self.bm25 and field.scorable):
+        bm25 = self._bm25(field, fieldname, tbytes)
+        if bm25 is None:
             return float(tf)
+        idf, k1_1, norms = bm25
+        return idf * ((tf * k1_1) / (tf + norms[info.min_length()]))
+
+    def _bm25(self, field: Any, fieldname: str, tbytes: bytes
+              ) -> tuple[float, float, dict[int, float]] | None:
+        """A term's IDF, BM25's ``k1 + 1`` and its length part by length (:func:`_norms`),
+        or None when the field is scored by its weights alone."""
+        if not (self.bm25 and field.scorable):
+            return None
         w = self.weighting
-        big_b = w._field_B.get(fieldname, w.B)
-        avgfl = self.parent.avg_field_length(fieldname) or 1
         k1 = w.K1
-        norm = k1 * ((1 - big_b) + big_b * info.min_length() / avgfl)
-        return self.parent.idf(fieldname, tbytes) * ((tf * (k1 + 1)) / (tf + norm))
+        norms = _norms(k1, w._field_B.get(fieldname, w.B),
+                       self.parent.avg_field_length(fieldname) or 1)
+        return self.parent.idf(fieldname, tbytes), k1 + 1, norms
 
     # -- scored ------------------------------------------------------------
     def scores(self, q: wq.Query, within: Scores | None = None) -> Scores:
         """Every document of ``q`` (of ``within`` only, when given) with its score."""
         if isinstance(q, wq.Term):
             return self.term(q.fieldname, q.text, q.boost, within)
-        if isinstance(q, wq.Or) and not q.minmatch and q.scale is None:
+        if _plain_or(q):
             return self._boosted(q, self._or(q.subqueries, within))
         if isinstance(q, wq.And):
             return self._boosted(q, self._and(q.subqueries, within))
@@ -407,16 +407,10 @@ class _Segment:
         ids, weights = _read(postings, within, weights=True)
         if not ids:
             return {}
-        parent = self.parent
-        if self.bm25 and field.scorable:
-            idf = parent.idf(fieldname, tbytes)
-            avgfl = parent.avg_field_length(fieldname) or 1
-            w = self.weighting
-            big_b = w._field_B.get(fieldname, w.B)
-            k1 = w.K1
+        bm25 = self._bm25(field, fieldname, tbytes)
+        if bm25 is not None:
+            idf, k1_1, norms = bm25
             lengths = field_lengths(self.reader._perdoc, fieldname)
-            norms = _norms(k1, big_b, avgfl)
-            k1_1 = k1 + 1
             # Whoosh's whoosh.scoring.bm25, operation for operation, the length part
             # looked up (see _norms).
             scores = [idf * ((tf * k1_1) / (tf + norms[lengths[d]]))
@@ -480,42 +474,34 @@ class _Segment:
         return set(self.scores(q, restrict))
 
 
-def _total(docnum: int, groups: int, subs: list[tuple[int, wq.Query]], parts: list[Scores]
-           ) -> float:
-    """One document's score from its parts', added as :meth:`_Segment.scores` adds them:
-    each group's parts in the query's order, then the groups in order."""
-    sums: list[float | None] = [None] * groups
-    for (g, _), part in zip(subs, parts, strict=True):
-        score = part.get(docnum)
-        if score is not None:
-            before = sums[g]
-            sums[g] = score if before is None else before + score
-    total = sums[0]
-    assert total is not None  # every document kept matched the first group
-    for more in sums[1:]:
-        if more is not None:
-            total += more
-    return total
+def _restricted(part: Scores, kept: Scores) -> Scores:
+    """``part``'s scores of the documents in ``kept``, walking the smaller of the two."""
+    if len(part) <= len(kept):
+        return {docnum: score for docnum, score in part.items() if docnum in kept}
+    return {docnum: part[docnum] for docnum in kept if docnum in part}
 
 
-def _totals(groups: list[tuple[list[wq.Query], bool]], subs: list[tuple[int, wq.Query]],
-            parts: list[Scores], kept: Scores | None) -> Scores:
-    """:func:`_total` for every document of ``kept`` (of the parts, when None), part
-    by part: cheaper than document by document when few were left out."""
-    sums: list[Scores] = [{} for _ in groups]
+def _totals(groups: int, subs: list[tuple[int, wq.Query]], parts: list[Scores]) -> Scores:
+    """Each document's score from its parts' (``subs[i]`` is ``(group, query)``, and
+    ``parts[i]`` its scores), added as :meth:`_Segment.scores` adds them: each group's
+    parts in the query's order, then the groups in order."""
+    sums: list[Scores] = [{} for _ in range(groups)]
     for (g, _), part in zip(subs, parts, strict=True):
         into = sums[g]
         get = into.get
         for docnum, score in part.items():
-            if kept is not None and docnum not in kept:
-                continue
             before = get(docnum)
             into[docnum] = score if before is None else before + score
     total = sums[0]
-    for more in sums[1:]:
+    for more in sums[1:]:  # documents the first group found, the others only score
         for docnum, score in more.items():
             total[docnum] += score
     return total
+
+
+def _plain_or(q: wq.Query) -> bool:
+    """An Or whose score is its parts' sum (times its boost)."""
+    return isinstance(q, wq.Or) and not q.minmatch and q.scale is None
 
 
 @lru_cache(maxsize=64)

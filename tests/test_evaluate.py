@@ -165,6 +165,25 @@ def test_term_values_are_the_postings_values(segmented):
                 [(d, v) for d, v in expected if d in set(docs[1::2])]
 
 
+def assert_occurrences_count_positions(idx: NewsIndex, terms: list[str]) -> int:
+    """A version's occurrences are its positions counted, read from the postings'
+    weights instead. Returns how many are above one."""
+    with idx.snapshot() as snap:
+        docs = sorted(idx.searcher().docs_for_query(wq.Term("kind", "p")))
+        wanted = frozenset((f, t) for f in ("stem", "title_stem") for t in terms)
+        for every in (docs, docs[1::3]):
+            counted = {d: {term: len(spots) for term, spots in held.items()}
+                       for d, held in snap.positions(wanted, every).items()}
+            assert snap.occurrences(wanted, every) == counted
+        return sum(n > 1 for held in snap.occurrences(wanted, docs).values()
+                   for n in held.values())
+
+
+def test_occurrences_across_segments_and_deleted_documents(segmented):
+    with NewsIndex.open(segmented) as idx:
+        assert_occurrences_count_positions(idx, ["alep", "moscou", "bombard", "hopital", "zz"])
+
+
 @pytest.mark.parametrize("prefix", ["a", "al", "bomb", "hopit", "mosc", "zz"])
 @pytest.mark.parametrize("limit", [1, 2, 200])
 def test_prefix_frequencies_are_whoosh_s_over_every_segment(segmented, prefix, limit):
@@ -266,3 +285,11 @@ def test_best_documents_on_real_news(real_news):
                                       SearchOptions())
                     for k in (5, 50)]
     assert sum(left_out) > len(left_out) / 2
+
+
+def test_occurrences_on_real_news(real_news):
+    """Lists of several blocks, some with frequencies above one."""
+    path, _ = real_news
+    with NewsIndex.open(path) as idx:
+        assert assert_occurrences_count_positions(
+            idx, ["le", "franc", "gouvern", "president", "an"]) > 10

@@ -199,8 +199,11 @@ def test_the_seed_passage_shows_as_on_the_embedded_index(
 
 QUERIES = ["Alep", '"offensive rebelle"', "gouv*", "Lavrov -Kerry", "élections présidentielles",
            "title:Algérie", "quel est le nom du président", "Syrie trêve Russie", "lavrof",
-           "président (Syrie OR Algérie)", "guerre date:2012-07"]
-"""Words, a phrase, a prefix, a negation, a title, a question, a typo, a group, a date."""
+           "président (Syrie OR Algérie)", "guerre date:2012-07",
+           "Les forces gouvernementales syriennes, soutenues par l'aviation russe, ont lancé "
+           "une offensive contre les quartiers rebelles d'Alep, selon l'Observatoire syrien"]
+"""Words, a phrase, a prefix, a negation, a title, a question, a typo, a group, a date, and
+a pasted lede (its articles' own scores count: :data:`indexer.search.rank.ARTICLE`)."""
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -73,7 +73,7 @@ def article_scores(version: Version, comp: Compiled, articles: Collection[str]
         for t in clause:
             owners.setdefault(t, []).append(i)
     for field, weight in (("stem", 1.0), ("title_stem", ARTICLE_TITLE)):
-        found = version.positions(frozenset((field, t) for t in words), every)
+        found = version.occurrences(frozenset((field, t) for t in words), every)
         lengths = version.lengths(field, every)
         average = version.field_total(field) / articles_held or 1.0
         w = [weight * idf(max(version.doc_frequency(field, t) for t in clause), passages)
@@ -81,9 +81,9 @@ def article_scores(version: Version, comp: Compiled, articles: Collection[str]
         for aid, held in docs.items():
             tf = [0] * len(clauses)
             for d in held:
-                for (_, t), spots in found[d].items():
+                for (_, t), freq in found[d].items():
                     for i in owners[t]:
-                        tf[i] += len(spots)
+                        tf[i] += freq
             norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B
                                  * sum(lengths[d] for d in held) / average)
             scores[aid] += sum(w[i] * n * (ARTICLE_K1 + 1) / (n + norm)

@@ -30,6 +30,9 @@ T = TypeVar("T")
 Positions = dict[tuple[str, str], tuple[int, ...]]
 """``(field, term)`` → its positions in one document (``()`` where the field keeps none)."""
 
+Occurrences = dict[tuple[str, str], int]
+"""``(field, term)`` → how often one document holds it."""
+
 
 class ArticleIds(Protocol):
     """A version's document → article id column."""
@@ -178,6 +181,12 @@ class Version(Protocol):
     def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
                   ) -> dict[int, Positions]:
         """Which of ``terms`` each of ``docs`` holds, with their positions."""
+        ...
+
+    def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int]
+                    ) -> dict[int, Occurrences]:
+        """Which of ``terms`` each of ``docs`` holds, and how often: :meth:`positions`
+        counted, without reading the positions where the backend need not."""
         ...
 
     def matches(self, query: Any, limit: int | None = None) -> list[int]:

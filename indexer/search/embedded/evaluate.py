@@ -610,6 +610,26 @@ def term_values(searcher: Any, fieldname: str, text: str, docs: list[int]
     return out
 
 
+def term_frequencies(searcher: Any, fieldname: str, text: str, docs: list[int]
+                     ) -> list[tuple[int, int]]:
+    """``(docnum, frequency)`` of a term's postings for each of ``docs`` (sorted,
+    index-wide document numbers) that holds it: its weights, read without its values."""
+    out: list[tuple[int, int]] = []
+    if not docs:
+        return out
+    leaves = searcher.leaf_searchers()
+    for n, (sub, offset) in enumerate(leaves):
+        end = leaves[n + 1][1] if n + 1 < len(leaves) else None
+        local = docs[bisect_left(docs, offset):None if end is None else bisect_left(docs, end)]
+        if not local:
+            continue
+        found = lookup(sub.reader(), fieldname, text)
+        if found is not None:
+            ids, freqs = _read(found[2], {d - offset for d in local}, weights=True)
+            out.extend(zip([d + offset for d in ids], map(int, freqs), strict=True))
+    return out
+
+
 def _read_values(postings: Any, docs: list[int], wanted: Collection[int]
                  ) -> list[tuple[int, bytes]]:
     out: list[tuple[int, bytes]] = []

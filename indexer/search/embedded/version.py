@@ -21,10 +21,10 @@ from ..options import SearchOptions
 from ..parse import Group
 from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
-from .evaluate import best_documents, document_scores, term_values
+from .evaluate import best_documents, document_scores, term_frequencies, term_values
 
 if TYPE_CHECKING:
-    from ..seam import Positions
+    from ..seam import Occurrences, Positions
 
 
 class EmbeddedVersion(Snapshot):
@@ -123,6 +123,19 @@ class EmbeddedVersion(Snapshot):
                 if s.schema[field].format.supports("positions") else None
             for docnum, value in term_values(s, field, text, ordered):
                 found[docnum][(field, text)] = tuple(decode(value)) if decode else ()
+        return found
+
+    def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int]
+                    ) -> dict[int, Occurrences]:
+        """Which of ``terms`` each document holds, and how often: the postings' weights,
+        which are the term frequencies in every field of ours (no field boost), so that
+        no position is decoded."""
+        s = self.searcher
+        found: dict[int, Occurrences] = {d: {} for d in docs}
+        ordered = sorted(found)
+        for field, text in terms:
+            for docnum, freq in term_frequencies(s, field, text, ordered):
+                found[docnum][(field, text)] = freq
         return found
 
     def matches(self, comp: Compiler, limit: int | None = None) -> list[int]:

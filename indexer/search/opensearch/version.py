@@ -44,7 +44,7 @@ from .dsl import length_factor, term_factor, terms_of, to_dsl
 
 if TYPE_CHECKING:
     from ...store.opensearch import OpenSearchStore
-    from ..seam import Positions
+    from ..seam import Occurrences, Positions
 
 T = TypeVar("T")
 
@@ -439,6 +439,12 @@ class OpenSearchVersion:
                     held[(field, text)] = spots if field in POSITIONAL else ()
             found[doc] = held
         return found
+
+    def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int]
+                    ) -> dict[int, Occurrences]:
+        # The passages' sources are read whole either way: their positions, counted.
+        return {doc: {term: len(spots) for term, spots in held.items()}
+                for doc, held in self.positions(terms, docs).items()}
 
     def matches(self, comp: Compiler, limit: int | None = None) -> list[int]:
         query = self._dsl(filtered(comp.query, comp.filter))

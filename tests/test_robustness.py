@@ -976,6 +976,30 @@ def test_a_bug_on_one_article_skips_that_article_only(tmp_path, monkeypatch, job
         assert {h.article_id for h in idx.search("texte", limit=10)} == {"a0", "a2"}
 
 
+def test_the_workers_yield_to_the_writing_process(tmp_path, monkeypatch):
+    """Workers run at a lower priority (WORKER_NICENESS) than the process that writes."""
+    import indexer.pipeline.entities
+    from indexer.pipeline.prepare import WORKER_NICENESS
+
+    real = indexer.pipeline.entities.extract_entities
+    seen = tmp_path / "seen"
+
+    def noting(title, paragraphs, corrections=None):
+        with seen.open("a") as f:  # each worker appends its own lines
+            f.write(f"{os.getpid()} {os.nice(0)}\n")
+        return real(title, paragraphs, corrections)
+
+    monkeypatch.setattr(indexer.pipeline.entities, "extract_entities", noting)
+    articles = [Article.from_fields(id=f"a{i}", title=f"Article {i}", body="Un texte.")
+                for i in range(6)]
+    with NewsIndex.create(tmp_path / "index") as idx:
+        assert idx.add_articles(articles, jobs=2).new == 6
+    niceness = dict(line.split() for line in seen.read_text().splitlines())
+    niceness.pop(str(os.getpid()), None)  # warm_up(), before the workers fork
+    assert niceness
+    assert set(niceness.values()) == {str(min(os.nice(0) + WORKER_NICENESS, 19))}
+
+
 def test_stats_counts_a_file_deleted_while_counted_as_gone(corpus_index, monkeypatch):
     """`depeches stats` during an index run: the writer deletes temporary and
     superseded files, and one may go between being listed and being measured."""

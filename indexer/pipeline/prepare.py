@@ -171,7 +171,7 @@ def warm_up() -> None:
 WORKER_NICENESS = 10
 """How much lower than the writing process the workers run (``nice``). With as many
 workers as cores, the writing process shared its core with one: it fell behind while
-they ran ahead, then grouped and committed alone while the cores it had left idled.
+they ran ahead, then grouped and committed alone while the other cores idled.
 Yielding to it, the workers finish with it. Over 12,000 OrangeSum articles on 2 cores,
 four runs each, interleaved: 285–307 articles/s at 0, 308–340 at 10 (330 at 19)."""
 

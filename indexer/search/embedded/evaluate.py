@@ -595,8 +595,28 @@ def term_values(searcher: Any, fieldname: str, text: str, docs: list[int]
     """``(docnum, value)`` of a term's postings for each of ``docs`` (sorted, index-wide
     document numbers) that holds it; deleted documents are never among ``docs``."""
     out: list[tuple[int, bytes]] = []
+    for postings, offset, local in _segment_postings(searcher, fieldname, text, docs):
+        out.extend((d + offset, v) for d, v in _read_values(postings, local, set(local)))
+    return out
+
+
+def term_frequencies(searcher: Any, fieldname: str, text: str, docs: list[int]
+                     ) -> list[tuple[int, int]]:
+    """``(docnum, frequency)`` of a term's postings for each of ``docs``, as
+    :func:`term_values`: its weights, read without its values."""
+    out: list[tuple[int, int]] = []
+    for postings, offset, local in _segment_postings(searcher, fieldname, text, docs):
+        ids, freqs = _read(postings, set(local), weights=True)
+        out.extend(zip([d + offset for d in ids], map(int, freqs), strict=True))
+    return out
+
+
+def _segment_postings(searcher: Any, fieldname: str, text: str, docs: list[int]
+                      ) -> Iterator[tuple[Any, int, list[int]]]:
+    """Per segment that holds the term and some of ``docs`` (sorted, index-wide): its
+    postings, its first document number, and those docs numbered within it."""
     if not docs:
-        return out
+        return
     leaves = searcher.leaf_searchers()
     for n, (sub, offset) in enumerate(leaves):
         end = leaves[n + 1][1] if n + 1 < len(leaves) else None
@@ -606,28 +626,7 @@ def term_values(searcher: Any, fieldname: str, text: str, docs: list[int]
             continue
         found = lookup(sub.reader(), fieldname, text)
         if found is not None:
-            out.extend((d + offset, v) for d, v in _read_values(found[2], local, set(local)))
-    return out
-
-
-def term_frequencies(searcher: Any, fieldname: str, text: str, docs: list[int]
-                     ) -> list[tuple[int, int]]:
-    """``(docnum, frequency)`` of a term's postings for each of ``docs`` (sorted,
-    index-wide document numbers) that holds it: its weights, read without its values."""
-    out: list[tuple[int, int]] = []
-    if not docs:
-        return out
-    leaves = searcher.leaf_searchers()
-    for n, (sub, offset) in enumerate(leaves):
-        end = leaves[n + 1][1] if n + 1 < len(leaves) else None
-        local = docs[bisect_left(docs, offset):None if end is None else bisect_left(docs, end)]
-        if not local:
-            continue
-        found = lookup(sub.reader(), fieldname, text)
-        if found is not None:
-            ids, freqs = _read(found[2], {d - offset for d in local}, weights=True)
-            out.extend(zip([d + offset for d in ids], map(int, freqs), strict=True))
-    return out
+            yield found[2], offset, local
 
 
 def _read_values(postings: Any, docs: list[int], wanted: Collection[int]

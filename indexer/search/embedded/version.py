@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -116,32 +117,39 @@ class EmbeddedVersion(Snapshot):
         """Which of ``terms`` each document holds, with their positions where the field
         keeps them (else ``()``), reading only the posting blocks that hold the documents."""
         s = self.searcher
-        found: dict[int, Positions] = {d: {} for d in docs}
-        ordered = sorted(found)
-        for field, text in terms:
-            decode = s.schema[field].format.decode_positions \
-                if s.schema[field].format.supports("positions") else None
+
+        def read(field: str, text: str, ordered: list[int]) -> Iterator[tuple[int, Any]]:
+            fmt = s.schema[field].format
+            decode = fmt.decode_positions if fmt.supports("positions") else None
             for docnum, value in term_values(s, field, text, ordered):
-                found[docnum][(field, text)] = tuple(decode(value)) if decode else ()
-        return found
+                yield docnum, tuple(decode(value)) if decode else ()
+
+        return _per_document(terms, docs, read)
 
     def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int]
                     ) -> dict[int, Occurrences]:
         """Which of ``terms`` each document holds, and how often: the postings' weights,
         which are the term frequencies in every field of ours (no field boost), so that
         no position is decoded."""
-        s = self.searcher
-        found: dict[int, Occurrences] = {d: {} for d in docs}
-        ordered = sorted(found)
-        for field, text in terms:
-            for docnum, freq in term_frequencies(s, field, text, ordered):
-                found[docnum][(field, text)] = freq
-        return found
+        return _per_document(terms, docs, partial(term_frequencies, self.searcher))
 
     def matches(self, comp: Compiler, limit: int | None = None) -> list[int]:
         """The first ``limit`` documents (all when ``None``) of the compiled query, in
         docnum order."""
         return list(islice(self.searcher.docs_for_query(self._restricted(comp)), limit))
+
+
+def _per_document(terms: frozenset[tuple[str, str]], docs: list[int],
+                  read: Callable[[str, str, list[int]], Iterable[tuple[int, Any]]]
+                  ) -> dict[int, dict[tuple[str, str], Any]]:
+    """For each of ``docs``, what ``read(field, text, sorted docs)`` gives of each of
+    ``terms`` that it holds."""
+    found: dict[int, dict[tuple[str, str], Any]] = {d: {} for d in docs}
+    ordered = sorted(found)
+    for field, text in terms:
+        for docnum, what in read(field, text, ordered):
+            found[docnum][(field, text)] = what
+    return found
 
 
 def tie_order(col: Any) -> Callable[[int], tuple[str, int]]:

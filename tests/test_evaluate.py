@@ -20,6 +20,7 @@ from indexer.search.embedded.evaluate import best_documents, term_values, top_do
 from indexer.search.options import SearchOptions
 from indexer.search.run import _compile
 from indexer.store.reading import first_document
+from indexer.store.schema import ARTICLE_FIELDS
 from indexer.store.terms import prefix_frequencies
 
 QUERIES = [
@@ -55,8 +56,31 @@ OPTIONS = [
 
 
 def whoosh_top(searcher, q, k):
-    q = q.accept(lambda node: constant_prefix(node, searcher.reader()))
+    q = as_whoosh(searcher, q)
     return [(hit.score, hit.docnum) for hit in searcher.search(q, limit=k)]
+
+
+def whoosh_docs(searcher, q):
+    return list(searcher.docs_for_query(as_whoosh(searcher, q)))
+
+
+def as_whoosh(searcher, q):
+    """``q`` as Whoosh alone answers what the evaluator means by it: prefixes constant,
+    and each filter on the article-level fields, which only articles' documents hold,
+    turned into the ids of the articles it matches (every document holds its id)."""
+    reader = searcher.reader()
+    ids = reader.column_reader("article_id")
+
+    def swap(node):
+        if isinstance(node, wq.ConstantScoreQuery) and all(
+                getattr(leaf, "fieldname", None) in ARTICLE_FIELDS
+                for leaf in node.child.leaves()):
+            found = sorted({ids[d] for d in searcher.docs_for_query(node.child)})
+            return type(node)(wq.Or([wq.Term("article_id", i) for i in found])
+                              if found else wq.NullQuery, node.score)
+        return constant_prefix(node, reader)
+
+    return q.accept(swap)
 
 
 def constant_prefix(node, reader):
@@ -90,14 +114,14 @@ def test_the_same_top_documents_as_whoosh(corpus_idx, text, opts):
     for q in compiled(corpus_idx, text, opts):
         got, matching = top_documents(s, q, 50)
         assert_same(got, whoosh_top(s, q, 50))
-        assert sorted(matching) == list(s.docs_for_query(q))
+        assert sorted(matching) == whoosh_docs(s, q)
 
 
 def test_ties_go_to_the_lower_document_number(corpus_idx):
     s = corpus_idx.searcher()
     q = wq.ConstantScoreQuery(wq.Term("kind", "p"), 0.0)  # every passage scores 0
     got, matching = top_documents(s, q, 5)
-    assert got == [(0.0, d) for d in sorted(s.docs_for_query(q))[:5]]
+    assert got == [(0.0, d) for d in whoosh_docs(s, q)[:5]]
     assert len(matching) == s.doc_frequency("kind", "p")
 
 
@@ -130,16 +154,23 @@ def _write_segmented(path: Path) -> None:
             body="Les bombardements sur Alep ont cessé. Moscou se tait. Les hôpitaux rouvrent.")])
 
 
+@pytest.mark.parametrize("opts", [SearchOptions(), SearchOptions(places=("Alep",)),
+                                  SearchOptions(lang=("fr",), places=("Paris",))],
+                         ids=["plain", "Alep", "Paris"])
 @pytest.mark.parametrize("text", ["Alep", "Moscou", "bombardements Alep", '"sur Alep"',
-                                  "hôpitaux", "Alep -Damas", "Paris OR Damas"])
-def test_segments_and_deleted_documents(segmented, text):
+                                  "hôpitaux", "Alep -Damas", "Paris OR Damas",
+                                  "lang:fr Moscou", "Moscou NOT place:Alep",
+                                  "Alep NOT place:Paris"])
+def test_segments_and_deleted_documents(segmented, text, opts):
+    """Filters included: each stands for its articles' runs of documents, and a deleted
+    article's run lies between live ones."""
     with NewsIndex.open(segmented) as idx:
         s = idx.searcher()
         assert len(s.leaf_searchers()) > 1 and s.reader().has_deletions()
-        for q in compiled(idx, text, SearchOptions()):
+        for q in compiled(idx, text, opts):
             got, matching = top_documents(s, q, 10)
             assert_same(got, whoosh_top(s, q, 10))
-            assert sorted(matching) == list(s.docs_for_query(q))
+            assert sorted(matching) == whoosh_docs(s, q)
 
 
 def test_first_document_skips_deleted_ones(segmented):

@@ -8,7 +8,13 @@ An index holds two kinds of documents:
 
 - one **article** document per article (``kind="a"``): metadata and facets;
 - one **passage** document per passage (``kind="p"``): the searchable text,
-  plus its article's title and filter fields.
+  and its article's title on the first.
+
+The filter fields (:data:`ARTICLE_FIELDS`: dates, source, language, actors, places)
+are on the article's document only. Its passages follow it in the same segment, so
+a filter read there holds for the run of documents up to the next article's
+(:mod:`indexer.search.embedded.evaluate`). Repeated on every passage, they were a
+fifth of the postings that indexing wrote.
 
 What a document gives back (an article's metadata and the text of its passages; a
 passage's ordinal and section) is one ``record`` value per document, in a column of
@@ -40,7 +46,9 @@ from ..errors import IndexNotFoundError, IndexVersionError
 from .postings import CompactPositions
 from .varints import get_varint, put_varint
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
+ARTICLE_FIELDS = frozenset({"date", "month", "year", "source", "lang", "actor", "place"})
+"""The filter fields, which only an article's own document holds (see the module doc)."""
 INLINE_LIMIT = 2
 """Posting lists shorter than this are kept in the term dictionary, not the postings
 file, where each list costs a block header and an offset in its term's entry: see

@@ -40,6 +40,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .integrity import write_sums
+from .schema import ARTICLE_FIELDS
 from .terms import single_entry
 
 FieldEntry = tuple[str, int, Any, Any, tuple[bytes, ...], tuple[float, ...], tuple[bytes, ...]]
@@ -63,6 +64,8 @@ class WhooshDocuments:
     schema: Any
 
     def document(self, fields: dict[str, Any]) -> IndexedDoc:
+        if fields.get("kind") == "p":  # a passage: its article's document holds the filters
+            fields = {k: v for k, v in fields.items() if k not in ARTICLE_FIELDS}
         return index_document(self.schema, fields)
 
 

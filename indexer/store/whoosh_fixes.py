@@ -17,8 +17,10 @@ against this; :func:`apply` gives the same guard to the other two. Stopping a
 skip early is always safe: the collector then reads postings one by one.
 
 Whoosh's "and maybe" skip also leaves its optional side behind the required one
-(see :func:`_and_maybe_skip_to`). ``tests/test_whoosh_fixes.py`` checks that the
-members replaced are still the ones these patches were written for.
+(see :func:`_and_maybe_skip_to`), and its "and not" lets its first document through
+when the excluded side starts before it (see :func:`_and_not_find_first`).
+``tests/test_whoosh_fixes.py`` checks that the members replaced are still the ones
+these patches were written for.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ def apply() -> None:
     for cls, name, fix in ((binary.UnionMatcher, "skip_to_quality", _union_skip_to_quality),
                            (binary.AndMaybeMatcher, "skip_to_quality",
                             _and_maybe_skip_to_quality),
-                           (binary.AndMaybeMatcher, "skip_to", _and_maybe_skip_to)):
+                           (binary.AndMaybeMatcher, "skip_to", _and_maybe_skip_to),
+                           (binary.AndNotMatcher, "_find_first", _and_not_find_first)):
         REPLACED[f"{cls.__name__}.{name}"] = getattr(cls, name)
         setattr(cls, name, fix)
     _applied = True
@@ -95,6 +98,15 @@ def _and_maybe_skip_to(self: Any, id: int) -> bool:
     if a.is_active() and b.is_active() and b.id() < a.id():
         moved = b.skip_to(a.id()) or moved
     return moved
+
+
+def _and_not_find_first(self: Any) -> None:
+    """Whoosh's AndNotMatcher._find_first, with the excluded side brought to the first
+    document: Whoosh looked only where both sides stood, so with the excluded side on
+    an earlier document (``a`` on 3, ``b`` on 2 and 3) the first document went through.
+    ``_find_next`` skips the excluded side up before it compares."""
+    if self.a.is_active() and self.b.is_active():
+        self._find_next()
 
 
 def _and_maybe_skip_to_quality(self: Any, minquality: float) -> int:

@@ -18,6 +18,10 @@ scores its boost, as Whoosh means it to (its own matcher scored by BM25 or not a
 all after the segment's size). Query kinds this module does not know are answered
 by Whoosh's own matchers, on the documents that the rest of the query allows.
 
+A filter on the article-level fields (:data:`~indexer.store.schema.ARTICLE_FIELDS`) is
+read on the articles' documents, which alone hold them, and stands for each matching
+article's run of documents: its own and its passages', up to the next article's.
+
 :func:`best_documents` gives the same k best while leaving unscored the documents that
 cannot reach them (:meth:`_Segment.best`); :func:`top_documents` scores every match.
 """
@@ -38,6 +42,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from ...store.reading import field_lengths, held_term, lookup, schema_field
+from ...store.schema import ARTICLE_FIELDS
 from ..weights import BM25_B, BM25_K1, term_idf
 from .maybe import Maybe
 
@@ -125,6 +130,19 @@ def document_scores(searcher: Any, q: wq.Query) -> dict[int, float]:
             for docnum, score in scores.items() if docnum not in deleted}
 
 
+def matching_documents(searcher: Any, q: wq.Query, limit: int | None = None) -> list[int]:
+    """The live documents of ``q`` in order, unscored: the first ``limit`` (all when
+    ``None``), reading no segment past the one that reaches it."""
+    out: list[int] = []
+    for sub, offset in searcher.leaf_searchers():
+        segment = _Segment(searcher, sub)
+        deleted = segment.deleted
+        out += [d + offset for d in sorted(segment.docs(q)) if d not in deleted]
+        if limit is not None and len(out) >= limit:
+            return out[:limit]
+    return out
+
+
 def _segment_scores(searcher: Any, q: wq.Query, k: int | None = None
                     ) -> Iterator[tuple[int, Scores, Collection[int], bool]]:
     """Each segment's first document number, scores of ``q`` (of those that may be
@@ -149,6 +167,7 @@ class _Segment:
         weighting = parent.weighting
         self.bm25 = isinstance(weighting, BM25F)
         self.weighting = weighting
+        self._starts: list[int] | None = None
 
     # -- the best k --------------------------------------------------------
     def best(self, q: wq.Query, k: int) -> tuple[Scores, bool]:
@@ -387,8 +406,7 @@ class _Segment:
         if not subs:
             return {}
         # The rarest part first: the others are read only where it matched.
-        reader = self.reader
-        ordered = sorted(subs, key=lambda s: s.estimate_size(reader))
+        ordered = sorted(subs, key=self._size)
         found = self.scores(ordered[0], within)
         for sub in ordered[1:]:
             if not found:
@@ -442,36 +460,89 @@ class _Segment:
         return found
 
     # -- unscored ----------------------------------------------------------
-    def docs(self, q: wq.Query, within: Collection[int] | None = None) -> set[int]:
-        """The documents of ``q`` (of ``within`` only, when given), without scores."""
+    def docs(self, q: wq.Query, within: Collection[int] | None = None,
+             articles: bool = False) -> set[int]:
+        """The documents of ``q`` (of ``within`` only, when given), without scores;
+        ``articles`` when ``q`` and ``within`` are read on articles' documents alone."""
+        if not articles and _on_articles(q):
+            return self._article_runs(q, within)
         if isinstance(q, wq.Term):
             entry = lookup(self.reader, q.fieldname, q.text)
             return set() if entry is None else set(_read(entry[2], within)[0])
         if isinstance(q, wq.Or) and not q.minmatch:
             out: set[int] = set()
             for sub in q.subqueries:
-                out |= self.docs(sub, within)
+                out |= self.docs(sub, within, articles)
             return out
         if isinstance(q, wq.And):
             if not q.subqueries:
                 return set()
-            reader = self.reader
-            ordered = sorted(q.subqueries, key=lambda s: s.estimate_size(reader))
-            found = self.docs(ordered[0], within)
+            ordered = sorted(q.subqueries, key=self._size)
+            found = self.docs(ordered[0], within, articles)
             for sub in ordered[1:]:
                 if not found:
                     break
-                found &= self.docs(sub, found)
+                found &= self.docs(sub, found, articles)
             return found
         if isinstance(q, ConstantScoreQuery):
-            return self.docs(q.child, within)
+            return self.docs(q.child, within, articles)
+        if isinstance(q, Maybe):
+            return self.docs(q.a, within, articles)
+        if isinstance(q, wq.AndNot):
+            found = self.docs(q.a, within, articles)
+            return found - self.docs(q.b, found, articles) if found else found
         if isinstance(q, type(wq.NullQuery)):
             return set()
         if isinstance(q, wq.Prefix):
             words = self.reader.expand_prefix(q.fieldname, q.text)
-            return self.docs(wq.Or([wq.Term(q.fieldname, w) for w in words]), within)
+            return self.docs(wq.Or([wq.Term(q.fieldname, w) for w in words]), within, articles)
         restrict = None if within is None else dict.fromkeys(within, 0.0)
         return set(self.scores(q, restrict))
+
+    # -- article-level filters ---------------------------------------------
+    @property
+    def starts(self) -> list[int]:
+        """The segment's article documents, deleted ones included: where each run of an
+        article's documents starts (the evaluator drops deleted documents at the end)."""
+        if self._starts is None:
+            cache = self.reader.__dict__
+            starts = cache.get("_depeches_starts")
+            if starts is None:
+                found = lookup(self.reader, "kind", "a")
+                starts = cache["_depeches_starts"] = [] if found is None else \
+                    _read(found[2], None)[0]
+            self._starts = starts
+        return self._starts
+
+    def _article_runs(self, q: wq.Query, within: Collection[int] | None) -> set[int]:
+        """The documents of the articles whose own documents ``q`` matches (of
+        ``within`` only, when given): each article's, and its passages'."""
+        starts = self.starts
+        if within is None:
+            out: set[int] = set()
+            ends = [*starts[1:], self.reader.doc_count_all()]
+            at = {a: i for i, a in enumerate(starts)}
+            for a in sorted(self.docs(q, None, articles=True)):
+                out.update(range(a, ends[at[a]]))
+            return out
+        owner = {d: starts[bisect_right(starts, d) - 1] for d in within}
+        held = self.docs(q, set(owner.values()), articles=True)
+        return {d for d, a in owner.items() if a in held}
+
+    def _size(self, q: wq.Query) -> float:
+        """How many documents ``q`` may match, to read the rarest part of an ``And``
+        first: an article-level filter's terms count articles, each a run of documents."""
+        size = q.estimate_size(self.reader)
+        if _on_articles(q) and self.starts:
+            size *= self.reader.doc_count_all() / len(self.starts)
+        return size
+
+
+def _on_articles(q: wq.Query) -> bool:
+    """Whether every term of ``q`` is on an article-level field (a filter's)."""
+    leaves = list(q.leaves()) if q.children() else [q]
+    return bool(leaves) and all(getattr(leaf, "fieldname", None) in ARTICLE_FIELDS
+                                for leaf in leaves)
 
 
 def _restricted(part: Scores, kept: Scores) -> Scores:

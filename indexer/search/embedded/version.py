@@ -12,7 +12,6 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import partial
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ...store.reading import field_lengths
@@ -22,7 +21,13 @@ from ..options import SearchOptions
 from ..parse import Group
 from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
-from .evaluate import best_documents, document_scores, term_frequencies, term_values
+from .evaluate import (
+    best_documents,
+    document_scores,
+    matching_documents,
+    term_frequencies,
+    term_values,
+)
 
 if TYPE_CHECKING:
     from ..seam import Occurrences, Positions
@@ -136,7 +141,7 @@ class EmbeddedVersion(Snapshot):
     def matches(self, comp: Compiler, limit: int | None = None) -> list[int]:
         """The first ``limit`` documents (all when ``None``) of the compiled query, in
         docnum order."""
-        return list(islice(self.searcher.docs_for_query(self._restricted(comp)), limit))
+        return matching_documents(self.searcher, self._restricted(comp), limit)
 
 
 def _per_document(terms: frozenset[tuple[str, str]], docs: list[int],
@@ -170,12 +175,17 @@ def _newest(s: Any, scores: dict[int, float], dates: list[Any], col: Any, limit:
     rows: list[tuple[float, str, int]] = []
     articles: set[str] = set()
     dated: set[int] = set()
+    # Dates are on articles' own documents: each match is dated through its article's.
+    by_article: dict[str, list[int]] = {}
+    for d in scores:
+        by_article.setdefault(col[d], []).append(d)
     for date in dates:
         if len(articles) >= limit:
             return rows
         if len(dated) == len(scores):
             break  # every match placed: no date left can add one
-        docs = [d for d in reader.postings("date", date).all_ids() if d in scores]
+        docs = [d for a in reader.postings("date", date).all_ids()
+                for d in by_article.get(col[a], ())]
         dated.update(docs)
         day = sorted(((scores[d], col[d], d) for d in docs), key=lambda r: (r[1], r[2]))
         rows += day

@@ -502,16 +502,9 @@ class _Segment:
     # -- article-level filters ---------------------------------------------
     @property
     def starts(self) -> list[int]:
-        """The segment's article documents, deleted ones included: where each run of an
-        article's documents starts (the evaluator drops deleted documents at the end)."""
+        """The segment's article documents (see :func:`article_starts`)."""
         if self._starts is None:
-            cache = self.reader.__dict__
-            starts = cache.get("_depeches_starts")
-            if starts is None:
-                found = lookup(self.reader, "kind", "a")
-                starts = cache["_depeches_starts"] = [] if found is None else \
-                    _read(found[2], None)[0]
-            self._starts = starts
+            self._starts = article_starts(self.reader)
         return self._starts
 
     def _article_runs(self, q: wq.Query, within: Collection[int] | None) -> set[int]:
@@ -520,10 +513,9 @@ class _Segment:
         starts = self.starts
         if within is None:
             out: set[int] = set()
-            ends = [*starts[1:], self.reader.doc_count_all()]
-            at = {a: i for i, a in enumerate(starts)}
-            for a in sorted(self.docs(q, None, articles=True)):
-                out.update(range(a, ends[at[a]]))
+            last = self.reader.doc_count_all()
+            for a in self.docs(q, None, articles=True):
+                out.update(_run(starts, a, last))
             return out
         owner = {d: starts[bisect_right(starts, d) - 1] for d in within}
         held = self.docs(q, set(owner.values()), articles=True)
@@ -538,11 +530,46 @@ class _Segment:
         return size
 
 
+def article_starts(reader: Any) -> list[int]:
+    """A segment's article documents, deleted ones included, read once per reader:
+    where each article's run of documents starts (its own, then its passages')."""
+    starts = reader.__dict__.get("_depeches_starts")
+    if starts is None:
+        found = lookup(reader, "kind", "a")
+        starts = reader.__dict__["_depeches_starts"] = [] if found is None else \
+            _read(found[2], None)[0]
+    return starts
+
+
+def _run(starts: list[int], article: int, last: int) -> range:
+    """The documents of the article whose own document is ``article``: up to the next
+    article's, or to ``last``."""
+    after = bisect_right(starts, article)
+    return range(article, starts[after] if after < len(starts) else last)
+
+
+class ArticleRuns:
+    """Each article's run of documents, over a searcher's segments, by index-wide
+    document numbers."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.starts = [a + offset for sub, offset in searcher.leaf_searchers()
+                       for a in article_starts(sub.reader())]
+        self.last = searcher.doc_count_all()
+
+    def run(self, article: int) -> range:
+        """The documents of the article whose own document is ``article``."""
+        return _run(self.starts, article, self.last)
+
+
 def _on_articles(q: wq.Query) -> bool:
     """Whether every term of ``q`` is on an article-level field (a filter's)."""
-    leaves = list(q.leaves()) if q.children() else [q]
-    return bool(leaves) and all(getattr(leaf, "fieldname", None) in ARTICLE_FIELDS
-                                for leaf in leaves)
+    found = False
+    for leaf in q.leaves():  # a leaf's own is itself; a text query stops at its first
+        if getattr(leaf, "fieldname", None) not in ARTICLE_FIELDS:
+            return False
+        found = True
+    return found
 
 
 def _restricted(part: Scores, kept: Scores) -> Scores:

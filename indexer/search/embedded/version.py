@@ -22,6 +22,7 @@ from ..parse import Group
 from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
 from .evaluate import (
+    ArticleRuns,
     best_documents,
     document_scores,
     matching_documents,
@@ -96,8 +97,9 @@ class EmbeddedVersion(Snapshot):
         """``(score, article_id, doc)`` of the ``limit`` newest matching articles' documents
         (see :func:`_newest`), and every match."""
         scores = document_scores(self.searcher, self._restricted(comp))
-        return _newest(self.searcher, scores, self.dates(), self.article_ids(), limit), \
-            list(scores)
+        runs = self.derived("runs", lambda: ArticleRuns(self.searcher))
+        return _newest(self.searcher, scores, self.dates(), self.article_ids(), runs,
+                       limit), list(scores)
 
     def dates(self) -> list[Any]:
         """The index's dates, newest first, sorted once per version: over OrangeSum's
@@ -164,8 +166,8 @@ def tie_order(col: Any) -> Callable[[int], tuple[str, int]]:
     return lambda docnum: (col[docnum], docnum)
 
 
-def _newest(s: Any, scores: dict[int, float], dates: list[Any], col: Any, limit: int
-            ) -> list[tuple[float, str, int]]:
+def _newest(s: Any, scores: dict[int, float], dates: list[Any], col: Any,
+            runs: ArticleRuns, limit: int) -> list[tuple[float, str, int]]:
     """The matching documents (``scores``) of the ``limit`` newest articles, newest
     first, then by article id and position; undated articles last. The index's dates
     (``dates``, newest first) are walked from the newest, so only what is shown gets
@@ -175,17 +177,14 @@ def _newest(s: Any, scores: dict[int, float], dates: list[Any], col: Any, limit:
     rows: list[tuple[float, str, int]] = []
     articles: set[str] = set()
     dated: set[int] = set()
-    # Dates are on articles' own documents: each match is dated through its article's.
-    by_article: dict[str, list[int]] = {}
-    for d in scores:
-        by_article.setdefault(col[d], []).append(d)
     for date in dates:
         if len(articles) >= limit:
             return rows
         if len(dated) == len(scores):
             break  # every match placed: no date left can add one
+        # Dates are on articles' own documents: a match is dated by its article's.
         docs = [d for a in reader.postings("date", date).all_ids()
-                for d in by_article.get(col[a], ())]
+                for d in runs.run(a) if d in scores]
         dated.update(docs)
         day = sorted(((scores[d], col[d], d) for d in docs), key=lambda r: (r[1], r[2]))
         rows += day

@@ -13,8 +13,8 @@ An index holds two kinds of documents:
 The filter fields (:data:`ARTICLE_FIELDS`: dates, source, language, actors, places)
 are on the article's document only. Its passages follow it in the same segment, so
 a filter read there holds for the run of documents up to the next article's
-(:mod:`indexer.search.embedded.evaluate`). Repeated on every passage, they were a
-fifth of the postings that indexing wrote.
+(:mod:`indexer.search.embedded.evaluate`). Repeated on every passage, they were 18 %
+of the postings that indexing wrote (1,071,097 → 881,522 over 2,000 OrangeSum articles).
 
 What a document gives back (an article's metadata and the text of its passages; a
 passage's ordinal and section) is one ``record`` value per document, in a column of

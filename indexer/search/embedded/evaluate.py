@@ -167,7 +167,6 @@ class _Segment:
         weighting = parent.weighting
         self.bm25 = isinstance(weighting, BM25F)
         self.weighting = weighting
-        self._starts: list[int] | None = None
 
     # -- the best k --------------------------------------------------------
     def best(self, q: wq.Query, k: int) -> tuple[Scores, bool]:
@@ -500,17 +499,10 @@ class _Segment:
         return set(self.scores(q, restrict))
 
     # -- article-level filters ---------------------------------------------
-    @property
-    def starts(self) -> list[int]:
-        """The segment's article documents (see :func:`article_starts`)."""
-        if self._starts is None:
-            self._starts = article_starts(self.reader)
-        return self._starts
-
     def _article_runs(self, q: wq.Query, within: Collection[int] | None) -> set[int]:
         """The documents of the articles whose own documents ``q`` matches (of
         ``within`` only, when given): each article's, and its passages'."""
-        starts = self.starts
+        starts = article_starts(self.reader)
         if within is None:
             out: set[int] = set()
             last = self.reader.doc_count_all()
@@ -525,8 +517,9 @@ class _Segment:
         """How many documents ``q`` may match, to read the rarest part of an ``And``
         first: an article-level filter's terms count articles, each a run of documents."""
         size = q.estimate_size(self.reader)
-        if _on_articles(q) and self.starts:
-            size *= self.reader.doc_count_all() / len(self.starts)
+        starts = article_starts(self.reader)
+        if starts and _on_articles(q):
+            size *= self.reader.doc_count_all() / len(starts)
         return size
 
 

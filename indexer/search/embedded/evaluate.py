@@ -517,9 +517,9 @@ class _Segment:
         """How many documents ``q`` may match, to read the rarest part of an ``And``
         first: an article-level filter's terms count articles, each a run of documents."""
         size = q.estimate_size(self.reader)
-        starts = article_starts(self.reader)
-        if starts and _on_articles(q):
-            size *= self.reader.doc_count_all() / len(starts)
+        if _on_articles(q):  # checked first: a text query's first term answers it
+            starts = article_starts(self.reader)
+            size *= self.reader.doc_count_all() / max(1, len(starts))
         return size
 
 

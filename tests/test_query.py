@@ -57,6 +57,10 @@ def show(node: Node, top: bool = True) -> str:
     ("lang:fr", "lang=fr"),
     ('actor:"Sergueï Lavrov"', "actor=Sergueï Lavrov"),      # quoted value
     ("place:Alep", "place=Alep"),
+    ("Moscou -place:Alep", "Moscou -place=Alep"),            # -field:value excludes
+    ("+source:AFP Alep", "+source=AFP Alep"),                # +field:value requires
+    ("Alep -date:2016", "Alep -date[2016-01-01..2016-12-31]"),
+    ("-foo:bar", "-foo bar"),                                # as "foo:bar", one word excluded
     ("Note: rien", "Note rien"),                             # "Note:" is not a field
     ("foo:bar", "foo bar"),                                  # an unknown field is words
     ("date:2016", "date[2016-01-01..2016-12-31]"),           # a year
@@ -207,6 +211,13 @@ def test_a_name_is_found_at_the_start_of_a_sentence(idx):
 
 def test_a_filter_narrows_the_words_it_goes_with(idx):
     assert ids(idx, "source:AFP truffes") == ["jumeau-a", "jumeau-b"]
+
+
+def test_a_minus_before_a_filter_excludes_what_it_matches(idx):
+    assert ids(idx, "truffes") == ["jumeau-a", "jumeau-b"]
+    assert ids(idx, "truffes -source:AFP") == []
+    assert ids(idx, "truffes -source:AFP") == ids(idx, "truffes NOT source:AFP")
+    assert ids(idx, "Gaza OR Brest -date:2016") == ["gaza-treve"]
 
 
 @given(st.text(max_size=40))

@@ -9,6 +9,7 @@ Syntax: ``word``, ``"a phrase"``, ``prefix*``, ``AND``/``OR``/``NOT``, ``-word``
 ``+word``, ``(groups)``, ``field:value`` with fields ``title``, ``source``,
 ``lang``, ``actor``, ``place`` and ``date`` (``date:2016``, ``date:2016-05``,
 ``date:2016-01-01..2016-06-30``, ``date:[2016-01 TO 2016-06]``, ``date:>2016-05-01``).
+A sign applies to a field as to a word: ``-place:Alep`` excludes, as in Lucene.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ _TOKEN = re.compile(
       (?P<ws>\s+)
     | (?P<lparen>\()
     | (?P<rparen>\))
-    | (?P<field>[A-Za-z]+):(?=\S)
+    | (?P<field>[-+]?[A-Za-z]+):(?=\S)
     | (?P<quote>"[^"]*"?)
     | (?P<range>\[[^\]]*\]?)
     | (?P<word>[^\s()"]+)
@@ -148,7 +149,7 @@ class _Parser:
                 continue
             occur: Occur = pending or ("must" if and_next else "should")
             pending, and_next = None, False
-            if kind == "word" and len(text) > 1 and text[0] in "-+":
+            if kind in ("word", "field") and len(text) > 1 and text[0] in "-+":
                 occur = "must_not" if text[0] == "-" else "must"
                 text = text[1:]
             node = self.parse_item(kind, text, pos, depth)

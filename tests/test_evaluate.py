@@ -46,6 +46,9 @@ QUERIES = [
     "Lavrof",                                # unknown: its closest spelling
     "sur",                                   # a stop word alone: nothing
     "le la les",
+    "",                                      # a listing: every passage
+    "NOT Alep",                              # every passage but some
+    "place:Alep",                            # a filter alone
 ]
 OPTIONS = [
     SearchOptions(),
@@ -160,7 +163,7 @@ def _write_segmented(path: Path) -> None:
 @pytest.mark.parametrize("text", ["Alep", "Moscou", "bombardements Alep", '"sur Alep"',
                                   "hôpitaux", "Alep -Damas", "Paris OR Damas",
                                   "lang:fr Moscou", "Moscou NOT place:Alep",
-                                  "Alep NOT place:Paris"])
+                                  "Alep NOT place:Paris", "", "NOT Moscou", "place:Alep"])
 def test_segments_and_deleted_documents(segmented, text, opts):
     """Filters included: each stands for its articles' runs of documents, and a deleted
     article's run lies between live ones."""

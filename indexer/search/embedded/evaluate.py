@@ -421,6 +421,8 @@ class _Segment:
         if found is None:
             return {}
         field, tbytes, postings = found
+        if fieldname == "kind" and text == "p":
+            return self._passage_scores(field, tbytes, boost, within)
         ids, weights = _read(postings, within, weights=True)
         if not ids:
             return {}
@@ -513,6 +515,32 @@ class _Segment:
         held = self.docs(q, set(owner.values()), articles=True)
         return {d for d, a in owner.items() if a in held}
 
+    def _passage_scores(self, field: Any, tbytes: bytes, boost: float,
+                        within: Scores | None) -> Scores:
+        """:meth:`term`'s scores for ``kind:p``, every passage, which listings and filters
+        alone ask for: the documents between article starts, without reading a posting
+        list that holds nearly every document. A passage holds the term once, so its
+        score depends on its field length alone, computed as :meth:`term` computes it."""
+        ids = self._passages(within)
+        bm25 = self._bm25(field, "kind", tbytes)
+        if bm25 is None:
+            return dict.fromkeys(ids, 1.0 * boost)
+        idf, k1_1, norms = bm25
+        by_length = {length: idf * ((1 * k1_1) / (1 + norm)) for length, norm in norms.items()}
+        if boost != 1.0:
+            by_length = {length: score * boost for length, score in by_length.items()}
+        lengths = field_lengths(self.reader._perdoc, "kind")
+        return {d: by_length[lengths[d]] for d in ids}
+
+    def _passages(self, within: Collection[int] | None) -> list[int]:
+        """The passages' documents (of ``within`` only, when given), in order."""
+        starts = article_starts(self.reader)
+        if within is None:
+            ends = [*starts[1:], self.reader.doc_count_all()]
+            return [d for a, end in zip(starts, ends, strict=True) for d in range(a + 1, end)]
+        articles = _start_set(self.reader)
+        return sorted(d for d in within if d not in articles)
+
     def _size(self, q: wq.Query) -> float:
         """How many documents ``q`` may match, to read the rarest part of an ``And``
         first: an article-level filter's terms count articles, each a run of documents."""
@@ -532,6 +560,14 @@ def article_starts(reader: Any) -> list[int]:
         starts = reader.__dict__["_depeches_starts"] = [] if found is None else \
             _read(found[2], None)[0]
     return starts
+
+
+def _start_set(reader: Any) -> frozenset[int]:
+    """:func:`article_starts` as a set, made once per reader."""
+    found = reader.__dict__.get("_depeches_start_set")
+    if found is None:
+        found = reader.__dict__["_depeches_start_set"] = frozenset(article_starts(reader))
+    return found
 
 
 def _run(starts: list[int], article: int, last: int) -> range:

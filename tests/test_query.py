@@ -213,6 +213,24 @@ def test_a_filter_narrows_the_words_it_goes_with(idx):
     assert ids(idx, "source:AFP truffes") == ["jumeau-a", "jumeau-b"]
 
 
+@pytest.mark.parametrize("since, until, typed", [
+    ("2014", "2016", "date:2014..2016"),
+    ("2017-06", None, "date:>2017-06-01"),
+    (None, "2016", "date:<2016-12-31"),
+    ("2013-02-01", "2013-02-28", "date:2013-02"),
+    ("1990", "1991", "date:1990..1991"),                   # before every article: none
+    ("2016-02-10", "2017-05-03", "date:2016-02-10..2017-05-03"),  # articles on both ends
+])
+def test_date_options_list_what_the_same_range_typed_lists(idx, since, until, typed):
+    """Newest first, the options' dates bound the walk over the index's dates; a range
+    typed in the query is read as any other filter."""
+    def listed(**opts):
+        return [(h.article_id, h.ordinal) for h in idx.search(limit=10, per_article=5, **opts)]
+    options = {k: v for k, v in (("since", since), ("until", until)) if v}
+    assert listed(query="", **options) == listed(query=typed)
+    assert listed(query="", source=("AFP",), **options) == listed(query=typed + " source:AFP")
+
+
 def test_a_minus_before_a_filter_excludes_what_it_matches(idx):
     assert ids(idx, "truffes") == ["jumeau-a", "jumeau-b"]
     assert ids(idx, "truffes -source:AFP") == []

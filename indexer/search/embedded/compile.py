@@ -104,6 +104,7 @@ class Compiler:
         self.last_word: WordPattern | None = None
         self.query: wq.Query | None = None  # the whole tree, compiled
         self.filter: wq.Query | None = None  # the option filters, compiled once
+        self.dates: tuple[str | None, str | None] = (None, None)  # the options' date bounds
         self.restricted: wq.Query | None = None  # the query and the filters
 
     @property
@@ -416,6 +417,7 @@ def compile_search(searcher: Any, langs: Iterable[str], tree: Group, opts: Searc
         if comp.fast is not None:
             comp.fast = and_maybe(comp.fast, wq.Or(boosts))
     comp.query, comp.filter = q, filter_query(opts, searcher)
+    comp.dates = (opts.since, opts.until)
     return comp
 
 

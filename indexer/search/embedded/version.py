@@ -8,7 +8,7 @@ to Whoosh queries and evaluating them for candidates, titles, positions and matc
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import partial
@@ -98,7 +98,8 @@ class EmbeddedVersion(Snapshot):
         (see :func:`_newest`), and every match."""
         scores = document_scores(self.searcher, self._restricted(comp))
         runs = self.derived("runs", lambda: ArticleRuns(self.searcher))
-        return _newest(self.searcher, scores, self.dates(), self.article_ids(), runs,
+        return _newest(self.searcher, scores, _between(self.dates(), *comp.dates),
+                       self.article_ids(), runs,
                        limit), list(scores)
 
     def dates(self) -> list[Any]:
@@ -164,6 +165,19 @@ def tie_order(col: Any) -> Callable[[int], tuple[str, int]]:
     article keep their order in any index): not by document number, which follows how
     the index was written and merged."""
     return lambda docnum: (col[docnum], docnum)
+
+
+def _between(dates: list[Any], since: str | None, until: str | None) -> list[Any]:
+    """The index's dates (newest first) from ``until`` back to ``since``. The options'
+    date filter holds every match between them: walking the newer dates, only to find
+    none of their articles among the matches, was most of a ``--since/--until`` listing."""
+    if since is None and until is None:
+        return dates
+    oldest_first = dates[::-1]
+    n = len(dates)
+    first = 0 if until is None else n - bisect_right(oldest_first, until.encode())
+    last = n if since is None else n - bisect_left(oldest_first, since.encode())
+    return dates[first:last]
 
 
 def _newest(s: Any, scores: dict[int, float], dates: list[Any], col: Any,

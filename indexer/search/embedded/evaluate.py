@@ -34,7 +34,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import lru_cache
 from itertools import compress
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import query as wq
 from whoosh.query.wrappers import ConstantScoreQuery
@@ -47,6 +47,7 @@ from ..weights import BM25_B, BM25_K1, term_idf
 from .maybe import Maybe
 
 Scores = dict[int, float]
+T = TypeVar("T")
 
 
 def weighting() -> Any:
@@ -554,20 +555,24 @@ class _Segment:
 def article_starts(reader: Any) -> list[int]:
     """A segment's article documents, deleted ones included, read once per reader:
     where each article's run of documents starts (its own, then its passages')."""
-    starts = reader.__dict__.get("_depeches_starts")
-    if starts is None:
+    def read() -> list[int]:
         found = lookup(reader, "kind", "a")
-        starts = reader.__dict__["_depeches_starts"] = [] if found is None else \
-            _read(found[2], None)[0]
-    return starts
+        return [] if found is None else _read(found[2], None)[0]
+    return _per_reader(reader, "_depeches_starts", read)
 
 
 def _start_set(reader: Any) -> frozenset[int]:
     """:func:`article_starts` as a set, made once per reader."""
-    found = reader.__dict__.get("_depeches_start_set")
-    if found is None:
-        found = reader.__dict__["_depeches_start_set"] = frozenset(article_starts(reader))
-    return found
+    return _per_reader(reader, "_depeches_start_set",
+                       lambda: frozenset(article_starts(reader)))
+
+
+def _per_reader(reader: Any, name: str, make: Callable[[], T]) -> T:
+    """``make()``, kept on ``reader``: a segment's reader lives as long as its version."""
+    held = reader.__dict__.get(name)
+    if held is None:
+        held = reader.__dict__[name] = make()
+    return held
 
 
 def _run(starts: list[int], article: int, last: int) -> range:

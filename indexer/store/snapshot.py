@@ -11,6 +11,7 @@ newer one.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +21,8 @@ from .schema import passage_place, read_meta, read_texts
 
 T = TypeVar("T")
 
+FREQUENCIES_CACHED = 100_000
+"""Document frequencies a version remembers, the least recently asked forgotten first."""
 _TEXTS_KEPT = 64  # articles whose passage texts stay read: a search reads several of each
 
 
@@ -31,6 +34,11 @@ class Snapshot:
     def __init__(self, path: Path, searcher: Any) -> None:
         self.path = path
         self.searcher = searcher
+        # A version's statistics never change, and a long query asks each of its terms'
+        # document frequency in several fields, again and again (1,500 times for a
+        # 20–49-word news query), each time of every segment through Whoosh.
+        searcher.doc_frequency = functools.lru_cache(maxsize=FREQUENCIES_CACHED)(
+            searcher.doc_frequency)
         self._records: Any = None
         self._ids: Any = None
         self._langs: list[str] | None = None

@@ -41,7 +41,7 @@ from whoosh.query.wrappers import ConstantScoreQuery
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from ...store.reading import field_lengths, held_term, lookup, schema_field
+from ...store.reading import field_lengths, lookup, schema_field, term_info
 from ...store.schema import ARTICLE_FIELDS
 from ..weights import BM25_B, BM25_K1, term_idf
 from .maybe import Maybe
@@ -266,11 +266,10 @@ class _Segment:
     def _term_bound(self, fieldname: str, text: Any) -> float:
         """A term's score for its largest weight in its shortest document: BM25 grows
         with a term's frequency and falls with the document's length."""
-        held = held_term(self.reader, fieldname, text)
+        held = term_info(self.reader, fieldname, text)
         if held is None:
             return 0.0
-        field, tbytes = held
-        info = self.reader._terms.term_info(fieldname, tbytes)
+        field, tbytes, info = held
         tf = info.max_weight()
         bm25 = self._bm25(field, fieldname, tbytes)
         if bm25 is None:

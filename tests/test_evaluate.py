@@ -5,6 +5,7 @@ all after the size of the segment.)"""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from pathlib import Path
@@ -16,7 +17,12 @@ import indexer.store.segment
 from indexer import Article, NewsIndex
 from indexer.search.embedded.compile import filtered
 from indexer.search.embedded.constant import ConstantScoreQuery
-from indexer.search.embedded.evaluate import best_documents, term_values, top_documents
+from indexer.search.embedded.evaluate import (
+    _Segment,
+    best_documents,
+    term_values,
+    top_documents,
+)
 from indexer.search.options import SearchOptions
 from indexer.search.run import _compile
 from indexer.store.reading import first_document
@@ -175,6 +181,31 @@ def test_segments_and_deleted_documents(segmented, text, opts):
             assert_same(got, whoosh_top(s, q, 10))
             assert sorted(matching) == whoosh_docs(s, q)
 
+
+
+def _nodes(q):
+    yield q
+    for child in q.children():
+        yield from _nodes(child)
+
+
+@pytest.mark.parametrize("where", ["sample", "segmented"])
+def test_sizes_are_whoosh_s_estimates(corpus_idx, segmented, where):
+    """The sizes that order an And's parts (rarest first) and a phrase's words are the
+    numbers Whoosh's estimate_size gives, for every part of every query compiled."""
+    with contextlib.ExitStack() as opened:
+        idx = corpus_idx if where == "sample" else opened.enter_context(NewsIndex.open(segmented))
+        s = idx.searcher()
+        checked = 0
+        for text, opts in itertools.product(QUERIES + ["Alep -Damas", "Alep Moscou Damas"],
+                                            OPTIONS):
+            for q in compiled(idx, text, opts):
+                for sub, _ in s.leaf_searchers():
+                    segment = _Segment(s, sub)
+                    for node in _nodes(q):
+                        assert segment._estimate(node) == node.estimate_size(sub.reader()), node
+                        checked += 1
+    assert checked > 1000
 
 def test_first_document_skips_deleted_ones(segmented):
     with NewsIndex.open(segmented) as idx:

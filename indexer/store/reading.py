@@ -113,7 +113,7 @@ def schema_field(schema: Any, fieldname: str) -> Any:
 
 
 def term_info(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | None:
-    """A term's field, its bytes and its :class:`~whoosh.codec.whoosh3.W3TermInfo` in one
+    """A term's field, its bytes and its :class:`~indexer.store.terms.TermInfo` in one
     segment, or None when the segment does not hold it; looked up once per reader.
 
     A long query looks up each of its terms in every segment several times (its bound,

@@ -549,7 +549,6 @@ class _Segment:
             size *= self.reader.doc_count_all() / max(1, len(starts))
         return size
 
-
     def _estimate(self, q: wq.Query) -> int:
         """``q.estimate_size(reader)``, Whoosh's own number, with each term's document
         frequency from :func:`term_info`: Whoosh asked every term's through its reader,
@@ -569,6 +568,7 @@ class _Segment:
             a = self._estimate(q.a)
             return min(a + min(a, self._estimate(q.b)), self.reader.doc_count())
         return int(q.estimate_size(self.reader))
+
 
 def article_starts(reader: Any) -> list[int]:
     """A segment's article documents, deleted ones included, read once per reader:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 from array import array
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfield
 from whoosh.util.numeric import byte_to_length
+
+T = TypeVar("T")
 
 _NO_COLUMN: Any = object()
 
@@ -69,25 +71,39 @@ class PerDocReader(W3PerDocReader):
 
 
 TERM_CACHE_LIMIT = 100_000
-"""Term entries a segment's reader remembers before it starts afresh (a few MiB)."""
+"""Terms a segment's reader remembers (see :class:`TermCache`) before it starts afresh
+(a few MiB)."""
+
+
+def per_reader(reader: Any, name: str, make: Callable[[], T]) -> T:
+    """``make()``, kept on ``reader`` under ``name``: a segment's reader lives as long as
+    its version, and its files never change."""
+    held = reader.__dict__.get(name)
+    if held is None:
+        held = reader.__dict__[name] = make()
+    return held
+
+
+class TermCache(dict[Any, Any]):
+    """What a reader found of each term asked, started afresh once it holds
+    :data:`TERM_CACHE_LIMIT` of them."""
+
+    def keep(self, key: Any, value: T) -> T:
+        if len(self) >= TERM_CACHE_LIMIT:
+            self.clear()
+        self[key] = value
+        return value
 
 
 def term_entry(reader: Any, fieldname: str, tbytes: bytes) -> bytes | None:
     """The raw term-dictionary entry of a term in one segment, or None, read once
     (:class:`indexer.store.terms.TermsReader` reads its entries through this too)."""
-    cache = reader.__dict__.get("_depeches_terms")
-    if cache is None:
-        cache = reader._depeches_terms = {}
+    cache = per_reader(reader, "_depeches_terms", TermCache)
     key = (fieldname, tbytes)
     try:
         return cache[key]
     except KeyError:
-        pass
-    entry = reader._tindex.get(reader._keycoder(fieldname, tbytes))
-    if len(cache) >= TERM_CACHE_LIMIT:
-        cache.clear()
-    cache[key] = entry
-    return entry
+        return cache.keep(key, reader._tindex.get(reader._keycoder(fieldname, tbytes)))
 
 
 def _length_table(reader: Any, fieldname: str) -> Any:
@@ -121,29 +137,27 @@ def term_info(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] 
     them distinct, for a 20–49-word news query. Each went through Whoosh's
     ``__contains__``, encoded the text twice and decoded the entry again.
     """
-    cache = reader.__dict__.get("_depeches_held")
-    if cache is None:
-        cache = reader._depeches_held = {}
+    cache = per_reader(reader, "_depeches_held", TermCache)
     key = (fieldname, text)
     try:
         return cache[key]
     except KeyError:
-        pass
-    found = None
+        return cache.keep(key, _held(reader, fieldname, text))
+
+
+def _held(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | None:
+    """:func:`term_info`, read from the segment."""
     field = schema_field(reader.schema, fieldname)
-    if field is not None:
-        try:
-            tbytes = field.to_bytes(text)
-        except ValueError:
-            tbytes = None
-        if tbytes is not None:
-            terms = reader._terms
-            if term_entry(terms, fieldname, tbytes) is not None:  # no exception for a miss
-                found = field, tbytes, terms.term_info(fieldname, tbytes)
-    if len(cache) >= TERM_CACHE_LIMIT:
-        cache.clear()
-    cache[key] = found
-    return found
+    if field is None:
+        return None
+    try:
+        tbytes = field.to_bytes(text)
+    except ValueError:
+        return None
+    terms = reader._terms
+    if term_entry(terms, fieldname, tbytes) is None:  # asked first: a miss raises no exception
+        return None
+    return field, tbytes, terms.term_info(fieldname, tbytes)
 
 
 def lookup(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | None:

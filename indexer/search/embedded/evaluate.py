@@ -34,20 +34,19 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import lru_cache
 from itertools import compress
-from typing import Any, TypeVar
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.query.wrappers import ConstantScoreQuery
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from ...store.reading import field_lengths, lookup, schema_field, term_info
+from ...store.reading import field_lengths, lookup, per_reader, schema_field, term_info
 from ...store.schema import ARTICLE_FIELDS
 from ..weights import BM25_B, BM25_K1, term_idf
 from .maybe import Maybe
 
 Scores = dict[int, float]
-T = TypeVar("T")
 
 
 def weighting() -> Any:
@@ -576,21 +575,13 @@ def article_starts(reader: Any) -> list[int]:
     def read() -> list[int]:
         found = lookup(reader, "kind", "a")
         return [] if found is None else _read(found[2], None)[0]
-    return _per_reader(reader, "_depeches_starts", read)
+    return per_reader(reader, "_depeches_starts", read)
 
 
 def _start_set(reader: Any) -> frozenset[int]:
     """:func:`article_starts` as a set, made once per reader."""
-    return _per_reader(reader, "_depeches_start_set",
+    return per_reader(reader, "_depeches_start_set",
                        lambda: frozenset(article_starts(reader)))
-
-
-def _per_reader(reader: Any, name: str, make: Callable[[], T]) -> T:
-    """``make()``, kept on ``reader``: a segment's reader lives as long as its version."""
-    held = reader.__dict__.get(name)
-    if held is None:
-        held = reader.__dict__[name] = make()
-    return held
 
 
 def _run(starts: list[int], article: int, last: int) -> range:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple
 
 from .text import fold
@@ -239,14 +240,91 @@ def article_forms(texts: list[str], lang: str | None = "fr",
     A word that one of them writes as a name mid-sentence is a name where a
     sentence starts with it too: after "la Révolution éclate", a title or sentence
     starting "Révolution" keeps ``revolution``, not the stem ``revolu``, so that a
-    search for the name finds it there as well."""
-    analysed = [analyze(text, lang, names) for text in texts]
-    written = {t.exact for tokens in analysed for t in tokens if t.proper}
+    search for the name finds it there as well.
+
+    The same words and forms as :func:`analyze` gives (a test holds them to it), with
+    no token made: only a capitalised word is looked at alone, and the others go
+    through ``map`` and ``join``: 0.33 ms an OrangeSum article against 0.40 for a loop
+    over its tokens."""
+    lang = lang or "fr"
+    forms_of = _index_forms_cache.get(lang)
+    if forms_of is None:
+        forms_of = _index_forms_cache[lang] = {}
+    written: set[str] = set()  # words written as names mid-sentence
+    texts_forms = [_text_forms(text, lang, names, forms_of, written) for text in texts]
     out = []
-    for text, tokens in zip(texts, analysed, strict=True):
-        stems = [t.exact if not t.proper and t.exact in written and text[t.start].isupper()
-                 else t.stem for t in tokens]
-        out.append((" ".join(stems),
-                    " ".join(t.exact for t, stem in zip(tokens, stems, strict=True)
-                             if t.exact != stem)))
+    for forms, starts in texts_forms:
+        for i in starts:  # capitalised where a sentence starts, and not a name there
+            f = forms[i]
+            if f is not None and f[1] in written:
+                forms[i] = _as_name(f)
+        kept = [f for f in forms if f is not None]
+        out.append((" ".join(map(_STEM, kept)), " ".join(filter(None, map(_EXTRA, kept)))))
     return out
+
+
+_STEM, _EXTRA = itemgetter(0), itemgetter(2)
+_index_forms_cache: dict[str, dict[str, tuple[str, str, str] | None]] = {}
+
+
+def _as_name(forms: tuple[str, str, str]) -> tuple[str, str, str]:
+    """A word's forms where it is a name: its exact form stands for its stem."""
+    return (forms[1], forms[1], "")
+
+
+def _text_forms(text: str, lang: str, names: frozenset[str],
+                forms_of: dict[str, tuple[str, str, str] | None], written: set[str]
+                ) -> tuple[list[tuple[str, str, str] | None], list[int]]:
+    """For each word of ``text``: ``(stem, exact, exact if it differs else "")``, the
+    stem being the exact form for a name, or None for a stop word and an elision; and
+    the capitalised words that start a sentence but are not names there, which
+    :func:`article_forms` turns into names if another text writes them as one. Adds the
+    exact forms of the names found mid-sentence to ``written``.
+
+    ``forms_of`` is keyed by the word as written, so that most words are never
+    lowercased; no offset is counted, as the gap before a capitalised word is enough."""
+    parts = _WORD_SPLIT.split(text)  # gap, word, gap, word, …, gap
+    words = parts[1::2]
+    forms: list[Any] = list(map(forms_of.get, words, repeat(_MISSING, len(words))))
+    if _MISSING in forms:
+        for i, f in enumerate(forms):
+            if f is _MISSING:
+                pair = word_forms(words[i].lower(), lang)
+                f = forms[i] = None if pair is None else \
+                    (pair[0], pair[1], pair[1] if pair[1] != pair[0] else "")
+                if len(forms_of) < _FORMS_CACHED:
+                    forms_of[words[i]] = f
+    # Words before an apostrophe, of which the elisions: dropped, and not the word
+    # before the next one.
+    elided = {i for i in compress(range(len(words)), map(_BEFORE_APOSTROPHE, parts[2::2]))
+              if words[i].lower() in ELISIONS}
+    for i in elided:
+        forms[i] = None
+    gap_search = _SENTENCE_GAP.search
+    starts: list[int] = []
+    for i in compress(range(len(words)), map(str.isupper, map(_FIRST, words))):
+        f = forms[i]
+        if f is None:
+            continue
+        j = i - 1
+        while j in elided:
+            j -= 1
+        word = words[i]
+        if j < 0:
+            initial = True
+        else:  # the text between the word before (not an elision) and this one
+            gap = parts[2 * i] if j == i - 1 else "".join(parts[2 * j + 2 : 2 * i + 1])
+            initial = gap_search(gap) is not None and not (
+                gap[0] == "." and words[j] in ABBREVIATIONS)
+        if not initial:
+            forms[i] = _as_name(f)
+            written.add(f[1])
+        elif (len(word) > 1 and word.isupper()) or word.lower() in names:
+            forms[i] = _as_name(f)
+        else:
+            starts.append(i)
+    return forms, starts
+
+
+_BEFORE_APOSTROPHE = methodcaller("startswith", ("'", "’"))
+_FIRST = itemgetter(0)

@@ -9,6 +9,8 @@ stem, then accent folding; names kept whole) and the ``exact`` form
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.analysis import (
     CHAIN_VERSION,
@@ -254,3 +256,52 @@ def test_analyze_gives_what_its_parts_define(text, lang):
     names = frozenset({"gaza", "europe", "les"})
     for ns in (frozenset(), names):
         assert analyze(text, lang, ns) == reference_analyze(text, lang, ns)
+
+
+def reference_article_forms(texts: list[str], lang: str = "fr",
+                            names: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """:func:`article_forms` as :func:`analyze`'s tokens define it: article_forms makes
+    no token, for speed."""
+    analysed = [analyze(text, lang, names) for text in texts]
+    written = {t.exact for tokens in analysed for t in tokens if t.proper}
+    out = []
+    for text, tokens in zip(texts, analysed, strict=True):
+        stems = [t.exact if not t.proper and t.exact in written and text[t.start].isupper()
+                 else t.stem for t in tokens]
+        differ = (t.exact for t, stem in zip(tokens, stems, strict=True) if t.exact != stem)
+        out.append((" ".join(stems), " ".join(differ)))
+    return out
+
+
+ANALYSED_TEXTS = [
+    "", "L'ONU vote. L'Europe s'abstient.", "Le président Macron. Le Gaza est loin",
+    "M. Dupont parle à Mme Durand. Paris. dr. Who", "etc. Les Chinois… « Les Russes » :Berlin",
+    "J.-C. Naissance\nLes Alpes\nl’UE et qu’ESA ?Oui! NASA", "Gaza est sous les bombes, Gaza",
+    "jusqu'à l'aube, puisqu'Anne_Marie 2020 a 12 ans", "ÉTATS-UNIS États-Unis états Écoles",
+    "a.Bc D'E", "Œuvre d'Œdipe. Straße", "“Les Verts” vs. Les Républicains",
+    "Révolution", "La Révolution éclate. Révolution et Terreur.", "L'Jusqu'Alep. M. L'Est",
+]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "xx"])
+def test_article_forms_give_what_analyze_defines(lang):
+    names = frozenset({"gaza", "europe", "les"})
+    for ns in (frozenset(), names):
+        for n in range(len(ANALYSED_TEXTS)):
+            texts = ANALYSED_TEXTS[n:n + 3]  # a title and its passages, several times over
+            assert article_forms(texts, lang, ns) == reference_article_forms(texts, lang, ns)
+
+
+# Words, capitals, elisions, sentence stops and abbreviations, in any order.
+_PIECES = st.sampled_from([
+    "Gaza", "gaza", "GAZA", "l'", "L'", "d’", "qu'", "Jusqu'", "M.", "etc.", ". ", "? ", "« ",
+    " » ", ", ", " ", "\n", "_", "Révolution", "révolution", "Les", "les", "ONU", "Élysée", "a",
+    "A", "2020", "é", "…"])
+
+
+@given(st.lists(st.lists(_PIECES, max_size=30).map("".join), min_size=1, max_size=4))
+def test_article_forms_give_what_analyze_defines_for_any_text(texts):
+    for lang in ("fr", "en"):
+        assert article_forms(texts, lang) == reference_article_forms(texts, lang)
+        names = frozenset({"gaza", "les"})
+        assert article_forms(texts, lang, names) == reference_article_forms(texts, lang, names)

@@ -279,7 +279,7 @@ def _text_forms(text: str, lang: str, names: frozenset[str],
     stem being the exact form for a name, or None for a stop word and an elision; and
     the capitalised words that start a sentence but are not names there, which
     :func:`article_forms` turns into names if another text writes them as one. Adds the
-    exact forms of the names found mid-sentence to ``written``.
+    exact forms of the names it finds to ``written``.
 
     ``forms_of`` is keyed by the word as written, so that most words are never
     lowercased; no offset is counted, as the gap before a capitalised word is enough."""
@@ -316,11 +316,9 @@ def _text_forms(text: str, lang: str, names: frozenset[str],
             gap = parts[2 * i] if j == i - 1 else "".join(parts[2 * j + 2 : 2 * i + 1])
             initial = gap_search(gap) is not None and not (
                 gap[0] == "." and words[j] in ABBREVIATIONS)
-        if not initial:
+        if not initial or (len(word) > 1 and word.isupper()) or word.lower() in names:
             forms[i] = _as_name(f)
             written.add(f[1])
-        elif (len(word) > 1 and word.isupper()) or word.lower() in names:
-            forms[i] = _as_name(f)
         else:
             starts.append(i)
     return forms, starts

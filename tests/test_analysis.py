@@ -280,6 +280,7 @@ ANALYSED_TEXTS = [
     "jusqu'à l'aube, puisqu'Anne_Marie 2020 a 12 ans", "ÉTATS-UNIS États-Unis états Écoles",
     "a.Bc D'E", "Œuvre d'Œdipe. Straße", "“Les Verts” vs. Les Républicains",
     "Révolution", "La Révolution éclate. Révolution et Terreur.", "L'Jusqu'Alep. M. L'Est",
+    "GAZA bombardée", "Gaza est là", "Europe. L'Europe", "ONU. Onu", "Europe", "Onu",
 ]
 
 

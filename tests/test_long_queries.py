@@ -170,6 +170,21 @@ def test_neighbours_are_sought_as_phrases_in_a_typed_search_not_in_a_pasted_lede
     assert "Phrase" not in compiled(lede)
 
 
+def test_related_forms_count_for_a_typed_word_not_for_a_pasted_lede(corpus_idx):
+    """``gouvernement`` typed has its related forms (``gouverneur``, ``gouvernemental``)
+    for coordination; the same word in a pasted lede has none, nor has any other word."""
+    def related(text):
+        comp = Compiler(corpus_idx.searcher(), ["fr"])
+        comp.compile(parse_query(text))
+        return comp.related
+
+    assert related("gouvernement Alep")[0] >= {("stem", "gouverneur")}
+    lede = ("gouvernement Alep Lavrov Kerry Syrie armée quartiers assiégés offensive "
+            "rebelle civils trêve négociations")
+    assert len(lede.split()) > TYPED_MAX_WORDS
+    assert related(lede) and not any(related(lede))
+
+
 def test_the_cost_of_a_long_query_is_bounded(corpus_idx):
     text = " ".join(" ".join(a.paragraphs) for a in ARTICLES.values())[:MAX_QUERY_CHARS]
     tree, left_out = telling_words(parse_query(text), version(corpus_idx))

@@ -18,7 +18,7 @@ from .options import SearchOptions
 from .parse import Group, parse_query
 from .rank import rescore, with_articles
 from .seam import Matches
-from .telling import pasted, telling_words
+from .telling import telling_words
 
 if TYPE_CHECKING:
     from .seam import Compiled, Version
@@ -56,7 +56,7 @@ def run_tree(version: Version, query: str, tree: Group, left_out: tuple[str, ...
     the clock started at ``t0``."""
     comp = version.compile(tree, opts)
     # An odd spelling in a pasted text is a name or a quotation, not a typo to ask about.
-    typed = not pasted(tree)
+    typed = not comp.pasted
     if version.doc_count() == 0:  # nothing committed yet
         return Results(query=query, hits=(), elapsed_ms=(time.perf_counter() - t0) * 1000,
                        analysed=" ".join(comp.analysed), left_out=left_out)

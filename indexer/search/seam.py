@@ -59,6 +59,8 @@ class Compiled(Protocol):
     """Per clause, its one query word (for word vectors), or ``None``."""
     heads: set[int]
     """The clauses that name the kind of answer a question asks for."""
+    pasted: bool
+    """Whether the query was pasted rather than typed (:func:`.telling.pasted`)."""
     patterns: list[Pattern]
     analysed: list[str]
     suggestions: list[str]

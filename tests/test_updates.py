@@ -189,3 +189,26 @@ def test_candidates_tied_at_the_cut_all_go_on(tmp_path):
         for query in ("conseil municipal budget Alep", "budget"):
             expected = [(h.article_id, h.score) for h in once.search(query, limit=5)]
             assert [(h.article_id, h.score) for h in runs.search(query, limit=5)] == expected
+
+
+def test_hits_show_their_articles_current_metadata_across_segments(articles, tmp_path):
+    # A hit's article is found from the passage it shows (its record says how far back
+    # the article's document is), not by its id: after updates, in any segment, that
+    # must be the article's live version, as looking the id up gives.
+    updated = {a.id: dataclasses.replace(a, title=a.title + " (mise à jour)")
+               for a in articles[::5]}
+    with NewsIndex.create(tmp_path / "runs") as idx:
+        for i in range(0, len(articles), 10):
+            idx.add_articles(articles[i:i + 10])
+        idx.add_articles(list(updated.values()))
+        assert idx.stats()["segments"] > 1 and idx.stats()["deleted_documents"] > 0
+        shown = 0
+        for query in QUERIES:
+            for hit in idx.search(query, limit=50):
+                meta = idx.article_meta(hit.article_id)
+                assert meta is not None
+                assert (hit.title, hit.date, hit.source, hit.actors, hit.places) == (
+                    meta["title"], meta["date"], meta["source"], meta["actors"],
+                    meta["places"])
+                shown += hit.article_id in updated
+        assert shown > 0  # updated articles were among the hits, with their new titles

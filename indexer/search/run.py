@@ -90,7 +90,8 @@ def _group(version: Version, scored: list[tuple], comp: Compiled, opts: SearchOp
         if row[1] in per or len(per) < opts.limit:
             per.setdefault(row[1], []).append(row)
     hits: list[Hit] = []
-    metas = dict(version.article_metas(per))  # at once: one request on a cluster
+    # At once (one request on a cluster), each found from a passage it shows.
+    metas = dict(version.article_metas(per, near={aid: rows[0][2] for aid, rows in per.items()}))
     for aid, rows in per.items():
         meta = metas[aid] or {}
         found = []

@@ -121,10 +121,12 @@ class Version(Protocol):
         opened once per version, or ``None`` where it has none."""
         ...
 
-    def article_metas(self, article_ids: Iterable[str]
+    def article_metas(self, article_ids: Iterable[str], near: Mapping[str, int] | None = None
                       ) -> Iterator[tuple[str, dict[str, Any] | None]]:
         """``(article_id, metadata or None)`` of several articles, in their order: what an
-        export streams, read a batch at a time where a backend reads over the network."""
+        export streams, read a batch at a time where a backend reads over the network.
+        ``near`` maps some of them to one of their live passages (a search's hits),
+        which a backend may use to find the article without looking its id up."""
         ...
 
     def passage(self, doc: int) -> dict[str, Any]:

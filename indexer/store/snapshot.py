@@ -12,7 +12,7 @@ newer one.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -98,11 +98,20 @@ class Snapshot:
         docnum = first_document(self.searcher, "article_id", article_id)
         return None if docnum is None else read_meta(self.records()[docnum])
 
-    def article_metas(self, article_ids: Iterable[str]
+    def article_metas(self, article_ids: Iterable[str], near: Mapping[str, int] | None = None
                       ) -> Iterator[tuple[str, dict[str, Any] | None]]:
-        """``(article_id, metadata or None)`` of several articles, in their order."""
+        """``(article_id, metadata or None)`` of several articles, in their order.
+
+        ``near`` gives a live passage of some of them: its record says how many
+        documents back its article's is, where looking the id up walked its postings in
+        every segment (a tenth of the time a short search spent showing its hits)."""
+        records = self.records()
         for article_id in article_ids:
-            yield article_id, self.article_meta(article_id)
+            doc = near.get(article_id) if near else None
+            if doc is None:
+                yield article_id, self.article_meta(article_id)
+            else:
+                yield article_id, read_meta(records[doc - passage_place(records[doc])[0]])
 
     def passage(self, docnum: int) -> dict[str, Any]:
         """The stored ``text`` and ``meta`` (ordinal, section) of one passage document."""

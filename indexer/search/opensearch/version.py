@@ -240,10 +240,11 @@ class OpenSearchVersion:
     def vectors(self) -> None:
         return None  # a cluster's index has no word-vector table yet
 
-    def article_metas(self, article_ids: Iterable[str]
+    def article_metas(self, article_ids: Iterable[str], near: Mapping[str, int] | None = None
                       ) -> Iterator[tuple[str, dict[str, Any] | None]]:
         """``(article_id, metadata or None)`` of several articles, in their order, read
-        :data:`_META_BATCH` at a time (one request each, not one an article)."""
+        :data:`_META_BATCH` at a time (one request each, not one an article); ``near`` is
+        not needed: records are found by article id."""
         ids = iter(article_ids)
         while chunk := list(islice(ids, _META_BATCH)):
             records = self._records(chunk)

@@ -111,12 +111,18 @@ class Snapshot:
             if doc is None:
                 yield article_id, self.article_meta(article_id)
             else:
-                yield article_id, read_meta(records[doc - passage_place(records[doc])[0]])
+                yield article_id, read_meta(records[self._place(doc)[0]])
 
     def passage(self, docnum: int) -> dict[str, Any]:
         """The stored ``text`` and ``meta`` (ordinal, section) of one passage document."""
+        article, back, ordinal, section = self._place(docnum)
+        return {"text": self._article_texts(article)[back - 1], "meta": (ordinal, section)}
+
+    def _place(self, docnum: int) -> tuple[int, int, int, str | None]:
+        """``(its article's document, its place among the article's passages from 1,
+        ordinal, section)`` of a passage document, from its record."""
         back, ordinal, section = passage_place(self.records()[docnum])
-        return {"text": self._article_texts(docnum - back)[back - 1], "meta": (ordinal, section)}
+        return docnum - back, back, ordinal, section
 
     def _article_texts(self, docnum: int) -> list[str]:
         found = self._texts.get(docnum)

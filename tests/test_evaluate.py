@@ -8,11 +8,16 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from whoosh import query as wq
 
+import indexer.search.embedded.evaluate as evaluate
+import indexer.search.embedded.version as embedded_version
 import indexer.store.segment
 from indexer import Article, NewsIndex
 from indexer.search.embedded.compile import filtered
@@ -25,7 +30,8 @@ from indexer.search.embedded.evaluate import (
 )
 from indexer.search.options import SearchOptions
 from indexer.search.run import _compile
-from indexer.store.reading import first_document
+from indexer.store import arrays
+from indexer.store.reading import first_document, lookup
 from indexer.store.schema import ARTICLE_FIELDS
 from indexer.store.terms import prefix_frequencies
 
@@ -358,3 +364,108 @@ def test_occurrences_on_real_news(real_news):
     with NewsIndex.open(path) as idx:
         assert assert_occurrences_count_positions(
             idx, ["le", "franc", "gouvern", "president", "an"]) > 10
+
+
+# -- long posting lists read whole, for a pasted text (indexer.store.arrays) --------
+
+
+@pytest.fixture
+def whole_lists(monkeypatch) -> list[int]:
+    """Every list read whole when asked, however short (the test indexes are small), from
+    an empty cache, and every pasted text's search asks (it is not the process's first);
+    each list decoded is counted in the list returned."""
+    monkeypatch.setattr(evaluate, "ARRAY_MIN_POSTINGS", 1)
+    monkeypatch.setattr(embedded_version, "_pasted_searches", 1)
+    monkeypatch.setattr(arrays, "_cache", {})
+    monkeypatch.setattr(arrays, "_size", 0)
+    decoded: list[int] = []
+    decode = arrays.whole
+
+    def counted(postings):
+        found = decode(postings)
+        decoded.append(len(found[0]))
+        return found
+
+    monkeypatch.setattr(arrays, "whole", counted)
+    return decoded
+
+
+def test_whole_lists_hold_what_their_blocks_hold(real_news, segmented, whole_lists):
+    """The same ids and weights, deleted documents included, for every kind of
+    ``within``: none, a few documents, all of them, none at all."""
+    rng = random.Random(7)
+    for path in (real_news[0], segmented):
+        with NewsIndex.open(path) as idx:
+            for sub, _ in idx.searcher().leaf_searchers():
+                reader = sub.reader()
+                n = reader.doc_count_all()
+                for field in ("stem", "exact", "title_stem"):
+                    terms = sorted(reader.lexicon(field), key=lambda t, f=field:
+                                   -reader.doc_frequency(f, t))
+                    for text in terms[:25] + rng.sample(terms, min(25, len(terms))):
+                        for within in (None, set(rng.sample(range(n), min(n, 40))),
+                                       set(range(n)), set()):
+                            by_blocks, read_whole = (
+                                evaluate._read(lookup(reader, field, text)[2], within,
+                                               weights=True, whole=whole)
+                                for whole in (False, True))
+                            assert read_whole == by_blocks
+    assert whole_lists and max(whole_lists) > 128  # lists of several blocks among them
+
+
+@pytest.mark.parametrize("k", [1, 5, 50])
+def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, segmented,
+                                                                 whole_lists, k):
+    """The same floats, added in the same order, ties at the cut included."""
+    path, articles = real_news
+    for where, texts in ((path, [" ".join(a["body"].split()[:40]) for a in articles[::30]]),
+                         (segmented, PASTED)):
+        with NewsIndex.open(where) as idx:
+            s = idx.searcher()
+            for text in texts:
+                for q in compiled(idx, text, SearchOptions()):
+                    expected, _ = top_documents(s, q, k, tiebreak=lambda d: d)
+                    got, _ = best_documents(s, q, k, tiebreak=lambda d: d, whole=True)
+                    assert got == expected
+    assert whole_lists
+
+
+def test_a_pasted_text_finds_the_same_hits_from_whole_lists(real_news, whole_lists,
+                                                           monkeypatch):
+    """Ledes of 40 words: the same articles, scores, passages and highlights, with a
+    cache so small that it starts afresh over and over."""
+    path, articles = real_news
+    texts = [" ".join(a["body"].split()[:40]) for a in articles[::20]]
+
+    def hits() -> list[list[tuple]]:
+        with NewsIndex.open(path) as idx:
+            return [[(h.article_id, h.score, h.passage, h.highlights) for h in idx.search(t)]
+                    for t in texts]
+
+    with_arrays = hits()
+    assert whole_lists
+    monkeypatch.setattr(arrays, "CACHE_POSTINGS", 300)
+    assert hits() == with_arrays
+    assert arrays._size <= 300 or len(arrays._cache) == 1
+    monkeypatch.setattr(evaluate, "ARRAY_MIN_POSTINGS", math.inf)
+    whole_lists.clear()
+    assert hits() == with_arrays
+    assert not whole_lists
+
+
+def test_numpy_comes_with_a_process_s_second_pasted_text(corpus_index):
+    """Not with a typed search, nor with the first pasted text (a one-shot ``depeches
+    search``): its import would cost them more than whole lists save."""
+    code = f"""
+import sys
+import indexer.search.embedded.evaluate as evaluate
+from indexer import NewsIndex
+evaluate.ARRAY_MIN_POSTINGS = 1  # the sample's lists are short
+idx = NewsIndex.open(sys.argv[1])
+for text in ("offensive Alep", {PASTED[0]!r}, "Moscou", {PASTED[1]!r}):
+    idx.search(text)
+    print("numpy" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code, str(corpus_index)],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "False", "True"]

@@ -73,7 +73,8 @@ def article_scores(version: Version, comp: Compiled, articles: Collection[str]
         for t in clause:
             owners.setdefault(t, []).append(i)
     for field, weight in (("stem", 1.0), ("title_stem", ARTICLE_TITLE)):
-        found = version.occurrences(frozenset((field, t) for t in words), every)
+        found = version.occurrences(frozenset((field, t) for t in words), every,
+                                    whole=comp.whole)
         lengths = version.lengths(field, every)
         average = version.field_total(field) / articles_held or 1.0
         w = [weight * idf(max(version.doc_frequency(field, t) for t in clause), passages)

@@ -61,6 +61,10 @@ class Compiled(Protocol):
     """The clauses that name the kind of answer a question asks for."""
     pasted: bool
     """Whether the query was pasted rather than typed (:func:`.telling.pasted`)."""
+    whole: bool
+    """Whether the backend reads this search's long posting lists whole and keeps them, a
+    choice it makes at compile (the embedded one: :meth:`EmbeddedVersion.compile
+    <indexer.search.embedded.version.EmbeddedVersion.compile>`)."""
     patterns: list[Pattern]
     analysed: list[str]
     suggestions: list[str]
@@ -187,10 +191,11 @@ class Version(Protocol):
         """Which of ``terms`` each of ``docs`` holds, with their positions."""
         ...
 
-    def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int]
-                    ) -> dict[int, Occurrences]:
+    def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int],
+                    whole: bool = False) -> dict[int, Occurrences]:
         """Which of ``terms`` each of ``docs`` holds, and how often: :meth:`positions`
-        counted, without reading the positions where the backend need not."""
+        counted, without reading the positions where the backend need not. ``whole``:
+        :attr:`Compiled.whole` of the search that asks."""
         ...
 
     def matches(self, query: Any, limit: int | None = None) -> list[int]:

@@ -109,6 +109,7 @@ class Compiler:
         self.tree: Node | None = None
         self.depth = 0
         self.pasted = False  # the query was pasted, not typed: see RELATED_MAX
+        self.whole = False  # long posting lists read whole: see EmbeddedVersion.compile
         self.fast: wq.Query | None = None  # the top group with common words deferred
         self.last_word: WordPattern | None = None
         self.query: wq.Query | None = None  # the whole tree, compiled

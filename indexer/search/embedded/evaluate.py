@@ -87,20 +87,26 @@ def top_documents(searcher: Any, q: wq.Query, k: int,
 
 
 def best_documents(searcher: Any, q: wq.Query, k: int,
-                   tiebreak: Callable[[int], Any] | None = None
+                   tiebreak: Callable[[int], Any] | None = None, whole: bool = False
                    ) -> tuple[list[tuple[float, int]], list[int] | None]:
     """:func:`top_documents`, with the documents that cannot reach the ``k`` best left
     unscored where the query's shape allows (see :meth:`_Segment.best`): the same ``k``
     best, ties at the cut included, and every matching document only when none was left
-    out (else ``None``)."""
+    out (else ``None``). ``whole``: long posting lists are read whole, from the
+    process's arrays (:mod:`indexer.store.arrays`), as a pasted text's search reads them."""
     rows: list[tuple[float, int]] = []
     complete = True
-    for offset, scores, deleted, whole in _segment_scores(searcher, q, k):
-        complete = complete and whole
+    for offset, scores, deleted, scored_all in _segment_scores(searcher, q, k, whole):
+        complete = complete and scored_all
         rows += [(-score, docnum + offset) for docnum, score in scores.items()
                  if docnum not in deleted]
     return keep_best(rows, k, tiebreak), [d for _, d in rows] if complete else None
 
+
+ARRAY_MIN_POSTINGS = 384
+"""With ``whole``, lists shorter than this (three blocks) are still read block by block:
+decoding them whole saves little, and they would crowd the common words out of the
+arrays' cache."""
 
 SLACK = 1e-6
 """Relative room left when a document's score bound is compared with the k-th best score:
@@ -143,23 +149,24 @@ def matching_documents(searcher: Any, q: wq.Query, limit: int | None = None) -> 
     return out
 
 
-def _segment_scores(searcher: Any, q: wq.Query, k: int | None = None
+def _segment_scores(searcher: Any, q: wq.Query, k: int | None = None, whole: bool = False
                     ) -> Iterator[tuple[int, Scores, Collection[int], bool]]:
     """Each segment's first document number, scores of ``q`` (of those that may be
     among its ``k`` best only, when given: :meth:`_Segment.best`), deleted documents,
     and whether every match was scored (a generator per segment, not per document:
     this loop is a search's hottest)."""
     for sub, offset in searcher.leaf_searchers():
-        segment = _Segment(searcher, sub)
-        scores, whole = (segment.scores(q), True) if k is None else segment.best(q, k)
-        yield offset, scores, segment.deleted, whole
+        segment = _Segment(searcher, sub, whole)
+        scores, scored_all = (segment.scores(q), True) if k is None else segment.best(q, k)
+        yield offset, scores, segment.deleted, scored_all
 
 
 class _Segment:
     """One segment's postings, read for one query."""
 
-    def __init__(self, parent: Any, searcher: Any) -> None:
+    def __init__(self, parent: Any, searcher: Any, whole: bool = False) -> None:
         self.parent = parent
+        self.whole = whole  # long posting lists read whole: see best_documents
         self.searcher = searcher
         self.reader = searcher.reader()
         self.deleted: Collection[int] = (frozenset(self.reader._perdoc.deleted_docs())
@@ -421,7 +428,7 @@ class _Segment:
         field, tbytes, postings = found
         if fieldname == "kind" and text == "p":
             return self._passage_scores(field, tbytes, boost, within)
-        ids, weights = _read(postings, within, weights=True)
+        ids, weights = _read(postings, within, weights=True, whole=self.whole)
         if not ids:
             return {}
         bm25 = self._bm25(field, fieldname, tbytes)
@@ -467,7 +474,7 @@ class _Segment:
             return self._article_runs(q, within)
         if isinstance(q, wq.Term):
             entry = lookup(self.reader, q.fieldname, q.text)
-            return set() if entry is None else set(_read(entry[2], within)[0])
+            return set() if entry is None else set(_read(entry[2], within, whole=self.whole)[0])
         if isinstance(q, wq.Or) and not q.minmatch:
             out: set[int] = set()
             for sub in q.subqueries:
@@ -692,12 +699,18 @@ def _blocks(postings: Any, docs: list[int]) -> Iterator[None]:
         postings._next_block()
 
 
-def _read(postings: Any, within: Collection[int] | None, weights: bool = False
-          ) -> tuple[list[int], list[float]]:
+def _read(postings: Any, within: Collection[int] | None, weights: bool = False,
+          whole: bool = False) -> tuple[list[int], list[float]]:
     """A posting list's document numbers (and weights), in order; only those in
-    ``within`` when given, skipping the blocks that hold none of them unread."""
+    ``within`` when given, skipping the blocks that hold none of them unread.
+    ``whole``: a long list is read from the process's arrays instead
+    (:mod:`indexer.store.arrays`)."""
     if not hasattr(postings, "_read_ids"):  # a short list, inlined in the term dictionary
         return _read_list(postings, within, weights)
+    if whole and postings.count >= ARRAY_MIN_POSTINGS:
+        from ...store import arrays  # numpy: not for a typed search (see the module)
+
+        return arrays.read(postings, within, weights)
     ids: list[int] = []
     out_weights: list[float] = []
     frequencies = postings.frequencies  # postings._Matcher: the codec's, in every index
@@ -749,13 +762,14 @@ def term_values(searcher: Any, fieldname: str, text: str, docs: list[int]
     return out
 
 
-def term_frequencies(searcher: Any, fieldname: str, text: str, docs: list[int]
-                     ) -> list[tuple[int, int]]:
+def term_frequencies(searcher: Any, fieldname: str, text: str, docs: list[int],
+                     whole: bool = False) -> list[tuple[int, int]]:
     """``(docnum, frequency)`` of a term's postings for each of ``docs``, as
-    :func:`term_values`: its weights, read without its values."""
+    :func:`term_values`: its weights, read without its values (``whole``: as
+    :func:`_read` says)."""
     out: list[tuple[int, int]] = []
     for postings, offset, local in _segment_postings(searcher, fieldname, text, docs):
-        ids, freqs = _read(postings, set(local), weights=True)
+        ids, freqs = _read(postings, set(local), weights=True, whole=whole)
         out.extend(zip([d + offset for d in ids], map(int, freqs), strict=True))
     return out
 

@@ -441,8 +441,8 @@ class OpenSearchVersion:
             found[doc] = held
         return found
 
-    def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int]
-                    ) -> dict[int, Occurrences]:
+    def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int],
+                    whole: bool = False) -> dict[int, Occurrences]:
         # The passages' sources are read whole either way: their positions, counted.
         return {doc: {term: len(spots) for term, spots in held.items()}
                 for doc, held in self.positions(terms, docs).items()}

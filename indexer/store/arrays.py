@@ -10,8 +10,10 @@ of these documents does it hold, how often" with one binary search per document,
 C, and the next pasted text finds the same common words decoded.
 
 Typed searches keep the block reader, which skips the blocks it does not need: they
-read few postings, and importing numpy (60 ms) would double a cold search from the
-terminal.
+read few postings, and importing numpy (60 ms) would add a third to a cold search from
+the terminal (0.2 s). So does a process's first pasted text, which would pay that import
+and decode blocks that its reading skips, for lists that no later search may read
+(:meth:`indexer.search.embedded.version.EmbeddedVersion.compile`).
 """
 
 from __future__ import annotations

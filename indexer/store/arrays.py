@@ -43,13 +43,7 @@ def whole(postings: Any) -> tuple[Any, Any]:
     found = _cache.get(key)
     if found is not None:
         return found
-    ids: list[int] = []
-    weights: list[float] = []
-    while postings.is_active():
-        postings._read_ids()
-        ids.extend(postings._ids)
-        weights.extend(postings.frequencies())
-        postings._next_block()
+    ids, weights = postings.every(weights=True)
     found = np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
     if _size + len(ids) > CACHE_POSTINGS:
         _cache.clear()
@@ -66,8 +60,6 @@ def read(postings: Any, within: Collection[int] | None, weights: bool
     ids, values = whole(postings)
     if within is None:
         return ids.tolist(), values.tolist() if weights else []
-    if not len(ids):
-        return [], []
     wanted = np.fromiter(within, dtype=np.int32, count=len(within))
     at = ids.searchsorted(wanted)
     np.minimum(at, len(ids) - 1, out=at)

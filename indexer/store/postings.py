@@ -324,6 +324,20 @@ class _Matcher(W3LeafMatcher):
             return [data[ends[j]:ends[j + 1]] for j in hits]
         return [data[start + j * fixedsize:start + (j + 1) * fixedsize] for j in hits]
 
+    def every(self, weights: bool) -> tuple[list[int], list[Any]]:
+        """Every posting's id and (when asked) weight as :meth:`frequencies` gives it,
+        from the block the matcher stands at on."""
+        ids: list[int] = []
+        out: list[Any] = []
+        while self.is_active():
+            self._read_ids()
+            assert self._ids is not None
+            ids.extend(self._ids)
+            if weights:
+                out.extend(self.frequencies())
+            self._next_block()
+        return ids, out
+
     def blocks(self) -> Iterator[tuple[list[int], array, tuple[bytes | None, ...]]]:
         """Every block's ids, weights and values in turn, as decoded, for a merge: no
         call per posting, and no block kept."""

@@ -711,16 +711,11 @@ def _read(postings: Any, within: Collection[int] | None, weights: bool = False,
         from ...store import arrays  # numpy: not for a typed search (see the module)
 
         return arrays.read(postings, within, weights)
+    if within is None:
+        return postings.every(weights)  # postings._Matcher: the codec's, in every index
     ids: list[int] = []
     out_weights: list[float] = []
-    frequencies = postings.frequencies  # postings._Matcher: the codec's, in every index
-    if within is None:
-        for _ in _every_block(postings):
-            postings._read_ids()
-            ids.extend(postings._ids)
-            if weights:
-                out_weights.extend(frequencies())
-        return ids, out_weights
+    frequencies = postings.frequencies
     keep = within.__contains__
     if len(within) > postings.count:
         # More candidates than postings (an exact form within its stem's documents):

@@ -416,18 +416,26 @@ def test_whole_lists_hold_what_their_blocks_hold(real_news, segmented, whole_lis
 @pytest.mark.parametrize("k", [1, 5, 50])
 def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, segmented,
                                                                  whole_lists, k):
-    """The same floats, added in the same order, ties at the cut included."""
+    """The same floats, added in the same order, ties at the cut included, whether
+    MaxScore left documents unscored or not (:mod:`indexer.search.embedded.whole`)."""
     path, articles = real_news
+    pruned = seen = 0
     for where, texts in ((path, [" ".join(a["body"].split()[:40]) for a in articles[::30]]),
                          (segmented, PASTED)):
         with NewsIndex.open(where) as idx:
             s = idx.searcher()
             for text in texts:
                 for q in compiled(idx, text, SearchOptions()):
-                    expected, _ = top_documents(s, q, k, tiebreak=lambda d: d)
-                    got, _ = best_documents(s, q, k, tiebreak=lambda d: d, whole=True)
+                    expected, every = top_documents(s, q, k, tiebreak=lambda d: d)
+                    got, known = best_documents(s, q, k, tiebreak=lambda d: d, whole=True)
                     assert got == expected
+                    if known is None:
+                        pruned += 1
+                    else:
+                        assert sorted(known) == sorted(every)
+                    seen += 1
     assert whole_lists
+    assert pruned > 0  # documents left unscored
 
 
 def test_a_pasted_text_finds_the_same_hits_from_whole_lists(real_news, whole_lists,
@@ -451,6 +459,16 @@ def test_a_pasted_text_finds_the_same_hits_from_whole_lists(real_news, whole_lis
     whole_lists.clear()
     assert hits() == with_arrays
     assert not whole_lists
+    # And as a typed search reads: block by block, into dictionaries (not whole.best).
+    compile_ = embedded_version.EmbeddedVersion.compile
+
+    def by_blocks(self, tree, opts):
+        comp = compile_(self, tree, opts)
+        comp.whole = False
+        return comp
+
+    monkeypatch.setattr(embedded_version.EmbeddedVersion, "compile", by_blocks)
+    assert hits() == with_arrays
 
 
 def test_numpy_comes_with_a_process_s_second_pasted_text(corpus_index):

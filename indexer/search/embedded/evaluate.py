@@ -108,6 +108,10 @@ ARRAY_MIN_POSTINGS = 384
 decoding them whole saves little, and they would crowd the common words out of the
 arrays' cache."""
 
+STATS_LIMIT = 100_000
+"""Terms whose BM25 numbers a version keeps (:meth:`_Segment.term_bm25`) before it starts
+afresh."""
+
 SLACK = 1e-6
 """Relative room left when a document's score bound is compared with the k-th best score:
 bounds are summed in another order than scores, and float32 weights round."""
@@ -174,6 +178,10 @@ class _Segment:
         weighting = parent.weighting
         self.bm25 = isinstance(weighting, BM25F)
         self.weighting = weighting
+        # A term's BM25 numbers hold for the whole version: counted once, not per
+        # segment and query (a pasted text's 150 terms asked them 450 times a search).
+        self.stats: dict[tuple[str, bytes], Any] = parent.__dict__.setdefault(
+            "_depeches_bm25", {})
 
     # -- the best k --------------------------------------------------------
     def best(self, q: wq.Query, k: int) -> tuple[Scores, bool]:
@@ -200,6 +208,10 @@ class _Segment:
         left = [0.0] * (len(order) + 1)  # left[n]: what the parts from order[n] on can add
         for n in range(len(order) - 1, -1, -1):
             left[n] = left[n + 1] + bounds[order[n]]
+        if self.whole:  # a pasted text's: the same reading, over arrays
+            from . import whole
+
+            return whole.best(self, len(groups), subs, bounds, adds, order, left, k, SLACK)
         parts: list[Scores] = [{}] * len(subs)
         found: Scores = {}  # partial sums, in reading order: lower bounds of the scores
         alive: Scores | None = None  # once pruning starts: the documents that may make it
@@ -277,23 +289,42 @@ class _Segment:
             return 0.0
         field, tbytes, info = held
         tf = info.max_weight()
-        bm25 = self._bm25(field, fieldname, tbytes)
+        bm25 = self.term_bm25(field, fieldname, tbytes)
         if bm25 is None:
             return float(tf)
         idf, k1_1, norms = bm25
         return idf * ((tf * k1_1) / (tf + norms[info.min_length()]))
 
-    def _bm25(self, field: Any, fieldname: str, tbytes: bytes
+    def term_bm25(self, field: Any, fieldname: str, tbytes: bytes
               ) -> tuple[float, float, dict[int, float]] | None:
         """A term's IDF, BM25's ``k1 + 1`` and its length part by length (:func:`_norms`),
         or None when the field is scored by its weights alone."""
         if not (self.bm25 and field.scorable):
             return None
+        key = (fieldname, tbytes)
+        found = self.stats.get(key)
+        if found is None:
+            shape = self.shape(fieldname)
+            if len(self.stats) >= STATS_LIMIT:
+                self.stats.clear()
+            found = self.stats[key] = (self.parent.idf(fieldname, tbytes), shape[0] + 1,
+                                       _norms(*shape))
+        return found
+
+    def shape(self, fieldname: str) -> tuple[float, float, float]:
+        """BM25's ``k1``, ``b`` and average length of a field, which :func:`_norms` and
+        :func:`indexer.search.embedded.whole._norm_array` make its length part from."""
         w = self.weighting
-        k1 = w.K1
-        norms = _norms(k1, w._field_B.get(fieldname, w.B),
-                       self.parent.avg_field_length(fieldname) or 1)
-        return self.parent.idf(fieldname, tbytes), k1 + 1, norms
+        return w.K1, w._field_B.get(fieldname, w.B), self.parent.avg_field_length(fieldname) or 1
+
+    def every_posting(self, postings: Any) -> tuple[Any, Any]:
+        """A posting list's ids and weights, every one: a long list's from the process's
+        arrays (:mod:`indexer.store.arrays`), as numpy arrays, a short one's as lists."""
+        if hasattr(postings, "_read_ids") and postings.count >= ARRAY_MIN_POSTINGS:
+            from ...store import arrays
+
+            return arrays.whole(postings)
+        return _read(postings, None, weights=True)
 
     # -- scored ------------------------------------------------------------
     def scores(self, q: wq.Query, within: Scores | None = None) -> Scores:
@@ -431,7 +462,7 @@ class _Segment:
         ids, weights = _read(postings, within, weights=True, whole=self.whole)
         if not ids:
             return {}
-        bm25 = self._bm25(field, fieldname, tbytes)
+        bm25 = self.term_bm25(field, fieldname, tbytes)
         if bm25 is not None:
             idf, k1_1, norms = bm25
             lengths = field_lengths(self.reader._perdoc, fieldname)
@@ -527,7 +558,7 @@ class _Segment:
         list that holds nearly every document. A passage holds the term once, so its
         score depends on its field length alone, computed as :meth:`term` computes it."""
         ids = self._passages(within)
-        bm25 = self._bm25(field, "kind", tbytes)
+        bm25 = self.term_bm25(field, "kind", tbytes)
         if bm25 is None:
             return dict.fromkeys(ids, 1.0 * boost)
         idf, k1_1, norms = bm25

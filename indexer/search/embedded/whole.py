@@ -1,0 +1,201 @@
+"""A pasted text's best documents in one segment, from whole posting lists, in numpy.
+
+:meth:`~indexer.search.embedded.evaluate._Segment.best` runs MaxScore over dictionaries:
+each part's scores one Python dictionary, merged into the partial sums one document at
+a time. A pasted lede has 20 to 50 parts of up to eight forms each, and its common
+words match tens of thousands of passages: those merges, per-posting BM25 and the
+k-th best sum counted with :func:`heapq.nlargest` were most of its candidates' time.
+Here the same reading runs over arrays: a part's ``(ids, scores)`` sorted by id, and
+the partial sums one dense array of the segment's documents.
+
+The same documents come out, with the same scores, bit for bit: each score is made by
+the same float operations in the same order (numpy's element-wise ones round as
+Python's do), a sum starts from 0.0 (``0.0 + x == x``), and a document a part lacks
+adds 0.0 (``x + 0.0 == x``). Used only where :mod:`indexer.store.arrays` is, so that a
+typed search never imports numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, Protocol
+
+import numpy as np
+from whoosh import query as wq
+
+from ...store.reading import field_lengths, lookup, per_reader
+
+Scores = dict[int, float]
+
+
+class Segment(Protocol):
+    """What this module reads of :class:`indexer.search.embedded.evaluate._Segment`."""
+
+    reader: Any
+    deleted: Collection[int]
+
+    def scores(self, q: wq.Query, within: Scores | None = None) -> Scores: ...
+
+    def term_bm25(self, field: Any, fieldname: str, tbytes: bytes
+                  ) -> tuple[float, float, dict[int, float]] | None: ...
+
+    def shape(self, fieldname: str) -> tuple[float, float, float]: ...
+
+    def every_posting(self, postings: Any) -> tuple[Any, Any]: ...
+
+
+Part = tuple[Any, Any]
+"""A part's documents (int64, sorted) and their scores (float64)."""
+
+_EMPTY: Part = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+NORMS_KEPT = 16
+"""Length-part arrays a segment's reader keeps, one per field and version statistics."""
+
+
+def best(segment: Segment, groups: int, subs: list[tuple[int, wq.Query]],
+         bounds: list[float], adds: list[bool], order: list[int], left: list[float],
+         k: int, slack: float) -> tuple[Scores, bool]:
+    """``_Segment.best`` once it has split the query into ``subs`` (each ``(group,
+    query)``), their ``bounds``, which ``adds`` documents, the reading ``order`` and
+    ``left[n]``, what the parts from ``order[n]`` on can add."""
+    size = segment.reader.doc_count_all()
+    found = np.zeros(size, dtype=np.float64)  # partial sums, in reading order
+    hit = np.zeros(size, dtype=bool)  # the documents some part that finds has found
+    live = None
+    if segment.deleted:
+        live = np.ones(size, dtype=bool)
+        live[np.fromiter(segment.deleted, dtype=np.int64)] = False
+    hits = 0
+    parts: list[Part] = [_EMPTY] * len(subs)
+    alive: Any = None  # once pruning starts: the documents that may make it, sorted
+    kth, since = 0.0, 0.0
+    for n, i in enumerate(order):
+        rest = left[n]
+        if alive is None and rest < kth + since and hits >= k:
+            kth, since = _kth(found, np.flatnonzero(hit), live, k), 0.0
+        if alive is None and rest < kth * (1 - slack):
+            held = np.flatnonzero(hit)
+            alive = held[found[held] + rest >= kth * (1 - slack)]
+        if alive is not None:
+            part = _part(segment, subs[i][1], alive) if len(alive) else _EMPTY
+        else:
+            part = _part(segment, subs[i][1], None if adds[i] else hit)
+        parts[i] = part
+        ids, scores = part
+        found[ids] += scores  # a part holds each document once
+        if alive is None and adds[i]:
+            hit[ids] = True
+            hits = int(np.count_nonzero(hit))
+        since += bounds[i]
+        if alive is not None and len(alive) > k:
+            kth = max(kth, _kth(found, alive, live, k))
+            floor = kth * (1 - slack) - left[n + 1]
+            alive = alive[found[alive] >= floor]
+    docs = alive if alive is not None else np.flatnonzero(hit)
+    # The scores again, added in the query's order, as _Segment.scores adds them.
+    totals = [np.zeros(len(docs), dtype=np.float64) for _ in range(groups)]
+    for (g, _), part in zip(subs, parts, strict=True):
+        totals[g] += _at(part, docs)
+    total = totals[0]
+    for more in totals[1:]:
+        total += more
+    return dict(zip(docs.tolist(), total.tolist(), strict=True)), alive is None
+
+
+def _kth(found: Any, docs: Any, live: Any, k: int) -> float:
+    """The ``k``-th best partial sum of ``docs`` that are not deleted, or 0.0."""
+    if live is not None:
+        docs = docs[live[docs]]
+    if len(docs) < k:
+        return 0.0
+    values = found[docs]
+    return float(np.partition(values, len(values) - k)[len(values) - k])
+
+
+def _at(part: Part, docs: Any) -> Any:
+    """``part``'s scores of ``docs`` (sorted), 0.0 where it lacks one."""
+    ids, scores = part
+    out = np.zeros(len(docs), dtype=np.float64)
+    if len(ids):
+        at = ids.searchsorted(docs)
+        np.minimum(at, len(ids) - 1, out=at)
+        held = ids[at] == docs
+        out[held] = scores[at[held]]
+    return out
+
+
+def _part(segment: Segment, q: wq.Query, within: Any) -> Part:
+    """``q``'s documents and scores, of ``within`` only when given: a boolean array
+    over the segment's documents, or sorted document numbers."""
+    if isinstance(q, wq.Term) and not (q.fieldname == "kind" and q.text == "p"):
+        return _term(segment, q, within)
+    if isinstance(q, wq.Or) and not q.minmatch and q.scale is None:
+        found = [p for p in (_part(segment, sub, within) for sub in q.subqueries) if len(p[0])]
+        if not found:
+            return _EMPTY
+        ids = found[0][0] if len(found) == 1 else np.unique(np.concatenate([p[0] for p in found]))
+        total = np.zeros(len(ids), dtype=np.float64)
+        for part in found:
+            total[ids.searchsorted(part[0])] += part[1]
+        if q.boost != 1.0 and len(q.subqueries) > 1:  # as _Segment._boosted
+            total = total * q.boost
+        return ids, total
+    # Anything else (a phrase, mostly) as _Segment.scores gives it.
+    if within is not None:
+        docs = np.flatnonzero(within) if within.dtype == bool else within
+        within = dict.fromkeys(docs.tolist(), 0.0)
+    scores = segment.scores(q, within)
+    if not scores:
+        return _EMPTY
+    ids = np.fromiter(scores, dtype=np.int64, count=len(scores))
+    values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    ranked = ids.argsort()
+    return ids[ranked], values[ranked]
+
+
+def _term(segment: Segment, q: wq.Term, within: Any) -> Part:
+    """One term's BM25F scores, as ``_Segment.term`` computes them."""
+    found = lookup(segment.reader, q.fieldname, q.text)
+    if found is None:
+        return _EMPTY
+    field, tbytes, postings = found
+    listed, weights = segment.every_posting(postings)
+    ids = np.asarray(listed, dtype=np.int64)
+    tf = np.asarray(weights, dtype=np.float64)
+    if within is not None and len(ids):
+        if within.dtype == bool:
+            keep = within[ids]
+        else:
+            at = ids.searchsorted(within)
+            np.minimum(at, len(ids) - 1, out=at)
+            keep = at[ids[at] == within]
+        ids, tf = ids[keep], tf[keep]
+    if not len(ids):
+        return _EMPTY
+    bm25 = segment.term_bm25(field, q.fieldname, tbytes)
+    if bm25 is not None:
+        idf, k1_1, _ = bm25
+        norms = _norm_array(segment, q.fieldname)
+        scores = idf * ((tf * k1_1) / (tf + norms[ids]))
+    else:  # Whoosh's WeightScorer: the weight itself
+        scores = tf
+    if q.boost != 1.0:
+        scores = scores * q.boost
+    return ids, scores
+
+
+def _norm_array(segment: Segment, fieldname: str) -> Any:
+    """BM25's length part of each of the segment's documents, computed as
+    :func:`~indexer.search.embedded.evaluate._norms` computes it for their lengths."""
+    k1, b, average = segment.shape(fieldname)
+    kept: dict[tuple[Any, ...], Any] = per_reader(segment.reader, "_depeches_norm_arrays", dict)
+    key = (fieldname, k1, b, average)
+    norms = kept.get(key)
+    if norms is None:
+        lengths = np.frombuffer(field_lengths(segment.reader._perdoc, fieldname),
+                                dtype=np.uint32).astype(np.float64)
+        if len(kept) >= NORMS_KEPT:
+            kept.clear()
+        norms = kept[key] = k1 * ((1 - b) + b * lengths / average)
+    return norms

@@ -455,10 +455,6 @@ def test_a_pasted_text_finds_the_same_hits_from_whole_lists(real_news, whole_lis
     monkeypatch.setattr(arrays, "CACHE_POSTINGS", 300)
     assert hits() == with_arrays
     assert arrays._size <= 300 or len(arrays._cache) == 1
-    monkeypatch.setattr(evaluate, "ARRAY_MIN_POSTINGS", math.inf)
-    whole_lists.clear()
-    assert hits() == with_arrays
-    assert not whole_lists
     # And as a typed search reads: block by block, into dictionaries (not whole.best).
     compile_ = embedded_version.EmbeddedVersion.compile
 
@@ -468,7 +464,9 @@ def test_a_pasted_text_finds_the_same_hits_from_whole_lists(real_news, whole_lis
         return comp
 
     monkeypatch.setattr(embedded_version.EmbeddedVersion, "compile", by_blocks)
+    whole_lists.clear()
     assert hits() == with_arrays
+    assert not whole_lists
 
 
 def test_numpy_comes_with_a_process_s_second_pasted_text(corpus_index):

@@ -104,9 +104,10 @@ def best_documents(searcher: Any, q: wq.Query, k: int,
 
 
 ARRAY_MIN_POSTINGS = 384
-"""With ``whole``, lists shorter than this (three blocks) are still read block by block:
-decoding them whole saves little, and they would crowd the common words out of the
-arrays' cache."""
+"""With ``whole``, :func:`_read` still reads lists shorter than this (three blocks) block
+by block: for a few documents, decoding them whole saves little. MaxScore over arrays
+(:mod:`indexer.search.embedded.whole`) reads every list whole, and takes short ones
+from the arrays too (:meth:`_Segment.every_posting`)."""
 
 STATS_LIMIT = 100_000
 """Terms whose BM25 numbers a version keeps (:meth:`_Segment.term_bm25`) before it starts
@@ -318,9 +319,11 @@ class _Segment:
         return w.K1, w._field_B.get(fieldname, w.B), self.parent.avg_field_length(fieldname) or 1
 
     def every_posting(self, postings: Any) -> tuple[Any, Any]:
-        """A posting list's ids and weights, every one: a long list's from the process's
-        arrays (:mod:`indexer.store.arrays`), as numpy arrays, a short one's as lists."""
-        if hasattr(postings, "_read_ids") and postings.count >= ARRAY_MIN_POSTINGS:
+        """A posting list's ids and weights, every one: from the process's arrays
+        (:mod:`indexer.store.arrays`) as numpy arrays, or as lists for a list inlined in
+        the term dictionary. Short lists are kept too: read whole, their blocks were
+        decoded each time (:mod:`indexer.search.embedded.whole` reads every list whole)."""
+        if hasattr(postings, "_read_ids"):
             from ...store import arrays
 
             return arrays.whole(postings)

@@ -195,7 +195,8 @@ class _Segment:
         lift a document that none has matched above the k-th best score so far, they are
         read only for the documents that may still reach it (MaxScore, Turtle and Flood
         1995, term at a time). A long query's common words then skip most of their
-        posting blocks. Other shapes are scored whole.
+        posting blocks. Other shapes are scored whole. A pasted text's search (``whole``)
+        runs the same reading over numpy arrays (:mod:`indexer.search.embedded.whole`).
         """
         groups = self._groups(q)
         if groups is None:
@@ -297,7 +298,7 @@ class _Segment:
         return idf * ((tf * k1_1) / (tf + norms[info.min_length()]))
 
     def term_bm25(self, field: Any, fieldname: str, tbytes: bytes
-              ) -> tuple[float, float, dict[int, float]] | None:
+                  ) -> tuple[float, float, dict[int, float]] | None:
         """A term's IDF, BM25's ``k1 + 1`` and its length part by length (:func:`_norms`),
         or None when the field is scored by its weights alone."""
         if not (self.bm25 and field.scorable):

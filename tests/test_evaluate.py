@@ -419,7 +419,7 @@ def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, segm
     """The same floats, added in the same order, ties at the cut included, whether
     MaxScore left documents unscored or not (:mod:`indexer.search.embedded.whole`)."""
     path, articles = real_news
-    pruned = seen = 0
+    pruned = 0
     for where, texts in ((path, [" ".join(a["body"].split()[:40]) for a in articles[::30]]),
                          (segmented, PASTED)):
         with NewsIndex.open(where) as idx:
@@ -433,7 +433,6 @@ def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, segm
                         pruned += 1
                     else:
                         assert sorted(known) == sorted(every)
-                    seen += 1
     assert whole_lists
     assert pruned > 0  # documents left unscored
 

@@ -61,8 +61,15 @@ def read(postings: Any, within: Collection[int] | None, weights: bool
     if within is None:
         return ids.tolist(), values.tolist() if weights else []
     wanted = np.fromiter(within, dtype=np.int32, count=len(within))
-    at = ids.searchsorted(wanted)
-    np.minimum(at, len(ids) - 1, out=at)
-    at = at[ids[at] == wanted]
+    at, held = find(ids, wanted)
+    at = at[held]
     at.sort()
     return ids[at].tolist(), values[at].tolist() if weights else []
+
+
+def find(ids: Any, docs: Any) -> tuple[Any, Any]:
+    """Where each of ``docs`` would stand in ``ids`` (sorted, not empty), and whether
+    ``ids`` holds it there: one binary search per document."""
+    at = ids.searchsorted(docs)
+    np.minimum(at, len(ids) - 1, out=at)
+    return at, ids[at] == docs

@@ -109,10 +109,6 @@ by block: for a few documents, decoding them whole saves little. MaxScore over a
 (:mod:`indexer.search.embedded.whole`) reads every list whole, and takes short ones
 from the arrays too (:meth:`_Segment.every_posting`)."""
 
-STATS_LIMIT = 100_000
-"""Terms whose BM25 numbers a version keeps (:meth:`_Segment.term_bm25`) before it starts
-afresh."""
-
 SLACK = 1e-6
 """Relative room left when a document's score bound is compared with the k-th best score:
 bounds are summed in another order than scores, and float32 weights round."""
@@ -179,10 +175,10 @@ class _Segment:
         weighting = parent.weighting
         self.bm25 = isinstance(weighting, BM25F)
         self.weighting = weighting
-        # A term's BM25 numbers hold for the whole version: counted once, not per
-        # segment and query (a pasted text's 150 terms asked them 450 times a search).
-        self.stats: dict[tuple[str, bytes], Any] = parent.__dict__.setdefault(
-            "_depeches_bm25", {})
+        # A field's average length holds for the whole version: summed over its segments
+        # once, not for each term of each segment (hundreds of times a pasted text's search).
+        self.shapes: dict[str, tuple[float, float, float]] = parent.__dict__.setdefault(
+            "_depeches_shapes", {})
 
     # -- the best k --------------------------------------------------------
     def best(self, q: wq.Query, k: int) -> tuple[Scores, bool]:
@@ -303,21 +299,18 @@ class _Segment:
         or None when the field is scored by its weights alone."""
         if not (self.bm25 and field.scorable):
             return None
-        key = (fieldname, tbytes)
-        found = self.stats.get(key)
-        if found is None:
-            shape = self.shape(fieldname)
-            if len(self.stats) >= STATS_LIMIT:
-                self.stats.clear()
-            found = self.stats[key] = (self.parent.idf(fieldname, tbytes), shape[0] + 1,
-                                       _norms(*shape))
-        return found
+        shape = self.shape(fieldname)  # the searcher keeps IDFs, _norms its tables
+        return self.parent.idf(fieldname, tbytes), shape[0] + 1, _norms(*shape)
 
     def shape(self, fieldname: str) -> tuple[float, float, float]:
         """BM25's ``k1``, ``b`` and average length of a field, which :func:`_norms` and
         :func:`indexer.search.embedded.whole._norm_array` make its length part from."""
-        w = self.weighting
-        return w.K1, w._field_B.get(fieldname, w.B), self.parent.avg_field_length(fieldname) or 1
+        found = self.shapes.get(fieldname)
+        if found is None:
+            w = self.weighting
+            found = self.shapes[fieldname] = (w.K1, w._field_B.get(fieldname, w.B),
+                                              self.parent.avg_field_length(fieldname) or 1)
+        return found
 
     def every_posting(self, postings: Any) -> tuple[Any, Any]:
         """A posting list's ids and weights, every one: from the process's arrays
@@ -328,7 +321,7 @@ class _Segment:
             from ...store import arrays
 
             return arrays.whole(postings)
-        return _read(postings, None, weights=True)
+        return _read_list(postings, None, weights=True)
 
     # -- scored ------------------------------------------------------------
     def scores(self, q: wq.Query, within: Scores | None = None) -> Scores:

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import numpy as np
 from whoosh import query as wq
 
+from ...store import arrays
 from ...store.reading import field_lengths, lookup, per_reader
 
 Scores = dict[int, float]
@@ -118,9 +119,7 @@ def _at(part: Part, docs: Any) -> Any:
     ids, scores = part
     out = np.zeros(len(docs), dtype=np.float64)
     if len(ids):
-        at = ids.searchsorted(docs)
-        np.minimum(at, len(ids) - 1, out=at)
-        held = ids[at] == docs
+        at, held = arrays.find(ids, docs)
         out[held] = scores[at[held]]
     return out
 
@@ -167,9 +166,8 @@ def _term(segment: Segment, q: wq.Term, within: Any) -> Part:
         if within.dtype == bool:
             keep = within[ids]
         else:
-            at = ids.searchsorted(within)
-            np.minimum(at, len(ids) - 1, out=at)
-            keep = at[ids[at] == within]
+            at, held = arrays.find(ids, within)
+            keep = at[held]
         ids, tf = ids[keep], tf[keep]
     if not len(ids):
         return _EMPTY

@@ -335,31 +335,23 @@ def export(query: str, index_dir: str | None, as_json: bool, **filters: Any) -> 
 @click.argument("article_id")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
-def show(article_id: str, index_dir: str | None, as_json: bool) -> None:
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour the title and headings: auto means only on a "
+              "terminal.")
+def show(article_id: str, index_dir: str | None, as_json: bool, color: str) -> None:
     """Print one whole article with its metadata."""
     with open_index(index_dir) as idx:
         meta, passages = idx.article(article_id)
+    out = sys.stdout
     if as_json:
         obj = {"article_id": article_id, **{k: meta[k] for k in (
             "title", "date", "source", "url", "lang")}, "actors": list(meta["actors"]),
             "places": list(meta["places"]),
             "passages": [{"section": s, "text": t} for s, t in passages]}
-        click.echo(json.dumps(obj, ensure_ascii=False))
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
-    say(meta["title"])
-    for key in ("date", "source", "url", "lang"):
-        if meta.get(key):
-            say(f"{key}: {meta[key]}")
-    say(f"id: {article_id}")
-    for key in ("actors", "places"):
-        if meta.get(key):
-            say(f"{key}: {', '.join(meta[key])}")
-    section = None
-    for sec, text in passages:
-        if sec and sec != section:
-            say(f"\n— {sec} —")
-            section = sec
-        say(f"\n{text}")
+    render.render_article_text(article_id, meta, passages, out,
+                               render.Style(use_color(color, out)))
 
 
 @cli.command()

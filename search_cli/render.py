@@ -145,6 +145,24 @@ def summary_line(results: Results) -> str:
     return line
 
 
+def render_article_text(article_id: str, meta: dict[str, Any],
+                        passages: Sequence[tuple[str, str]], out: IO[str], style: Style) -> None:
+    """One whole article: its title, a line per known metadata field, then its passages
+    under their intertitles, as ``search`` styles titles, metadata and intertitles."""
+    out.write(style.title(visible(meta["title"])) + "\n")
+    lines = [f"{key}: {meta[key]}" for key in ("date", "source", "url", "lang") if meta.get(key)]
+    lines.append(f"id: {article_id}")
+    lines += [f"{key}: {', '.join(meta[key])}" for key in ("actors", "places") if meta.get(key)]
+    for line in lines:
+        out.write(style.dim(visible(line)) + "\n")
+    section = None
+    for sec, text in passages:
+        if sec and sec != section:
+            out.write("\n" + style.heading(visible(f"— {sec} —")) + "\n")
+            section = sec
+        out.write("\n" + visible(text) + "\n")
+
+
 def render_facets_text(counts: Sequence[FacetCount], field: str, out: IO[str],
                        style: Style, width: int = 30) -> None:
     """A compact table with bars: value, count, bar scaled to the largest count."""

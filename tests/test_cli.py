@@ -278,6 +278,16 @@ def test_show_text(cli_run, data_index):
                     "Aucun blessé n’a été signalé, selon la préfecture.\n")
 
 
+def test_show_colours_title_metadata_and_intertitles_as_search_does(cli_run, data_index):
+    coloured = cli_run("show", "page", "--index", str(data_index), "--color", "always").stdout
+    plain = cli_run("show", "page", "--index", str(data_index), "--color", "never").stdout
+    assert coloured.splitlines()[:2] == ["\x1b[1;32mCrue de la Loire à Orléans\x1b[0m",
+                                         "\x1b[2mdate: 2013-02-03\x1b[0m"]
+    assert "\x1b[1m— Pas de blessés —\x1b[0m" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+    assert "\x1b" not in plain
+
+
 def test_show_json(cli_run, corpus_index):
     result = cli_run("show", SEED_ID, "--index", str(corpus_index), "--json")
     assert result.exit_code == 0

@@ -90,10 +90,11 @@ def test_no_control_character_reaches_the_terminal(cli_run, hostile_index, args)
     assert not CONTROL.search(result.stderr)
 
 
-def test_with_colour_only_our_own_codes_are_written(cli_run, hostile_index):
-    result = cli_run("search", "grève", "--color", "always", "--index", str(hostile_index))
+@pytest.mark.parametrize("command", [["search", "grève"], ["show", HOSTILE["id"]]])
+def test_with_colour_only_our_own_codes_are_written(cli_run, hostile_index, command):
+    result = cli_run(*command, "--color", "always", "--index", str(hostile_index))
     assert result.exit_code == 0
-    assert ESC in result.stdout  # the highlights
+    assert ESC in result.stdout  # the highlights, or the title
     assert not CONTROL.search(without_our_colours(result.stdout)), repr(result.stdout)
     assert "piege\\x1b[2J" in result.stdout  # the id, made visible
     assert "pwned" not in result.stdout

@@ -413,6 +413,36 @@ def test_whole_lists_hold_what_their_blocks_hold(real_news, segmented, whole_lis
     assert whole_lists and max(whole_lists) > 128  # lists of several blocks among them
 
 
+def test_values_found_from_whole_lists_are_the_blocks_values(real_news, segmented,
+                                                             whole_lists, monkeypatch):
+    """Positions read through the arrays' block starts, once a list is decoded whole, are
+    those the block walk reads: for a few documents, many, every one, or none held."""
+    rng = random.Random(11)
+    served: list[int] = []
+    values = arrays.values
+
+    def counted(postings, docs):
+        served.append(postings.count)
+        return values(postings, docs)
+
+    monkeypatch.setattr(arrays, "values", counted)
+    for path in (real_news[0], segmented):
+        with NewsIndex.open(path) as idx:
+            s = idx.searcher()
+            n = s.doc_count_all()
+            for field in ("stem", "title_stem"):
+                terms = sorted(s.lexicon(field), key=lambda t, f=field: -s.doc_frequency(f, t))
+                for text in terms[:15] + rng.sample(terms, min(15, len(terms))):
+                    for docs in (sorted(rng.sample(range(n), min(n, 40))), list(range(n)),
+                                 [n - 1]):
+                        docs = [d for d in docs if not s.reader().is_deleted(d)]
+                        by_blocks = evaluate.term_values(s, field, text, docs)
+                        assert evaluate.term_values(s, field, text, docs, True) == by_blocks
+                        evaluate.term_frequencies(s, field, text, docs, whole=True)  # decoded
+                        assert evaluate.term_values(s, field, text, docs, True) == by_blocks
+    assert served and max(served) > 128  # lists of several blocks among them
+
+
 @pytest.mark.parametrize("k", [1, 5, 50])
 def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, segmented,
                                                                  whole_lists, k):

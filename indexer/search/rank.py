@@ -121,10 +121,10 @@ def rescore(version: Version, comp: Compiled, opts: SearchOptions,
     titles = version.title_scores(comp, k)
     reach = [c | r for c, r in zip(comp.clauses, comp.related, strict=True)]
     wanted_terms = frozenset().union(*reach)
-    body = version.positions(wanted_terms, [d for _, _, d in rows])
+    body = version.positions(wanted_terms, [d for _, _, d in rows], comp.whole)
     in_title = version.positions(frozenset(("title_" + f, t) for f, t in wanted_terms
                                            if f == "stem"),
-                                 [t[1] for t in titles.values()])
+                                 [t[1] for t in titles.values()], comp.whole)
     weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
                for i, w in enumerate(clause_weights(version, comp.clauses))]
     vectors = version.vectors() if opts.vectors else None

@@ -9,6 +9,9 @@ for 8,500 kept, a third of its time. Decoded once into arrays, a list answers "w
 of these documents does it hold, how often" with one binary search per document, in
 C, and the next pasted text finds the same common words decoded.
 
+The arrays also say where each block starts, so that the positions of a few hundred
+candidates (:func:`values`) are read from the blocks that hold them alone.
+
 Typed searches keep the block reader, which skips the blocks it does not need: they
 read few postings, and importing numpy (60 ms) would add a third to a cold search from
 the terminal (0.2 s). So does a process's first pasted text, which would pay that import
@@ -29,7 +32,7 @@ CACHE_POSTINGS = 8_000_000
 """Postings the process keeps decoded, over every list (8 bytes each: 64 MB). Like the
 block cache, it starts afresh when full."""
 
-_cache: dict[tuple[int, int], tuple[Any, Any]] = {}
+_cache: dict[tuple[int, int], tuple[Any, Any, Any, Any]] = {}
 _size = 0
 
 
@@ -38,19 +41,54 @@ def whole(postings: Any) -> tuple[Any, Any]:
     list of :class:`indexer.store.postings._Matcher`, deleted documents included,
     decoded from its first block on (a matcher fresh from the term dictionary) or taken
     from the cache."""
+    ids, weights, _, _ = _whole(postings)
+    return ids, weights
+
+
+def _whole(postings: Any) -> tuple[Any, Any, Any, Any]:
+    """:func:`whole`, and where each block starts: the index of its first posting, and
+    its header's position in the postings file."""
     global _size
     key = (_token(postings._postfile), postings._startoffset)
     found = _cache.get(key)
     if found is not None:
         return found
-    ids, weights = postings.every(weights=True)
-    found = np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
+    blocks: list[tuple[int, int]] = []
+    ids, weights = postings.every(weights=True, blocks=blocks)
+    firsts, positions = zip(*blocks, strict=True)
+    found = (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32),
+             np.array(firsts, dtype=np.int64), positions)
     if _size + len(ids) > CACHE_POSTINGS:
         _cache.clear()
         _size = 0
     _cache[key] = found
     _size += len(ids)
     return found
+
+
+def cached(postings: Any) -> bool:
+    """Whether the list is decoded in the cache already."""
+    return (_token(postings._postfile), postings._startoffset) in _cache
+
+
+def values(postings: Any, docs: list[int]) -> list[tuple[int, bytes | None]]:
+    """``(docnum, value)`` of the postings of ``docs`` (sorted) that the list holds,
+    decoding only the blocks that hold them, found from the arrays of :func:`whole`
+    rather than by walking the blocks' headers and ids: a pasted text's candidates lie
+    all over a long list, and a list holds few of them."""
+    ids, _, firsts, positions = _whole(postings)
+    at, held = find(ids, np.array(docs, dtype=np.int32))
+    at = at[held]
+    if not len(at):
+        return []
+    block = firsts.searchsorted(at, side="right") - 1
+    out: list[bytes | None] = []
+    edges = [0, *(np.flatnonzero(block[1:] != block[:-1]) + 1).tolist(), len(at)]
+    within = (at - firsts[block]).tolist()
+    for start, end in zip(edges, edges[1:], strict=False):
+        postings.goto_block(positions[block[start]])
+        out.extend(postings.values_at(within[start:end]))
+    return list(zip(ids[at].tolist(), out, strict=True))
 
 
 def read(postings: Any, within: Collection[int] | None, weights: bool

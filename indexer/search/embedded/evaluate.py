@@ -775,13 +775,22 @@ def _read_list(postings: Any, within: Collection[int] | None, weights: bool
     return ids, out_weights
 
 
-def term_values(searcher: Any, fieldname: str, text: str, docs: list[int]
-                ) -> list[tuple[int, bytes]]:
+def term_values(searcher: Any, fieldname: str, text: str, docs: list[int],
+                whole: bool = False) -> list[tuple[int, bytes | None]]:
     """``(docnum, value)`` of a term's postings for each of ``docs`` (sorted, index-wide
-    document numbers) that holds it; deleted documents are never among ``docs``."""
-    out: list[tuple[int, bytes]] = []
+    document numbers) that holds it; deleted documents are never among ``docs``.
+    ``whole``: a list the process's arrays hold already (the search read it whole) finds
+    its blocks there. Others are not decoded whole for this: a search's exact forms and
+    titles, read for a few hundred candidates, would crowd its stems out of the cache."""
+    out: list[tuple[int, bytes | None]] = []
+    if whole:
+        from ...store import arrays  # numpy: as _read says
     for postings, offset, local in _segment_postings(searcher, fieldname, text, docs):
-        out.extend((d + offset, v) for d, v in _read_values(postings, local, set(local)))
+        if whole and hasattr(postings, "_read_ids") and arrays.cached(postings):
+            found = arrays.values(postings, local)
+        else:
+            found = _read_values(postings, local, set(local))
+        out.extend((d + offset, v) for d, v in found)
     return out
 
 
@@ -816,8 +825,8 @@ def _segment_postings(searcher: Any, fieldname: str, text: str, docs: list[int]
 
 
 def _read_values(postings: Any, docs: list[int], wanted: Collection[int]
-                 ) -> list[tuple[int, bytes]]:
-    out: list[tuple[int, bytes]] = []
+                 ) -> list[tuple[int, bytes | None]]:
+    out: list[tuple[int, bytes | None]] = []
     if not hasattr(postings, "_read_ids"):
         while postings.is_active():
             if postings.id() in wanted:

@@ -136,16 +136,17 @@ class EmbeddedVersion(Snapshot):
                 best_documents(s, filtered(tq, comp.filter), k, tie_order(col),
                                whole=comp.whole)[0]}
 
-    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
-                  ) -> dict[int, Positions]:
+    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int],
+                  whole: bool = False) -> dict[int, Positions]:
         """Which of ``terms`` each document holds, with their positions where the field
-        keeps them (else ``()``), reading only the posting blocks that hold the documents."""
+        keeps them (else ``()``), reading only the posting blocks that hold the documents.
+        ``whole``: long lists find those blocks from the process's arrays."""
         s = self.searcher
 
         def read(field: str, text: str, ordered: list[int]) -> Iterator[tuple[int, Any]]:
             fmt = s.schema[field].format
             decode = fmt.decode_positions if fmt.supports("positions") else None
-            for docnum, value in term_values(s, field, text, ordered):
+            for docnum, value in term_values(s, field, text, ordered, whole):
                 yield docnum, tuple(decode(value)) if decode else ()
 
         return _per_document(terms, docs, read)

@@ -421,9 +421,9 @@ def test_values_found_from_whole_lists_are_the_blocks_values(real_news, segmente
     served: list[int] = []
     values = arrays.values
 
-    def counted(postings, docs):
-        served.append(postings.count)
-        return values(postings, docs)
+    def counted(entry, docs, postings):
+        served.append(len(entry[0]))
+        return values(entry, docs, postings)
 
     monkeypatch.setattr(arrays, "values", counted)
     for path in (real_news[0], segmented):

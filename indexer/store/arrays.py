@@ -21,12 +21,13 @@ and decode blocks that its reading skips, for lists that no later search may rea
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
 
 from .postings import _token
+from .reading import term_info
 
 CACHE_POSTINGS = 8_000_000
 """Postings the process keeps decoded, over every list (8 bytes each: 64 MB). Like the
@@ -66,28 +67,41 @@ def _whole(postings: Any) -> tuple[Any, Any, Any, Any]:
     return found
 
 
-def cached(postings: Any) -> bool:
-    """Whether the list is decoded in the cache already."""
-    return (_token(postings._postfile), postings._startoffset) in _cache
+def held(reader: Any, fieldname: str, text: str) -> tuple[Any, bytes, Any] | None:
+    """A term's field, its bytes and its list's arrays (as :func:`_whole` gives them) in
+    one segment, when the process holds that list decoded, else None: found from the
+    term dictionary alone. Opening a list reads its first block's header, and a pasted
+    text's search asked for 800 lists a query, most of them held here already."""
+    found = term_info(reader, fieldname, text)
+    if found is None:
+        return None
+    field, tbytes, info = found
+    if info.is_inlined():
+        return None
+    entry = _cache.get((_token(reader._terms._postfile), info.extent()[0]))
+    return None if entry is None else (field, tbytes, entry)
 
 
-def values(postings: Any, docs: list[int]) -> list[tuple[int, bytes | None]]:
-    """``(docnum, value)`` of the postings of ``docs`` (sorted) that the list holds,
-    decoding only the blocks that hold them, found from the arrays of :func:`whole`
-    rather than by walking the blocks' headers and ids: a pasted text's candidates lie
-    all over a long list, and a list holds few of them."""
-    ids, _, firsts, positions = _whole(postings)
-    at, held = find(ids, np.array(docs, dtype=np.int32))
-    at = at[held]
+def values(entry: tuple[Any, Any, Any, Any], docs: list[int], postings: Callable[[], Any]
+           ) -> list[tuple[int, bytes | None]]:
+    """``(docnum, value)`` of the postings of ``docs`` (sorted) that a list held by the
+    cache (``entry``, from :func:`held`) holds, decoding only the blocks that hold them,
+    found from the arrays rather than by walking the blocks' headers and ids: a pasted
+    text's candidates lie all over a long list, and a list holds few of them.
+    ``postings`` opens the list, when it holds some."""
+    ids, _, firsts, positions = entry
+    at, found = find(ids, np.array(docs, dtype=np.int32))
+    at = at[found]
     if not len(at):
         return []
     block = firsts.searchsorted(at, side="right") - 1
     out: list[bytes | None] = []
     edges = [0, *(np.flatnonzero(block[1:] != block[:-1]) + 1).tolist(), len(at)]
     within = (at - firsts[block]).tolist()
+    matcher = postings()
     for start, end in zip(edges, edges[1:], strict=False):
-        postings.goto_block(positions[block[start]])
-        out.extend(postings.values_at(within[start:end]))
+        matcher.goto_block(positions[block[start]])
+        out.extend(matcher.values_at(within[start:end]))
     return list(zip(ids[at].tolist(), out, strict=True))
 
 
@@ -95,12 +109,18 @@ def read(postings: Any, within: Collection[int] | None, weights: bool
          ) -> tuple[list[int], list[float]]:
     """What :func:`indexer.search.embedded.evaluate._read` gives (the ids, of ``within``
     only when given, in order, and their weights when asked), from :func:`whole`."""
-    ids, values = whole(postings)
+    return read_held(whole(postings), within, weights)
+
+
+def read_held(entry: tuple[Any, ...], within: Collection[int] | None, weights: bool
+              ) -> tuple[list[int], list[float]]:
+    """:func:`read`, of a list's arrays (from :func:`whole`, or :func:`held`'s)."""
+    ids, values = entry[0], entry[1]
     if within is None:
         return ids.tolist(), values.tolist() if weights else []
     wanted = np.fromiter(within, dtype=np.int32, count=len(within))
-    at, held = find(ids, wanted)
-    at = at[held]
+    at, found = find(ids, wanted)
+    at = at[found]
     at.sort()
     return ids[at].tolist(), values[at].tolist() if weights else []
 

@@ -32,7 +32,7 @@ import heapq
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterator, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import compress
 from typing import Any
 
@@ -785,11 +785,15 @@ def term_values(searcher: Any, fieldname: str, text: str, docs: list[int],
     out: list[tuple[int, bytes | None]] = []
     if whole:
         from ...store import arrays  # numpy: as _read says
-    for postings, offset, local in _segment_postings(searcher, fieldname, text, docs):
-        if whole and hasattr(postings, "_read_ids") and arrays.cached(postings):
-            found = arrays.values(postings, local)
+    for reader, offset, local in _segments(searcher, docs):
+        held = arrays.held(reader, fieldname, text) if whole else None
+        if held is not None:
+            found = arrays.values(held[2], local, partial(_postings, reader, fieldname, text))
         else:
-            found = _read_values(postings, local, set(local))
+            listed = lookup(reader, fieldname, text)
+            if listed is None:
+                continue
+            found = _read_values(listed[2], local, set(local))
         out.extend((d + offset, v) for d, v in found)
     return out
 
@@ -798,18 +802,34 @@ def term_frequencies(searcher: Any, fieldname: str, text: str, docs: list[int],
                      whole: bool = False) -> list[tuple[int, int]]:
     """``(docnum, frequency)`` of a term's postings for each of ``docs``, as
     :func:`term_values`: its weights, read without its values (``whole``: as
-    :func:`_read` says)."""
+    :func:`_read` says, and a list the process's arrays hold is read there, whatever
+    its length)."""
     out: list[tuple[int, int]] = []
-    for postings, offset, local in _segment_postings(searcher, fieldname, text, docs):
-        ids, freqs = _read(postings, set(local), weights=True, whole=whole)
+    if whole:
+        from ...store import arrays  # numpy: as _read says
+    for reader, offset, local in _segments(searcher, docs):
+        held = arrays.held(reader, fieldname, text) if whole else None
+        if held is not None:
+            ids, freqs = arrays.read_held(held[2], set(local), weights=True)
+        else:
+            listed = lookup(reader, fieldname, text)
+            if listed is None:
+                continue
+            ids, freqs = _read(listed[2], set(local), weights=True, whole=whole)
         out.extend(zip([d + offset for d in ids], map(int, freqs), strict=True))
     return out
 
 
-def _segment_postings(searcher: Any, fieldname: str, text: str, docs: list[int]
-                      ) -> Iterator[tuple[Any, int, list[int]]]:
-    """Per segment that holds the term and some of ``docs`` (sorted, index-wide): its
-    postings, its first document number, and those docs numbered within it."""
+def _postings(reader: Any, fieldname: str, text: str) -> Any:
+    """A term's posting list in one segment that holds it."""
+    found = lookup(reader, fieldname, text)
+    assert found is not None
+    return found[2]
+
+
+def _segments(searcher: Any, docs: list[int]) -> Iterator[tuple[Any, int, list[int]]]:
+    """Per segment that holds some of ``docs`` (sorted, index-wide): its reader, its first
+    document number, and those docs numbered within it."""
     if not docs:
         return
     leaves = searcher.leaf_searchers()
@@ -817,11 +837,8 @@ def _segment_postings(searcher: Any, fieldname: str, text: str, docs: list[int]
         end = leaves[n + 1][1] if n + 1 < len(leaves) else None
         local = [d - offset for d in docs[bisect_left(docs, offset):
                                            None if end is None else bisect_left(docs, end)]]
-        if not local:
-            continue
-        found = lookup(sub.reader(), fieldname, text)
-        if found is not None:
-            yield found[2], offset, local
+        if local:
+            yield sub.reader(), offset, local
 
 
 def _read_values(postings: Any, docs: list[int], wanted: Collection[int]

@@ -155,11 +155,15 @@ def _part(segment: Segment, q: wq.Query, within: Any) -> Part:
 
 def _term(segment: Segment, q: wq.Term, within: Any) -> Part:
     """One term's BM25F scores, as ``_Segment.term`` computes them."""
-    found = lookup(segment.reader, q.fieldname, q.text)
-    if found is None:
-        return _EMPTY
-    field, tbytes, postings = found
-    listed, weights = segment.every_posting(postings)
+    held = arrays.held(segment.reader, q.fieldname, q.text)
+    if held is not None:
+        field, tbytes, (listed, weights, _, _) = held
+    else:
+        found = lookup(segment.reader, q.fieldname, q.text)
+        if found is None:
+            return _EMPTY
+        field, tbytes, postings = found
+        listed, weights = segment.every_posting(postings)
     ids = np.asarray(listed, dtype=np.int64)
     tf = np.asarray(weights, dtype=np.float64)
     if within is not None and len(ids):

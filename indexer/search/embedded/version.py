@@ -140,7 +140,7 @@ class EmbeddedVersion(Snapshot):
                   whole: bool = False) -> dict[int, Positions]:
         """Which of ``terms`` each document holds, with their positions where the field
         keeps them (else ``()``), reading only the posting blocks that hold the documents.
-        ``whole``: long lists find those blocks from the process's arrays."""
+        ``whole``: the lists the process's arrays hold find those blocks there."""
         s = self.searcher
 
         def read(field: str, text: str, ordered: list[int]) -> Iterator[tuple[int, Any]]:

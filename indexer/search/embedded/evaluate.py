@@ -785,15 +785,12 @@ def term_values(searcher: Any, fieldname: str, text: str, docs: list[int],
     out: list[tuple[int, bytes | None]] = []
     if whole:
         from ...store import arrays  # numpy: as _read says
-    for reader, offset, local in _segments(searcher, docs):
-        held = arrays.held(reader, fieldname, text) if whole else None
-        if held is not None:
-            found = arrays.values(held[2], local, partial(_postings, reader, fieldname, text))
+    for reader, offset, local, entry, postings in _term_lists(searcher, fieldname, text,
+                                                              docs, whole):
+        if entry is not None:
+            found = arrays.values(entry, local, partial(_postings, reader, fieldname, text))
         else:
-            listed = lookup(reader, fieldname, text)
-            if listed is None:
-                continue
-            found = _read_values(listed[2], local, set(local))
+            found = _read_values(postings, local, set(local))
         out.extend((d + offset, v) for d, v in found)
     return out
 
@@ -807,17 +804,32 @@ def term_frequencies(searcher: Any, fieldname: str, text: str, docs: list[int],
     out: list[tuple[int, int]] = []
     if whole:
         from ...store import arrays  # numpy: as _read says
+    for _, offset, local, entry, postings in _term_lists(searcher, fieldname, text, docs,
+                                                         whole):
+        if entry is not None:
+            ids, freqs = arrays.read_held(entry, set(local), weights=True)
+        else:
+            ids, freqs = _read(postings, set(local), weights=True, whole=whole)
+        out.extend(zip([d + offset for d in ids], map(int, freqs), strict=True))
+    return out
+
+
+def _term_lists(searcher: Any, fieldname: str, text: str, docs: list[int], whole: bool
+                ) -> Iterator[tuple[Any, int, list[int], Any, Any]]:
+    """Per segment that holds the term and some of ``docs`` (:func:`_segments`): its
+    reader, first document number and those docs numbered within it, then either the
+    list's arrays (with ``whole``, when the process holds them: found without opening
+    the list, :func:`indexer.store.arrays.held`) or its posting list."""
+    if whole:
+        from ...store import arrays
     for reader, offset, local in _segments(searcher, docs):
         held = arrays.held(reader, fieldname, text) if whole else None
         if held is not None:
-            ids, freqs = arrays.read_held(held[2], set(local), weights=True)
-        else:
-            listed = lookup(reader, fieldname, text)
-            if listed is None:
-                continue
-            ids, freqs = _read(listed[2], set(local), weights=True, whole=whole)
-        out.extend(zip([d + offset for d in ids], map(int, freqs), strict=True))
-    return out
+            yield reader, offset, local, held[2], None
+            continue
+        found = lookup(reader, fieldname, text)
+        if found is not None:
+            yield reader, offset, local, None, found[2]
 
 
 def _postings(reader: Any, fieldname: str, text: str) -> Any:

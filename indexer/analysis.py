@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple
@@ -117,9 +116,26 @@ def stemmer_for(lang: str | None):
     return fn
 
 
-@lru_cache(maxsize=400_000)
 def word_forms(lower: str, lang: str = "fr") -> tuple[str, str] | None:
     """``(stem, exact)`` of a lowercased word, or ``None`` for a stop word."""
+    known = _FORMS.get(lang)
+    if known is None:
+        known = _FORMS[lang] = {}
+    try:
+        return known[lower]
+    except KeyError:
+        if len(known) >= _FORMS_KEPT:
+            known.clear()
+        forms = known[lower] = _word_forms(lower, lang)
+        return forms
+
+
+# Per language, plain dicts keyed by the word: see indexer.text.fold for why not lru_cache.
+_FORMS: dict[str, dict[str, tuple[str, str] | None]] = {}
+_FORMS_KEPT = 400_000
+
+
+def _word_forms(lower: str, lang: str) -> tuple[str, str] | None:
     if lang == "fr" and lower in FRENCH_STOP_WORDS:
         return None
     exact = fold(lower)

@@ -29,7 +29,22 @@ Cleaning removes them from what it indexes; the renderer shows the rest as escap
 
 def fold(text: str) -> str:
     """Accent folding: ``États`` -> ``Etats``, ``œuvre`` -> ``oeuvre``."""
-    return _fold_cached(text) if len(text) < 40 else _fold(text)
+    if len(text) >= 40:  # a passage, seldom asked again
+        return _fold(text)
+    folded = _FOLDED.get(text)
+    if folded is None:
+        if len(_FOLDED) >= _FOLDS_KEPT:
+            _FOLDED.clear()
+        folded = _FOLDED[text] = _fold(text)
+    return folded
+
+
+# Plain dicts of strings rather than lru_caches, here and for word forms: Python's garbage
+# collector does not track them, and walked every entry of an lru_cache in each full
+# collection, which a long-lived process (a server, a notebook) makes every few hundred
+# queries.
+_FOLDED: dict[str, str] = {}
+_FOLDS_KEPT = 200_000
 
 
 def source_key(source: str) -> str:
@@ -46,7 +61,6 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_fold_cached = lru_cache(maxsize=200_000)(_fold)
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 

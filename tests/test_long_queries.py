@@ -6,11 +6,14 @@ its cost is bounded whatever is pasted; only a query past ``parse.MAX_QUERY_CHAR
 
 from __future__ import annotations
 
+import gc
+import inspect
 import json
 
 import pytest
 from conftest import CORPUS
 
+from indexer import analysis, text
 from indexer.pipeline.sources import read_articles
 from indexer.search.embedded.compile import Compiler
 from indexer.search.parse import MAX_QUERY_CHARS, parse_query
@@ -191,6 +194,28 @@ def test_the_cost_of_a_long_query_is_bounded(corpus_idx):
     comp = Compiler(corpus_idx.searcher(), ["fr"])
     comp.compile(tree)
     assert len(comp.clauses) <= MAX_QUERY_WORDS < len(left_out)
+
+
+def test_what_a_search_remembers_is_not_walked_by_the_garbage_collector(corpus_idx,
+                                                                        long_article):
+    # A long-lived process (a server, a notebook) remembers every term it looked up:
+    # hundreds of thousands after a few hundred pasted texts. Held in containers of
+    # strings, numbers and bytes only, they are left out of Python's collections; when
+    # each full collection walked them, it took as long as four searches.
+    corpus_idx.search(" ".join(body_words(long_article)[:60]))
+    gc.collect()
+    searcher = corpus_idx.searcher()
+    readers = [sub.reader() for sub, _ in searcher.leaf_searchers()]
+    frequencies = inspect.getclosurevars(searcher.doc_frequency).nonlocals["known"]
+    remembered = [
+        *(vars(reader)["_depeches_held"] for reader in readers),
+        *(vars(reader._terms)["_depeches_terms"] for reader in readers),
+        *frequencies.values(),
+        *analysis._FORMS.values(),
+        text._FOLDED,
+    ]
+    assert all(remembered)
+    assert not [c for c in remembered if gc.is_tracked(c)]
 
 
 def test_a_long_query_asks_no_did_you_mean(corpus_idx, long_article):

@@ -73,13 +73,10 @@ def held(reader: Any, fieldname: str, text: str) -> tuple[Any, bytes, Any] | Non
     term dictionary alone. Opening a list reads its first block's header, and a pasted
     text's search asked for 800 lists a query, most of them held here already."""
     found = term_info(reader, fieldname, text)
-    if found is None:
+    if found is None or found[4] is None:  # not there, or inlined
         return None
-    field, tbytes, info = found
-    if info.is_inlined():
-        return None
-    entry = _cache.get((_token(reader._terms._postfile), info.extent()[0]))
-    return None if entry is None else (field, tbytes, entry)
+    entry = _cache.get((_token(reader._terms._postfile), found[4]))
+    return None if entry is None else (reader.schema[fieldname], found[0], entry)
 
 
 def values(entry: tuple[Any, Any, Any, Any], docs: list[int], postings: Callable[[], Any]

@@ -11,7 +11,6 @@ newer one.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +21,7 @@ from .schema import passage_place, read_meta, read_texts
 T = TypeVar("T")
 
 FREQUENCIES_CACHED = 100_000
-"""Document frequencies a version remembers, the least recently asked forgotten first."""
+"""Document frequencies a version remembers per field, before it starts afresh."""
 _TEXTS_KEPT = 64  # articles whose passage texts stay read: a search reads several of each
 
 
@@ -37,8 +36,7 @@ class Snapshot:
         # A version's statistics never change, and a long query asks each of its terms'
         # document frequency in several fields, again and again (1,500 times for a
         # 20–49-word news query), each time of every segment through Whoosh.
-        searcher.doc_frequency = functools.lru_cache(maxsize=FREQUENCIES_CACHED)(
-            searcher.doc_frequency)
+        searcher.doc_frequency = _remembered(searcher.doc_frequency)
         self._records: Any = None
         self._ids: Any = None
         self._langs: list[str] | None = None
@@ -172,3 +170,24 @@ def leaf_segment_ids(searcher: Any) -> list[str]:
         if segment is not None:
             ids.append(segment.segment_id())
     return ids
+
+
+def _remembered(frequency: Callable[[str, Any], int]) -> Callable[[str, Any], int]:
+    """``frequency`` (a searcher's ``doc_frequency``), remembered per field in plain dicts
+    of words and numbers, which Python's garbage collector does not track: it walked
+    every entry of the lru_cache this was, in each full collection."""
+    known: dict[str, dict[Any, int]] = {}
+
+    def doc_frequency(fieldname: str, text: Any) -> int:
+        field = known.get(fieldname)
+        if field is None:
+            field = known[fieldname] = {}
+        try:
+            return field[text]
+        except KeyError:
+            if len(field) >= FREQUENCIES_CACHED:
+                field.clear()
+            found = field[text] = frequency(fieldname, text)
+            return found
+
+    return doc_frequency

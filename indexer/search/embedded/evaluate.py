@@ -285,13 +285,12 @@ class _Segment:
         held = term_info(self.reader, fieldname, text)
         if held is None:
             return 0.0
-        field, tbytes, info = held
-        tf = info.max_weight()
-        bm25 = self.term_bm25(field, fieldname, tbytes)
+        tbytes, _, tf, shortest, _ = held
+        bm25 = self.term_bm25(self.reader.schema[fieldname], fieldname, tbytes)
         if bm25 is None:
             return float(tf)
         idf, k1_1, norms = bm25
-        return idf * ((tf * k1_1) / (tf + norms[info.min_length()]))
+        return idf * ((tf * k1_1) / (tf + norms[shortest]))
 
     def term_bm25(self, field: Any, fieldname: str, tbytes: bytes
                   ) -> tuple[float, float, dict[int, float]] | None:
@@ -591,7 +590,7 @@ class _Segment:
         how = type(q).estimate_size
         if how is _TERM_SIZE:
             held = term_info(self.reader, q.fieldname, q.text)
-            return 0 if held is None else int(held[2].doc_frequency())
+            return 0 if held is None else held[1]
         if how is _SUM_SIZE:  # Or, AndNot: the parts' sum, at most the segment's size
             return min(sum(self._estimate(sub) for sub in q.subqueries), self.reader.doc_count())
         if how is _MIN_SIZE:  # And

@@ -90,7 +90,7 @@ def keep(cache: dict[Any, Any], key: Any, value: T) -> T:
 
     A plain dict, not a subclass: Python's garbage collector stops tracking a plain dict
     of numbers, strings, bytes and such tuples, and walked each of a subclass's entries
-    in every full collection (eight of 42,000 terms after 600 pasted texts).
+    in every full collection (42,000 terms in each of eight after 600 pasted texts).
     """
     if len(cache) >= TERM_CACHE_LIMIT:
         cache.clear()
@@ -139,7 +139,7 @@ offset in the postings file (None when the list is inlined in the dictionary).
 A plain tuple of numbers and bytes, which Python's garbage collector stops tracking:
 the readers' caches hold hundreds of thousands of these in a long-lived process, and
 held as (field, bytes, TermInfo) they were two tracked objects each, which every full
-collection walked (120 ms of a 230 ms collection after 600 pasted texts)."""
+collection walked (after 600 pasted texts, one took 230 ms with them and 145 without)."""
 
 
 def term_info(reader: Any, fieldname: str, text: Any) -> TermStats | None:

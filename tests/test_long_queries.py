@@ -208,8 +208,8 @@ def test_what_a_search_remembers_is_not_walked_by_the_garbage_collector(corpus_i
     readers = [sub.reader() for sub, _ in searcher.leaf_searchers()]
     frequencies = inspect.getclosurevars(searcher.doc_frequency).nonlocals["known"]
     remembered = [
-        *(vars(reader)["_depeches_held"] for reader in readers),
-        *(vars(reader._terms)["_depeches_terms"] for reader in readers),
+        *(d for reader in readers for d in vars(reader)["_depeches_held"].values()),
+        *(d for reader in readers for d in vars(reader._terms)["_depeches_terms"].values()),
         *frequencies.values(),
         *analysis._FORMS.values(),
         text._FOLDED,

@@ -199,9 +199,10 @@ def test_the_cost_of_a_long_query_is_bounded(corpus_idx):
 def test_what_a_search_remembers_is_not_walked_by_the_garbage_collector(corpus_idx,
                                                                         long_article):
     # A long-lived process (a server, a notebook) remembers every term it looked up:
-    # hundreds of thousands after a few hundred pasted texts. Held in containers of
-    # strings, numbers and bytes only, they are left out of Python's collections; when
-    # each full collection walked them, it took as long as four searches.
+    # hundreds of thousands after a few hundred pasted texts. Held in plain dicts of
+    # strings, numbers and bytes (a word's forms: a pair of strings), they are left out
+    # of Python's collections; when each full collection walked them, one took as long
+    # as four searches.
     corpus_idx.search(" ".join(body_words(long_article)[:60]))
     gc.collect()
     searcher = corpus_idx.searcher()

@@ -118,14 +118,12 @@ def stemmer_for(lang: str | None):
 
 def word_forms(lower: str, lang: str = "fr") -> tuple[str, str] | None:
     """``(stem, exact)`` of a lowercased word, or ``None`` for a stop word."""
-    known = _FORMS.get(lang)
-    if known is None:
-        known = _FORMS[lang] = {}
     try:
-        return known[lower]
-    except KeyError:
-        if len(known) >= _FORMS_KEPT:
-            known.clear()
+        return _FORMS[lang][lower]
+    except KeyError:  # as indexer.store.reading.table, which this side does not import
+        known = _FORMS.get(lang)
+        if known is None or len(known) >= _FORMS_KEPT:
+            known = _FORMS[lang] = {}
         forms = known[lower] = _word_forms(lower, lang)
         return forms
 

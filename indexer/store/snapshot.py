@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .reading import first_document, live_documents
+from .reading import first_document, live_documents, table
 from .schema import passage_place, read_meta, read_texts
 
 T = TypeVar("T")
@@ -179,15 +179,11 @@ def _remembered(frequency: Callable[[str, Any], int]) -> Callable[[str, Any], in
     known: dict[str, dict[Any, int]] = {}
 
     def doc_frequency(fieldname: str, text: Any) -> int:
-        field = known.get(fieldname)
-        if field is None:
-            field = known[fieldname] = {}
         try:
-            return field[text]
+            return known[fieldname][text]
         except KeyError:
-            if len(field) >= FREQUENCIES_CACHED:
-                field.clear()
-            found = field[text] = frequency(fieldname, text)
+            found = frequency(fieldname, text)
+            table(known, fieldname, FREQUENCIES_CACHED)[text] = found
             return found
 
     return doc_frequency

@@ -177,8 +177,8 @@ class _Segment:
         self.weighting = weighting
         # A field's average length holds for the whole version: summed over its segments
         # once, not for each term of each segment (hundreds of times a pasted text's search).
-        self.shapes: dict[str, tuple[float, float, float]] = parent.__dict__.setdefault(
-            "_depeches_shapes", {})
+        self.shapes: dict[str, tuple[float, float, float]] = per_reader(
+            parent, "_depeches_shapes", dict)
 
     # -- the best k --------------------------------------------------------
     def best(self, q: wq.Query, k: int) -> tuple[Scores, bool]:

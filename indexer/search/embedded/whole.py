@@ -133,7 +133,7 @@ def _part(segment: Segment, q: wq.Query, within: Any) -> Part:
         found = [p for p in (_part(segment, sub, within) for sub in q.subqueries) if len(p[0])]
         if not found:
             return _EMPTY
-        ids = found[0][0] if len(found) == 1 else np.unique(np.concatenate([p[0] for p in found]))
+        ids = found[0][0] if len(found) == 1 else _union([p[0] for p in found])
         total = np.zeros(len(ids), dtype=np.float64)
         for part in found:
             total[ids.searchsorted(part[0])] += part[1]
@@ -151,6 +151,19 @@ def _part(segment: Segment, q: wq.Query, within: Any) -> Part:
     values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
     ranked = ids.argsort()
     return ids[ranked], values[ranked]
+
+
+def _union(lists: list[Any]) -> Any:
+    """The documents of sorted id arrays, each once, sorted. ``np.unique`` gives the
+    same but counts by hashing first: on a pasted text's forms of one word (tens to
+    thousands of ids) it took three to four times as long as sorting and dropping
+    repeats, and it ran a dozen times per segment and query."""
+    ids = np.concatenate(lists)
+    ids.sort()
+    first = np.empty(len(ids), dtype=bool)
+    first[:1] = True
+    np.not_equal(ids[1:], ids[:-1], out=first[1:])
+    return ids[first]
 
 
 def _term(segment: Segment, q: wq.Term, within: Any) -> Part:

@@ -209,7 +209,7 @@ def test_sizes_are_whoosh_s_estimates(corpus_idx, segmented, where):
                 for sub, _ in s.leaf_searchers():
                     segment = _Segment(s, sub)
                     for node in _nodes(q):
-                        assert segment._estimate(node) == node.estimate_size(sub.reader()), node
+                        assert segment.estimate(node) == node.estimate_size(sub.reader()), node
                         checked += 1
     assert checked > 1000
 
@@ -465,6 +465,32 @@ def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, segm
                         assert sorted(known) == sorted(every)
     assert whole_lists
     assert pruned > 0  # documents left unscored
+
+
+def test_a_pasted_text_s_names_are_read_as_phrases_over_arrays(segmented, whole_lists,
+                                                              monkeypatch):
+    """A quote in a pasted lede is a phrase: read over arrays, word by word within the
+    documents of the words before, with the scores the dictionaries give, and never
+    through the dictionaries' phrase reading."""
+    def nodes(q):
+        yield q
+        for child in q.children():
+            yield from nodes(child)
+
+    with NewsIndex.open(segmented) as idx:
+        s = idx.searcher()
+        quoted = ('Sergueï Lavrov a dénoncé "l\'offensive rebelle" sur Alep avant de '
+                  "retrouver John Kerry à Genève pour parler de la trêve et des convois.")
+        queries = compiled(idx, quoted, SearchOptions())
+        expected = [top_documents(s, q, 5, tiebreak=lambda d: d)[0] for q in queries]
+        asked = []
+        monkeypatch.setattr(evaluate._Segment, "_phrase",
+                            lambda self, q, within: asked.append(q))
+        got = [best_documents(s, q, 5, tiebreak=lambda d: d, whole=True)[0]
+               for q in queries]
+    assert got == expected
+    assert any(isinstance(n, (wq.Phrase, wq.Sequence)) for q in queries for n in nodes(q))
+    assert not asked
 
 
 def test_a_pasted_text_finds_the_same_hits_from_whole_lists(real_news, whole_lists,

@@ -8,6 +8,7 @@ statistics, through the :class:`~indexer.search.seam.Version` searched. The READ
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import BM25_B as BM25_B  # the ranking reads its weights here
@@ -96,3 +97,14 @@ def _min_gap(a: list[int], b: list[int]) -> int:
         else:
             j += 1
     return best
+
+
+def in_order(places: Sequence[Collection[int]], slop: int) -> bool:
+    """Whether the words stand in order: a place of each (``places``, word by word), each
+    at most ``slop`` positions after the one before (Whoosh's ``SpanNear2``)."""
+    ends = places[0]
+    for here in places[1:]:
+        ends = {p for p in here if any(p - d in ends for d in range(1, slop + 1))}
+        if not ends:
+            return False
+    return bool(ends)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache, partial
 from itertools import compress
 from typing import Any
@@ -43,7 +43,7 @@ from whoosh.util.numeric import byte_to_length
 
 from ...store.reading import field_lengths, lookup, per_reader, schema_field, term_info
 from ...store.schema import ARTICLE_FIELDS
-from ..weights import BM25_B, BM25_K1, term_idf
+from ..weights import BM25_B, BM25_K1, in_order, term_idf
 from .maybe import Maybe
 
 Scores = dict[int, float]
@@ -362,6 +362,33 @@ class _Segment:
     def _phrase(self, q: wq.Query, within: Scores | None) -> Scores | None:
         """A phrase or sequence: each word's score where the words stand in order, each
         at most ``slop`` positions after the one before (Whoosh's ``SpanNear2``)."""
+        shape = self.phrase_shape(q)
+        if shape is None:
+            return None
+        field, words, slop, boosted = shape
+        # The documents holding every word, read in order of rarity.
+        order = sorted(range(len(words)), key=lambda i: self.estimate(words[i]))
+        parts: list[Scores] = [{}] * len(words)
+        found = within
+        for i in order:
+            parts[i] = self.scores(words[i], found)
+            found = parts[i]
+            if not found:
+                return {}
+        docs = sorted(parts[order[-1]])  # the documents holding every word
+        positions = [self.positions(field, w, docs) for w in words]
+        out: Scores = {}
+        for docnum in docs:
+            if in_order([spots.get(docnum, ()) for spots in positions], slop):
+                score = sum(part[docnum] for part in parts)
+                out[docnum] = score * q.boost if boosted else score
+        return out
+
+    def phrase_shape(self, q: wq.Phrase | wq.Sequence
+                     ) -> tuple[Any, list[wq.Query], int, bool] | None:
+        """A phrase's or sequence's field, words (terms, or ``Or`` of terms), slop and
+        whether its boost applies; None when it is none that :meth:`_phrase` reads
+        (Whoosh's matchers do)."""
         if isinstance(q, wq.Phrase):
             fieldname, slop = q.fieldname, q.slop
             words: list[wq.Query] = [wq.Term(fieldname, w) for w in q.words]
@@ -380,25 +407,9 @@ class _Segment:
         field = schema_field(self.searcher.schema, fieldname)
         if field is None or not field.format.supports("positions") or len(words) < 2:
             return None
-        # The documents holding every word, read in order of rarity.
-        order = sorted(range(len(words)), key=lambda i: self._estimate(words[i]))
-        parts: list[Scores] = [{}] * len(words)
-        found = within
-        for i in order:
-            parts[i] = self.scores(words[i], found)
-            found = parts[i]
-            if not found:
-                return {}
-        docs = sorted(parts[order[-1]])  # the documents holding every word
-        positions = [self._positions(field, w, docs) for w in words]
-        out: Scores = {}
-        for docnum in docs:
-            if in_order([spots.get(docnum, ()) for spots in positions], slop):
-                score = sum(part[docnum] for part in parts)
-                out[docnum] = score * q.boost if boosted else score
-        return out
+        return field, words, slop, boosted
 
-    def _positions(self, field: Any, word: wq.Query, docs: list[int]) -> dict[int, set[int]]:
+    def positions(self, field: Any, word: wq.Query, docs: list[int]) -> dict[int, set[int]]:
         """The positions of a word (a term, or any of an Or's terms) in each of ``docs``."""
         terms = [word] if isinstance(word, wq.Term) else word.subqueries
         wanted = set(docs)
@@ -576,13 +587,13 @@ class _Segment:
     def _size(self, q: wq.Query) -> float:
         """How many documents ``q`` may match, to read the rarest part of an ``And``
         first: an article-level filter's terms count articles, each a run of documents."""
-        size = self._estimate(q)
+        size = self.estimate(q)
         if _on_articles(q):  # checked first: a text query's first term answers it
             starts = article_starts(self.reader)
             size *= self.reader.doc_count_all() / max(1, len(starts))
         return size
 
-    def _estimate(self, q: wq.Query) -> int:
+    def estimate(self, q: wq.Query) -> int:
         """``q.estimate_size(reader)``, Whoosh's own number, with each term's document
         frequency from :func:`term_info`: Whoosh asked every term's through its reader,
         encoding the word twice and raising for each one missing, a sixth of a
@@ -592,14 +603,14 @@ class _Segment:
             held = term_info(self.reader, q.fieldname, q.text)
             return 0 if held is None else held[1]
         if how is _SUM_SIZE:  # Or, AndNot: the parts' sum, at most the segment's size
-            return min(sum(self._estimate(sub) for sub in q.subqueries), self.reader.doc_count())
+            return min(sum(self.estimate(sub) for sub in q.subqueries), self.reader.doc_count())
         if how is _MIN_SIZE:  # And
-            return min(self._estimate(sub) for sub in q.subqueries)
+            return min(self.estimate(sub) for sub in q.subqueries)
         if how is _CHILD_SIZE:  # a wrapper: its child's
-            return self._estimate(q.child)
+            return self.estimate(q.child)
         if how is _MAYBE_SIZE:
-            a = self._estimate(q.a)
-            return min(a + min(a, self._estimate(q.b)), self.reader.doc_count())
+            a = self.estimate(q.a)
+            return min(a + min(a, self.estimate(q.b)), self.reader.doc_count())
         return int(q.estimate_size(self.reader))
 
 
@@ -639,7 +650,7 @@ class ArticleRuns:
         return _run(self.starts, article, self.last)
 
 
-# Whoosh's estimate_size methods that _Segment._estimate answers itself.
+# Whoosh's estimate_size methods that _Segment.estimate answers itself.
 _TERM_SIZE = wq.Term.estimate_size
 _SUM_SIZE = wq.CompoundQuery.estimate_size
 _MIN_SIZE = wq.And.estimate_size
@@ -694,17 +705,6 @@ def _norms(k1: float, big_b: float, avgfl: float) -> dict[int, float]:
     lookup rather than four operations per posting. It depends on these numbers only."""
     return {length: k1 * ((1 - big_b) + big_b * length / avgfl)
             for length in map(byte_to_length, range(256))}
-
-
-def in_order(places: Sequence[Collection[int]], slop: int) -> bool:
-    """Whether the words stand in order: a place of each (``places``, word by word), each
-    at most ``slop`` positions after the one before (Whoosh's ``SpanNear2``)."""
-    ends = places[0]
-    for here in places[1:]:
-        ends = {p for p in here if any(p - d in ends for d in range(1, slop + 1))}
-        if not ends:
-            return False
-    return bool(ends)
 
 
 def _every_block(postings: Any) -> Iterator[None]:

@@ -25,6 +25,7 @@ from whoosh import query as wq
 
 from ...store import arrays
 from ...store.reading import field_lengths, lookup, per_reader
+from ..weights import in_order
 
 Scores = dict[int, float]
 
@@ -43,6 +44,13 @@ class Segment(Protocol):
     def shape(self, fieldname: str) -> tuple[float, float, float]: ...
 
     def every_posting(self, postings: Any) -> tuple[Any, Any]: ...
+
+    def phrase_shape(self, q: Any) -> tuple[Any, list[wq.Query], int, bool] | None: ...
+
+    def estimate(self, q: wq.Query) -> int: ...
+
+    def positions(self, field: Any, word: wq.Query, docs: list[int]
+                  ) -> dict[int, set[int]]: ...
 
 
 Part = tuple[Any, Any]
@@ -140,7 +148,11 @@ def _part(segment: Segment, q: wq.Query, within: Any) -> Part:
         if q.boost != 1.0 and len(q.subqueries) > 1:  # as _Segment._boosted
             total = total * q.boost
         return ids, total
-    # Anything else (a phrase, mostly) as _Segment.scores gives it.
+    if isinstance(q, (wq.Phrase, wq.Sequence)):
+        shape = segment.phrase_shape(q)
+        if shape is not None:
+            return _phrase(segment, q, shape, within)
+    # Anything else as _Segment.scores gives it.
     if within is not None:
         docs = np.flatnonzero(within) if within.dtype == bool else within
         within = dict.fromkeys(docs.tolist(), 0.0)
@@ -164,6 +176,35 @@ def _union(lists: list[Any]) -> Any:
     first[:1] = True
     np.not_equal(ids[1:], ids[:-1], out=first[1:])
     return ids[first]
+
+
+def _phrase(segment: Segment, q: wq.Query, shape: tuple[Any, list[wq.Query], int, bool],
+            within: Any) -> Part:
+    """A phrase or sequence as ``_Segment._phrase`` scores it: its words read in order
+    of rarity, each within the documents of those read before it, as arrays (the
+    first within ``within``); then their positions in the documents holding them all.
+    Given ``hit``, the dictionary path made a dictionary of every document some part
+    had found (thousands, for a pasted text's few names) before reading a word."""
+    field, words, slop, boosted = shape
+    order = sorted(range(len(words)), key=lambda i: segment.estimate(words[i]))
+    parts: list[Part] = [_EMPTY] * len(words)
+    docs = within
+    for i in order:
+        parts[i] = _part(segment, words[i], docs)
+        docs = parts[i][0]
+        if not len(docs):
+            return _EMPTY
+    listed = docs.tolist()
+    positions = [segment.positions(field, w, listed) for w in words]
+    keep = [n for n, d in enumerate(listed)
+            if in_order([spots.get(d, ()) for spots in positions], slop)]
+    if not keep:
+        return _EMPTY
+    docs = docs[keep]
+    total = np.zeros(len(docs), dtype=np.float64)  # summed in the words' order, from 0
+    for part in parts:
+        total += _at(part, docs)
+    return docs, total * q.boost if boosted else total
 
 
 def _term(segment: Segment, q: wq.Term, within: Any) -> Part:

@@ -26,9 +26,8 @@ from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..embedded.constant import ConstantScoreQuery
-from ..embedded.evaluate import in_order
 from ..embedded.maybe import Maybe
-from ..weights import BM25_B, BM25_K1, term_idf
+from ..weights import BM25_B, BM25_K1, in_order, term_idf
 
 Tokens = dict[str, list[str]]
 """A document's terms in each scored field, in order (a term's place is its position)."""

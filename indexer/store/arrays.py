@@ -79,15 +79,15 @@ def held(reader: Any, fieldname: str, text: str) -> tuple[Any, bytes, Any] | Non
     return None if entry is None else (reader.schema[fieldname], found[0], entry)
 
 
-def values(entry: tuple[Any, Any, Any, Any], docs: list[int], postings: Callable[[], Any]
+def values(entry: tuple[Any, Any, Any, Any], docs: Any, postings: Callable[[], Any]
            ) -> list[tuple[int, bytes | None]]:
-    """``(docnum, value)`` of the postings of ``docs`` (sorted) that a list held by the
-    cache (``entry``, from :func:`held`) holds, decoding only the blocks that hold them,
-    found from the arrays rather than by walking the blocks' headers and ids: a pasted
-    text's candidates lie all over a long list, and a list holds few of them.
+    """``(docnum, value)`` of the postings of ``docs`` (a sorted int32 array) that a list
+    held by the cache (``entry``, from :func:`held`) holds, decoding only the blocks that
+    hold them, found from the arrays rather than by walking the blocks' headers and ids:
+    a pasted text's candidates lie all over a long list, and a list holds few of them.
     ``postings`` opens the list, when it holds some."""
     ids, _, firsts, positions = entry
-    at, found = find(ids, np.array(docs, dtype=np.int32))
+    at, found = find(ids, docs)
     at = at[found]
     if not len(at):
         return []
@@ -106,19 +106,21 @@ def read(postings: Any, within: Collection[int] | None, weights: bool
          ) -> tuple[list[int], list[float]]:
     """What :func:`indexer.search.embedded.evaluate._read` gives (the ids, of ``within``
     only when given, in order, and their weights when asked), from :func:`whole`."""
-    return read_held(whole(postings), within, weights)
-
-
-def read_held(entry: tuple[Any, ...], within: Collection[int] | None, weights: bool
-              ) -> tuple[list[int], list[float]]:
-    """:func:`read`, of a list's arrays (from :func:`whole`, or :func:`held`'s)."""
-    ids, values = entry[0], entry[1]
+    entry = whole(postings)
     if within is None:
-        return ids.tolist(), values.tolist() if weights else []
+        return entry[0].tolist(), entry[1].tolist() if weights else []
     wanted = np.fromiter(within, dtype=np.int32, count=len(within))
-    at, found = find(ids, wanted)
+    wanted.sort()
+    return read_held(entry, wanted, weights)
+
+
+def read_held(entry: tuple[Any, ...], docs: Any, weights: bool
+              ) -> tuple[list[int], list[float]]:
+    """The ids of a list's arrays (from :func:`whole`, or :func:`held`'s) that are among
+    ``docs`` (a sorted int32 array), in order, and their weights when asked."""
+    ids, values = entry[0], entry[1]
+    at, found = find(ids, docs)
     at = at[found]
-    at.sort()
     return ids[at].tolist(), values[at].tolist() if weights else []
 
 

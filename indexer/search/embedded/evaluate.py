@@ -774,61 +774,80 @@ def _read_list(postings: Any, within: Collection[int] | None, weights: bool
     return ids, out_weights
 
 
-def term_values(searcher: Any, fieldname: str, text: str, docs: list[int],
-                whole: bool = False) -> list[tuple[int, bytes | None]]:
-    """``(docnum, value)`` of a term's postings for each of ``docs`` (sorted, index-wide
-    document numbers) that holds it; deleted documents are never among ``docs``.
-    ``whole``: a list the process's arrays hold already (the search read it whole) finds
-    its blocks there. Others are not decoded whole for this: a search's exact forms and
-    titles, read for a few hundred candidates, would crowd its stems out of the cache."""
+class Split:
+    """Sorted, index-wide document numbers split by segment once, for reading many
+    terms' postings of them (:func:`term_values`, :func:`term_frequencies`): a pasted
+    text's candidates were split again for each of its hundred-odd terms."""
+
+    def __init__(self, searcher: Any, docs: list[int], whole: bool = False) -> None:
+        self.whole = whole
+        self.parts = list(_segments(searcher, docs))
+        """Per segment that holds some of the documents: its reader, first document
+        number, those documents numbered within it, and the same as a set."""
+        self.arrays: list[Any] = []
+        """With ``whole``, the same local numbers as numpy arrays (int32, as lists are)."""
+        if whole:
+            import numpy as np  # as _read says: not for a typed search
+
+            self.arrays = [np.array(local, dtype=np.int32) for _, _, local, _ in self.parts]
+
+
+def term_values(searcher: Any, fieldname: str, text: str, docs: Split
+                ) -> list[tuple[int, bytes | None]]:
+    """``(docnum, value)`` of a term's postings for each of ``docs`` that holds it;
+    deleted documents are never among ``docs``. With ``docs.whole``, a list the
+    process's arrays hold already (the search read it whole) finds its blocks there.
+    Others are not decoded whole for this: a search's exact forms and titles, read for
+    a few hundred candidates, would crowd its stems out of the cache."""
     out: list[tuple[int, bytes | None]] = []
-    if whole:
+    if docs.whole:
         from ...store import arrays  # numpy: as _read says
-    for reader, offset, local, entry, postings in _term_lists(searcher, fieldname, text,
-                                                              docs, whole):
+    for n, reader, offset, local, wanted, entry, postings in _term_lists(fieldname, text,
+                                                                         docs):
         if entry is not None:
-            found = arrays.values(entry, local, partial(_postings, reader, fieldname, text))
+            found = arrays.values(entry, docs.arrays[n],
+                                  partial(_postings, reader, fieldname, text))
         else:
-            found = _read_values(postings, local, set(local))
+            found = _read_values(postings, local, wanted)
         out.extend((d + offset, v) for d, v in found)
     return out
 
 
-def term_frequencies(searcher: Any, fieldname: str, text: str, docs: list[int],
-                     whole: bool = False) -> list[tuple[int, int]]:
+def term_frequencies(searcher: Any, fieldname: str, text: str, docs: Split
+                     ) -> list[tuple[int, int]]:
     """``(docnum, frequency)`` of a term's postings for each of ``docs``, as
-    :func:`term_values`: its weights, read without its values (``whole``: as
+    :func:`term_values`: its weights, read without its values (with ``docs.whole``: as
     :func:`_read` says, and a list the process's arrays hold is read there, whatever
     its length)."""
     out: list[tuple[int, int]] = []
-    if whole:
+    if docs.whole:
         from ...store import arrays  # numpy: as _read says
-    for _, offset, local, entry, postings in _term_lists(searcher, fieldname, text, docs,
-                                                         whole):
+    for n, _, offset, _, wanted, entry, postings in _term_lists(fieldname, text, docs):
         if entry is not None:
-            ids, freqs = arrays.read_held(entry, set(local), weights=True)
+            ids, freqs = arrays.read_held(entry, docs.arrays[n], weights=True)
         else:
-            ids, freqs = _read(postings, set(local), weights=True, whole=whole)
+            ids, freqs = _read(postings, wanted, weights=True, whole=docs.whole)
         out.extend(zip([d + offset for d in ids], map(int, freqs), strict=True))
     return out
 
 
-def _term_lists(searcher: Any, fieldname: str, text: str, docs: list[int], whole: bool
-                ) -> Iterator[tuple[Any, int, list[int], Any, Any]]:
-    """Per segment that holds the term and some of ``docs`` (:func:`_segments`): its
-    reader, first document number and those docs numbered within it, then either the
-    list's arrays (with ``whole``, when the process holds them: found without opening
-    the list, :func:`indexer.store.arrays.held`) or its posting list."""
-    if whole:
+def _term_lists(fieldname: str, text: str, docs: Split
+                ) -> Iterator[tuple[int, Any, int, list[int], set[int], Any, Any]]:
+    """Per segment of ``docs`` that holds the term: the segment's place in
+    ``docs.parts``, its reader, first document number and those docs numbered within
+    it (a list and a set), then either the list's arrays (with ``docs.whole``, when the
+    process holds them: found without opening the list,
+    :func:`indexer.store.arrays.held`) or its posting list."""
+    if docs.whole:
         from ...store import arrays
-    for reader, offset, local in _segments(searcher, docs):
-        held = arrays.held(reader, fieldname, text) if whole else None
+    for n, (reader, offset, local, wanted) in enumerate(docs.parts):
+        held = arrays.held(reader, fieldname, text) if docs.whole else None
         if held is not None:
-            yield reader, offset, local, held[2], None
+            yield n, reader, offset, local, wanted, held[2], None
             continue
         found = lookup(reader, fieldname, text)
         if found is not None:
-            yield reader, offset, local, None, found[2]
+            yield n, reader, offset, local, wanted, None, found[2]
 
 
 def _postings(reader: Any, fieldname: str, text: str) -> Any:
@@ -838,9 +857,10 @@ def _postings(reader: Any, fieldname: str, text: str) -> Any:
     return found[2]
 
 
-def _segments(searcher: Any, docs: list[int]) -> Iterator[tuple[Any, int, list[int]]]:
+def _segments(searcher: Any, docs: list[int]
+              ) -> Iterator[tuple[Any, int, list[int], set[int]]]:
     """Per segment that holds some of ``docs`` (sorted, index-wide): its reader, its first
-    document number, and those docs numbered within it."""
+    document number, and those docs numbered within it, as a list and a set."""
     if not docs:
         return
     leaves = searcher.leaf_searchers()
@@ -849,7 +869,7 @@ def _segments(searcher: Any, docs: list[int]) -> Iterator[tuple[Any, int, list[i
         local = [d - offset for d in docs[bisect_left(docs, offset):
                                            None if end is None else bisect_left(docs, end)]]
         if local:
-            yield sub.reader(), offset, local
+            yield sub.reader(), offset, local, set(local)
 
 
 def _read_values(postings: Any, docs: list[int], wanted: Collection[int]

@@ -23,6 +23,7 @@ from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
 from .evaluate import (
     ArticleRuns,
+    Split,
     best_documents,
     document_scores,
     matching_documents,
@@ -143,13 +144,13 @@ class EmbeddedVersion(Snapshot):
         ``whole``: the lists the process's arrays hold find those blocks there."""
         s = self.searcher
 
-        def read(field: str, text: str, ordered: list[int]) -> Iterator[tuple[int, Any]]:
+        def read(field: str, text: str, split: Split) -> Iterator[tuple[int, Any]]:
             fmt = s.schema[field].format
             decode = fmt.decode_positions if fmt.supports("positions") else None
-            for docnum, value in term_values(s, field, text, ordered, whole):
+            for docnum, value in term_values(s, field, text, split):
                 yield docnum, tuple(decode(value)) if decode else ()
 
-        return _per_document(terms, docs, read)
+        return _per_document(s, terms, docs, whole, read)
 
     def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int],
                     whole: bool = False) -> dict[int, Occurrences]:
@@ -157,8 +158,8 @@ class EmbeddedVersion(Snapshot):
         which are the term frequencies in every field of ours (no field boost), so that
         no position is decoded. ``whole``: long lists are read whole, from the process's
         arrays (:mod:`indexer.store.arrays`)."""
-        return _per_document(terms, docs, partial(term_frequencies, self.searcher,
-                                                  whole=whole))
+        return _per_document(self.searcher, terms, docs, whole,
+                             partial(term_frequencies, self.searcher))
 
     def matches(self, comp: Compiler, limit: int | None = None) -> list[int]:
         """The first ``limit`` documents (all when ``None``) of the compiled query, in
@@ -166,15 +167,15 @@ class EmbeddedVersion(Snapshot):
         return matching_documents(self.searcher, self._restricted(comp), limit)
 
 
-def _per_document(terms: frozenset[tuple[str, str]], docs: list[int],
-                  read: Callable[[str, str, list[int]], Iterable[tuple[int, Any]]]
+def _per_document(searcher: Any, terms: frozenset[tuple[str, str]], docs: list[int],
+                  whole: bool, read: Callable[[str, str, Split], Iterable[tuple[int, Any]]]
                   ) -> dict[int, dict[tuple[str, str], Any]]:
-    """For each of ``docs``, what ``read(field, text, sorted docs)`` gives of each of
-    ``terms`` that it holds."""
+    """For each of ``docs``, what ``read(field, text, docs split by segment)`` gives of
+    each of ``terms`` that it holds."""
     found: dict[int, dict[tuple[str, str], Any]] = {d: {} for d in docs}
-    ordered = sorted(found)
+    split = Split(searcher, sorted(found), whole)
     for field, text in terms:
-        for docnum, what in read(field, text, ordered):
+        for docnum, what in read(field, text, split):
             found[docnum][(field, text)] = what
     return found
 

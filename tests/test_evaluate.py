@@ -446,14 +446,14 @@ def test_values_found_from_whole_lists_are_the_blocks_values(real_news, segmente
 
 
 @pytest.mark.parametrize("k", [1, 5, 50])
-def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, segmented,
-                                                                 whole_lists, k):
+def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, real_segments,
+                                                                 segmented, whole_lists, k):
     """The same floats, added in the same order, ties at the cut included, whether
     MaxScore left documents unscored or not (:mod:`indexer.search.embedded.whole`)."""
     path, articles = real_news
     pruned = 0
-    for where, texts in ((path, [" ".join(a["body"].split()[:40]) for a in articles[::30]]),
-                         (segmented, PASTED)):
+    ledes = [" ".join(a["body"].split()[:40]) for a in articles[::30]]
+    for where, texts in ((path, ledes), (real_segments, ledes), (segmented, PASTED)):
         with NewsIndex.open(where) as idx:
             s = idx.searcher()
             for text in texts:
@@ -467,6 +467,54 @@ def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, segm
                         assert sorted(known) == sorted(every)
     assert whole_lists
     assert pruned > 0  # documents left unscored
+
+
+@pytest.fixture(scope="module")
+def real_segments(tmp_path_factory, real_news) -> Path:
+    """The same 300 real articles in three segments, unmerged."""
+    articles = real_news[1]
+    path = tmp_path_factory.mktemp("news-segments") / "index"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(indexer.store.segment, "MERGE_CAP", 0)
+        with NewsIndex.create(path) as idx:
+            for batch in (articles[:100], articles[100:200], articles[200:]):
+                idx.add_articles(Article.from_fields(**{k: r[k] for k in (
+                    "id", "title", "date", "source", "body", "lang")}) for r in batch)
+    return path
+
+
+def test_a_segment_starts_from_the_k_best_of_those_read_before_it(real_news, real_segments,
+                                                                  whole_lists, monkeypatch):
+    """Over arrays, a segment's MaxScore starts from the k-th best score of the segments
+    read before it, as Lucene shares its minimum competitive score across segments: the
+    same k best, with fewer documents kept for them."""
+    from indexer.search.embedded import whole
+
+    kept: list[int] = []
+    best = whole.best
+
+    def counted(*args, **kwargs):
+        out = best(*args, **kwargs)
+        kept.append(len(out[0]))
+        return out
+
+    monkeypatch.setattr(whole, "best", counted)
+    segment_best = evaluate._Segment.best
+    texts = [" ".join(a["body"].split()[:40]) for a in real_news[1][::15]]
+    found = {}
+    with NewsIndex.open(real_segments) as idx:
+        s = idx.searcher()
+        assert len(s.leaf_searchers()) == 3
+        for floors in (True, False):
+            if not floors:  # each segment on its own
+                monkeypatch.setattr(evaluate._Segment, "best",
+                                    lambda self, q, k, floor=0.0: segment_best(self, q, k))
+            kept.clear()
+            hits = [best_documents(s, q, 10, tiebreak=lambda d: d, whole=True)[0]
+                    for text in texts for q in compiled(idx, text, SearchOptions())]
+            found[floors] = (hits, sum(kept))
+    assert found[True][0] == found[False][0]
+    assert found[True][1] < found[False][1]
 
 
 def test_a_pasted_text_s_names_are_read_as_phrases_over_arrays(segmented, whole_lists,

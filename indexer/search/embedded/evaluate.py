@@ -93,13 +93,23 @@ def best_documents(searcher: Any, q: wq.Query, k: int,
     unscored where the query's shape allows (see :meth:`_Segment.best`): the same ``k``
     best, ties at the cut included, and every matching document only when none was left
     out (else ``None``). ``whole``: long posting lists are read whole, from the
-    process's arrays (:mod:`indexer.store.arrays`), as a pasted text's search reads them."""
+    process's arrays (:mod:`indexer.store.arrays`), as a pasted text's search reads them,
+    and each segment starts from the k-th best score of those read before it (as Lucene
+    shares its minimum competitive score): a later segment prunes from its first part."""
     rows: list[tuple[float, int]] = []
     complete = True
-    for offset, scores, deleted, scored_all in _segment_scores(searcher, q, k, whole):
+    best: list[float] = []  # with ``whole``: the k best scores of the segments read so far
+    for sub, offset in searcher.leaf_searchers():
+        segment = _Segment(searcher, sub, whole)
+        floor = best[-1] if len(best) >= k else 0.0
+        scores, scored_all = segment.best(q, k, floor)
         complete = complete and scored_all
-        rows += [(-score, docnum + offset) for docnum, score in scores.items()
+        deleted = segment.deleted
+        found = [(-score, docnum + offset) for docnum, score in scores.items()
                  if docnum not in deleted]
+        rows += found
+        if whole:
+            best = heapq.nlargest(k, [*best, *(-negated for negated, _ in found)])
     return keep_best(rows, k, tiebreak), [d for _, d in rows] if complete else None
 
 
@@ -150,16 +160,14 @@ def matching_documents(searcher: Any, q: wq.Query, limit: int | None = None) -> 
     return out
 
 
-def _segment_scores(searcher: Any, q: wq.Query, k: int | None = None, whole: bool = False
+def _segment_scores(searcher: Any, q: wq.Query
                     ) -> Iterator[tuple[int, Scores, Collection[int], bool]]:
-    """Each segment's first document number, scores of ``q`` (of those that may be
-    among its ``k`` best only, when given: :meth:`_Segment.best`), deleted documents,
-    and whether every match was scored (a generator per segment, not per document:
-    this loop is a search's hottest)."""
+    """Each segment's first document number, scores of ``q``, deleted documents, and
+    whether every match was scored (a generator per segment, not per document: this
+    loop is a search's hottest)."""
     for sub, offset in searcher.leaf_searchers():
-        segment = _Segment(searcher, sub, whole)
-        scores, scored_all = (segment.scores(q), True) if k is None else segment.best(q, k)
-        yield offset, scores, segment.deleted, scored_all
+        segment = _Segment(searcher, sub)
+        yield offset, segment.scores(q), segment.deleted, True
 
 
 class _Segment:
@@ -181,10 +189,11 @@ class _Segment:
             parent, "_depeches_shapes", dict)
 
     # -- the best k --------------------------------------------------------
-    def best(self, q: wq.Query, k: int) -> tuple[Scores, bool]:
+    def best(self, q: wq.Query, k: int, floor: float = 0.0) -> tuple[Scores, bool]:
         """The scores of ``q``'s documents that may be among its ``k`` best (all of them,
         ties at the k-th score included, with the scores :meth:`scores` gives), and
-        whether every matching document is there.
+        whether every matching document is there. ``floor``: the k-th best score of the
+        segments already read (read over arrays only, see :func:`best_documents`).
 
         A query of optional parts (an ``Or``, or a :class:`Maybe` of two) is read part by
         part, the part that can add most to a score first: once the parts left could not
@@ -209,7 +218,8 @@ class _Segment:
         if self.whole:  # a pasted text's: the same reading, over arrays
             from . import whole
 
-            return whole.best(self, len(groups), subs, bounds, adds, order, left, k, SLACK)
+            return whole.best(self, len(groups), subs, bounds, adds, order, left, k, SLACK,
+                              floor)
         parts: list[Scores] = [{}] * len(subs)
         found: Scores = {}  # partial sums, in reading order: lower bounds of the scores
         alive: Scores | None = None  # once pruning starts: the documents that may make it

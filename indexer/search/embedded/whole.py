@@ -64,10 +64,11 @@ NORMS_KEPT = 16
 
 def best(segment: Segment, groups: int, subs: list[tuple[int, wq.Query]],
          bounds: list[float], adds: list[bool], order: list[int], left: list[float],
-         k: int, slack: float) -> tuple[Scores, bool]:
+         k: int, slack: float, floor: float = 0.0) -> tuple[Scores, bool]:
     """``_Segment.best`` once it has split the query into ``subs`` (each ``(group,
     query)``), their ``bounds``, which ``adds`` documents, the reading ``order`` and
-    ``left[n]``, what the parts from ``order[n]`` on can add."""
+    ``left[n]``, what the parts from ``order[n]`` on can add. ``floor``, the k-th best
+    score of the segments read before this one, prunes from the first part on."""
     size = segment.reader.doc_count_all()
     found = np.zeros(size, dtype=np.float64)  # partial sums, in reading order
     hit = np.zeros(size, dtype=bool)  # the documents some part that finds has found
@@ -78,11 +79,11 @@ def best(segment: Segment, groups: int, subs: list[tuple[int, wq.Query]],
     hits = 0
     parts: list[Part] = [_EMPTY] * len(subs)
     alive: Any = None  # once pruning starts: the documents that may make it, sorted
-    kth, since = 0.0, 0.0
+    kth, since = floor, 0.0
     for n, i in enumerate(order):
         rest = left[n]
         if alive is None and rest < kth + since and hits >= k:
-            kth, since = _kth(found, np.flatnonzero(hit), live, k), 0.0
+            kth, since = max(floor, _kth(found, np.flatnonzero(hit), live, k)), 0.0
         if alive is None and rest < kth * (1 - slack):
             held = np.flatnonzero(hit)
             alive = held[found[held] + rest >= kth * (1 - slack)]

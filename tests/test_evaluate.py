@@ -232,8 +232,8 @@ def test_term_values_are_the_postings_values(segmented):
             while m.is_active():
                 expected.append((m.id(), m.value()))
                 m.next()
-            assert term_values(s, "stem", term, Split(s, docs)) == expected
-            assert term_values(s, "stem", term, Split(s, docs[1::2])) == \
+            assert term_values("stem", term, Split(s, docs)) == expected
+            assert term_values("stem", term, Split(s, docs[1::2])) == \
                 [(d, v) for d, v in expected if d in set(docs[1::2])]
 
 
@@ -437,11 +437,11 @@ def test_values_found_from_whole_lists_are_the_blocks_values(real_news, segmente
                     for docs in (sorted(rng.sample(range(n), min(n, 40))), list(range(n)),
                                  [n - 1]):
                         docs = [d for d in docs if not s.reader().is_deleted(d)]
-                        by_blocks = evaluate.term_values(s, field, text, Split(s, docs))
+                        by_blocks = evaluate.term_values(field, text, Split(s, docs))
                         split = Split(s, docs, whole=True)
-                        assert evaluate.term_values(s, field, text, split) == by_blocks
-                        evaluate.term_frequencies(s, field, text, split)  # decoded
-                        assert evaluate.term_values(s, field, text, split) == by_blocks
+                        assert evaluate.term_values(field, text, split) == by_blocks
+                        evaluate.term_frequencies(field, text, split)  # decoded
+                        assert evaluate.term_values(field, text, split) == by_blocks
     assert served and max(served) > 128  # lists of several blocks among them
 
 

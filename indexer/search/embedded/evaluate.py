@@ -795,15 +795,14 @@ class Split:
         """Per segment that holds some of the documents: its reader, first document
         number, those documents numbered within it, and the same as a set."""
         self.arrays: list[Any] = []
-        """With ``whole``, the same local numbers as numpy arrays (int32, as lists are)."""
+        """With ``whole``, the same local numbers as int32 arrays, as the lists' arrays hold ids."""
         if whole:
             import numpy as np  # as _read says: not for a typed search
 
             self.arrays = [np.array(local, dtype=np.int32) for _, _, local, _ in self.parts]
 
 
-def term_values(searcher: Any, fieldname: str, text: str, docs: Split
-                ) -> list[tuple[int, bytes | None]]:
+def term_values(fieldname: str, text: str, docs: Split) -> list[tuple[int, bytes | None]]:
     """``(docnum, value)`` of a term's postings for each of ``docs`` that holds it;
     deleted documents are never among ``docs``. With ``docs.whole``, a list the
     process's arrays hold already (the search read it whole) finds its blocks there.
@@ -823,8 +822,7 @@ def term_values(searcher: Any, fieldname: str, text: str, docs: Split
     return out
 
 
-def term_frequencies(searcher: Any, fieldname: str, text: str, docs: Split
-                     ) -> list[tuple[int, int]]:
+def term_frequencies(fieldname: str, text: str, docs: Split) -> list[tuple[int, int]]:
     """``(docnum, frequency)`` of a term's postings for each of ``docs``, as
     :func:`term_values`: its weights, read without its values (with ``docs.whole``: as
     :func:`_read` says, and a list the process's arrays hold is read there, whatever

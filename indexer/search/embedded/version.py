@@ -11,7 +11,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ...store.reading import field_lengths
@@ -147,7 +146,7 @@ class EmbeddedVersion(Snapshot):
         def read(field: str, text: str, split: Split) -> Iterator[tuple[int, Any]]:
             fmt = s.schema[field].format
             decode = fmt.decode_positions if fmt.supports("positions") else None
-            for docnum, value in term_values(s, field, text, split):
+            for docnum, value in term_values(field, text, split):
                 yield docnum, tuple(decode(value)) if decode else ()
 
         return _per_document(s, terms, docs, whole, read)
@@ -158,8 +157,7 @@ class EmbeddedVersion(Snapshot):
         which are the term frequencies in every field of ours (no field boost), so that
         no position is decoded. ``whole``: long lists are read whole, from the process's
         arrays (:mod:`indexer.store.arrays`)."""
-        return _per_document(self.searcher, terms, docs, whole,
-                             partial(term_frequencies, self.searcher))
+        return _per_document(self.searcher, terms, docs, whole, term_frequencies)
 
     def matches(self, comp: Compiler, limit: int | None = None) -> list[int]:
         """The first ``limit`` documents (all when ``None``) of the compiled query, in

@@ -184,8 +184,8 @@ def _phrase(segment: Segment, q: wq.Query, shape: tuple[Any, list[wq.Query], int
     """A phrase or sequence as ``_Segment._phrase`` scores it: its words read in order
     of rarity, each within the documents of those read before it, as arrays (the
     first within ``within``); then their positions in the documents holding them all.
-    Given ``hit``, the dictionary path made a dictionary of every document some part
-    had found (thousands, for a pasted text's few names) before reading a word."""
+    Read through the dictionaries, a phrase first made a dictionary of every document
+    some part had found (thousands, for a pasted text's few quotes and compounds)."""
     field, words, slop, boosted = shape
     order = sorted(range(len(words)), key=lambda i: segment.estimate(words[i]))
     parts: list[Part] = [_EMPTY] * len(words)

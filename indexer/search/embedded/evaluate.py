@@ -81,7 +81,7 @@ def top_documents(searcher: Any, q: wq.Query, k: int,
     on it passes ``tiebreak``: then every tied document goes in, up to ``TIED_MAX * k``
     documents in all, and past that the first by ``tiebreak(docnum)``.
     """
-    rows = [(-score, docnum + offset) for offset, scores, deleted, _ in _segment_scores(searcher, q)
+    rows = [(-score, docnum + offset) for offset, scores, deleted in _segment_scores(searcher, q)
             for docnum, score in scores.items() if docnum not in deleted]
     return keep_best(rows, k, tiebreak), [docnum for _, docnum in rows]
 
@@ -143,7 +143,7 @@ def keep_best(rows: list[tuple[float, int]], k: int,
 
 def document_scores(searcher: Any, q: wq.Query) -> dict[int, float]:
     """Every live document of ``q`` with its score, in no order."""
-    return {docnum + offset: score for offset, scores, deleted, _ in _segment_scores(searcher, q)
+    return {docnum + offset: score for offset, scores, deleted in _segment_scores(searcher, q)
             for docnum, score in scores.items() if docnum not in deleted}
 
 
@@ -161,13 +161,13 @@ def matching_documents(searcher: Any, q: wq.Query, limit: int | None = None) -> 
 
 
 def _segment_scores(searcher: Any, q: wq.Query
-                    ) -> Iterator[tuple[int, Scores, Collection[int], bool]]:
-    """Each segment's first document number, scores of ``q``, deleted documents, and
-    whether every match was scored (a generator per segment, not per document: this
-    loop is a search's hottest)."""
+                    ) -> Iterator[tuple[int, Scores, Collection[int]]]:
+    """Each segment's first document number, every match of ``q`` scored, and its
+    deleted documents (a generator per segment, not per document: this loop is a
+    search's hottest)."""
     for sub, offset in searcher.leaf_searchers():
         segment = _Segment(searcher, sub)
-        yield offset, segment.scores(q), segment.deleted, True
+        yield offset, segment.scores(q), segment.deleted
 
 
 class _Segment:

@@ -199,6 +199,29 @@ def test_an_unknown_field_is_an_error_as_in_whoosh() -> None:
         index_document(build_schema(), {"nope": "x"})
 
 
+def test_indexing_leaves_the_collector_to_the_end_of_each_article(tmp_path) -> None:
+    from indexer import NewsIndex
+
+    collections = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    before = gc.get_threshold()
+    gc.callbacks.append(count)
+    try:
+        with NewsIndex.create(tmp_path / "ix") as idx:
+            report = idx.add_paths([CORPUS], jobs=1)
+    finally:
+        gc.callbacks.remove(count)
+    assert report.new > 100
+    # At Python's threshold (700 new objects) the collector ran 478 times over these
+    # 101 articles, walking each one's objects while it lived; now 11 times.
+    assert len(collections) < 50
+    assert gc.get_threshold() == before  # a program that indexes keeps its own
+
+
 def test_one_process_and_two_write_the_same_files(tmp_path) -> None:
     from indexer import NewsIndex
 

@@ -199,6 +199,36 @@ def test_an_unknown_field_is_an_error_as_in_whoosh() -> None:
         index_document(build_schema(), {"nope": "x"})
 
 
+def test_a_segment_file_knows_its_position_as_the_system_does(tmp_path) -> None:
+    from array import array
+
+    from whoosh.filedb.filestore import FileStorage
+
+    from indexer.store.integrity import CheckedStorage, PositionedWriter
+
+    def positions(f) -> list[int]:
+        seen = []
+        f.write(b"\x00" * 5)
+        f.write_varint(300)
+        f.write_array(array("I", range(1000)))  # array.tofile: writes of its own
+        f.write_pickle({"fieldmap": {"body": 1}})
+        f.write(memoryview(array("d", [1.5, 2.5])))  # 16 bytes, not 2 items
+        seen.append(f.tell())
+        f.seek(2)
+        f.write(b"ab")
+        seen.append(f.tell())
+        f.seek(0, 2)
+        seen.append(f.tell())
+        f.close()
+        return seen
+
+    ours = CheckedStorage(str(tmp_path)).create_file("ours.pst")
+    assert isinstance(ours.file, PositionedWriter)
+    whoosh = FileStorage(str(tmp_path)).create_file("whoosh.pst")
+    assert positions(ours) == positions(whoosh)
+    assert (tmp_path / "ours.pst").read_bytes() == (tmp_path / "whoosh.pst").read_bytes()
+
+
 def test_indexing_leaves_the_collector_to_the_end_of_each_article(tmp_path) -> None:
     from indexer import NewsIndex
 

@@ -22,6 +22,7 @@ reports them as unchecked, and nothing reports them as damaged.
 
 from __future__ import annotations
 
+import io
 import json
 import mmap
 import os
@@ -217,11 +218,20 @@ def read_pages(folder: Path, segment_id: str) -> dict[str, array] | None:
 class CheckedStorage(FileStorage):
     """Whoosh's file storage, whose segment files check each page's CRC32 the first
     time it is read (:class:`CheckedFile`). Files without page sums (the table of
-    contents, segments written before them) open as Whoosh opens them."""
+    contents, segments written before them) open as Whoosh opens them. Files are
+    written through a :class:`PositionedWriter`."""
 
     def __init__(self, path: str, **kwargs: Any) -> None:
         super().__init__(path, **kwargs)
         self._pages: dict[str, dict[str, array] | None] = {}
+
+    def create_file(self, name: str, excl: bool = False, mode: str = "wb",
+                    **kwargs: Any) -> Any:
+        if excl or mode != "wb":
+            return super().create_file(name, excl=excl, mode=mode, **kwargs)
+        if self.readonly:
+            return super().create_file(name)  # Whoosh's ReadOnlyError
+        return StructFile(PositionedWriter(self._fpath(name)), name=name, **kwargs)
 
     def open_file(self, name: str, **kwargs: Any) -> Any:
         segment_id = name.split(".", 1)[0]
@@ -232,6 +242,31 @@ class CheckedStorage(FileStorage):
             return super().open_file(name, **kwargs)
         return CheckedFile(open(self._fpath(name), "rb"), pages, self._fpath(name),
                            self.folder, name=name, **kwargs)
+
+
+class PositionedWriter(io.BufferedWriter):
+    """A new file, written through a buffer, that keeps its own position.
+
+    Whoosh asks a segment's postings and terms files where they are once or twice per
+    term, and a buffered file's ``tell`` asks the system (an ``lseek``) every time: 2
+    million calls over 12,000 OrangeSum articles, about 6 % of a commit.
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__(io.FileIO(path, "w"))
+        self._position = 0
+
+    def write(self, data: Any) -> int:
+        written = super().write(data)
+        self._position += written
+        return written
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        self._position = super().seek(offset, whence)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
 
 
 class CheckedFile(StructFile):

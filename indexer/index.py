@@ -237,9 +237,11 @@ class NewsIndex:
         documents = self._backend.documents
         pool = None
         finished = frozen = False
-        # The workers, forked after, inherit it (see YOUNG_OBJECTS).
+        # The workers, forked after, inherit it (see YOUNG_OBJECTS). Only ever raised: a
+        # threshold of 0 is a program's way of turning collection off.
         thresholds = gc.get_threshold()
-        gc.set_threshold(YOUNG_OBJECTS, *thresholds[1:])
+        if 0 < thresholds[0] < YOUNG_OBJECTS:
+            gc.set_threshold(YOUNG_OBJECTS, *thresholds[1:])
         try:
             if jobs > 1:
                 import multiprocessing  # here: searching never needs it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -1070,3 +1071,40 @@ def test_fold_of_any_text_is_the_one_character_at_a_time_definition(text: str) -
     from indexer.text import word_key
 
     assert word_key(text) == _fold_one_char_at_a_time(text)
+
+
+def test_tokens_split_elisions_keep_abbreviations_and_mark_sentence_starts() -> None:
+    from indexer.pipeline.entities.tokens import tokenize
+
+    text = "Selon M. Jean-Marc Ayrault, l'ONU\u00a0a dit : J.-M. Ayrault\tet al-Assad.\nSt. Pierre"
+    assert [(t.text, t.cap, t.initial, t.start) for t in tokenize(text)] == [
+        ("Selon", True, True, 0), ("M.", True, False, 6), ("Jean-Marc", True, False, 9),
+        ("Ayrault", True, False, 19), (",", False, False, 26), ("l'", False, False, 28),
+        ("ONU", True, False, 30), ("a", False, False, 34), ("dit", False, False, 36),
+        (":", False, False, 40), ("J.-M.", True, True, 42), ("Ayrault", True, False, 48),
+        ("et", False, False, 56), ("al-Assad", True, False, 59), (".", False, False, 67),
+        ("St.", True, True, 69), ("Pierre", True, False, 73),
+    ]
+    # A slice keeps the text's offsets, and sees nothing past its end ("J.-M." is cut).
+    assert [(t.text, t.start) for t in tokenize(text, 28, 45)] == [
+        ("l'", 28), ("ONU", 30), ("a", 34), ("dit", 36), (":", 40),
+        ("J", 42), (".", 43), ("-", 44),
+    ]
+
+
+SPACES = [" ", "  ", "\t", "\n", "\u00a0", "\u202f", " \n "]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SPACES)), max_size=30),
+       st.integers(0, 40))
+def test_tokens_cover_every_character_but_spaces_at_its_place(
+        pieces: list[tuple[str, str]], cut: int) -> None:
+    from indexer.pipeline.entities.tokens import tokenize
+
+    text = "".join(word + space for word, space in pieces)
+    start = 0 if cut == 0 else text.find(" ", cut) + 1  # 0 or just after a space
+    tokens = tokenize(text, start)
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(tokens))
+    assert "".join(t.text for t in tokens) == "".join(text[start:].split())

@@ -9,12 +9,16 @@ from typing import NamedTuple
 from ...text import WORD_KEYS, word_key
 from .words import _SENTENCE_ENDS
 
+# The spaces before a token are matched with it: findall then walks the text without
+# trying every branch at every space, and without a match object per token (a third
+# less time than finditer over OrangeSum's windows; offsets are summed from lengths).
 _TOKEN_RE = re.compile(
     r"""
-    (?P<abbr>\b(?:(?:MM|Mmes?|Mlles?|Mgr|Mrs?|Dr|Pr|M)\.(?=\s+\w)|[A-ZÀ-ÖØ-Þ]\.-[A-ZÀ-ÖØ-Þ]\.(?=\s*[A-ZÀ-ÖØ-Þ])|(?:St|[A-ZÀ-ÖØ-Þ])\.(?=\s*[A-ZÀ-ÖØ-Þ])))
+    (\s*)
+    (?:(?P<abbr>\b(?:(?:MM|Mmes?|Mlles?|Mgr|Mrs?|Dr|Pr|M)\.(?=\s+\w)|[A-ZÀ-ÖØ-Þ]\.-[A-ZÀ-ÖØ-Þ]\.(?=\s*[A-ZÀ-ÖØ-Þ])|(?:St|[A-ZÀ-ÖØ-Þ])\.(?=\s*[A-ZÀ-ÖØ-Þ])))
   | (?P<elision>\b(?:[dDlLnNmMtTsSjJcC]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu|[qQ]uoiqu)['’](?=\w))
   | (?P<word>\w+(?:[-'’‑]\w+)*\+?)
-  | (?P<punct>[^\w\s])
+  | (?P<punct>[^\w\s]))
     """,
     re.VERBOSE,
 )
@@ -49,16 +53,22 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     fold = word_key
     new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop is hot
     cache = WORD_KEYS
-    for match in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
-        word = match.group()
-        group = match.lastgroup
-        begin, stop = match.span()
-        if group == "punct":
-            initial = initial or word in _SENTENCE_ENDS
-            append(new(Token, (word, word, False, begin, stop, False)))
+    stop = start
+    for space, abbr, elision, word, punct in _TOKEN_RE.findall(
+            text, start, len(text) if end is None else end):
+        begin = stop + len(space)
+        if word:
+            stop = begin + len(word)
+            cap = _is_cap(word)
+        elif punct:
+            stop = begin + len(punct)
+            initial = initial or punct in _SENTENCE_ENDS
+            append(new(Token, (punct, punct, False, begin, stop, False)))
             continue
-        cap = group == "abbr" or (group == "word" and _is_cap(word))
-        key = cache.get(word) or fold(word)
-        append(new(Token, (word, key, cap, begin, stop, initial)))
+        else:
+            word = abbr or elision
+            stop = begin + len(word)
+            cap = bool(abbr)
+        append(new(Token, (word, cache.get(word) or fold(word), cap, begin, stop, initial)))
         initial = False
     return tokens

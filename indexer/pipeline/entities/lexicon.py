@@ -273,4 +273,7 @@ def _runs_pattern(phrases: dict[str, list[Phrase]]) -> re.Pattern[str]:
     word = rf"{name}[\w'’‑-]*\+?\.?"
     particles = "|".join(sorted(p for p in _PARTICLES if p[-1] != "'"))
     particle = rf"(?:(?:{particles})\s+){{0,2}}(?:[dlDL]['’])?"
-    return re.compile(rf"(?:\b(?:{words})\b|(?<![\w-]){word})(?:\s+{particle}{word})*")
+    # One word-boundary test first, for both kinds: it fails at once inside a word, where
+    # a lookbehind cost a sub-match at every character (a fifth of this scan's time).
+    # Before a name's first letter, ``\b(?<!-)`` is ``(?<![\w-])``.
+    return re.compile(rf"\b(?:(?:{words})\b|(?<!-){word})(?:\s+{particle}{word})*")

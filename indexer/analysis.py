@@ -22,7 +22,8 @@ from itertools import accumulate, compress, repeat
 from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple
 
-from .text import fold
+# table: the store's term caches take it here too (the store reads analysis, not text).
+from .text import fold, table
 
 CHAIN_VERSION = "fr-7"
 
@@ -120,11 +121,8 @@ def word_forms(lower: str, lang: str = "fr") -> tuple[str, str] | None:
     """``(stem, exact)`` of a lowercased word, or ``None`` for a stop word."""
     try:
         return _FORMS[lang][lower]
-    except KeyError:  # as indexer.store.reading.table, which this side does not import
-        known = _FORMS.get(lang)
-        if known is None or len(known) >= _FORMS_KEPT:
-            known = _FORMS[lang] = {}
-        forms = known[lower] = _word_forms(lower, lang)
+    except KeyError:
+        forms = table(_FORMS, lang, _FORMS_KEPT)[lower] = _word_forms(lower, lang)
         return forms
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Any control character but tab and newline (C0, DEL, C1): what no terminal should get.
@@ -45,6 +46,17 @@ def fold(text: str) -> str:
 # queries.
 _FOLDED: dict[str, str] = {}
 _FOLDS_KEPT = 200_000
+
+
+def table(tables: dict[Any, dict[Any, Any]], key: Any, limit: int) -> dict[Any, Any]:
+    """The dict ``tables`` keeps under ``key``, made afresh when missing or once it holds
+    ``limit`` entries: a bounded cache that Python's garbage collector does not track,
+    as long as it holds strings, bytes, numbers or None (word forms, and the store's
+    term caches: :func:`indexer.store.reading.field_cache`)."""
+    found = tables.get(key)
+    if found is None or len(found) >= limit:
+        found = tables[key] = {}
+    return found
 
 
 def source_key(source: str) -> str:

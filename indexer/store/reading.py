@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfield
 from whoosh.util.numeric import byte_to_length
 
+from ..analysis import table
+
 T = TypeVar("T")
 
 _NO_COLUMN: Any = object()
@@ -83,16 +85,6 @@ def per_reader(reader: Any, name: str, make: Callable[[], T]) -> T:
     if held is None:
         held = reader.__dict__[name] = make()
     return held
-
-
-def table(tables: dict[Any, dict[Any, Any]], key: Any, limit: int) -> dict[Any, Any]:
-    """The dict ``tables`` keeps under ``key``, made afresh when missing or once it holds
-    ``limit`` entries: a bounded cache that Python's garbage collector does not track,
-    as long as it holds strings, bytes, numbers or None (see :func:`field_cache`)."""
-    found = tables.get(key)
-    if found is None or len(found) >= limit:
-        found = tables[key] = {}
-    return found
 
 
 def field_cache(reader: Any, name: str, fieldname: str) -> dict[Any, Any]:

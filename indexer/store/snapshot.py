@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .reading import first_document, live_documents, table
+from ..analysis import table
+from .reading import first_document, live_documents
 from .schema import passage_place, read_meta, read_texts
 
 T = TypeVar("T")

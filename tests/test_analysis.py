@@ -8,6 +8,8 @@ stem, then accent folding; names kept whole) and the ``exact`` form
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -306,3 +308,11 @@ def test_article_forms_give_what_analyze_defines_for_any_text(texts):
         assert article_forms(texts, lang) == reference_article_forms(texts, lang)
         names = frozenset({"gaza", "les"})
         assert article_forms(texts, lang, names) == reference_article_forms(texts, lang, names)
+
+
+@given(st.lists(st.lists(_PIECES, max_size=30).map("".join), min_size=1, max_size=4))
+def test_article_forms_hand_back_each_texts_words_as_written(texts):
+    words: list[list[str]] = []
+    forms = article_forms(texts, "fr", frozenset(), words)
+    assert forms == article_forms(texts, "fr")
+    assert words == [re.findall(r"[^\W_]+", text) for text in texts]

@@ -54,19 +54,20 @@ def prepare_article(article: Article, content_hash: str = "",
     # Entity-guarded stemming: a known name keeps its exact form even at a sentence start.
     names = frozenset(w.lower() for name in (*ents.actors, *ents.places)
                       for w, *_ in words(name) if w[:1].isupper())
+    texts_words: list[list[str]] = []  # the passages' words, for their mentions too
     (title_stem, _), *forms = article_forms([article.title, *(p.text for p in passages)],
-                                            lang, names)
+                                            lang, names, texts_words)
     common = _common_fields(article, ents, lang)
     persons = frozenset(ents.persons)
     docs: list[dict[str, Any]] = []
-    for p, (stem, exact) in zip(passages, forms, strict=True):
+    for p, (stem, exact), p_words in zip(passages, forms, texts_words[1:], strict=True):
         # The title goes with the first passage only: repeating it in every
         # passage would multiply the postings Whoosh writes.
         title = {"title_stem": title_stem} if not docs else {}
         # No ``pid`` for a passage: nothing looks one up, and a unique term per
         # passage cost the term dictionary a tenth of its entries.
         docs.append({**common, **title, "stem": stem, "exact": exact,
-                     "mentions": _mentions(p.text, ents, persons),
+                     "mentions": _mentions(p.text, ents, persons, p_words),
                      "record": passage_record(p.ordinal, p.section, len(docs) + 1)})
     t5 = time.perf_counter()
     meta = {"title": article.title, "date": article.date, "source": article.source,
@@ -97,9 +98,10 @@ def _common_fields(article: Article, ents: entities.Entities, lang: str) -> dict
     return common
 
 
-def _mentions(text: str, ents: entities.Entities, persons: frozenset[str]) -> str:
+def _mentions(text: str, ents: entities.Entities, persons: frozenset[str],
+              words: list[str]) -> str:
     """The mention terms of the actors and places a passage names itself."""
-    seen = entities.mentioned(text, ents)
+    seen = entities.mentioned(text, ents, words)
     return ",".join(sorted(
         {mention_term("actor", k) for a in seen.actors
          for k in entities.filter_keys(a, "person" if a in persons else "organization")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
@@ -13,22 +14,47 @@ from .model import ORG, PERSON, PLACE, Entities
 from .resolve import _looks_like_person, _surname_keys
 
 _NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 
 
-def _match_form(text: str) -> str:
-    """Words only, folded, space-padded: ``" d alep "`` contains ``" alep "``."""
-    return f" {_NON_WORD.sub(' ', word_key(text)).strip()} "
+def _match_form(text: str, words: Sequence[str] | None = None) -> str:
+    """Words only, folded, space-padded: ``" d alep "`` contains ``" alep "``.
+
+    Folded word by word, each word's key kept: folding a whole passage at a time
+    (casefold, NFKD, marks) and then splitting it took two thirds of mentioned()."""
+    if words is None:
+        words = _WORD.findall(text)
+    keys = list(map(_MATCH_KEYS.get, words))
+    if None in keys:
+        for i, key in enumerate(keys):
+            if key is None:
+                keys[i] = _match_key(words[i])
+    return f" {' '.join(filter(None, keys))} "
 
 
-def mentioned(text: str, entities: Entities) -> Entities:
+_MATCH_KEYS: dict[str, str] = {}
+_MATCH_KEYS_KEPT = 200_000
+
+
+def _match_key(word: str) -> str:
+    # NFKD may give a word more than one ("½" gives "1 2") or none.
+    key = _NON_WORD.sub(" ", word_key(word)).strip()
+    if len(_MATCH_KEYS) < _MATCH_KEYS_KEPT:
+        _MATCH_KEYS[word] = key
+    return key
+
+
+def mentioned(text: str, entities: Entities, words: Sequence[str] | None = None) -> Entities:
     """The subset of an article's entities that a passage's text mentions.
 
     A name counts as mentioned by its canonical form, any surface alias seen in
     the article (``Etats-Unis``), or, for people, the surname alone (``Lavrov``).
     Matching ignores case and accents and respects word boundaries
-    (``d'Alep`` mentions ``Alep``, ``Alepins`` does not).
+    (``d'Alep`` mentions ``Alep``, ``Alepins`` does not). ``words`` are the text's
+    runs of letters and digits, if the caller has them already (see
+    :func:`indexer.analysis.article_forms`).
     """
-    haystack = _match_form(text)
+    haystack = _match_form(text, words)
     if len(entities.actors) + len(entities.places) > _SCANNED_NAMES:
         return _mentioned_by_words(haystack, entities)
     found = {

@@ -244,8 +244,7 @@ class NewsIndex:
             gc.set_threshold(YOUNG_OBJECTS, *thresholds[1:])
         try:
             if jobs > 1:
-                import multiprocessing  # here: searching never needs it
-
+                from .pipeline.pool import worker_pool  # here: searching never needs it
                 from .pipeline.prepare import warm_up, worker_init
 
                 warm_up()  # load gazetteers and language profiles once, before forking
@@ -256,8 +255,7 @@ class NewsIndex:
                 frozen = gc.get_freeze_count() == 0
                 if frozen:
                     gc.freeze()
-                ctx = multiprocessing.get_context("fork")
-                pool = ctx.Pool(jobs, initializer=worker_init, initargs=(documents,))
+                pool = worker_pool(jobs, worker_init, (documents,))
                 prepared: Iterator[Indexed | str] = pool.imap(prepare_job, jobs_iter, chunksize=8)
             else:
                 prepared = map(partial(prepare_job, documents=documents), jobs_iter)

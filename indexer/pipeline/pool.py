@@ -13,7 +13,7 @@ class WorkerPool(Pool):
 
     That thread waits on the workers' exits, on its change notifier and on the results
     pipe. The last is readable from the moment a result arrives until the result thread
-    has read it, and while the writing thread held the lock between them the
+    has read it, and while the writing thread held the interpreter's lock the
     maintenance thread went round and round: 26,906 turns for 1,500 results, and about a
     second of the writing process's time, over 12,000 OrangeSum articles. A worker's
     exit, :meth:`close` and :meth:`terminate` and the last result of the pool's work all

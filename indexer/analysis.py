@@ -73,8 +73,10 @@ ABBREVIATIONS = frozenset(
     "M MM Mme Mmes Mlle Mlles Me Mes Dr Pr Mgr St Ste Cie av apr J.-C etc cf p vol n".split()
 )
 
-_WORD = re.compile(r"[^\W_]+")
-_WORD_SPLIT = re.compile(f"({_WORD.pattern})")  # the same words, captured: split keeps them
+WORD = re.compile(r"[^\W_]+")
+"""A word: a run of letters and digits, as analysis cuts text (and hands it back to
+:func:`indexer.pipeline.entities.mentioned` through :func:`article_forms`)."""
+_WORD_SPLIT = re.compile(f"({WORD.pattern})")  # the same words, captured: split keeps them
 _SENTENCE_GAP = re.compile(r"[.!?…:«\"“\n]")
 
 
@@ -166,7 +168,7 @@ def words(text: str) -> Iterator[tuple[str, int, int, bool]]:
     first = True
     length = len(text)
     gap_search = _SENTENCE_GAP.search  # searched in place: no slice of the gap per word
-    for m in _WORD.finditer(text):
+    for m in WORD.finditer(text):
         start, end = m.span()
         word = m.group()
         if end < length and text[end] in "'’" and word.lower() in ELISIONS:

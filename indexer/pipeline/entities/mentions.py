@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
+from ...analysis import WORD
 from ...text import name_key, word_key
 from .model import ORG, PERSON, PLACE, Entities
 from .resolve import _looks_like_person, _surname_keys
 
 _NON_WORD = re.compile(r"[\W_]+")
-_WORD = re.compile(r"[^\W_]+")
 
 
 def _match_form(text: str, words: Sequence[str] | None = None) -> str:
@@ -23,7 +23,7 @@ def _match_form(text: str, words: Sequence[str] | None = None) -> str:
     Folded word by word, each word's key kept: folding a whole passage at a time
     (casefold, NFKD, marks) and then splitting it took two thirds of mentioned()."""
     if words is None:
-        words = _WORD.findall(text)
+        words = WORD.findall(text)
     keys = list(map(_MATCH_KEYS.get, words))
     if None in keys:
         for i, key in enumerate(keys):

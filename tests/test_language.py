@@ -66,6 +66,9 @@ NEAR = {  # languages that share words with French, in news sentences
     "ro": "Rebelii au lansat o ofensivă majoră pentru a rupe asediul părții de est a orașului "
           "Alep, în timp ce diplomații se întâlneau la Geneva pentru a încerca să salveze "
           "armistițiul negociat de Moscova și Washington.",
+    "nl": "De rebellen zijn een groot offensief begonnen om het beleg van het oosten van "
+          "Aleppo te doorbreken, terwijl diplomaten in Genève bijeenkwamen om het bestand te "
+          "redden dat Moskou en Washington hadden onderhandeld.",
     # 'le', 'qui' and 'ce' are Italian words too: a fifth of this text, three different ones
     "it": "Le Borse europee chiudono in calo. Le vendite hanno colpito le banche e le "
           "assicurazioni, mentre il petrolio sale. Qui a Milano ce lo aspettavamo, dicono gli "
@@ -91,6 +94,27 @@ def test_other_languages_are_never_taken_for_french(lang, text):
     lang = lang.removesuffix("-near")
     assert not clearly_french(text)
     assert detect_language(text) == lang
+
+
+# French news ledes (OrangeSum) with few of the hand-picked French-only words:
+# langdetect read them until frequent French-only words counted too.
+PLAIN_FRENCH = [
+    "Affaire Traoré: les avocats livrent deux versions contradictoires d'une audition clé "
+    "Quatre ans après la mort d'Adama Traoré lors de son interpellation, les avocats de la "
+    "famille et de la défense ont livré jeudi à la presse deux versions contradictoires de "
+    "l'audition d'un témoin clé",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_FRENCH)
+def test_french_with_frequent_french_only_words_skips_langdetect(text, monkeypatch):
+    import indexer.pipeline.language as language
+
+    def no_langdetect():
+        raise AssertionError("langdetect was called")
+
+    monkeypatch.setattr(language, "_detector_factory", no_langdetect)
+    assert detect_language(text) == "fr"
 
 
 def test_a_short_french_text_still_goes_to_langdetect():

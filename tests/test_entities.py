@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -623,7 +622,9 @@ def test_mentioned(
     assert found.actors == actors
     assert found.places == places
     # The words a caller has already cut (indexing has them from analysis) change nothing.
-    assert mentioned(passage, article, re.findall(r"[^\W_]+", passage)) == found
+    from indexer.analysis import WORD
+
+    assert mentioned(passage, article, WORD.findall(passage)) == found
 
 
 def test_mentioned_is_a_subset(article: Entities) -> None:

@@ -277,3 +277,29 @@ def test_a_merge_keeps_no_block(monkeypatch):
     ids = [list(block_ids) for block_ids, _, _ in _one_file(posts)().blocks()]
     assert [d for block in ids for d in block] == [d for d, _, _, _ in posts]
     assert not module._BLOCKS.inflated and len(module._BLOCKS.heads) <= 1  # the first, opening
+
+
+@pytest.mark.parametrize("positions", [
+    lambda k: [0, 2, 4],  # a block's data of a few hundred bytes
+    lambda k: list(range(k * 40, k * 40 + 40)),  # and of several kilobytes
+])
+def test_a_deflated_block_is_what_the_largest_window_gives(positions) -> None:
+    import zlib
+    from array import array
+
+    from indexer.store.postings import _DEFLATED, _parse_head, encode_block
+
+    posts = postings(128, step=3, positions=positions)
+    ids = [d for d, _, _, _ in posts]
+    weights = array("f", [w for _, w, _, _ in posts])
+    block = encode_block(ids, weights, [v for _, _, v, _ in posts], None, 0, max(weights),
+                         10, 59, True, 9)
+    flags, *_, start, end = _parse_head(block, 0)
+    stream = block[start:end]
+    assert flags & _DEFLATED and end == len(block)
+    data = zlib.decompress(stream)
+    # Same deflate bytes as zlib's default 32 KB window; only the header, which
+    # states the window, differs, and the window still spans the data.
+    assert stream[2:] == zlib.compress(data, 9)[2:]
+    window = 1 << ((stream[0] >> 4) + 8)
+    assert len(data) + 262 <= window < 32_768

@@ -303,3 +303,40 @@ def test_a_deflated_block_is_what_the_largest_window_gives(positions) -> None:
     assert stream[2:] == zlib.compress(data, 9)[2:]
     window = 1 << ((stream[0] >> 4) + 8)
     assert len(data) + 262 <= window < 32_768
+
+
+@pytest.mark.parametrize("inline", [1, 4])
+@pytest.mark.parametrize("n", [1, 3, 200])
+def test_a_counted_field_keeps_its_frequencies_as_weights_and_no_values(inline, n) -> None:
+    from indexer.store.postings import Counts
+
+    fmt = Counts()
+    codec = Codec(inlinelimit=inline, compression=9)
+    out = StructFile(io.BytesIO())
+    writer = codec.postings_writer(out)
+    writer.start_postings(fmt, TermInfo())
+    posts = postings(n, step=2, weight=lambda k: float(1 + k % 3))
+    for docnum, weight, _, length in posts:
+        writer.add_posting(docnum, weight, fmt.encode(None), length)
+    entry = writer.finish_postings().to_bytes()
+    info = TermInfo.from_bytes(entry)
+    assert info.to_bytes() == entry  # an entry read back is written the same
+    m = codec.postings_reader(StructFile(io.BytesIO(out.file.getvalue())), info, fmt)
+    got = []
+    while m.is_active():
+        got.append((m.id(), m.weight(), m.value()))
+        m.next()
+    assert got == [(d, w, b"") for d, w, _, _ in posts]
+
+
+def test_a_counted_fields_terms_and_weights_are_whooshs_frequencies() -> None:
+    from whoosh.analysis import SpaceSeparatedTokenizer
+
+    from indexer.store.postings import Counts
+
+    text, cut = "alep trêve alep onu alep trêve", SpaceSeparatedTokenizer()
+    whoosh = [(w, n, fw) for w, n, fw, _ in Frequency(field_boost=2.0).word_values(text, cut)]
+    ours = list(Counts(field_boost=2.0).word_values(text, cut))
+    assert [(w, n, fw) for w, n, fw, _ in ours] == whoosh == [
+        ("alep", 3, 6.0), ("trêve", 2, 4.0), ("onu", 1, 2.0)]
+    assert {v for *_, v in ours} == {b""}

@@ -98,6 +98,7 @@ def test_index_files_name_the_codec_as_they_always_have(tmp_path) -> None:
         idx.add_articles([Article.from_fields(id="x-1", title="Trêve", body="Alep.")])
     toc = next((tmp_path / "ix").glob("_MAIN_*.toc")).read_bytes()
     assert b"cindexer.postings\nCompactPositions\n" in toc  # the schema's, protocol 2
+    assert b"cindexer.postings\nCounts\n" in toc
     assert b"\x10indexer.postings\x94\x8c\x05Codec" in toc  # the segments', protocol 4
     assert b"indexer.store" not in toc
     code = ("import pickle, sys; c = pickle.loads(b'cindexer.postings\\nCodec\\n.'); "

@@ -43,10 +43,10 @@ from whoosh.fields import COLUMN, KEYWORD, TEXT, Schema
 
 from ..analysis import CHAIN_VERSION
 from ..errors import IndexNotFoundError, IndexVersionError
-from .postings import CompactPositions
+from .postings import CompactPositions, Counts
 from .varints import get_varint, put_varint
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 ARTICLE_FIELDS = frozenset({"date", "month", "year", "source", "lang", "actor", "place"})
 """The filter fields, which only an article's own document holds (see the module doc)."""
 INLINE_LIMIT = 2
@@ -66,12 +66,16 @@ def build_schema() -> Schema:
     """
     forms = SpaceSeparatedTokenizer()
 
+    def counted(field: Any) -> Any:
+        field.format = Counts(field_boost=field.format.field_boost)
+        return field
+
     def value(**extra: bool) -> TEXT:
         # One whole value per field (an id may hold commas or spaces).
-        return TEXT(analyzer=IDTokenizer(), phrase=False, **extra)
+        return counted(TEXT(analyzer=IDTokenizer(), phrase=False, **extra))
 
     def keys() -> KEYWORD:
-        return KEYWORD(commas=True, lowercase=False, scorable=True)
+        return counted(KEYWORD(commas=True, lowercase=False, scorable=True))
 
     def positional() -> TEXT:
         field = TEXT(analyzer=forms, phrase=True)
@@ -82,7 +86,7 @@ def build_schema() -> Schema:
         kind=value(),
         article_id=value(sortable=True),
         stem=positional(),
-        exact=TEXT(analyzer=forms, phrase=False),
+        exact=counted(TEXT(analyzer=forms, phrase=False)),
         title_stem=positional(),
         date=value(),
         month=value(),

@@ -40,6 +40,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .integrity import write_sums
+from .postings import Counts
 from .schema import ARTICLE_FIELDS
 from .terms import single_entry
 
@@ -124,6 +125,9 @@ def _whoosh_postings(field: Any, value: Any) -> Columns:
     return tuple(zip(*field.index(value), strict=True)) or ((), (), (), ())  # type: ignore[return-value]
 
 
+_SPLIT_FORMATS = (Positions.word_values, Frequency.word_values, Counts.word_values)
+
+
 def _split_postings(field: Any, value: Any) -> Columns | None:
     """``field.index(value)`` as columns (terms, frequencies, weights, values), for the
     fields whose analyzer only cuts the value into words (see :func:`_words`): all of
@@ -135,7 +139,7 @@ def _split_postings(field: Any, value: Any) -> Columns | None:
         return None
     fmt = field.format
     word_values = type(fmt).word_values
-    if word_values is not Positions.word_values and word_values is not Frequency.word_values:
+    if word_values not in _SPLIT_FORMATS:
         return None
     words = _words(field.analyzer, value)
     if words is None:
@@ -157,7 +161,8 @@ def _split_postings(field: Any, value: Any) -> Columns | None:
     else:
         counts = Counter(words)
         freqs = tuple(counts.values())
-        values = tuple(map(pack_uint, freqs))
+        values = tuple(map(pack_uint, freqs)) if word_values is Frequency.word_values \
+            else (b"",) * len(freqs)
         keys = counts
     weights = tuple(map(float, freqs)) if fb == 1.0 else tuple(float(f) * fb for f in freqs)
     return tuple(map(str.encode, keys)), freqs, weights, values  # UTF-8, as Whoosh

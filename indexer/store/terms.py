@@ -49,7 +49,8 @@ class TermInfo(W3TermInfo):
     def to_bytes(self) -> bytes:
         inlined = self._inlined
         flags = (_INLINED if inlined is not None else 0) | (_NO_IDS if self._minid is None else 0)
-        if inlined is not None and inlined[2]:
+        valued = inlined is not None and any(inlined[2])
+        if valued:
             flags |= _VALUES
         out = bytearray((flags,))
         _put_statistics(out, self._df, self._weight, self._maxweight, self._minlength,
@@ -63,9 +64,10 @@ class TermInfo(W3TermInfo):
         if len(ids) > 1:
             for w in weights:
                 put_number(out, w)
-        for v in values[:-1]:
-            put_varint(out, len(v))
-        out += b"".join(values)
+        if valued:
+            for v in values[:-1]:
+                put_varint(out, len(v))
+            out += b"".join(values)
         return bytes(out)
 
     @classmethod
@@ -100,7 +102,9 @@ class TermInfo(W3TermInfo):
                 weights.append(w)
         else:
             weights = [info._maxweight]
-        values: tuple = ()
+        # A format without values (postings.Counts) gets empty ones, as a block's
+        # reader gives them: Whoosh's matcher would give "", a str, for none at all.
+        values: tuple = (b"",) * n
         if flags & _VALUES:
             lengths = []
             for _ in range(n - 1):

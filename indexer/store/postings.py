@@ -21,12 +21,13 @@ and for positional fields the value lengths but the last and the values. It is
 deflated only when that saves bytes. Decoding stays in C (``array``, slicing,
 ``accumulate``). A value of a positional field is its position gaps, one byte each,
 or 16 or 32 bits after a mark when a gap is larger (:class:`CompactPositions`). The
-other fields have no values: their postings' weights are their frequencies (:class:`Counts`).
+other fields have no values: a posting's weight is its frequency (:class:`Counts`).
 
 :class:`Codec`, :class:`CompactPositions` and :class:`Counts` are pickled by name
 into an index's table of contents, so an index that uses them needs this module to
-be read. That name, ``indexer.postings``, is where the module lived when the format was made: it
-is part of the format, kept by :data:`ON_DISK` and :mod:`indexer.store`'s alias.
+be read. That name, ``indexer.postings``, is where the module lived when the format
+was made: it is part of the format, kept by :data:`ON_DISK` and :mod:`indexer.store`'s
+alias.
 """
 
 from __future__ import annotations

@@ -102,9 +102,7 @@ class TermInfo(W3TermInfo):
                 weights.append(w)
         else:
             weights = [info._maxweight]
-        # A format without values (postings.Counts) gets empty ones, as a block's
-        # reader gives them: Whoosh's matcher would give "", a str, for none at all.
-        values: tuple = (b"",) * n
+        values: tuple
         if flags & _VALUES:
             lengths = []
             for _ in range(n - 1):
@@ -112,6 +110,10 @@ class TermInfo(W3TermInfo):
                 lengths.append(length)
             ends = [*accumulate(lengths, initial=i), len(s)]
             values = tuple(s[a:b] for a, b in zip(ends, ends[1:], strict=False))
+        else:
+            # A format without values (postings.Counts) gets empty ones, as a block's
+            # reader gives them: Whoosh's matcher would give "", a str, for none at all.
+            values = (b"",) * n
         info._inlined = (tuple(ids), tuple(weights), values)
         return info
 

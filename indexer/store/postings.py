@@ -40,7 +40,7 @@ from operator import sub
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
-from whoosh.formats import Format, Positions, tokens
+from whoosh.formats import Format, Frequency, Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .varints import (
@@ -113,13 +113,9 @@ class Counts(Format):
     posting_size = 0
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
-        fb = self.field_boost
-        counts: dict[str, int] = {}
-        weights: dict[str, float] = {}
-        for token in tokens(value, analyzer, kwargs):
-            counts[token.text] = counts.get(token.text, 0) + 1
-            weights[token.text] = weights.get(token.text, 0.0) + token.boost
-        return ((w, n, weights[w] * fb, b"") for w, n in counts.items())
+        # Whoosh's own counts and weights (it reads only field_boost), less the copy.
+        return ((w, n, weight, b"")
+                for w, n, weight, _ in Frequency.word_values(self, value, analyzer, **kwargs))
 
     def encode(self, value: Any) -> bytes:
         return b""

@@ -122,10 +122,12 @@ class Counts(Format):
 
 
 def _weight_kind(weights: array, largest: float) -> int:
-    if all(w == largest for w in weights):
+    # count, min and map run in C: this is called for every block a commit writes.
+    if weights.count(largest) == len(weights):
         return 0
-    if all(w.is_integer() and w >= 0 for w in weights):
-        return 1 if max(weights) < 0x100 else 2 if max(weights) < 0x10000 else 3
+    if min(weights) >= 0 and all(map(float.is_integer, weights)):
+        top = max(weights)
+        return 1 if top < 0x100 else 2 if top < 0x10000 else 3
     return 3
 
 
@@ -145,32 +147,45 @@ def encode_block(ids: Any, weights: array, values: list[bytes], fixedsize: int |
                  last: bool, compression: int) -> bytes:
     """One block of postings (ids above ``base``, the previous block's last id)."""
     n = len(ids)
-    gaps = [b - a for a, b in zip([base, *ids[:-2]], ids[:-1], strict=False)]
-    idcode = width_code(max(gaps, default=0))
+    # Most blocks hold a few postings (over 2,000 OrangeSum articles, 27,000 of 45,000
+    # hold at most 4), so the cost is per call: parts joined once, and a header whose
+    # count and gap fit a byte each made in one step.
+    parts = []
+    idcode = 0
+    if n > 1:
+        gaps = list(map(sub, ids[:-1], chain((base,), ids[:-2])))
+        idcode = width_code(max(gaps))
+        parts.append(pack(idcode, gaps))
     kind = _weight_kind(weights, maxweight)
-    data: bytes | bytearray = bytearray(pack(idcode, gaps))
     if kind == 3:
-        data += pack_floats(weights)
+        parts.append(pack_floats(weights))
     elif kind:
-        data += pack(kind - 1, map(int, weights))
+        parts.append(pack(kind - 1, map(int, weights)))
     lencode = 0
     if values and (fixedsize is None or fixedsize < 0):
-        lengths = [len(v) for v in values[:-1]]
+        lengths = list(map(len, values[:-1]))
         lencode = width_code(max(lengths, default=0))
-        data += pack(lencode, lengths)
-    data += b"".join(values)
+        parts.append(pack(lencode, lengths))
+    parts.extend(values)
+    data = b"".join(parts)
     flags = (_LAST if last else 0) | idcode << 2 | lencode << 4 | kind << 6
     if compression and len(data) > 24:
         packed = zlib.compress(data, compression, _window_bits(len(data)))
         if len(packed) < len(data):
             data, flags = packed, flags | _DEFLATED
-    out = bytearray((flags,))
-    put_varint(out, n)
-    put_varint(out, ids[-1] - base)
+    gap = ids[-1] - base
+    if n < 0x80 and gap < 0x80:
+        out = bytearray((flags, n, gap))
+    else:
+        out = bytearray((flags,))
+        put_varint(out, n)
+        put_varint(out, gap)
     put_number(out, maxweight)
-    out += bytes((length_to_byte(minlength), length_to_byte(maxlength)))
+    out.append(length_to_byte(minlength))
+    out.append(length_to_byte(maxlength))
     put_varint(out, len(data))
-    return bytes(out + data)
+    out += data
+    return bytes(out)
 
 
 class _Writer(W3PostingsWriter):

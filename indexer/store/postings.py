@@ -122,12 +122,12 @@ class Counts(Format):
 
 
 def _weight_kind(weights: array, largest: float) -> int:
+    """How a block keeps its weights; ``largest`` is the largest of them."""
     # count, min and map run in C: this is called for every block a commit writes.
     if weights.count(largest) == len(weights):
         return 0
     if min(weights) >= 0 and all(map(float.is_integer, weights)):
-        top = max(weights)
-        return 1 if top < 0x100 else 2 if top < 0x10000 else 3
+        return 1 if largest < 0x100 else 2 if largest < 0x10000 else 3
     return 3
 
 

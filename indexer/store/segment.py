@@ -33,9 +33,9 @@ from typing import Any, final
 
 from whoosh.analysis import CompositeAnalyzer, IDTokenizer, RegexTokenizer, StripFilter
 from whoosh.fields import FieldType
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Positions
 from whoosh.index import TOC, clean_files
-from whoosh.system import pack_uint, pack_ushort
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -125,7 +125,8 @@ def _whoosh_postings(field: Any, value: Any) -> Columns:
     return tuple(zip(*field.index(value), strict=True)) or ((), (), (), ())  # type: ignore[return-value]
 
 
-_SPLIT_FORMATS = (Positions.word_values, Frequency.word_values, Counts.word_values)
+# Every field of ours: positional ones, and counted ones (no Frequency field is left).
+_SPLIT_FORMATS = (Positions.word_values, Counts.word_values)
 
 
 def _split_postings(field: Any, value: Any) -> Columns | None:
@@ -161,8 +162,7 @@ def _split_postings(field: Any, value: Any) -> Columns | None:
     else:
         counts = Counter(words)
         freqs = tuple(counts.values())
-        values = tuple(map(pack_uint, freqs)) if word_values is Frequency.word_values \
-            else (b"",) * len(freqs)
+        values = (b"",) * len(freqs)  # Counts keeps no value
         keys = counts
     weights = tuple(map(float, freqs)) if fb == 1.0 else tuple(float(f) * fb for f in freqs)
     return tuple(map(str.encode, keys)), freqs, weights, values  # UTF-8, as Whoosh

@@ -94,23 +94,60 @@ def best_documents(searcher: Any, q: wq.Query, k: int,
     best, ties at the cut included, and every matching document only when none was left
     out (else ``None``). ``whole``: long posting lists are read whole, from the
     process's arrays (:mod:`indexer.store.arrays`), as a pasted text's search reads them,
-    and each segment starts from the k-th best score of those read before it (as Lucene
-    shares its minimum competitive score): a later segment prunes from its first part."""
+    and the version's segments are read as one (:class:`~indexer.search.embedded.whole.Joined`)."""
+    if whole:
+        joined = _joined_best(searcher, q, k)
+        if joined is not None:
+            scores, complete, deleted = joined
+            kept = [(-score, docnum) for docnum, score in scores.items()
+                    if docnum not in deleted]
+            return keep_best(kept, k, tiebreak), [d for _, d in kept] if complete else None
     rows: list[tuple[float, int]] = []
     complete = True
-    best: list[float] = []  # with ``whole``: the k best scores of the segments read so far
     for sub, offset in searcher.leaf_searchers():
         segment = _Segment(searcher, sub, whole)
-        floor = best[-1] if len(best) >= k else 0.0
-        scores, scored_all = segment.best(q, k, floor)
+        scores, scored_all = segment.best(q, k)
         complete = complete and scored_all
         deleted = segment.deleted
-        found = [(-score, docnum + offset) for docnum, score in scores.items()
+        rows += [(-score, docnum + offset) for docnum, score in scores.items()
                  if docnum not in deleted]
-        rows += found
-        if whole:
-            best = heapq.nlargest(k, [*best, *(-negated for negated, _ in found)])
     return keep_best(rows, k, tiebreak), [d for _, d in rows] if complete else None
+
+
+def _joined_best(searcher: Any, q: wq.Query, k: int
+                 ) -> tuple[Scores, bool, Collection[int]] | None:
+    """:meth:`_Segment.best` over arrays with the version's segments read as one
+    (:class:`indexer.search.embedded.whole.Joined`), and the version's deleted
+    documents; None for a shape that :meth:`_Segment.best` does not split."""
+    from .whole import Joined
+    from .whole import best as best_over_arrays
+
+    groups = _Segment._groups(q)
+    if groups is None:
+        return None
+    segments = [(_Segment(searcher, sub, True), offset)
+                for sub, offset in searcher.leaf_searchers()]
+    subs = [(g, sub) for g, (members, _) in enumerate(groups) for sub in members]
+    each = [[segment._bound(sub) for segment, _ in segments] for _, sub in subs]
+    if not all(b >= 0 for held in each for b in held):  # as _Segment.best says
+        return None
+    bounds = [max(held) for held in each]  # a part's bound over the version
+    adds = [groups[g][1] for g, _ in subs]
+    order, left = _plan(bounds, adds)
+    joined = Joined(searcher, segments)
+    scores, complete = best_over_arrays(joined, len(groups), subs, bounds, adds, order,
+                                        left, k, SLACK)
+    return scores, complete, joined.deleted
+
+
+def _plan(bounds: list[float], adds: list[bool]) -> tuple[list[int], list[float]]:
+    """MaxScore's reading order of the parts (those that find documents first, then by
+    bound, largest first), and ``left[n]``, what the parts from ``order[n]`` on can add."""
+    order = sorted(range(len(bounds)), key=lambda i: (not adds[i], -bounds[i], i))
+    left = [0.0] * (len(order) + 1)
+    for n in range(len(order) - 1, -1, -1):
+        left[n] = left[n + 1] + bounds[order[n]]
+    return order, left
 
 
 ARRAY_MIN_POSTINGS = 384
@@ -180,6 +217,7 @@ class _Segment:
         self.reader = searcher.reader()
         self.deleted: Collection[int] = (frozenset(self.reader._perdoc.deleted_docs())
                                          if self.reader.has_deletions() else ())
+        self.size: int = self.reader.doc_count_all()
         weighting = parent.weighting
         self.bm25 = isinstance(weighting, BM25F)
         self.weighting = weighting
@@ -189,19 +227,18 @@ class _Segment:
             parent, "_depeches_shapes", dict)
 
     # -- the best k --------------------------------------------------------
-    def best(self, q: wq.Query, k: int, floor: float = 0.0) -> tuple[Scores, bool]:
+    def best(self, q: wq.Query, k: int) -> tuple[Scores, bool]:
         """The scores of ``q``'s documents that may be among its ``k`` best (all of them,
         ties at the k-th score included, with the scores :meth:`scores` gives), and
-        whether every matching document is there. ``floor``: the k-th best score of the
-        segments already read (read over arrays only, see :func:`best_documents`).
+        whether every matching document is there.
 
         A query of optional parts (an ``Or``, or a :class:`Maybe` of two) is read part by
         part, the part that can add most to a score first: once the parts left could not
         lift a document that none has matched above the k-th best score so far, they are
         read only for the documents that may still reach it (MaxScore, Turtle and Flood
         1995, term at a time). A long query's common words then skip most of their
-        posting blocks. Other shapes are scored whole. A pasted text's search (``whole``)
-        runs the same reading over numpy arrays (:mod:`indexer.search.embedded.whole`).
+        posting blocks. Other shapes are scored whole. A pasted text's search runs the
+        same reading over numpy arrays, its segments read as one (:func:`_joined_best`).
         """
         groups = self._groups(q)
         if groups is None:
@@ -211,15 +248,7 @@ class _Segment:
         if not all(b >= 0 for b in bounds):  # a negative boost, or NaN: no bound holds
             return self.scores(q), True
         adds = [groups[g][1] for g, _ in subs]
-        order = sorted(range(len(subs)), key=lambda i: (not adds[i], -bounds[i], i))
-        left = [0.0] * (len(order) + 1)  # left[n]: what the parts from order[n] on can add
-        for n in range(len(order) - 1, -1, -1):
-            left[n] = left[n + 1] + bounds[order[n]]
-        if self.whole:  # a pasted text's: the same reading, over arrays
-            from . import whole
-
-            return whole.best(self, len(groups), subs, bounds, adds, order, left, k, SLACK,
-                              floor)
+        order, left = _plan(bounds, adds)  # left[n]: what the parts from order[n] on can add
         parts: list[Scores] = [{}] * len(subs)
         found: Scores = {}  # partial sums, in reading order: lower bounds of the scores
         alive: Scores | None = None  # once pruning starts: the documents that may make it

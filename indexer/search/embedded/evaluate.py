@@ -125,19 +125,36 @@ def _joined_best(searcher: Any, q: wq.Query, k: int
     groups = _Segment._groups(q)
     if groups is None:
         return None
-    segments = [(_Segment(searcher, sub, True), offset)
-                for sub, offset in searcher.leaf_searchers()]
+    joined = Joined(searcher, [(_Segment(searcher, sub, True), offset)
+                               for sub, offset in searcher.leaf_searchers()])
     subs = [(g, sub) for g, (members, _) in enumerate(groups) for sub in members]
-    each = [[segment._bound(sub) for segment, _ in segments] for _, sub in subs]
-    if not all(b >= 0 for held in each for b in held):  # as _Segment.best says
+    bounds = [bound(sub, joined.term_bound) for _, sub in subs]
+    if not all(b >= 0 for b in bounds):  # as _Segment.best says
         return None
-    bounds = [max(held) for held in each]  # a part's bound over the version
     adds = [groups[g][1] for g, _ in subs]
     order, left = _plan(bounds, adds)
-    joined = Joined(searcher, segments)
     scores, complete = best_over_arrays(joined, len(groups), subs, bounds, adds, order,
                                         left, k, SLACK)
     return scores, complete, joined.deleted
+
+
+def bound(q: wq.Query, term_bound: Callable[[str, Any], float]) -> float:
+    """The most ``q`` adds to any document's score (``inf`` when not known), given the
+    most each term scores, ``term_bound(fieldname, text)``."""
+    if isinstance(q, wq.Term):
+        return term_bound(q.fieldname, q.text) * q.boost
+    if _plain_or(q) or isinstance(q, wq.And):
+        total = sum(bound(sub, term_bound) for sub in q.subqueries)
+        return total * q.boost if q.boost != 1.0 and len(q.subqueries) > 1 else total
+    if isinstance(q, Maybe):
+        return bound(q.a, term_bound) + bound(q.b, term_bound)
+    if isinstance(q, ConstantScoreQuery):
+        return q.score
+    if isinstance(q, type(wq.NullQuery)):
+        return 0.0
+    if isinstance(q, wq.Prefix):
+        return q.boost
+    return math.inf  # phrases, and what Whoosh scores itself
 
 
 def _plan(bounds: list[float], adds: list[bool]) -> tuple[list[int], list[float]]:
@@ -303,20 +320,7 @@ class _Segment:
 
     def _bound(self, q: wq.Query) -> float:
         """The most ``q`` adds to any document's score (``inf`` when not known)."""
-        if isinstance(q, wq.Term):
-            return self._term_bound(q.fieldname, q.text) * q.boost
-        if _plain_or(q) or isinstance(q, wq.And):
-            total = sum(self._bound(sub) for sub in q.subqueries)
-            return total * q.boost if q.boost != 1.0 and len(q.subqueries) > 1 else total
-        if isinstance(q, Maybe):
-            return self._bound(q.a) + self._bound(q.b)
-        if isinstance(q, ConstantScoreQuery):
-            return q.score
-        if isinstance(q, type(wq.NullQuery)):
-            return 0.0
-        if isinstance(q, wq.Prefix):
-            return q.boost
-        return math.inf  # phrases, and what Whoosh scores itself
+        return bound(q, self._term_bound)
 
     def _term_bound(self, fieldname: str, text: Any) -> float:
         """A term's score for its largest weight in its shortest document: BM25 grows

@@ -323,6 +323,15 @@ class Joined:
             terms[text] = found
         return found
 
+    def term_bound(self, fieldname: str, text: str) -> float:
+        """The most a term scores in any document of the version: its largest score, the
+        scores being made for the search anyway (tighter than a segment's bound, which
+        pairs the term's largest weight with its shortest document)."""
+        if fieldname == "kind" and text == "p":  # scored by _Segment alone, as _part says
+            return max(segment._term_bound(fieldname, text) for segment, _ in self.segments)
+        scores = self.term(fieldname, text)[1]
+        return float(scores.max()) if len(scores) else 0.0
+
     def _split(self, docs: Any) -> list[tuple[Any, int, Any]]:
         """``docs`` (sorted, the version's numbers) by segment: each segment, its first
         number and its share of ``docs`` numbered within it, where it has some."""

@@ -445,6 +445,39 @@ def test_values_found_from_whole_lists_are_the_blocks_values(real_news, segmente
     assert served and max(served) > 128  # lists of several blocks among them
 
 
+def test_terms_read_over_the_version_give_the_blocks_values_and_frequencies(
+        real_segments, segmented, whole_lists):
+    """Once a pasted text's search has read a term over all the version's segments
+    (:class:`whole.Joined`), its candidates' frequencies come from there, and its values
+    are read only in the segments where it holds some: the same as the blocks give."""
+    from indexer.search.embedded import whole
+
+    rng = random.Random(5)
+    skipped = 0
+    for path in (real_segments, segmented):
+        with NewsIndex.open(path) as idx:
+            s = idx.searcher()
+            n = s.doc_count_all()
+            joined = whole.Joined(s, [(evaluate._Segment(s, sub, True), offset)
+                                      for sub, offset in s.leaf_searchers()])
+            for field in ("stem", "title_stem"):
+                terms = sorted(s.lexicon(field), key=lambda t, f=field: -s.doc_frequency(f, t))
+                for text in [*terms[:10], *rng.sample(terms, min(20, len(terms))), "zzz"]:
+                    for docs in (sorted(rng.sample(range(n), min(n, 30))), list(range(n))):
+                        docs = [d for d in docs if not s.reader().is_deleted(d)]
+                        blocks = Split(s, docs)
+                        values = evaluate.term_values(field, text, blocks)
+                        frequencies = evaluate.term_frequencies(field, text, blocks)
+                        joined.term(field, text)
+                        split = Split(s, docs, whole=True)
+                        assert evaluate.term_values(field, text, split) == values
+                        assert evaluate.term_frequencies(field, text, split) == frequencies
+                        entry, only = split.parts_holding(field, text)
+                        assert entry is not None
+                        skipped += len(split.parts) - len(only)
+    assert skipped > 0  # segments left unread
+
+
 @pytest.mark.parametrize("k", [1, 5, 50])
 def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, real_segments,
                                                                  segmented, whole_lists, k):

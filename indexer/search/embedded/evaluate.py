@@ -829,10 +829,37 @@ class Split:
         number, those documents numbered within it, and the same as a set."""
         self.arrays: list[Any] = []
         """With ``whole``, the same local numbers as int32 arrays, as the lists' arrays hold ids."""
+        self.every: Any = None
+        """With ``whole``, all the documents, as an int64 array of the version's numbers."""
+        self.kept: dict[str, Any] = {}
+        """With ``whole``, the terms a pasted text's search has read over the whole version
+        (:class:`indexer.search.embedded.whole.Joined`)."""
         if whole:
             import numpy as np  # as _read says: not for a typed search
 
             self.arrays = [np.array(local, dtype=np.int32) for _, _, local, _ in self.parts]
+            self.every = np.array(docs, dtype=np.int64)
+            self.starts = np.array([offset for _, offset, _, _ in self.parts], dtype=np.int64)
+            self.kept = per_reader(searcher, "_depeches_joined", dict)
+
+    def parts_holding(self, fieldname: str, text: str) -> tuple[Any, set[int] | None]:
+        """With ``whole``, for a term that the version's search read over all its segments
+        (:class:`indexer.search.embedded.whole.Joined`): its documents, weights and scores,
+        and the places in :attr:`parts` of the segments where it holds some of the
+        documents. ``(None, None)`` otherwise."""
+        if not self.whole:
+            return None, None
+        from ...store import arrays
+        from .whole import held
+
+        entry = held(self.kept, fieldname, text)
+        if entry is None:
+            return None, None
+        ids = entry[0]
+        if not len(ids):
+            return entry, set()
+        found = self.every[arrays.find(ids, self.every)[1]]
+        return entry, set((self.starts.searchsorted(found, side="right") - 1).tolist())
 
 
 def term_values(fieldname: str, text: str, docs: Split) -> list[tuple[int, bytes | None]]:
@@ -844,8 +871,12 @@ def term_values(fieldname: str, text: str, docs: Split) -> list[tuple[int, bytes
     out: list[tuple[int, bytes | None]] = []
     if docs.whole:
         from ...store import arrays  # numpy: as _read says
+    # A term the search read whole is known to lack most segments' candidates.
+    only = docs.parts_holding(fieldname, text)[1]
+    if only is not None and not only:
+        return out
     for n, reader, offset, local, wanted, entry, postings in _term_lists(fieldname, text,
-                                                                         docs):
+                                                                         docs, only):
         if entry is not None:
             found = arrays.values(entry, docs.arrays[n],
                                   partial(_postings, reader, fieldname, text))
@@ -863,6 +894,15 @@ def term_frequencies(fieldname: str, text: str, docs: Split) -> list[tuple[int, 
     out: list[tuple[int, int]] = []
     if docs.whole:
         from ...store import arrays  # numpy: as _read says
+
+        joined = docs.parts_holding(fieldname, text)[0]
+        if joined is not None:  # read over the whole version already
+            ids, weights, _ = joined
+            if not len(ids):
+                return out
+            at, found = arrays.find(ids, docs.every)
+            return list(zip(docs.every[found].tolist(), map(int, weights[at[found]].tolist()),
+                            strict=True))
     for n, _, offset, _, wanted, entry, postings in _term_lists(fieldname, text, docs):
         if entry is not None:
             ids, freqs = arrays.read_held(entry, docs.arrays[n], weights=True)
@@ -872,16 +912,19 @@ def term_frequencies(fieldname: str, text: str, docs: Split) -> list[tuple[int, 
     return out
 
 
-def _term_lists(fieldname: str, text: str, docs: Split
+def _term_lists(fieldname: str, text: str, docs: Split, only: set[int] | None = None
                 ) -> Iterator[tuple[int, Any, int, list[int], set[int], Any, Any]]:
-    """Per segment of ``docs`` that holds the term: the segment's place in
-    ``docs.parts``, its reader, first document number and those docs numbered within
-    it (a list and a set), then either the list's arrays (with ``docs.whole``, when the
-    process holds them: found without opening the list,
-    :func:`indexer.store.arrays.held`) or its posting list."""
+    """Per segment of ``docs`` that holds the term (of those whose places in
+    ``docs.parts`` are ``only``, when given): the segment's place in ``docs.parts``, its
+    reader, first document number and those docs numbered within it (a list and a set),
+    then either the list's arrays (with ``docs.whole``, when the process holds them:
+    found without opening the list, :func:`indexer.store.arrays.held`) or its posting
+    list."""
     if docs.whole:
         from ...store import arrays
     for n, (reader, offset, local, wanted) in enumerate(docs.parts):
+        if only is not None and n not in only:
+            continue
         held = arrays.held(reader, fieldname, text) if docs.whole else None
         if held is not None:
             yield n, reader, offset, local, wanted, held[2], None

@@ -212,47 +212,55 @@ def _phrase(segment: Segment | Joined, q: wq.Query, shape: tuple[Any, list[wq.Qu
 def _term(segment: Segment | Joined, q: wq.Term, within: Any) -> Part:
     """One term's BM25F scores, as ``_Segment.term`` computes them."""
     if isinstance(segment, Joined):
-        ids, scores = segment.term(q.fieldname, q.text)
-        if within is not None and len(ids):
-            if within.dtype == bool:
-                keep = within[ids]
-            else:
-                at, held = arrays.find(ids, within)
-                keep = at[held]
-            ids, scores = ids[keep], scores[keep]
-        if not len(ids):
-            return _EMPTY
-        return ids, scores * q.boost if q.boost != 1.0 else scores
-    held = arrays.held(segment.reader, q.fieldname, q.text)
-    if held is not None:
-        field, tbytes, (listed, weights, _, _) = held
+        ids, _, scores = segment.term(q.fieldname, q.text)
     else:
-        found = lookup(segment.reader, q.fieldname, q.text)
-        if found is None:
+        listed = _listed(segment, q.fieldname, q.text)
+        if listed is None:
             return _EMPTY
-        field, tbytes, postings = found
-        listed, weights = segment.every_posting(postings)
-    ids = np.asarray(listed, dtype=np.int64)
-    tf = np.asarray(weights, dtype=np.float64)
+        field, tbytes, ids, tf = listed
     if within is not None and len(ids):
         if within.dtype == bool:
             keep = within[ids]
         else:
             at, held = arrays.find(ids, within)
             keep = at[held]
-        ids, tf = ids[keep], tf[keep]
+        if isinstance(segment, Joined):
+            ids, scores = ids[keep], scores[keep]
+        else:
+            ids, tf = ids[keep], tf[keep]
     if not len(ids):
         return _EMPTY
-    bm25 = segment.term_bm25(field, q.fieldname, tbytes)
-    if bm25 is not None:
-        idf, k1_1, _ = bm25
-        norms = _norm_array(segment, q.fieldname)
-        scores = idf * ((tf * k1_1) / (tf + norms[ids]))
-    else:  # Whoosh's WeightScorer: the weight itself
-        scores = tf
-    if q.boost != 1.0:
-        scores = scores * q.boost
-    return ids, scores
+    if not isinstance(segment, Joined):
+        scores = _scored(segment, field, q.fieldname, tbytes, ids, tf)
+    return ids, scores * q.boost if q.boost != 1.0 else scores
+
+
+def _listed(segment: Segment, fieldname: str, text: str) -> tuple[Any, bytes, Any, Any] | None:
+    """A term's field, bytes, documents (int64) and weights (float64) in one segment,
+    deleted documents included, or None when the segment does not hold it."""
+    held = arrays.held(segment.reader, fieldname, text)
+    if held is not None:
+        field, tbytes, (ids, weights, _, _) = held
+    else:
+        found = lookup(segment.reader, fieldname, text)
+        if found is None:
+            return None
+        field, tbytes, postings = found
+        ids, weights = segment.every_posting(postings)
+    return (field, tbytes, np.asarray(ids, dtype=np.int64),
+            np.asarray(weights, dtype=np.float64))
+
+
+def _scored(segment: Segment, field: Any, fieldname: str, tbytes: bytes, ids: Any, tf: Any
+            ) -> Any:
+    """The BM25F scores of a term's documents ``ids`` in one segment, whose weights are
+    ``tf``, unboosted."""
+    bm25 = segment.term_bm25(field, fieldname, tbytes)
+    if bm25 is None:  # Whoosh's WeightScorer: the weight itself
+        return tf
+    idf, k1_1, _ = bm25
+    norms = _norm_array(segment, fieldname)
+    return idf * ((tf * k1_1) / (tf + norms[ids]))
 
 
 def _norm_array(segment: Segment, fieldname: str) -> Any:
@@ -271,9 +279,16 @@ def _norm_array(segment: Segment, fieldname: str) -> Any:
     return norms
 
 
-JOINED_POSTINGS = 4_000_000
-"""Scored postings a version keeps for :meth:`Joined.term` (16 bytes each: 64 MB), over
+JOINED_POSTINGS = 3_000_000
+"""Scored postings a version keeps for :meth:`Joined.term` (24 bytes each: 72 MB), over
 every term; like the arrays' cache, it starts afresh when full."""
+
+
+def held(kept: dict[str, Any], fieldname: str, text: str) -> tuple[Any, Any, Any] | None:
+    """A term's documents, weights and scores over a version, from what
+    :class:`Joined` keeps (``kept``), or None when it has not read the term."""
+    terms = kept.get(fieldname)
+    return None if terms is None else terms.get(text)
 
 
 class Joined:
@@ -296,31 +311,36 @@ class Joined:
             d + offset for segment, offset in segments for d in segment.deleted)
         self.kept: dict[str, Any] = per_reader(parent, "_depeches_joined", dict)
 
-    def term(self, fieldname: str, text: str) -> Part:
-        """A term's documents and unboosted scores over the version, as :func:`_term`
-        gives them segment by segment."""
+    def term(self, fieldname: str, text: str) -> tuple[Any, Any, Any]:
+        """A term's documents, weights and unboosted scores over the version, as
+        :func:`_term` gives them segment by segment."""
+        kept = held(self.kept, fieldname, text)
+        if kept is not None:
+            return kept
+        parts = []
+        for segment, offset in self.segments:
+            listed = _listed(segment, fieldname, text)
+            if listed is not None and len(listed[2]):
+                field, tbytes, ids, tf = listed
+                parts.append((ids + offset, tf,
+                              _scored(segment, field, fieldname, tbytes, ids, tf)))
+        found: tuple[Any, Any, Any]
+        if not parts:
+            found = (*_EMPTY, _EMPTY[1])
+        elif len(parts) == 1:
+            found = parts[0]
+        else:
+            ids, tf, scores = (np.concatenate(column) for column in zip(*parts, strict=True))
+            found = (ids, tf, scores)
+        size = self.kept.get("", 0) + len(found[0])
+        if size > JOINED_POSTINGS:
+            self.kept.clear()
+            size = len(found[0])
+        self.kept[""] = size
         terms = self.kept.get(fieldname)
         if terms is None:
             terms = self.kept[fieldname] = {}
-        found = terms.get(text)
-        if found is None:
-            term = wq.Term(fieldname, text)
-            parts = [(ids + offset, scores) for segment, offset in self.segments
-                     for ids, scores in (_term(segment, term, None),) if len(ids)]
-            if not parts:
-                found = _EMPTY
-            elif len(parts) == 1:
-                found = parts[0]
-            else:
-                found = (np.concatenate([ids for ids, _ in parts]),
-                         np.concatenate([scores for _, scores in parts]))
-            held = self.kept.get("", 0) + len(found[0])
-            if held > JOINED_POSTINGS:
-                self.kept.clear()
-                terms = self.kept[fieldname] = {}
-                held = len(found[0])
-            self.kept[""] = held
-            terms[text] = found
+        terms[text] = found
         return found
 
     def term_bound(self, fieldname: str, text: str) -> float:
@@ -329,7 +349,7 @@ class Joined:
         pairs the term's largest weight with its shortest document)."""
         if fieldname == "kind" and text == "p":  # scored by _Segment alone, as _part says
             return max(segment._term_bound(fieldname, text) for segment, _ in self.segments)
-        scores = self.term(fieldname, text)[1]
+        scores = self.term(fieldname, text)[2]
         return float(scores.max()) if len(scores) else 0.0
 
     def _split(self, docs: Any) -> list[tuple[Any, int, Any]]:

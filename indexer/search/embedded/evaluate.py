@@ -831,6 +831,8 @@ class Split:
         """With ``whole``, the same local numbers as int32 arrays, as the lists' arrays hold ids."""
         self.every: Any = None
         """With ``whole``, all the documents, as an int64 array of the version's numbers."""
+        self.starts: Any = None
+        """With ``whole``, the first document number of each of :attr:`parts`' segments."""
         self.kept: dict[str, Any] = {}
         """With ``whole``, the terms a pasted text's search has read over the whole version
         (:class:`indexer.search.embedded.whole.Joined`)."""

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer.analysis import WORD
 from indexer.pipeline.entities import (
     Entities,
     entity_key,
@@ -622,8 +623,6 @@ def test_mentioned(
     assert found.actors == actors
     assert found.places == places
     # The words a caller has already cut (indexing has them from analysis) change nothing.
-    from indexer.analysis import WORD
-
     assert mentioned(passage, article, WORD.findall(passage)) == found
 
 

@@ -833,30 +833,32 @@ class Split:
         """With ``whole``, all the documents, as an int64 array of the version's numbers."""
         self.starts: Any = None
         """With ``whole``, the first document number of each of :attr:`parts`' segments."""
-        self.kept: dict[str, Any] = {}
+        self.read: Any = None
         """With ``whole``, the terms a pasted text's search has read over the whole version
-        (:class:`indexer.search.embedded.whole.Joined`)."""
+        (:class:`indexer.search.embedded.whole.ReadTerms`)."""
         if whole:
             import numpy as np  # as _read says: not for a typed search
 
             self.arrays = [np.array(local, dtype=np.int32) for _, _, local, _ in self.parts]
             self.every = np.array(docs, dtype=np.int64)
             self.starts = np.array([offset for _, offset, _, _ in self.parts], dtype=np.int64)
-            self.kept = per_reader(searcher, "_depeches_joined", dict)
+            from .whole import read_terms
+
+            self.read = read_terms(searcher)
+
+    def joined(self, fieldname: str, text: str) -> tuple[Any, Any, Any] | None:
+        """With ``whole``, a term's documents, weights and scores over the whole version
+        when the version's search read it so (:class:`indexer.search.embedded.whole.Joined`);
+        else None."""
+        return self.read.get(fieldname, text) if self.read is not None else None
 
     def parts_holding(self, fieldname: str, text: str) -> tuple[Any, set[int] | None]:
-        """With ``whole``, for a term that the version's search read over all its segments
-        (:class:`indexer.search.embedded.whole.Joined`): its documents, weights and scores,
-        and the places in :attr:`parts` of the segments where it holds some of the
-        documents. ``(None, None)`` otherwise."""
-        if not self.whole:
-            return None, None
-        from ...store import arrays
-        from .whole import held
-
-        entry = held(self.kept, fieldname, text)
+        """:meth:`joined`, and the places in :attr:`parts` of the segments where the term
+        holds some of the documents; ``(None, None)`` when not joined."""
+        entry = self.joined(fieldname, text)
         if entry is None:
             return None, None
+        from ...store import arrays  # numpy: joined only for a pasted text
         ids = entry[0]
         if not len(ids):
             return entry, set()
@@ -897,7 +899,7 @@ def term_frequencies(fieldname: str, text: str, docs: Split) -> list[tuple[int, 
     if docs.whole:
         from ...store import arrays  # numpy: as _read says
 
-        joined = docs.parts_holding(fieldname, text)[0]
+        joined = docs.joined(fieldname, text)
         if joined is not None:  # read over the whole version already
             ids, weights, _ = joined
             if not len(ids):

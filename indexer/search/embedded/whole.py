@@ -213,26 +213,30 @@ def _term(segment: Segment | Joined, q: wq.Term, within: Any) -> Part:
     """One term's BM25F scores, as ``_Segment.term`` computes them."""
     if isinstance(segment, Joined):
         ids, _, scores = segment.term(q.fieldname, q.text)
+        if within is not None and len(ids):
+            keep = _within(ids, within)
+            ids, scores = ids[keep], scores[keep]
     else:
         listed = _listed(segment, q.fieldname, q.text)
         if listed is None:
             return _EMPTY
         field, tbytes, ids, tf = listed
-    if within is not None and len(ids):
-        if within.dtype == bool:
-            keep = within[ids]
-        else:
-            at, held = arrays.find(ids, within)
-            keep = at[held]
-        if isinstance(segment, Joined):
-            ids, scores = ids[keep], scores[keep]
-        else:
+        if within is not None and len(ids):  # scored after: only what is kept
+            keep = _within(ids, within)
             ids, tf = ids[keep], tf[keep]
+        scores = _scored(segment, field, q.fieldname, tbytes, ids, tf) if len(ids) else tf
     if not len(ids):
         return _EMPTY
-    if not isinstance(segment, Joined):
-        scores = _scored(segment, field, q.fieldname, tbytes, ids, tf)
     return ids, scores * q.boost if q.boost != 1.0 else scores
+
+
+def _within(ids: Any, within: Any) -> Any:
+    """Which of ``ids`` (sorted) are in ``within``: a boolean array over the documents,
+    or sorted document numbers."""
+    if within.dtype == bool:
+        return within[ids]
+    at, held = arrays.find(ids, within)
+    return at[held]
 
 
 def _listed(segment: Segment, fieldname: str, text: str) -> tuple[Any, bytes, Any, Any] | None:
@@ -284,11 +288,30 @@ JOINED_POSTINGS = 3_000_000
 every term; like the arrays' cache, it starts afresh when full."""
 
 
-def held(kept: dict[str, Any], fieldname: str, text: str) -> tuple[Any, Any, Any] | None:
-    """A term's documents, weights and scores over a version, from what
-    :class:`Joined` keeps (``kept``), or None when it has not read the term."""
-    terms = kept.get(fieldname)
-    return None if terms is None else terms.get(text)
+class ReadTerms:
+    """The terms a version's pasted-text searches have read over all its segments
+    (:meth:`Joined.term`), kept on the version's searcher: by field, each term's
+    documents, weights and unboosted scores."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, dict[str, tuple[Any, Any, Any]]] = {}
+        self.size = 0  # postings held, over every term
+
+    def get(self, fieldname: str, text: str) -> tuple[Any, Any, Any] | None:
+        terms = self.fields.get(fieldname)
+        return None if terms is None else terms.get(text)
+
+    def put(self, fieldname: str, text: str, found: tuple[Any, Any, Any]) -> None:
+        if self.size + len(found[0]) > JOINED_POSTINGS:
+            self.fields.clear()
+            self.size = 0
+        self.size += len(found[0])
+        self.fields.setdefault(fieldname, {})[text] = found
+
+
+def read_terms(parent: Any) -> ReadTerms:
+    """The :class:`ReadTerms` of the version whose searcher is ``parent``."""
+    return per_reader(parent, "_depeches_joined", ReadTerms)
 
 
 class Joined:
@@ -307,14 +330,15 @@ class Joined:
         self.segments = segments  # (evaluate._Segment, its first document number)
         self.starts = [offset for _, offset in segments]
         self.size = sum(segment.size for segment, _ in segments)
-        self.deleted: Collection[int] = frozenset(
-            d + offset for segment, offset in segments for d in segment.deleted)
-        self.kept: dict[str, Any] = per_reader(parent, "_depeches_joined", dict)
+        # The version's deleted documents, gathered once per version (not per search).
+        self.deleted: Collection[int] = per_reader(parent, "_depeches_deleted", lambda: frozenset(
+            d + offset for segment, offset in segments for d in segment.deleted))
+        self.kept = read_terms(parent)
 
     def term(self, fieldname: str, text: str) -> tuple[Any, Any, Any]:
         """A term's documents, weights and unboosted scores over the version, as
         :func:`_term` gives them segment by segment."""
-        kept = held(self.kept, fieldname, text)
+        kept = self.kept.get(fieldname, text)
         if kept is not None:
             return kept
         parts = []
@@ -332,15 +356,7 @@ class Joined:
         else:
             ids, tf, scores = (np.concatenate(column) for column in zip(*parts, strict=True))
             found = (ids, tf, scores)
-        size = self.kept.get("", 0) + len(found[0])
-        if size > JOINED_POSTINGS:
-            self.kept.clear()
-            size = len(found[0])
-        self.kept[""] = size
-        terms = self.kept.get(fieldname)
-        if terms is None:
-            terms = self.kept[fieldname] = {}
-        terms[text] = found
+        self.kept.put(fieldname, text, found)
         return found
 
     def term_bound(self, fieldname: str, text: str) -> float:

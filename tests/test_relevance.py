@@ -188,6 +188,22 @@ def test_query_words_close_together_outrank_the_same_words_far_apart(tmp_path):
     assert found[:2] == ["b-near", "a-far"]
 
 
+def test_a_pasted_text_counts_no_proximity(tmp_path):
+    # Pasted, the first passage is a query of 17 words. Typed, "traité Utrecht" puts
+    # the passage where the two stand close first (the test above). Over a lede's dozens
+    # of words, how close two of them stand says nothing (see PROXIMITY): the two
+    # passages hold the same words, score the same, and their article ids break the tie.
+    town = "La ville compte un marché et une école, dit le maire"
+    near = f"Le traité fut signé hier à Utrecht. {town}."
+    far = f"Le traité fut signé hier. {town} à Utrecht."
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add_articles(Article.from_fields(id=i, body=b, lang="fr")
+                           for i, b in {**FILLER, "a-far": far, "b-near": near}.items())
+        hits = index.search(near).hits
+    assert [h.article_id for h in hits[:2]] == ["a-far", "b-near"]
+    assert hits[0].score == hits[1].score
+
+
 def test_an_inverted_verb_keeps_the_verb_and_drops_the_auxiliary_a(idx):
     # "a-t-il" is the auxiliary "a" (a question word) and its pronoun: nothing to search;
     # "trouve-t-on" is the verb "trouve", searched like a word typed alone.

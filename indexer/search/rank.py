@@ -121,10 +121,16 @@ def rescore(version: Version, comp: Compiled, opts: SearchOptions,
     titles = version.title_scores(comp, k)
     reach = [c | r for c, r in zip(comp.clauses, comp.related, strict=True)]
     wanted_terms = frozenset().union(*reach)
-    body = version.positions(wanted_terms, [d for _, _, d in rows], comp.whole)
-    in_title = version.positions(frozenset(("title_" + f, t) for f, t in wanted_terms
-                                           if f == "stem"),
-                                 [t[1] for t in titles.values()], comp.whole)
+    candidates = [d for _, _, d in rows]
+    # A pasted text counts no proximity (see PROXIMITY): which terms each candidate
+    # holds is all it needs, counted without decoding a position.
+    places = None if comp.pasted else version.positions(wanted_terms, candidates, comp.whole)
+    body = places if places is not None else version.occurrences(wanted_terms, candidates,
+                                                                 comp.whole)
+    # Titles count for coordination alone: which terms they hold, never where.
+    in_title = version.occurrences(frozenset(("title_" + f, t) for f, t in wanted_terms
+                                             if f == "stem"),
+                                   [t[1] for t in titles.values()], comp.whole)
     weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
                for i, w in enumerate(clause_weights(version, comp.clauses))]
     vectors = version.vectors() if opts.vectors else None
@@ -156,6 +162,7 @@ def rescore(version: Version, comp: Compiled, opts: SearchOptions,
                 similar[docnum] = [TermMatch(comp.words[i] or "", w, "similar")
                                    for i, (x, w) in zip(missing, near, strict=True) if x]
         score *= coordination(reach, weights, matched, partial)
-        score *= 1 + PROXIMITY * proximity(comp.clauses, weights, found)
+        if places is not None:
+            score *= 1 + PROXIMITY * proximity(comp.clauses, weights, places[docnum])
         scored.append((score, aid, docnum))
     return scored

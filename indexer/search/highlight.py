@@ -52,6 +52,7 @@ def find_matches(text: str, lang: str | None,
     tokens = analyze(text, lang)
     spans: list[Span] = []
     matches: list[TermMatch] = []
+    places = _Places(tokens)
     for pattern in patterns:
         n = len(pattern.words)
         first = pattern.words[0]
@@ -60,10 +61,8 @@ def find_matches(text: str, lang: str | None,
         else:
             # Where the first word can match at all (WordPattern.how's tests, as sets):
             # calling how() on every token of every passage shown was most of the time.
-            exacts = first.variants | first.fuzzy | {first.exact}
-            stems = first.stems
-            starts = [i for i, tok in enumerate(tokens[:len(tokens) - n + 1])
-                      if tok.exact in exacts or tok.stem in stems]
+            starts = places.of(first.variants | first.fuzzy | {first.exact}, first.stems,
+                               len(tokens) - n)
         for i in starts:
             hows = []
             for wp, tok in zip(pattern.words, tokens[i:i + n], strict=False):
@@ -78,6 +77,26 @@ def find_matches(text: str, lang: str | None,
                 how = hows[0] if n == 1 else "phrase"
                 matches.append(TermMatch(pattern.label, surface, how))  # type: ignore[arg-type]
     return merge_spans(spans), tuple(dict.fromkeys(matches))
+
+
+class _Places:
+    """Where each form stands in a passage's tokens, by exact form and by stem: found
+    once per passage. Testing every token against each of a pasted text's twenty
+    patterns was a third of highlighting: 1.1 ms of a 20–49-word news query, 0.5 ms so."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.exact: dict[str, list[int]] = {}
+        self.stem: dict[str, list[int]] = {}
+        for i, tok in enumerate(tokens):
+            self.exact.setdefault(tok.exact, []).append(i)
+            self.stem.setdefault(tok.stem, []).append(i)
+
+    def of(self, exacts: Iterable[str], stems: Iterable[str], last: int) -> list[int]:
+        """The places, in order and up to ``last``, of tokens with one of ``exacts`` or
+        one of ``stems``."""
+        found = {i for form in exacts for i in self.exact.get(form, ())}
+        found.update(i for stem in stems for i in self.stem.get(stem, ()))
+        return sorted(i for i in found if i <= last)
 
 
 def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:

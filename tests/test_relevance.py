@@ -189,7 +189,7 @@ def test_query_words_close_together_outrank_the_same_words_far_apart(tmp_path):
 
 
 def test_a_pasted_text_counts_no_proximity(tmp_path):
-    # Pasted, the first passage is a query of 17 words. Typed, "traité Utrecht" puts
+    # Pasted, the first passage is a query of 18 words. Typed, "traité Utrecht" puts
     # the passage where the two stand close first (the test above). Over a lede's dozens
     # of words, how close two of them stand says nothing (see PROXIMITY): the two
     # passages hold the same words, score the same, and their article ids break the tie.

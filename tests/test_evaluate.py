@@ -414,46 +414,14 @@ def test_whole_lists_hold_what_their_blocks_hold(real_news, segmented, whole_lis
     assert whole_lists and max(whole_lists) > 128  # lists of several blocks among them
 
 
-def test_values_found_from_whole_lists_are_the_blocks_values(real_news, segmented,
-                                                             whole_lists, monkeypatch):
-    """Positions read through the arrays' block starts, once a list is decoded whole, are
-    those the block walk reads: for a few documents, many, every one, or none held."""
-    rng = random.Random(11)
-    served: list[int] = []
-    values = arrays.values
-
-    def counted(entry, docs, postings):
-        served.append(len(entry[0]))
-        return values(entry, docs, postings)
-
-    monkeypatch.setattr(arrays, "values", counted)
-    for path in (real_news[0], segmented):
-        with NewsIndex.open(path) as idx:
-            s = idx.searcher()
-            n = s.doc_count_all()
-            for field in ("stem", "title_stem"):
-                terms = sorted(s.lexicon(field), key=lambda t, f=field: -s.doc_frequency(f, t))
-                for text in terms[:15] + rng.sample(terms, min(15, len(terms))):
-                    for docs in (sorted(rng.sample(range(n), min(n, 40))), list(range(n)),
-                                 [n - 1]):
-                        docs = [d for d in docs if not s.reader().is_deleted(d)]
-                        by_blocks = evaluate.term_values(field, text, Split(s, docs))
-                        split = Split(s, docs, whole=True)
-                        assert evaluate.term_values(field, text, split) == by_blocks
-                        evaluate.term_frequencies(field, text, split)  # decoded
-                        assert evaluate.term_values(field, text, split) == by_blocks
-    assert served and max(served) > 128  # lists of several blocks among them
-
-
-def test_terms_read_over_the_version_give_the_blocks_values_and_frequencies(
-        real_segments, segmented, whole_lists):
+def test_terms_read_over_the_version_give_the_blocks_frequencies(real_segments, segmented,
+                                                                 whole_lists):
     """Once a pasted text's search has read a term over all the version's segments
-    (:class:`whole.Joined`), its candidates' frequencies come from there, and its values
-    are read only in the segments where it holds some: the same as the blocks give."""
+    (:class:`whole.Joined`), its candidates' frequencies come from there: the same as the
+    blocks give."""
     from indexer.search.embedded import whole
 
     rng = random.Random(5)
-    skipped = 0
     for path in (real_segments, segmented):
         with NewsIndex.open(path) as idx:
             s = idx.searcher()
@@ -465,17 +433,11 @@ def test_terms_read_over_the_version_give_the_blocks_values_and_frequencies(
                 for text in [*terms[:10], *rng.sample(terms, min(20, len(terms))), "zzz"]:
                     for docs in (sorted(rng.sample(range(n), min(n, 30))), list(range(n))):
                         docs = [d for d in docs if not s.reader().is_deleted(d)]
-                        blocks = Split(s, docs)
-                        values = evaluate.term_values(field, text, blocks)
-                        frequencies = evaluate.term_frequencies(field, text, blocks)
+                        frequencies = evaluate.term_frequencies(field, text, Split(s, docs))
                         joined.term(field, text)
                         split = Split(s, docs, whole=True)
-                        assert evaluate.term_values(field, text, split) == values
+                        assert split.joined(field, text) is not None
                         assert evaluate.term_frequencies(field, text, split) == frequencies
-                        entry, only = split.parts_holding(field, text)
-                        assert entry is not None
-                        skipped += len(split.parts) - len(only)
-    assert skipped > 0  # segments left unread
 
 
 @pytest.mark.parametrize("k", [1, 5, 50])

@@ -124,7 +124,7 @@ def rescore(version: Version, comp: Compiled, opts: SearchOptions,
     candidates = [d for _, _, d in rows]
     # A pasted text counts no proximity (see PROXIMITY): which terms each candidate
     # holds is all it needs, counted without decoding a position.
-    places = None if comp.pasted else version.positions(wanted_terms, candidates, comp.whole)
+    places = None if comp.pasted else version.positions(wanted_terms, candidates)
     body = places if places is not None else version.occurrences(wanted_terms, candidates,
                                                                  comp.whole)
     # Titles count for coordination alone: which terms they hold, never where.

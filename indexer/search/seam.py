@@ -186,10 +186,10 @@ class Version(Protocol):
         that carries its title."""
         ...
 
-    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int],
-                  whole: bool = False) -> dict[int, Positions]:
-        """Which of ``terms`` each of ``docs`` holds, with their positions. ``whole``:
-        :attr:`Compiled.whole` of the search that asks."""
+    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
+                  ) -> dict[int, Positions]:
+        """Which of ``terms`` each of ``docs`` holds, with their positions (a typed
+        search's candidates: see :data:`indexer.search.weights.PROXIMITY`)."""
         ...
 
     def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int],

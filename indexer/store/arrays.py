@@ -9,9 +9,6 @@ for 8,500 kept, a third of its time. Decoded once into arrays, a list answers "w
 of these documents does it hold, how often" with one binary search per document, in
 C, and the next pasted text finds the same common words decoded.
 
-The arrays also say where each block starts, so that the positions of a few hundred
-candidates (:func:`values`) are read from the blocks that hold them alone.
-
 Typed searches keep the block reader, which skips the blocks it does not need: they
 read few postings, and importing numpy (60 ms) would add a third to a cold search from
 the terminal (0.2 s). So does a process's first pasted text, which would pay that import
@@ -21,7 +18,7 @@ and decode blocks that its reading skips, for lists that no later search may rea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -33,7 +30,7 @@ CACHE_POSTINGS = 8_000_000
 """Postings the process keeps decoded, over every list (8 bytes each: 64 MB). Like the
 block cache, it starts afresh when full."""
 
-_cache: dict[tuple[int, int], tuple[Any, Any, Any, Any]] = {}
+_cache: dict[tuple[int, int], tuple[Any, Any]] = {}
 _size = 0
 
 
@@ -42,23 +39,13 @@ def whole(postings: Any) -> tuple[Any, Any]:
     list of :class:`indexer.store.postings._Matcher`, deleted documents included,
     decoded from its first block on (a matcher fresh from the term dictionary) or taken
     from the cache."""
-    ids, weights, _, _ = _whole(postings)
-    return ids, weights
-
-
-def _whole(postings: Any) -> tuple[Any, Any, Any, Any]:
-    """:func:`whole`, and where each block starts: the index of its first posting, and
-    its header's position in the postings file."""
     global _size
     key = (_token(postings._postfile), postings._startoffset)
     found = _cache.get(key)
     if found is not None:
         return found
-    blocks: list[tuple[int, int]] = []
-    ids, weights = postings.every(weights=True, blocks=blocks)
-    firsts, positions = zip(*blocks, strict=True)
-    found = (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32),
-             np.array(firsts, dtype=np.int64), positions)
+    ids, weights = postings.every(weights=True)
+    found = (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32))
     if _size + len(ids) > CACHE_POSTINGS:
         _cache.clear()
         _size = 0
@@ -68,7 +55,7 @@ def _whole(postings: Any) -> tuple[Any, Any, Any, Any]:
 
 
 def held(reader: Any, fieldname: str, text: str) -> tuple[Any, bytes, Any] | None:
-    """A term's field, its bytes and its list's arrays (as :func:`_whole` gives them) in
+    """A term's field, its bytes and its list's arrays (as :func:`whole` gives them) in
     one segment, when the process holds that list decoded, else None: found from the
     term dictionary alone. Opening a list reads its first block's header, and a pasted
     text's search asked for 800 lists a query, most of them held here already."""
@@ -77,29 +64,6 @@ def held(reader: Any, fieldname: str, text: str) -> tuple[Any, bytes, Any] | Non
         return None
     entry = _cache.get((_token(reader._terms._postfile), found[4]))
     return None if entry is None else (reader.schema[fieldname], found[0], entry)
-
-
-def values(entry: tuple[Any, Any, Any, Any], docs: Any, postings: Callable[[], Any]
-           ) -> list[tuple[int, bytes | None]]:
-    """``(docnum, value)`` of the postings of ``docs`` (a sorted int32 array) that a list
-    held by the cache (``entry``, from :func:`held`) holds, decoding only the blocks that
-    hold them, found from the arrays rather than by walking the blocks' headers and ids:
-    a pasted text's candidates lie all over a long list, and a list holds few of them.
-    ``postings`` opens the list, when it holds some."""
-    ids, _, firsts, positions = entry
-    at, found = find(ids, docs)
-    at = at[found]
-    if not len(at):
-        return []
-    block = firsts.searchsorted(at, side="right") - 1
-    out: list[bytes | None] = []
-    edges = [0, *(np.flatnonzero(block[1:] != block[:-1]) + 1).tolist(), len(at)]
-    within = (at - firsts[block]).tolist()
-    matcher = postings()
-    for start, end in zip(edges, edges[1:], strict=False):
-        matcher.goto_block(positions[block[start]])
-        out.extend(matcher.values_at(within[start:end]))
-    return list(zip(ids[at].tolist(), out, strict=True))
 
 
 def read(postings: Any, within: Collection[int] | None, weights: bool

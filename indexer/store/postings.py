@@ -376,31 +376,19 @@ class _Matcher(W3LeafMatcher):
             return [data[ends[j]:ends[j + 1]] for j in hits]
         return [data[start + j * fixedsize:start + (j + 1) * fixedsize] for j in hits]
 
-    def every(self, weights: bool, blocks: list[tuple[int, int]] | None = None
-              ) -> tuple[list[int], list[Any]]:
+    def every(self, weights: bool) -> tuple[list[int], list[Any]]:
         """Every posting's id and (when asked) weight as :meth:`frequencies` gives it,
-        from the block the matcher stands at on. ``blocks``, for a matcher fresh from
-        the term dictionary, gets each block's first index and header position."""
+        from the block the matcher stands at on."""
         ids: list[int] = []
         out: list[Any] = []
-        position = self._baseoffset
         while self.is_active():
-            if blocks is not None:
-                blocks.append((len(ids), position))
             self._read_ids()
             assert self._ids is not None
             ids.extend(self._ids)
             if weights:
                 out.extend(self.frequencies())
-            position = self._nextoffset
             self._next_block()
         return ids, out
-
-    def goto_block(self, position: int) -> None:
-        """Stand on the block whose header is at ``position`` (as :meth:`every` lists
-        them), for :meth:`values_at` only: its ids, counted from the previous block's last,
-        are not known there."""
-        self._goto(position)
 
     def blocks(self) -> Iterator[tuple[list[int], array, tuple[bytes | None, ...]]]:
         """Every block's ids, weights and values in turn, as decoded, for a merge: no

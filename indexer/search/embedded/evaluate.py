@@ -32,9 +32,9 @@ import heapq
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterator
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import compress
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import query as wq
 from whoosh.query.wrappers import ConstantScoreQuery
@@ -122,19 +122,14 @@ def _joined_best(searcher: Any, q: wq.Query, k: int
     from .whole import Joined
     from .whole import best as best_over_arrays
 
-    groups = _Segment._groups(q)
-    if groups is None:
+    if _Segment._groups(q) is None:
         return None
     joined = Joined(searcher, [(_Segment(searcher, sub, True), offset)
                                for sub, offset in searcher.leaf_searchers()])
-    subs = [(g, sub) for g, (members, _) in enumerate(groups) for sub in members]
-    bounds = [bound(sub, joined.term_bound) for _, sub in subs]
-    if not all(b >= 0 for b in bounds):  # as _Segment.best says
+    planned = _plan(q, joined.term_bound)
+    if planned is None:
         return None
-    adds = [groups[g][1] for g, _ in subs]
-    order, left = _plan(bounds, adds)
-    scores, complete = best_over_arrays(joined, len(groups), subs, bounds, adds, order,
-                                        left, k, SLACK)
+    scores, complete = best_over_arrays(joined, *planned, k, SLACK)
     return scores, complete, joined.deleted
 
 
@@ -157,14 +152,39 @@ def bound(q: wq.Query, term_bound: Callable[[str, Any], float]) -> float:
     return math.inf  # phrases, and what Whoosh scores itself
 
 
-def _plan(bounds: list[float], adds: list[bool]) -> tuple[list[int], list[float]]:
-    """MaxScore's reading order of the parts (those that find documents first, then by
-    bound, largest first), and ``left[n]``, what the parts from ``order[n]`` on can add."""
+class Plan(NamedTuple):
+    """How MaxScore reads a query split into parts (:meth:`_Segment.best`)."""
+
+    groups: int
+    """How many groups of parts (:meth:`_Segment._groups`)."""
+    subs: list[tuple[int, wq.Query]]
+    """Each part, with its group."""
+    bounds: list[float]
+    """The most each part adds to a score."""
+    adds: list[bool]
+    """Whether each part finds documents (else it only scores those found)."""
+    order: list[int]
+    """The reading order: the parts that find documents first, then by bound, largest first."""
+    left: list[float]
+    """``left[n]``: what the parts from ``order[n]`` on can add."""
+
+
+def _plan(q: wq.Query, term_bound: Callable[[str, Any], float]) -> Plan | None:
+    """``q``'s :class:`Plan` given the most each term scores (see :func:`bound`), or
+    None for a shape :meth:`_Segment.best` does not split, or one no bound holds for."""
+    groups = _Segment._groups(q)
+    if groups is None:
+        return None
+    subs = [(g, sub) for g, (members, _) in enumerate(groups) for sub in members]
+    bounds = [bound(sub, term_bound) for _, sub in subs]
+    if not all(b >= 0 for b in bounds):  # a negative boost, or NaN: no bound holds
+        return None
+    adds = [groups[g][1] for g, _ in subs]
     order = sorted(range(len(bounds)), key=lambda i: (not adds[i], -bounds[i], i))
     left = [0.0] * (len(order) + 1)
     for n in range(len(order) - 1, -1, -1):
         left[n] = left[n + 1] + bounds[order[n]]
-    return order, left
+    return Plan(len(groups), subs, bounds, adds, order, left)
 
 
 ARRAY_MIN_POSTINGS = 384
@@ -257,15 +277,10 @@ class _Segment:
         posting blocks. Other shapes are scored whole. A pasted text's search runs the
         same reading over numpy arrays, its segments read as one (:func:`_joined_best`).
         """
-        groups = self._groups(q)
-        if groups is None:
+        planned = _plan(q, self._term_bound)
+        if planned is None:
             return self.scores(q), True
-        subs = [(g, sub) for g, (members, _) in enumerate(groups) for sub in members]
-        bounds = [self._bound(sub) for _, sub in subs]
-        if not all(b >= 0 for b in bounds):  # a negative boost, or NaN: no bound holds
-            return self.scores(q), True
-        adds = [groups[g][1] for g, _ in subs]
-        order, left = _plan(bounds, adds)  # left[n]: what the parts from order[n] on can add
+        groups, subs, bounds, adds, order, left = planned
         parts: list[Scores] = [{}] * len(subs)
         found: Scores = {}  # partial sums, in reading order: lower bounds of the scores
         alive: Scores | None = None  # once pruning starts: the documents that may make it
@@ -292,7 +307,7 @@ class _Segment:
         if alive is not None:  # the parts of the documents kept only
             parts = [_restricted(part, alive) for part in parts]
         # The scores again, added in the query's order, as scores() adds them.
-        return _totals(len(groups), subs, parts), alive is None
+        return _totals(groups, subs, parts), alive is None
 
     def _kth(self, found: Scores, k: int) -> float:
         deleted = self.deleted
@@ -317,10 +332,6 @@ class _Segment:
         if isinstance(q, wq.Or) and len(members(q)) > 1:
             return [(members(q), True)]
         return None
-
-    def _bound(self, q: wq.Query) -> float:
-        """The most ``q`` adds to any document's score (``inf`` when not known)."""
-        return bound(q, self._term_bound)
 
     def _term_bound(self, fieldname: str, text: Any) -> float:
         """A term's score for its largest weight in its shortest document: BM25 grows
@@ -831,8 +842,6 @@ class Split:
         """With ``whole``, the same local numbers as int32 arrays, as the lists' arrays hold ids."""
         self.every: Any = None
         """With ``whole``, all the documents, as an int64 array of the version's numbers."""
-        self.starts: Any = None
-        """With ``whole``, the first document number of each of :attr:`parts`' segments."""
         self.read: Any = None
         """With ``whole``, the terms a pasted text's search has read over the whole version
         (:class:`indexer.search.embedded.whole.ReadTerms`)."""
@@ -841,7 +850,6 @@ class Split:
 
             self.arrays = [np.array(local, dtype=np.int32) for _, _, local, _ in self.parts]
             self.every = np.array(docs, dtype=np.int64)
-            self.starts = np.array([offset for _, offset, _, _ in self.parts], dtype=np.int64)
             from .whole import read_terms
 
             self.read = read_terms(searcher)
@@ -852,41 +860,16 @@ class Split:
         else None."""
         return self.read.get(fieldname, text) if self.read is not None else None
 
-    def parts_holding(self, fieldname: str, text: str) -> tuple[Any, set[int] | None]:
-        """:meth:`joined`, and the places in :attr:`parts` of the segments where the term
-        holds some of the documents; ``(None, None)`` when not joined."""
-        entry = self.joined(fieldname, text)
-        if entry is None:
-            return None, None
-        from ...store import arrays  # numpy: joined only for a pasted text
-        ids = entry[0]
-        if not len(ids):
-            return entry, set()
-        found = self.every[arrays.find(ids, self.every)[1]]
-        return entry, set((self.starts.searchsorted(found, side="right") - 1).tolist())
-
 
 def term_values(fieldname: str, text: str, docs: Split) -> list[tuple[int, bytes | None]]:
     """``(docnum, value)`` of a term's postings for each of ``docs`` that holds it;
-    deleted documents are never among ``docs``. With ``docs.whole``, a list the
-    process's arrays hold already (the search read it whole) finds its blocks there.
-    Others are not decoded whole for this: a search's exact forms and titles, read for
-    a few hundred candidates, would crowd its stems out of the cache."""
+    deleted documents are never among ``docs``. Only a typed search reads positions (see
+    :data:`indexer.search.weights.PROXIMITY`): its few candidates' blocks alone."""
     out: list[tuple[int, bytes | None]] = []
-    if docs.whole:
-        from ...store import arrays  # numpy: as _read says
-    # A term the search read whole is known to lack most segments' candidates.
-    only = docs.parts_holding(fieldname, text)[1]
-    if only is not None and not only:
-        return out
-    for n, reader, offset, local, wanted, entry, postings in _term_lists(fieldname, text,
-                                                                         docs, only):
-        if entry is not None:
-            found = arrays.values(entry, docs.arrays[n],
-                                  partial(_postings, reader, fieldname, text))
-        else:
-            found = _read_values(postings, local, wanted)
-        out.extend((d + offset, v) for d, v in found)
+    for reader, offset, local, wanted in docs.parts:
+        found = lookup(reader, fieldname, text)
+        if found is not None:
+            out.extend((d + offset, v) for d, v in _read_values(found[2], local, wanted))
     return out
 
 
@@ -916,19 +899,16 @@ def term_frequencies(fieldname: str, text: str, docs: Split) -> list[tuple[int, 
     return out
 
 
-def _term_lists(fieldname: str, text: str, docs: Split, only: set[int] | None = None
+def _term_lists(fieldname: str, text: str, docs: Split
                 ) -> Iterator[tuple[int, Any, int, list[int], set[int], Any, Any]]:
-    """Per segment of ``docs`` that holds the term (of those whose places in
-    ``docs.parts`` are ``only``, when given): the segment's place in ``docs.parts``, its
-    reader, first document number and those docs numbered within it (a list and a set),
-    then either the list's arrays (with ``docs.whole``, when the process holds them:
-    found without opening the list, :func:`indexer.store.arrays.held`) or its posting
-    list."""
+    """Per segment of ``docs`` that holds the term: the segment's place in
+    ``docs.parts``, its reader, first document number and those docs numbered within
+    it (a list and a set), then either the list's arrays (with ``docs.whole``, when the
+    process holds them: found without opening the list,
+    :func:`indexer.store.arrays.held`) or its posting list."""
     if docs.whole:
         from ...store import arrays
     for n, (reader, offset, local, wanted) in enumerate(docs.parts):
-        if only is not None and n not in only:
-            continue
         held = arrays.held(reader, fieldname, text) if docs.whole else None
         if held is not None:
             yield n, reader, offset, local, wanted, held[2], None
@@ -936,13 +916,6 @@ def _term_lists(fieldname: str, text: str, docs: Split, only: set[int] | None = 
         found = lookup(reader, fieldname, text)
         if found is not None:
             yield n, reader, offset, local, wanted, None, found[2]
-
-
-def _postings(reader: Any, fieldname: str, text: str) -> Any:
-    """A term's posting list in one segment that holds it."""
-    found = lookup(reader, fieldname, text)
-    assert found is not None
-    return found[2]
 
 
 def _segments(searcher: Any, docs: list[int]

@@ -136,11 +136,10 @@ class EmbeddedVersion(Snapshot):
                 best_documents(s, filtered(tq, comp.filter), k, tie_order(col),
                                whole=comp.whole)[0]}
 
-    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int],
-                  whole: bool = False) -> dict[int, Positions]:
+    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
+                  ) -> dict[int, Positions]:
         """Which of ``terms`` each document holds, with their positions where the field
-        keeps them (else ``()``), reading only the posting blocks that hold the documents.
-        ``whole``: the lists the process's arrays hold find those blocks there."""
+        keeps them (else ``()``), reading only the posting blocks that hold the documents."""
         s = self.searcher
 
         def read(field: str, text: str, split: Split) -> Iterator[tuple[int, Any]]:
@@ -149,7 +148,7 @@ class EmbeddedVersion(Snapshot):
             for docnum, value in term_values(field, text, split):
                 yield docnum, tuple(decode(value)) if decode else ()
 
-        return _per_document(s, terms, docs, whole, read)
+        return _per_document(s, terms, docs, False, read)
 
     def occurrences(self, terms: frozenset[tuple[str, str]], docs: list[int],
                     whole: bool = False) -> dict[int, Occurrences]:

@@ -1,4 +1,4 @@
-"""A pasted text's best documents in one segment, from whole posting lists, in numpy.
+"""A pasted text's best documents in a version, from whole posting lists, in numpy.
 
 :meth:`~indexer.search.embedded.evaluate._Segment.best` runs MaxScore over dictionaries:
 each part's scores one Python dictionary, merged into the partial sums one document at
@@ -6,7 +6,7 @@ a time. A pasted lede has 20 to 50 parts of up to eight forms each, and its comm
 words match tens of thousands of passages: those merges, per-posting BM25 and the
 k-th best sum counted with :func:`heapq.nlargest` were most of its candidates' time.
 Here the same reading runs over arrays: a part's ``(ids, scores)`` sorted by id, and
-the partial sums one dense array of the segment's documents.
+the partial sums one dense array of the version's documents.
 
 The same documents come out, with the same scores, bit for bit: each score is made by
 the same float operations in the same order (numpy's element-wise ones round as
@@ -63,20 +63,20 @@ NORMS_KEPT = 16
 """Length-part arrays a segment's reader keeps, one per field and version statistics."""
 
 
-def best(segment: Segment | Joined, groups: int, subs: list[tuple[int, wq.Query]],
+def best(joined: Joined, groups: int, subs: list[tuple[int, wq.Query]],
          bounds: list[float], adds: list[bool], order: list[int], left: list[float],
          k: int, slack: float) -> tuple[Scores, bool]:
     """``_Segment.best`` once the query is split into ``subs`` (each ``(group,
     query)``), their ``bounds``, which ``adds`` documents, the reading ``order`` and
-    ``left[n]``, what the parts from ``order[n]`` on can add: over one segment, or over
-    a version's segments read as one (:class:`Joined`)."""
-    size = segment.size
+    ``left[n]``, what the parts from ``order[n]`` on can add, over a version's segments
+    read as one (:class:`Joined`)."""
+    size = joined.size
     found = np.zeros(size, dtype=np.float64)  # partial sums, in reading order
     hit = np.zeros(size, dtype=bool)  # the documents some part that finds has found
     live = None
-    if segment.deleted:
+    if joined.deleted:
         live = np.ones(size, dtype=bool)
-        live[np.fromiter(segment.deleted, dtype=np.int64)] = False
+        live[np.fromiter(joined.deleted, dtype=np.int64)] = False
     hits = 0
     parts: list[Part] = [_EMPTY] * len(subs)
     alive: Any = None  # once pruning starts: the documents that may make it, sorted
@@ -89,9 +89,9 @@ def best(segment: Segment | Joined, groups: int, subs: list[tuple[int, wq.Query]
             held = np.flatnonzero(hit)
             alive = held[found[held] + rest >= kth * (1 - slack)]
         if alive is not None:
-            part = _part(segment, subs[i][1], alive) if len(alive) else _EMPTY
+            part = _part(joined, subs[i][1], alive) if len(alive) else _EMPTY
         else:
-            part = _part(segment, subs[i][1], None if adds[i] else hit)
+            part = _part(joined, subs[i][1], None if adds[i] else hit)
         parts[i] = part
         ids, scores = part
         found[ids] += scores  # a part holds each document once
@@ -134,13 +134,13 @@ def _at(part: Part, docs: Any) -> Any:
     return out
 
 
-def _part(segment: Segment | Joined, q: wq.Query, within: Any) -> Part:
+def _part(joined: Joined, q: wq.Query, within: Any) -> Part:
     """``q``'s documents and scores, of ``within`` only when given: a boolean array
-    over the segment's documents, or sorted document numbers."""
+    over the version's documents, or sorted document numbers."""
     if isinstance(q, wq.Term) and not (q.fieldname == "kind" and q.text == "p"):
-        return _term(segment, q, within)
+        return _term(joined, q, within)
     if isinstance(q, wq.Or) and not q.minmatch and q.scale is None:
-        found = [p for p in (_part(segment, sub, within) for sub in q.subqueries) if len(p[0])]
+        found = [p for p in (_part(joined, sub, within) for sub in q.subqueries) if len(p[0])]
         if not found:
             return _EMPTY
         ids = found[0][0] if len(found) == 1 else _union([p[0] for p in found])
@@ -151,14 +151,14 @@ def _part(segment: Segment | Joined, q: wq.Query, within: Any) -> Part:
             total = total * q.boost
         return ids, total
     if isinstance(q, (wq.Phrase, wq.Sequence)):
-        shape = segment.phrase_shape(q)
+        shape = joined.phrase_shape(q)
         if shape is not None:
-            return _phrase(segment, q, shape, within)
+            return _phrase(joined, q, shape, within)
     # Anything else as _Segment.scores gives it.
     if within is not None:
         docs = np.flatnonzero(within) if within.dtype == bool else within
         within = dict.fromkeys(docs.tolist(), 0.0)
-    scores = segment.scores(q, within)
+    scores = joined.scores(q, within)
     if not scores:
         return _EMPTY
     ids = np.fromiter(scores, dtype=np.int64, count=len(scores))
@@ -180,7 +180,7 @@ def _union(lists: list[Any]) -> Any:
     return ids[first]
 
 
-def _phrase(segment: Segment | Joined, q: wq.Query, shape: tuple[Any, list[wq.Query], int, bool],
+def _phrase(joined: Joined, q: wq.Query, shape: tuple[Any, list[wq.Query], int, bool],
             within: Any) -> Part:
     """A phrase or sequence as ``_Segment._phrase`` scores it: its words read in order
     of rarity, each within the documents of those read before it, as arrays (the
@@ -188,16 +188,16 @@ def _phrase(segment: Segment | Joined, q: wq.Query, shape: tuple[Any, list[wq.Qu
     Read through the dictionaries, a phrase first made a dictionary of every document
     some part had found (thousands, for a pasted text's few quotes and compounds)."""
     field, words, slop, boosted = shape
-    order = sorted(range(len(words)), key=lambda i: segment.estimate(words[i]))
+    order = sorted(range(len(words)), key=lambda i: joined.estimate(words[i]))
     parts: list[Part] = [_EMPTY] * len(words)
     docs = within
     for i in order:
-        parts[i] = _part(segment, words[i], docs)
+        parts[i] = _part(joined, words[i], docs)
         docs = parts[i][0]
         if not len(docs):
             return _EMPTY
     listed = docs.tolist()
-    positions = [segment.positions(field, w, listed) for w in words]
+    positions = [joined.positions(field, w, listed) for w in words]
     keep = [n for n, d in enumerate(listed)
             if in_order([spots.get(d, ()) for spots in positions], slop)]
     if not keep:
@@ -209,22 +209,12 @@ def _phrase(segment: Segment | Joined, q: wq.Query, shape: tuple[Any, list[wq.Qu
     return docs, total * q.boost if boosted else total
 
 
-def _term(segment: Segment | Joined, q: wq.Term, within: Any) -> Part:
+def _term(joined: Joined, q: wq.Term, within: Any) -> Part:
     """One term's BM25F scores, as ``_Segment.term`` computes them."""
-    if isinstance(segment, Joined):
-        ids, _, scores = segment.term(q.fieldname, q.text)
-        if within is not None and len(ids):
-            keep = _within(ids, within)
-            ids, scores = ids[keep], scores[keep]
-    else:
-        listed = _listed(segment, q.fieldname, q.text)
-        if listed is None:
-            return _EMPTY
-        field, tbytes, ids, tf = listed
-        if within is not None and len(ids):  # scored after: only what is kept
-            keep = _within(ids, within)
-            ids, tf = ids[keep], tf[keep]
-        scores = _scored(segment, field, q.fieldname, tbytes, ids, tf) if len(ids) else tf
+    ids, _, scores = joined.term(q.fieldname, q.text)
+    if within is not None and len(ids):
+        keep = _within(ids, within)
+        ids, scores = ids[keep], scores[keep]
     if not len(ids):
         return _EMPTY
     return ids, scores * q.boost if q.boost != 1.0 else scores
@@ -244,7 +234,7 @@ def _listed(segment: Segment, fieldname: str, text: str) -> tuple[Any, bytes, An
     deleted documents included, or None when the segment does not hold it."""
     held = arrays.held(segment.reader, fieldname, text)
     if held is not None:
-        field, tbytes, (ids, weights, _, _) = held
+        field, tbytes, (ids, weights) = held
     else:
         found = lookup(segment.reader, fieldname, text)
         if found is None:

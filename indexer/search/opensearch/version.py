@@ -427,8 +427,8 @@ class OpenSearchVersion:
         return {self._place(doc)[0]: (score, doc)
                 for score, doc in self._top(tq, k, comp.filter)}
 
-    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int],
-                  whole: bool = False) -> dict[int, Positions]:
+    def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
+                  ) -> dict[int, Positions]:
         self._read(docs)
         found: dict[int, Positions] = {}
         for doc in docs:

@@ -440,6 +440,31 @@ def test_terms_read_over_the_version_give_the_blocks_frequencies(real_segments, 
                         assert evaluate.term_frequencies(field, text, split) == frequencies
 
 
+def test_a_version_keeps_the_terms_read_last_when_full(monkeypatch):
+    """The terms a version's pasted texts read are kept up to ``JOINED_POSTINGS``
+    postings; past it, those read least recently go, down to half, so the common words
+    every search reads stay."""
+    import numpy as np
+
+    from indexer.search.embedded import whole
+
+    monkeypatch.setattr(whole, "JOINED_POSTINGS", 100)
+
+    def listed(n):
+        return np.arange(n), np.ones(n, dtype=np.float32), np.ones(n)
+
+    kept = whole.ReadTerms()
+    for text, n in [("le", 20), ("guerre", 40), ("alep", 10), ("rebelle", 20)]:
+        kept.put("stem", text, listed(n))
+    assert kept.size == 90
+    assert kept.get("stem", "le") is not None  # read again: the last to go now
+    assert kept.get("title_stem", "le") is None  # another field, another term
+    kept.put("stem", "offensive", listed(20))  # 110 > 100: down to 50 with it
+    assert [t for t in ("le", "guerre", "alep", "rebelle", "offensive")
+            if kept.get("stem", t) is not None] == ["le", "offensive"]
+    assert kept.size == 40
+
+
 @pytest.mark.parametrize("k", [1, 5, 50])
 def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, real_segments,
                                                                  segmented, whole_lists, k):

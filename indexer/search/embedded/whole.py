@@ -230,8 +230,9 @@ def _within(ids: Any, within: Any) -> Any:
 
 
 def _listed(segment: Segment, fieldname: str, text: str) -> tuple[Any, bytes, Any, Any] | None:
-    """A term's field, bytes, documents (int64) and weights (float64) in one segment,
-    deleted documents included, or None when the segment does not hold it."""
+    """A term's field, bytes, documents (int64) and weights (float32, as the blocks hold
+    them) in one segment, deleted documents included, or None when the segment does
+    not hold it."""
     held = arrays.held(segment.reader, fieldname, text)
     if held is not None:
         field, tbytes, (ids, weights) = held
@@ -242,13 +243,14 @@ def _listed(segment: Segment, fieldname: str, text: str) -> tuple[Any, bytes, An
         field, tbytes, postings = found
         ids, weights = segment.every_posting(postings)
     return (field, tbytes, np.asarray(ids, dtype=np.int64),
-            np.asarray(weights, dtype=np.float64))
+            np.asarray(weights, dtype=np.float32))
 
 
 def _scored(segment: Segment, field: Any, fieldname: str, tbytes: bytes, ids: Any, tf: Any
             ) -> Any:
     """The BM25F scores of a term's documents ``ids`` in one segment, whose weights are
-    ``tf``, unboosted."""
+    ``tf`` (float32), unboosted, in float64 as Python's floats."""
+    tf = tf.astype(np.float64)
     bm25 = segment.term_bm25(field, fieldname, tbytes)
     if bm25 is None:  # Whoosh's WeightScorer: the weight itself
         return tf
@@ -273,30 +275,45 @@ def _norm_array(segment: Segment, fieldname: str) -> Any:
     return norms
 
 
-JOINED_POSTINGS = 3_000_000
-"""Scored postings a version keeps for :meth:`Joined.term` (24 bytes each: 72 MB), over
-every term; like the arrays' cache, it starts afresh when full."""
+JOINED_POSTINGS = 5_000_000
+"""Scored postings a version keeps for :meth:`Joined.term` (20 bytes each, with their
+weights in float32: 100 MB), over every term. When full, the terms read least recently
+go, down to half of it."""
 
 
 class ReadTerms:
     """The terms a version's pasted-text searches have read over all its segments
-    (:meth:`Joined.term`), kept on the version's searcher: by field, each term's
-    documents, weights and unboosted scores."""
+    (:meth:`Joined.term`), kept on the version's searcher: each term's documents,
+    weights and unboosted scores, the least recently read first.
+
+    It used to start afresh when full, like the arrays' cache: every 57 news ledes,
+    and the next few read their common words over the four segments again, a fifth of
+    the terms they read. The common words are the ones read by nearly every search,
+    and the largest, so it is they that a least-recently-read order keeps.
+    """
 
     def __init__(self) -> None:
-        self.fields: dict[str, dict[str, tuple[Any, Any, Any]]] = {}
+        # Keyed by "field\0term", one flat dict in reading order: keyed by tuples, each
+        # new term would make the collector track its key (see field_cache).
+        self.terms: dict[str, tuple[Any, Any, Any]] = {}
         self.size = 0  # postings held, over every term
 
     def get(self, fieldname: str, text: str) -> tuple[Any, Any, Any] | None:
-        terms = self.fields.get(fieldname)
-        return None if terms is None else terms.get(text)
+        key = f"{fieldname}\0{text}"
+        found = self.terms.pop(key, None)
+        if found is not None:
+            self.terms[key] = found  # read now: last to go
+        return found
 
     def put(self, fieldname: str, text: str, found: tuple[Any, Any, Any]) -> None:
         if self.size + len(found[0]) > JOINED_POSTINGS:
-            self.fields.clear()
-            self.size = 0
+            keep = JOINED_POSTINGS // 2 - len(found[0])
+            for key in list(self.terms):
+                if self.size <= keep:
+                    break
+                self.size -= len(self.terms.pop(key)[0])
         self.size += len(found[0])
-        self.fields.setdefault(fieldname, {})[text] = found
+        self.terms[f"{fieldname}\0{text}"] = found
 
 
 def read_terms(parent: Any) -> ReadTerms:
@@ -326,7 +343,8 @@ class Joined:
         self.kept = read_terms(parent)
 
     def term(self, fieldname: str, text: str) -> tuple[Any, Any, Any]:
-        """A term's documents, weights and unboosted scores over the version, as
+        """A term's documents (int64), weights (float32) and unboosted scores (float64)
+        over the version, as
         :func:`_term` gives them segment by segment."""
         kept = self.kept.get(fieldname, text)
         if kept is not None:

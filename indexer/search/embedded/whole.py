@@ -287,9 +287,9 @@ class ReadTerms:
     weights and unboosted scores, the least recently read first.
 
     It used to start afresh when full, like the arrays' cache: every 57 news ledes,
-    and the next few read their common words over the four segments again, a fifth of
-    the terms they read. The common words are the ones read by nearly every search,
-    and the largest, so it is they that a least-recently-read order keeps.
+    after which the next ones read their common words over the four segments again
+    (over 800 ledes, some 28,000 of the 50,069 terms read so). The common words are
+    read by nearly every search, so a least-recently-read order keeps them.
     """
 
     def __init__(self) -> None:
@@ -344,8 +344,7 @@ class Joined:
 
     def term(self, fieldname: str, text: str) -> tuple[Any, Any, Any]:
         """A term's documents (int64), weights (float32) and unboosted scores (float64)
-        over the version, as
-        :func:`_term` gives them segment by segment."""
+        over the version, as :func:`_term` gives them segment by segment."""
         kept = self.kept.get(fieldname, text)
         if kept is not None:
             return kept
@@ -358,7 +357,7 @@ class Joined:
                               _scored(segment, field, fieldname, tbytes, ids, tf)))
         found: tuple[Any, Any, Any]
         if not parts:
-            found = (*_EMPTY, _EMPTY[1])
+            found = (_EMPTY[0], np.zeros(0, dtype=np.float32), _EMPTY[1])
         elif len(parts) == 1:
             found = parts[0]
         else:

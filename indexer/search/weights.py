@@ -31,8 +31,8 @@ Typed queries only (:func:`indexer.search.rank.rescore`). A pasted text has doze
 clauses, and a passage that holds many of them gets much the same proximity whatever
 their order: n words standing once each, side by side, are at the same distances from
 each other in any order. On the news known-item task (2,000 ledes, see
-``bench/news.py``), MRR@10 was 0.7728 with proximity and 0.7722 without (tuned half
-0.7439 / 0.7436, held-out 2019 0.8017 / 0.8008). On PIAF, where only the questions of
+``bench/news.py``), MRR@10 was 0.7728 with proximity and 0.7723 without (tuned half
+0.7439 / 0.7436, held-out 2019 0.8017 / 0.8010). On PIAF, where only the questions of
 more than 12 words lose it, MRR@10 went from 0.793 to 0.794. Reading the candidates'
 positions for it was a fifth of a pasted text's search."""
 HEAD_WEIGHT = 0.25

@@ -253,3 +253,30 @@ def test_a_pasted_lede_finds_the_article_that_says_all_of_it_over_its_passages(
         # Without the articles' own scores, the passage with more of the words wins.
         monkeypatch.setattr(rank, "ARTICLE", 0.0)
         assert [h.article_id for h in idx.search(lede)][:1] == ["dense"]
+
+
+def test_an_articles_passages_found_from_one_of_them_are_those_its_id_finds(tmp_path):
+    # Ranking finds a candidate article's passages from one of its passages (its run of
+    # documents), not by looking its id up: the two must agree over several segments
+    # and after an update has deleted an article's first documents.
+    from indexer import Article, NewsIndex
+
+    def article(n: int, paragraphs: int) -> Article:
+        body = "\n\n".join(f"Paragraphe {p} de l'article {n} sur la lagune et ses oiseaux. " * 8
+                           for p in range(paragraphs))
+        return Article.from_fields(id=f"a{n}", title=f"Article {n}", body=body, lang="fr")
+
+    with NewsIndex.create(tmp_path / "index") as idx:
+        idx.add_articles([article(n, 2 + n % 3) for n in range(4)])
+        idx.add_articles([article(n, 2 + n % 3) for n in range(4, 8)])
+        with idx.snapshot() as snap:
+            before = snap.article_passages(["a1", "a6"])
+        idx.add_articles([article(1, 9), article(6, 1)])  # updated: longer, shorter
+        with idx.snapshot() as snap:
+            ids = [f"a{n}" for n in range(8)]
+            by_id = snap.article_passages(ids)
+            near = {aid: docs[-1] for aid, docs in by_id.items()}
+            assert snap.article_passages(ids, near) == by_id
+            assert list(by_id) == ids
+            assert len(by_id["a1"]) > len(before["a1"]) > len(by_id["a6"]) == 1
+            assert snap.searcher.reader().has_deletions()

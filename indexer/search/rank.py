@@ -8,7 +8,7 @@ close meaning. The README's "How it works" gives the measured effect of each.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model import TermMatch
@@ -53,12 +53,13 @@ ARTICLE_K1, ARTICLE_B = 1.2, 0.75
 rank OrangeSum's articles better than the 0.9/0.4 chosen for PIAF's passages."""
 
 
-def article_scores(version: Version, comp: Compiled, articles: Collection[str]
-                   ) -> dict[str, float]:
+def article_scores(version: Version, comp: Compiled, articles: Collection[str],
+                   near: Mapping[str, int] | None = None) -> dict[str, float]:
     """Each article's BM25 as one document: its passages' term frequencies added up, over
     their summed lengths, and its title at :data:`ARTICLE_TITLE`. A clause counts the
-    frequencies of all its forms; its IDF is counted over passages, as everywhere."""
-    docs = version.article_passages(articles)
+    frequencies of all its forms; its IDF is counted over passages, as everywhere.
+    ``near`` gives a passage of some of the articles (see ``Version.article_passages``)."""
+    docs = version.article_passages(articles, near)
     every = [d for held in docs.values() for d in held]
     scores = dict.fromkeys(articles, 0.0)
     clauses = [frozenset(t for f, t in c if f == "stem") for c in comp.clauses]
@@ -101,7 +102,10 @@ def with_articles(version: Version, comp: Compiled, rows: list[tuple[float, str,
                                              / (ARTICLE_FULL - ARTICLE_FROM))
     if not rows or not ARTICLE or not share:
         return rows
-    own = article_scores(version, comp, dict.fromkeys(aid for _, aid, _ in rows))
+    near: dict[str, int] = {}
+    for _, aid, docnum in rows:
+        near.setdefault(aid, docnum)
+    own = article_scores(version, comp, near, near)
     top = max(own.values())
     best = max(score for score, _, _ in rows)
     if top <= 0 or best <= 0:

@@ -141,10 +141,11 @@ class Version(Protocol):
         """``(article_id, metadata)`` of every article."""
         ...
 
-    def article_passages(self, article_ids: Iterable[str]) -> dict[str, list[int]]:
+    def article_passages(self, article_ids: Iterable[str], near: Mapping[str, int] | None = None
+                         ) -> dict[str, list[int]]:
         """The passages of several articles (an article not found has none), in order:
         what ``show`` and ``similar`` read of one article, and ranking of the candidate
-        articles, to score them as wholes."""
+        articles, to score them as wholes. ``near``, as :meth:`article_metas` has it."""
         ...
 
     def lengths(self, field: str, docs: Iterable[int]) -> dict[int, int]:

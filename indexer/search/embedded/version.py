@@ -66,6 +66,26 @@ class EmbeddedVersion(Snapshot):
             out[doc] = int(table[local]) if table is not None and local < len(table) else 0
         return out
 
+    def article_passages(self, article_ids: Iterable[str], near: Mapping[str, int] | None = None
+                         ) -> dict[str, list[int]]:
+        """``near``'s passage gives its article's document (its record says how far back),
+        whose run of documents (:class:`ArticleRuns`) is the article's: looking each id
+        up walked its postings in every segment, 1.5 ms of a 20–49-word news lede's
+        22 ms. An update deletes an article's documents together, so a live passage's
+        run is live, but deleted ones are left out all the same."""
+        ids = list(article_ids)
+        if not near:
+            return super().article_passages(ids)
+        out = super().article_passages([aid for aid in ids if aid not in near])
+        runs = self.derived("runs", lambda: ArticleRuns(self.searcher))
+        reader = self.searcher.reader()
+        deleted = reader.is_deleted if reader.has_deletions() else None
+        for aid in ids:
+            if aid in near:
+                run = runs.run(self._place(near[aid])[0])[1:]
+                out[aid] = [d for d in run if not deleted(d)] if deleted else list(run)
+        return {aid: out[aid] for aid in ids}
+
     def field_total(self, field: str) -> int:
         return int(self.searcher.field_length(field))
 

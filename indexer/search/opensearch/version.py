@@ -266,9 +266,10 @@ class OpenSearchVersion:
                         ["article_id", "record"]):
             yield src["article_id"], read_meta(record(src))
 
-    def article_passages(self, article_ids: Iterable[str]) -> dict[str, list[int]]:
+    def article_passages(self, article_ids: Iterable[str], near: Mapping[str, int] | None = None
+                         ) -> dict[str, list[int]]:
         """In one scan, their sources kept: what asks for them reads their texts or
-        forms next."""
+        forms next (``near`` is not needed: passages are found by article id)."""
         ids = list(dict.fromkeys(article_ids))
         out: dict[str, list[int]] = {aid: [] for aid in ids}
         if not ids:

@@ -86,6 +86,21 @@ def test_an_unknown_word_is_matched_by_its_closest_spelling(idx):
     assert [m.how for m in results[0].matches] == ["fuzzy"]
 
 
+def test_an_unknown_word_is_looked_for_once_a_search(idx, monkeypatch):
+    # The titles' query is compiled from the same words as the body's: it takes their
+    # patterns rather than spelling each again (a suggestion scans every segment's words).
+    from indexer.search.embedded.compile import Compiler
+
+    asked = []
+    suggest = Compiler.suggest
+    monkeypatch.setattr(Compiler, "suggest", lambda self, exact: asked.append(exact)
+                        or suggest(self, exact))
+    results = idx.search("Lavrof Lavrof")
+    assert asked == ["lavrof"]
+    assert results.suggestions == ("lavrov",)
+    assert [h.article_id for h in results] == ["onu"]
+
+
 def test_the_cli_says_did_you_mean(idx):
     from click.testing import CliRunner
 

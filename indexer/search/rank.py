@@ -131,10 +131,11 @@ def rescore(version: Version, comp: Compiled, opts: SearchOptions,
     places = None if comp.pasted else version.positions(wanted_terms, candidates)
     body = places if places is not None else version.occurrences(wanted_terms, candidates,
                                                                  comp.whole)
-    # Titles count for coordination alone: which terms they hold, never where.
+    # Titles count for coordination alone: which terms they hold, never where; read
+    # for the candidates' articles only, not for each of the k best titles.
+    shown = {titles[aid][1] for _, aid, _ in rows if aid in titles}
     in_title = version.occurrences(frozenset(("title_" + f, t) for f, t in wanted_terms
-                                             if f == "stem"),
-                                   [t[1] for t in titles.values()], comp.whole)
+                                             if f == "stem"), sorted(shown), comp.whole)
     weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
                for i, w in enumerate(clause_weights(version, comp.clauses))]
     vectors = version.vectors() if opts.vectors else None

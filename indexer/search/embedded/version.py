@@ -148,7 +148,7 @@ class EmbeddedVersion(Snapshot):
         if comp.tree is None:
             return {}
         s = self.searcher
-        tq = Compiler(s, self.langs(), titles=True).compile(comp.tree)
+        tq = Compiler(s, self.langs(), titles=True, spelled=comp.spelled).compile(comp.tree)
         if tq is None:
             return {}
         col = self.article_ids()

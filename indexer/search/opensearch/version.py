@@ -422,7 +422,8 @@ class OpenSearchVersion:
     def title_scores(self, comp: Compiler, k: int) -> dict[str, tuple[float, int]]:
         if comp.tree is None:
             return {}
-        tq = Compiler(self.terms, self.langs(), titles=True).compile(comp.tree)
+        tq = Compiler(self.terms, self.langs(), titles=True,
+                      spelled=comp.spelled).compile(comp.tree)
         if tq is None:
             return {}
         return {self._place(doc)[0]: (score, doc)

@@ -99,9 +99,9 @@ class Compiler:
                  ) -> None:
         self.s = searcher
         self.titles = titles  # compile for the title field alone
-        # Each query word's pattern, made once: the titles' compiler is handed the body's
-        # (the same words in the same searcher), as a long query's were made twice, and
-        # an unknown word's suggestion looked for twice (up to 190 ms each).
+        # Each query word's pattern, made once a search: the titles' compiler is handed
+        # the body's (the same words, the same searcher). Each word was spelled twice,
+        # and an unknown word's suggestion looked for twice (up to 190 ms each).
         self.spelled = {} if spelled is None else spelled
         self.other_langs = other_languages(langs)
         self.patterns: list[Pattern] = []

@@ -70,9 +70,10 @@ class EmbeddedVersion(Snapshot):
                          ) -> dict[str, list[int]]:
         """``near``'s passage gives its article's document (its record says how far back),
         whose run of documents (:class:`ArticleRuns`) is the article's: looking each id
-        up walked its postings in every segment, 1.5 ms of a 20–49-word news lede's
-        22 ms. An update deletes an article's documents together, so a live passage's
-        run is live, but deleted ones are left out all the same."""
+        up walked its postings in every segment, 1.31 ms a news query against 0.31 ms
+        (both asked on each call, over the 2,000). An update deletes an article's
+        documents together, so a live passage's run is live, but deleted ones are left
+        out all the same."""
         ids = list(article_ids)
         if not near:
             return super().article_passages(ids)

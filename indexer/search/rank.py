@@ -8,7 +8,7 @@ close meaning. The README's "How it works" gives the measured effect of each.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model import TermMatch
@@ -53,13 +53,14 @@ ARTICLE_K1, ARTICLE_B = 1.2, 0.75
 rank OrangeSum's articles better than the 0.9/0.4 chosen for PIAF's passages."""
 
 
-def article_scores(version: Version, comp: Compiled, articles: Collection[str],
-                   near: Mapping[str, int] | None = None) -> dict[str, float]:
+def article_scores(version: Version, comp: Compiled, articles: Mapping[str, int]
+                   ) -> dict[str, float]:
     """Each article's BM25 as one document: its passages' term frequencies added up, over
     their summed lengths, and its title at :data:`ARTICLE_TITLE`. A clause counts the
     frequencies of all its forms; its IDF is counted over passages, as everywhere.
-    ``near`` gives a passage of some of the articles (see ``Version.article_passages``)."""
-    docs = version.article_passages(articles, near)
+    ``articles`` maps each article to one of its passages, from which its others are
+    found (``near`` in ``Version.article_passages``)."""
+    docs = version.article_passages(articles, near=articles)
     every = [d for held in docs.values() for d in held]
     scores = dict.fromkeys(articles, 0.0)
     clauses = [frozenset(t for f, t in c if f == "stem") for c in comp.clauses]
@@ -102,10 +103,10 @@ def with_articles(version: Version, comp: Compiled, rows: list[tuple[float, str,
                                              / (ARTICLE_FULL - ARTICLE_FROM))
     if not rows or not ARTICLE or not share:
         return rows
-    near: dict[str, int] = {}
+    articles: dict[str, int] = {}  # each candidate article, and one of its passages
     for _, aid, docnum in rows:
-        near.setdefault(aid, docnum)
-    own = article_scores(version, comp, near, near)
+        articles.setdefault(aid, docnum)
+    own = article_scores(version, comp, articles)
     top = max(own.values())
     best = max(score for score, _, _ in rows)
     if top <= 0 or best <= 0:

@@ -442,8 +442,8 @@ def test_terms_read_over_the_version_give_the_blocks_frequencies(real_segments, 
 
 def test_a_version_keeps_the_terms_read_last_when_full(monkeypatch):
     """The terms a version's pasted texts read are kept up to ``JOINED_POSTINGS``
-    postings; past it, those read least recently go, down to half, so the common words
-    every search reads stay."""
+    postings; past it, those read least recently go, down to nine tenths, so the common
+    words every search reads stay."""
     import numpy as np
 
     from indexer.search.embedded import whole
@@ -459,10 +459,17 @@ def test_a_version_keeps_the_terms_read_last_when_full(monkeypatch):
     assert kept.size == 90
     assert kept.get("stem", "le") is not None  # read again: the last to go now
     assert kept.get("title_stem", "le") is None  # another field, another term
-    kept.put("stem", "offensive", listed(20))  # 110 > 100: down to 50 with it
+    kept.put("stem", "offensive", listed(20))  # 110 > 100: down to 90 with it
     assert [t for t in ("le", "guerre", "alep", "rebelle", "offensive")
-            if kept.get("stem", t) is not None] == ["le", "offensive"]
-    assert kept.size == 40
+            if kept.get("stem", t) is not None] == ["le", "alep", "rebelle", "offensive"]
+    assert kept.size == 70
+    kept.put("stem", "syrie", listed(30))  # 100: it fits, and nothing goes
+    assert kept.size == 100
+    kept.put("stem", "kerry", listed(5))  # 105: the least recent go until it fits in 90
+    assert [t for t in ("le", "alep", "rebelle", "offensive", "syrie", "kerry")
+            if kept.get("stem", t) is not None] == ["alep", "rebelle", "offensive", "syrie",
+                                                    "kerry"]
+    assert kept.size == 85
 
 
 @pytest.mark.parametrize("k", [1, 5, 50])

@@ -278,7 +278,16 @@ def _norm_array(segment: Segment, fieldname: str) -> Any:
 JOINED_POSTINGS = 5_000_000
 """Scored postings a version keeps for :meth:`Joined.term` (20 bytes each, with their
 weights in float32: 100 MB), over every term. When full, the terms read least recently
-go, down to half of it."""
+go, down to nine tenths of it (:data:`JOINED_KEPT`)."""
+
+JOINED_KEPT = 0.9
+"""The share of :data:`JOINED_POSTINGS` that stays when the terms are full. Down to half
+of it, as the arrays' cache does, the 2,000 news ledes read 53,000 terms over the
+segments again after their terms had gone, beside the 40,000 read for the first time:
+the cache held three quarters of its room on average, and each time it filled it let go
+of terms that the next ledes read. Emptied a tenth at a time, it holds nine tenths to
+all of it, and a 20–49-word lede's p50 went down by about 1.7 ms (both ways in one
+process). Each time it fills, it walks the least recent terms only."""
 
 
 class ReadTerms:
@@ -307,11 +316,15 @@ class ReadTerms:
 
     def put(self, fieldname: str, text: str, found: tuple[Any, Any, Any]) -> None:
         if self.size + len(found[0]) > JOINED_POSTINGS:
-            keep = JOINED_POSTINGS // 2 - len(found[0])
-            for key in list(self.terms):
+            keep = int(JOINED_POSTINGS * JOINED_KEPT) - len(found[0])
+            gone = []
+            for key, held in self.terms.items():  # the least recently read first
                 if self.size <= keep:
                     break
-                self.size -= len(self.terms.pop(key)[0])
+                gone.append(key)
+                self.size -= len(held[0])
+            for key in gone:
+                del self.terms[key]
         self.size += len(found[0])
         self.terms[f"{fieldname}\0{text}"] = found
 

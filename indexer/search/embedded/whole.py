@@ -284,8 +284,8 @@ JOINED_KEPT = 0.9
 """The share of :data:`JOINED_POSTINGS` that stays when the terms are full. Down to half
 of it, as the arrays' cache does, the 2,000 news ledes read 53,000 terms over the
 segments again after their terms had gone, beside the 40,000 read for the first time:
-the cache held three quarters of its room on average, and each time it filled it let go
-of terms that the next ledes read. Emptied a tenth at a time, it holds nine tenths to
+the cache held between half and all of its room, and each time it filled it let go of
+terms that the next ledes read. Emptied a tenth at a time, it holds nine tenths to
 all of it, and a 20–49-word lede's p50 went down by about 1.7 ms (both ways in one
 process). Each time it fills, it walks the least recent terms only."""
 

@@ -33,8 +33,9 @@ their order: n words standing once each, side by side, are at the same distances
 each other in any order. On the news known-item task (2,000 ledes, see
 ``bench/news.py``), MRR@10 was 0.7728 with proximity and 0.7723 without (tuned half
 0.7439 / 0.7436, held-out 2019 0.8017 / 0.8010). On PIAF, where only the questions of
-more than 12 words lose it, MRR@10 went from 0.793 to 0.794. Reading the candidates'
-positions for it was a fifth of a pasted text's search."""
+more than 12 words lose it, MRR@10 went from 0.793 to 0.794 (even questions 0.797
+both times, odd 0.790 → 0.791). Reading the candidates' positions for it was a fifth
+of a pasted text's search."""
 HEAD_WEIGHT = 0.25
 """The weight, in coordination, of the noun an interrogative announces (``année`` in
 "En quelle année…", ``pays`` in "Dans quel pays…"): it names the kind of answer,

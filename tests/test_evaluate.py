@@ -472,6 +472,20 @@ def test_a_version_keeps_the_terms_read_last_when_full(monkeypatch):
     assert kept.size == 85
 
 
+def test_words_no_segment_holds_are_kept_within_the_cap(monkeypatch):
+    """A word the version does not hold costs a posting in the kept terms: a process
+    searching a small index for ever new unknown words keeps a bounded number."""
+    from indexer.search.embedded import whole
+
+    monkeypatch.setattr(whole, "JOINED_POSTINGS", 100)
+    kept = whole.ReadTerms()
+    for n in range(1000):
+        kept.put("stem", f"inconnu{n}", whole._UNHELD)
+    assert len(kept.terms) == kept.size <= 100
+    assert kept.get("stem", "inconnu999") is whole._UNHELD  # the last read stay
+    assert kept.get("stem", "inconnu0") is None
+
+
 @pytest.mark.parametrize("k", [1, 5, 50])
 def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, real_segments,
                                                                  segmented, whole_lists, k):

@@ -308,7 +308,7 @@ class ReadTerms:
         # Keyed by "field\0term", one flat dict in reading order: keyed by tuples, each
         # new term would make the collector track its key (see field_cache).
         self.terms: dict[str, tuple[Any, Any, Any]] = {}
-        self.size = 0  # postings held, over every term
+        self.size = 0  # postings held over every term, one for a term held nowhere
 
     def get(self, fieldname: str, text: str) -> tuple[Any, Any, Any] | None:
         key = f"{fieldname}\0{text}"
@@ -318,18 +318,25 @@ class ReadTerms:
         return found
 
     def put(self, fieldname: str, text: str, found: tuple[Any, Any, Any]) -> None:
-        if self.size + len(found[0]) > JOINED_POSTINGS:
-            keep = int(JOINED_POSTINGS * JOINED_KEPT) - len(found[0])
+        cost = _cost(found)
+        if self.size + cost > JOINED_POSTINGS:
+            keep = int(JOINED_POSTINGS * JOINED_KEPT) - cost
             gone = []
             for key, held in self.terms.items():  # the least recently read first
                 if self.size <= keep:
                     break
                 gone.append(key)
-                self.size -= len(held[0])
+                self.size -= _cost(held)
             for key in gone:
                 del self.terms[key]
-        self.size += len(found[0])
+        self.size += cost
         self.terms[f"{fieldname}\0{text}"] = found
+
+
+def _cost(found: tuple[Any, Any, Any]) -> int:
+    # A term no segment holds costs one posting, not none: counted as none, every
+    # distinct unknown word of every search stayed kept in a cache that never filled.
+    return max(1, len(found[0]))
 
 
 def read_terms(parent: Any) -> ReadTerms:

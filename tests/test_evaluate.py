@@ -374,20 +374,28 @@ def test_occurrences_on_real_news(real_news):
 def whole_lists(monkeypatch) -> list[int]:
     """Every list read whole when asked, however short (the test indexes are small), from
     an empty cache, and every pasted text's search asks (it is not the process's first);
-    each list decoded is counted in the list returned."""
+    each list decoded whole, into the arrays or for MaxScore over arrays, is counted in
+    the list returned."""
     monkeypatch.setattr(evaluate, "ARRAY_MIN_POSTINGS", 1)
     monkeypatch.setattr(embedded_version, "_pasted_searches", 1)
     monkeypatch.setattr(arrays, "_cache", {})
     monkeypatch.setattr(arrays, "_size", 0)
     decoded: list[int] = []
-    decode = arrays.whole
+    into_arrays = arrays.whole
+    for_maxscore = evaluate._Segment.every_posting
 
     def counted(postings):
-        found = decode(postings)
+        found = into_arrays(postings)
+        decoded.append(len(found[0]))
+        return found
+
+    def counted_too(self, postings):
+        found = for_maxscore(self, postings)
         decoded.append(len(found[0]))
         return found
 
     monkeypatch.setattr(arrays, "whole", counted)
+    monkeypatch.setattr(evaluate._Segment, "every_posting", counted_too)
     return decoded
 
 
@@ -584,8 +592,10 @@ def test_a_pasted_text_s_names_are_read_as_phrases_over_arrays(segmented, whole_
 
 def test_a_pasted_text_finds_the_same_hits_from_whole_lists(real_news, whole_lists,
                                                            monkeypatch):
-    """Ledes of 40 words: the same articles, scores, passages and highlights, with a
-    cache so small that it starts afresh over and over."""
+    """Ledes of 40 words: the same articles, scores, passages and highlights, with
+    caches so small that they let go of what they hold over and over."""
+    from indexer.search.embedded import whole
+
     path, articles = real_news
     texts = [" ".join(a["body"].split()[:40]) for a in articles[::20]]
 
@@ -597,6 +607,7 @@ def test_a_pasted_text_finds_the_same_hits_from_whole_lists(real_news, whole_lis
     with_arrays = hits()
     assert whole_lists
     monkeypatch.setattr(arrays, "CACHE_POSTINGS", 300)
+    monkeypatch.setattr(whole, "JOINED_POSTINGS", 300)
     assert hits() == with_arrays
     assert arrays._size <= 300 or len(arrays._cache) == 1
     # And as a typed search reads: block by block, into dictionaries (not whole.best).

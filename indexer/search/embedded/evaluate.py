@@ -190,8 +190,8 @@ def _plan(q: wq.Query, term_bound: Callable[[str, Any], float]) -> Plan | None:
 ARRAY_MIN_POSTINGS = 384
 """With ``whole``, :func:`_read` still reads lists shorter than this (three blocks) block
 by block: for a few documents, decoding them whole saves little. MaxScore over arrays
-(:mod:`indexer.search.embedded.whole`) reads every list whole, and takes short ones
-from the arrays too (:meth:`_Segment.every_posting`)."""
+(:mod:`indexer.search.embedded.whole`) reads every list whole, short ones too
+(:meth:`_Segment.every_posting`), and keeps it scored rather than in the arrays."""
 
 SLACK = 1e-6
 """Relative room left when a document's score bound is compared with the k-th best score:
@@ -365,15 +365,12 @@ class _Segment:
                                               self.parent.avg_field_length(fieldname) or 1)
         return found
 
-    def every_posting(self, postings: Any) -> tuple[Any, Any]:
-        """A posting list's ids and weights, every one: from the process's arrays
-        (:mod:`indexer.store.arrays`) as numpy arrays, or as lists for a list inlined in
-        the term dictionary. Short lists are kept too: read whole, their blocks were
-        decoded each time (:mod:`indexer.search.embedded.whole` reads every list whole)."""
+    def every_posting(self, postings: Any) -> tuple[list[int], list[float]]:
+        """A posting list's ids and weights, every one, deleted documents included,
+        decoded and not kept: MaxScore over arrays keeps each term it reads, scored
+        (:class:`indexer.search.embedded.whole.ReadTerms`)."""
         if hasattr(postings, "_read_ids"):
-            from ...store import arrays
-
-            return arrays.whole(postings)
+            return postings.every(weights=True)
         return _read_list(postings, None, weights=True)
 
     # -- scored ------------------------------------------------------------

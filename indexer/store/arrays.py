@@ -30,8 +30,8 @@ CACHE_POSTINGS = 2_000_000
 """Postings the process keeps decoded, over every list (8 bytes each: 16 MB). Like the
 block cache, it starts afresh when full. It held 8 million when MaxScore over arrays
 (:mod:`indexer.search.embedded.whole`) read its lists from here; that keeps what it
-reads scored now, and what is read here is a pasted text's other lists (its passages'
-and titles' rescoring), about 470,000 postings over the 2,000 news ledes."""
+reads scored now, and what is read here is what the rest of a pasted text's search
+reads whole: about 470,000 postings over the 2,000 news ledes."""
 
 _cache: dict[tuple[int, int], tuple[Any, Any]] = {}
 _size = 0

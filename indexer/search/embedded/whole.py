@@ -291,7 +291,7 @@ bigger archive would fill them, 33.80 → 30.57 ms."""
 
 JOINED_KEPT = 0.9
 """The share of :data:`JOINED_POSTINGS` that stays when the terms are full. Down to half
-of it, as the arrays' cache does, the 2,000 news ledes read 53,000 terms over the
+of it, as it went at first, the 2,000 news ledes read 53,000 terms over the
 segments again after their terms had gone, beside the 40,000 read for the first time:
 the cache held between half and all of its room, and each time it filled it let go of
 terms that the next ledes read. Emptied a tenth at a time, it holds nine tenths to

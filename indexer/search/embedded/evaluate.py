@@ -887,32 +887,19 @@ def term_frequencies(fieldname: str, text: str, docs: Split) -> list[tuple[int, 
             at, found = arrays.find(ids, docs.every)
             return list(zip(docs.every[found].tolist(), map(int, weights[at[found]].tolist()),
                             strict=True))
-    for n, _, offset, _, wanted, entry, postings in _term_lists(fieldname, text, docs):
-        if entry is not None:
-            ids, freqs = arrays.read_held(entry, docs.arrays[n], weights=True)
-        else:
-            ids, freqs = _read(postings, wanted, weights=True, whole=docs.whole)
-        out.extend(zip([d + offset for d in ids], map(int, freqs), strict=True))
-    return out
-
-
-def _term_lists(fieldname: str, text: str, docs: Split
-                ) -> Iterator[tuple[int, Any, int, list[int], set[int], Any, Any]]:
-    """Per segment of ``docs`` that holds the term: the segment's place in
-    ``docs.parts``, its reader, first document number and those docs numbered within
-    it (a list and a set), then either the list's arrays (with ``docs.whole``, when the
-    process holds them: found without opening the list,
-    :func:`indexer.store.arrays.held`) or its posting list."""
-    if docs.whole:
-        from ...store import arrays
-    for n, (reader, offset, local, wanted) in enumerate(docs.parts):
+    for n, (reader, offset, _, wanted) in enumerate(docs.parts):
+        # A list the process's arrays hold is found from the term dictionary alone,
+        # without opening it (indexer.store.arrays.held).
         held = arrays.held(reader, fieldname, text) if docs.whole else None
         if held is not None:
-            yield n, reader, offset, local, wanted, held[2], None
-            continue
-        found = lookup(reader, fieldname, text)
-        if found is not None:
-            yield n, reader, offset, local, wanted, None, found[2]
+            ids, freqs = arrays.read_held(held[2], docs.arrays[n], weights=True)
+        else:
+            found = lookup(reader, fieldname, text)
+            if found is None:
+                continue
+            ids, freqs = _read(found[2], wanted, weights=True, whole=docs.whole)
+        out.extend(zip([d + offset for d in ids], map(int, freqs), strict=True))
+    return out
 
 
 def _segments(searcher: Any, docs: list[int]

@@ -146,6 +146,10 @@ BM25_B = 0.4
 BM25_K1 = 0.8
 """BM25's length normalisation and term saturation, as the relevance benchmark chose them:
 for every backend (a cluster's index is created with them)."""
+ARTICLE_K1, ARTICLE_B = 1.2, 0.75
+"""BM25's saturation and length normalisation for whole articles
+(:func:`indexer.search.rank.article_scores`): Lucene's defaults, which rank OrangeSum's
+articles better than the 0.9/0.4 chosen for PIAF's passages."""
 
 
 @dataclass(frozen=True)

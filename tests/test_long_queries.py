@@ -280,3 +280,64 @@ def test_an_articles_passages_found_from_one_of_them_are_those_its_id_finds(tmp_
             assert list(by_id) == ids
             assert len(by_id["a1"]) > len(before["a1"]) > len(by_id["a6"]) == 1
             assert snap.searcher.reader().has_deletions()
+
+
+def test_a_ledes_article_with_no_passage_among_the_candidates_is_found_by_its_own_score(
+        tmp_path, monkeypatch):
+    # A short lede's words may each stand in another passage of its article, while
+    # dozens of other articles hold two of them in one passage: none of its passages
+    # is among the 50 candidates. Scored as a whole over the index, it leads.
+    from indexer import Article, NewsIndex
+    from indexer.search.embedded import version as embedded
+
+    names = ("pelican cormoran mouette goeland heron aigrette spatule flamant avocette "
+             "bernache sarcelle tadorne").split()
+    filler = "Le conseil municipal a voté le budget annuel de la commune sans débat. " * 10
+    spread = Article.from_fields(id="spread", title="Recensement", body="\n\n".join(
+        f"On a vu un {name} sur la lagune. {filler}" for name in names), lang="fr")
+    pairs = [Article.from_fields(id=f"pair{i:02d}", title=f"Note {i}", body="\n\n".join(
+        [f"Un {names[i % 12]} et un {names[(i + 1) % 12]}.", *[filler] * 11]), lang="fr")
+        for i in range(72)]
+    with NewsIndex.create(tmp_path / "index") as idx:
+        idx.add_articles([spread, *pairs])
+        with idx.snapshot() as snap:
+            assert len(snap.article_passages(["spread"])["spread"]) == 12
+        lede = " ".join(names)
+        assert [h.article_id for h in idx.search(lede)][:1] == ["spread"]
+        monkeypatch.setattr(embedded, "LEADS", 0)  # the candidates alone never reach it
+        assert "spread" not in [h.article_id for h in idx.search(lede)]
+
+
+def test_every_articles_own_score_over_the_index_is_the_one_ranking_gives_it(tmp_path):
+    # Leads are picked by scoring every article at once (embedded.leads), and ranked
+    # by rank.article_scores: the two must agree, over several segments and once an
+    # update has deleted an article's old documents.
+    from indexer import Article, NewsIndex
+    from indexer.search.embedded.leads import joined, own_scores
+    from indexer.search.options import SearchOptions
+    from indexer.search.rank import article_scores
+
+    words = ("lagune oiseaux héron digue marais sel tempête récolte pêcheurs vent "
+             "écluse canal").split()
+
+    def article(n: int, paragraphs: int) -> Article:
+        body = "\n\n".join(" ".join(words[(n * p + i) % 12] for i in range(n % 5 + 3)) * 4
+                           for p in range(paragraphs))
+        return Article.from_fields(id=f"a{n}", title=f"Les {words[n % 12]} de la lagune",
+                                   body=body, lang="fr")
+
+    with NewsIndex.create(tmp_path / "index") as idx:
+        idx.add_articles([article(n, 2 + n % 3) for n in range(6)])
+        idx.add_articles([article(n, 2 + n % 3) for n in range(6, 12)])
+        idx.add_articles([article(1, 7), article(8, 1)])  # updated: longer, shorter
+        with idx.snapshot() as snap:
+            tree, _ = telling_words(parse_query(" ".join(words)), snap)
+            comp = snap.compile(tree, SearchOptions())
+            arts, total = own_scores(snap, joined(snap), comp)
+            col = snap.article_ids()
+            ids = {col[int(first) + 1]: float(score) for first, score, live
+                   in zip(arts.starts, total, arts.live, strict=True) if live}
+            assert sorted(ids) == sorted(f"a{n}" for n in range(12))
+            near = {aid: docs[0] for aid, docs in snap.article_passages(ids).items()}
+            assert ids == pytest.approx(article_scores(snap, comp, near))
+            assert min(ids.values()) > 0

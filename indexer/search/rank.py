@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..model import TermMatch
+from ..model import ARTICLE_B, ARTICLE_K1, TermMatch
 from .options import SearchOptions
 from .weights import HEAD_WEIGHT, PROXIMITY, clause_weights, coordination, idf, proximity
 
@@ -48,9 +48,26 @@ PIAF's questions (nearly all under 10 clauses) articles' scores cost MRR@10 0.00
 counted whole at every length; on news ledes under 10 clauses they change nothing."""
 ARTICLE_TITLE = 0.5
 """The title's weight in an article's own score, against its body's 1."""
-ARTICLE_K1, ARTICLE_B = 1.2, 0.75
-"""BM25's saturation and length normalisation for whole articles: Lucene's defaults, which
-rank OrangeSum's articles better than the 0.9/0.4 chosen for PIAF's passages."""
+LEADS = 10
+"""Where articles' own scores count, the candidates also hold the best passage of each of
+the LEADS articles that score best as wholes over the whole version (their *leads*:
+:meth:`indexer.search.seam.Version.candidates`): a short lede's article often has no
+passage among the best, its words spread over several. The README's "How it works"
+gives the measured effect and the values tried."""
+
+
+def article_share(comp: Compiled) -> float:
+    """How much articles' own scores count for this query, 0 to 1 (see :data:`ARTICLE_FROM`)."""
+    n = len(comp.clauses)
+    if not ARTICLE:
+        return 0.0
+    return 1.0 if n >= ARTICLE_FULL else max(0.0, (n - ARTICLE_FROM)
+                                             / (ARTICLE_FULL - ARTICLE_FROM))
+
+
+def stem_clauses(comp: Compiled) -> list[frozenset[str]]:
+    """Each clause's forms in the body's stems: what an article's own score counts."""
+    return [frozenset(t for f, t in c if f == "stem") for c in comp.clauses]
 
 
 def article_scores(version: Version, comp: Compiled, articles: Mapping[str, int]
@@ -63,7 +80,7 @@ def article_scores(version: Version, comp: Compiled, articles: Mapping[str, int]
     docs = version.article_passages(articles, near=articles)
     every = [d for held in docs.values() for d in held]
     scores = dict.fromkeys(articles, 0.0)
-    clauses = [frozenset(t for f, t in c if f == "stem") for c in comp.clauses]
+    clauses = stem_clauses(comp)
     words = frozenset().union(*clauses)
     if not every or not words:
         return scores
@@ -98,10 +115,8 @@ def with_articles(version: Version, comp: Compiled, rows: list[tuple[float, str,
                   ) -> list[tuple[float, str, int]]:
     """The candidates' ``(score, article_id, docnum)`` with their articles' own scores
     added, as :data:`ARTICLE` says."""
-    n = len(comp.clauses)
-    share = 1.0 if n >= ARTICLE_FULL else max(0.0, (n - ARTICLE_FROM)
-                                             / (ARTICLE_FULL - ARTICLE_FROM))
-    if not rows or not ARTICLE or not share:
+    share = article_share(comp)
+    if not rows or not share:
         return rows
     articles: dict[str, int] = {}  # each candidate article, and one of its passages
     for _, aid, docnum in rows:

@@ -37,7 +37,7 @@ from ..errors import (
     IndexNotFoundError,
     IndexVersionError,
 )
-from ..model import BM25_B, BM25_K1, FACET_FIELDS, article_facets
+from ..model import ARTICLE_B, ARTICLE_K1, BM25_B, BM25_K1, FACET_FIELDS, article_facets
 from .locations import SCHEME
 from .schema import passage_place, read_meta
 from .signals import held_interrupts
@@ -46,8 +46,12 @@ if TYPE_CHECKING:
     from ..model import IndexReport
     from .embedded import Indexed
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 SIMILARITY = "depeches"
+WHOLE_SIMILARITY = "depeches_whole"
+WHOLE_FIELDS = {"stem": "whole_stem", "title_stem": "whole_title"}
+"""Each article's passages' forms, joined on its own document, where whole articles are
+scored (:meth:`indexer.search.opensearch.version.OpenSearchVersion._with_leads`)."""
 SCORED_FIELDS = ("stem", "exact", "title_stem", "mentions")
 BULK_ARTICLES = 500
 """Articles sent per bulk request: their documents are written, and seen at the commit."""
@@ -135,9 +139,13 @@ def mapping() -> dict[str, Any]:
     return {
         "_meta": {"format": FORMAT_VERSION, "analysis": CHAIN_VERSION, "engine": "opensearch"},
         "dynamic": "strict",
+        # Searched, never read back: the passages' own fields hold the same forms.
+        "_source": {"excludes": list(WHOLE_FIELDS.values())},
         "properties": {
             "kind": keyword(), "article_id": keyword(), "n": {"type": "integer"},
             "stem": forms(True), "exact": forms(False), "title_stem": forms(True),
+            **{whole: {"type": "text", "analyzer": "whitespace", "similarity": WHOLE_SIMILARITY,
+                       "index_options": "freqs"} for whole in WHOLE_FIELDS.values()},
             "date": {"type": "date", "format": "yyyy-MM-dd||yyyy-MM||yyyy"},
             "month": keyword(), "year": keyword(), "source": keyword(), "lang": keyword(),
             "actor": keyword(), "place": keyword(),
@@ -162,7 +170,26 @@ def mapping() -> dict[str, Any]:
 def settings(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
     return {"number_of_shards": shards, "number_of_replicas": replicas,
             "refresh_interval": "-1",
-            "similarity": {SIMILARITY: {"type": "BM25", "k1": BM25_K1, "b": BM25_B}}}
+            "similarity": {SIMILARITY: {"type": "BM25", "k1": BM25_K1, "b": BM25_B},
+                           WHOLE_SIMILARITY: {"type": "scripted", "script": {"source": WHOLE}}}}
+
+
+WHOLE = (
+    f"double tf = doc.freq; double k1 = {ARTICLE_K1}; double b = {ARTICLE_B};"
+    " double average = (double) field.sumTotalTermFreq / field.docCount;"
+    " return query.boost * tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc.length / average));")
+"""A whole article's BM25 (:func:`indexer.search.rank.article_scores`) with its IDF given
+as the query's boost: what the cluster ranks articles by, with their lengths rounded as
+Lucene keeps them, before they are scored again exactly."""
+
+
+def with_whole(docs: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
+    """An article's documents, its own (the first) holding its passages' forms joined
+    (:data:`WHOLE_FIELDS`)."""
+    first, *passages = docs
+    joined = {whole: " ".join(p[field] for p in passages if p.get(field))
+              for field, whole in WHOLE_FIELDS.items()}
+    return ({**first, **{k: v for k, v in joined.items() if v}}, *passages)
 
 
 def document(fields: dict[str, Any]) -> dict[str, Any]:
@@ -403,7 +430,7 @@ class Batches:
 
         store = self.store
         docs = [(p.article_id, d) for p in self.unsent
-                for d in cast("tuple[dict[str, Any], ...]", p.docs)]
+                for d in with_whole(cast("tuple[dict[str, Any], ...]", p.docs))]
         actions: list[dict[str, Any]] = [
             {"_index": store.concrete, "_id": doc_id(aid, d["n"]), "_routing": aid, "_source": d}
             for aid, d in docs]

@@ -18,6 +18,7 @@ from ...store.snapshot import Snapshot
 from ..facets import table_counts
 from ..options import SearchOptions
 from ..parse import Group
+from ..rank import LEADS, article_share
 from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
 from .evaluate import (
@@ -100,9 +101,10 @@ class EmbeddedVersion(Snapshot):
         highlighting read of it.
 
         From a process's second pasted text on, its long posting lists are read whole
-        (``.whole``: :mod:`indexer.store.arrays`). The first would pay numpy's import and
-        decode blocks that its reading skips, and a one-shot ``depeches search`` of a
-        pasted lede has no second: it stays as fast as before (p50 126 against 175 ms)."""
+        (``.whole``: :mod:`indexer.store.arrays`). The first would decode blocks that its
+        reading skips, and a one-shot ``depeches search`` of a pasted lede has no second
+        (numpy's import, which it once saved too, it now pays for its leads: see
+        :data:`~indexer.search.rank.LEADS`)."""
         global _pasted_searches
         comp = compile_search(self.searcher, self.langs(), tree, opts)
         if comp.pasted:
@@ -122,11 +124,23 @@ class EmbeddedVersion(Snapshot):
         ``articles`` articles, or the search runs again with every word."""
         s, col = self.searcher, self.article_ids()
         if comp.fast is not None:
-            res, _ = best_documents(s, filtered(comp.fast, comp.filter), k, tie_order(col),
-                                    whole=comp.whole)
+            q = filtered(comp.fast, comp.filter)
+            res, _ = best_documents(s, q, k, tie_order(col), whole=comp.whole)
             if len({col[d] for _, d in res}) >= articles:
-                return res, None  # the candidates came without the common words
-        return best_documents(s, self._restricted(comp), k, tie_order(col), whole=comp.whole)
+                return self._with_leads(comp, q, res), None  # without the common words
+        q = self._restricted(comp)
+        res, known = best_documents(s, q, k, tie_order(col), whole=comp.whole)
+        return self._with_leads(comp, q, res), known
+
+    def _with_leads(self, comp: Compiler, q: Any, res: list[tuple[float, int]]
+                    ) -> list[tuple[float, int]]:
+        """``res`` and, where articles' own scores count, their leads (:data:`LEADS`)."""
+        if not res or not LEADS or not article_share(comp):
+            return res
+        from .leads import leads
+
+        col = self.article_ids()
+        return res + leads(self, comp, q, LEADS, {col[d] for _, d in res})
 
     def newest(self, comp: Compiler, limit: int
                ) -> tuple[list[tuple[float, str, int]], list[int]]:

@@ -117,6 +117,25 @@ def best(joined: Joined, groups: int, subs: list[tuple[int, wq.Query]],
     return dict(zip(docs.tolist(), total.tolist(), strict=True)), alive is None
 
 
+def scores_of(joined: Joined, groups: int, subs: list[tuple[int, wq.Query]],
+              adds: list[bool], docs: Any) -> Scores:
+    """The scores :func:`best` gives those of ``docs`` (sorted) that the query matches,
+    made as it makes them: each part read within ``docs``, the documents some part that
+    finds has found, their scores added in the query's order."""
+    parts = [_part(joined, sub, docs) for _, sub in subs]
+    found = [part[0] for part, finds in zip(parts, adds, strict=True) if finds and len(part[0])]
+    if not found:
+        return {}
+    held = _union(found)
+    totals = [np.zeros(len(held), dtype=np.float64) for _ in range(groups)]
+    for (g, _), part in zip(subs, parts, strict=True):
+        totals[g] += _at(part, held)
+    total = totals[0]
+    for more in totals[1:]:
+        total += more
+    return dict(zip(held.tolist(), total.tolist(), strict=True))
+
+
 def _kth(found: Any, docs: Any, live: Any, k: int) -> float:
     """The ``k``-th best partial sum of ``docs`` that are not deleted, or 0.0."""
     if live is not None:

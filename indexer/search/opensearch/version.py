@@ -24,7 +24,15 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...errors import IndexerError
-from ...store.opensearch import SCORED_FIELDS, call, doc_id, field_terms, record, scan
+from ...store.opensearch import (
+    SCORED_FIELDS,
+    WHOLE_FIELDS,
+    call,
+    doc_id,
+    field_terms,
+    record,
+    scan,
+)
 from ...store.schema import passage_place, read_meta, read_texts
 from ..embedded.compile import (
     RELATED_SCAN,
@@ -38,7 +46,9 @@ from ..embedded.evaluate import TIED_MAX, keep_best
 from ..facets import facet_values
 from ..options import SearchOptions
 from ..parse import Group, Node, Text
+from ..rank import ARTICLE_TITLE, LEADS, article_scores, article_share, stem_clauses
 from ..seam import Summary
+from ..weights import idf
 from .bm25f import Scorer, Statistics, length
 from .dsl import length_factor, term_factor, terms_of, to_dsl
 
@@ -61,6 +71,8 @@ scored again as the embedded index scores them (:mod:`.bm25f`). As many as ties 
 cut may bring in."""
 WINDOW = 10_000
 """The most hits one search returns (the cluster's ``index.max_result_window``)."""
+LEAD_POOL = 4
+"""Articles the cluster finds per lead kept (see :meth:`OpenSearchVersion._with_leads`)."""
 _KEPT = 4096  # documents whose source stays read
 _META_BATCH = 1000  # articles whose records one request reads, for an export
 _FACET_BATCH = 10_000  # articles one facet request counts (a terms query's ids)
@@ -356,13 +368,17 @@ class OpenSearchVersion:
         self.frequencies(terms_of(q))
         return to_dsl(q, self.weigh)
 
-    def _top(self, q: Any, k: int, where: Any = None) -> list[tuple[float, int]]:
+    def _top(self, q: Any, k: int, where: Any = None, only: list[str] | None = None
+             ) -> list[tuple[float, int]]:
         """The ``k`` best ``(score, doc)`` of ``q`` among the documents ``where`` allows
-        (a filter), ties by article and place: the cluster's best ``POOL * k``, scored
-        again as on the embedded index."""
+        (a filter) and of the articles ``only`` when given, ties by article and place:
+        the cluster's best ``POOL * k``, scored again as on the embedded index."""
         # One more than the most that ties may keep, to see when there are more.
         size = max(k, min(POOL * k + 1, WINDOW))
-        body = {"query": self._dsl(filtered(q, where)), "size": size, "_source": SOURCE,
+        query = self._dsl(filtered(q, where))
+        if only is not None:
+            query = {"bool": {"must": [query], "filter": [{"terms": {"article_id": only}}]}}
+        body = {"query": query, "size": size, "_source": SOURCE,
                 "track_scores": True, "track_total_hits": False,
                 "sort": ["_score", {"article_id": "asc"}, {"n": "asc"}]}
         hits = self._search(body, search_type="dfs_query_then_fetch")["hits"]["hits"]
@@ -389,8 +405,47 @@ class OpenSearchVersion:
         if comp.fast is not None:
             res = self._top(comp.fast, k, comp.filter)
             if len({self._place(d)[0] for _, d in res}) >= articles:
-                return res, None
-        return self._top(comp.query, k, comp.filter), None
+                return self._with_leads(comp, comp.fast, res), None
+        return self._with_leads(comp, comp.query, self._top(comp.query, k, comp.filter)), None
+
+    def _with_leads(self, comp: Compiler, q: Any, res: list[tuple[float, int]]
+                    ) -> list[tuple[float, int]]:
+        """``res`` and, where articles' own scores count, their leads (:data:`LEADS`).
+
+        Articles' own documents hold their passages' forms joined
+        (:data:`~indexer.store.opensearch.WHOLE_FIELDS`), which the cluster scores as
+        :func:`article_scores` does, but for the lengths Lucene rounds and a word's forms
+        scored apart: it finds ``LEAD_POOL`` times as many articles, and they are
+        scored again exactly. The same leads as the embedded index's wherever its best
+        are among them."""
+        if not res or not LEADS or not article_share(comp):
+            return res
+        passages = self.passage_count()
+        should = []
+        for clause in stem_clauses(comp):
+            for field, weight in (("stem", 1.0), ("title_stem", ARTICLE_TITLE)):
+                w = weight * idf(max(self.doc_frequency(field, t) for t in clause), passages) \
+                    if clause else 0.0
+                should += [{"term": {WHOLE_FIELDS[field]: {"value": t, "boost": w}}}
+                           for t in sorted(clause) if w > 0]
+        if not should:
+            return res
+        body = {"query": {"bool": {"filter": [{"term": {"kind": "a"}}], "should": should,
+                                   "minimum_should_match": 1}},
+                "size": LEAD_POOL * LEADS, "_source": ["article_id"], "track_total_hits": False}
+        pool = [h["_source"]["article_id"] for h in self._search(body)["hits"]["hits"]]
+        own = article_scores(self, comp, dict.fromkeys(pool, 0))  # found by id here
+        best = sorted((a for a in pool if own[a] > 0), key=lambda a: (-own[a], a))[:LEADS]
+        have = {self._place(d)[0] for _, d in res}
+        new = [a for a in best if a not in have]
+        if not new:
+            return res
+        found: dict[str, tuple[float, int]] = {}
+        for score, doc in sorted(self._top(q, WINDOW, comp.filter, new), key=lambda r: r[1]):
+            aid = self._place(doc)[0]
+            if aid not in found or score > found[aid][0]:
+                found[aid] = (score, doc)
+        return res + list(found.values())
 
     def newest(self, comp: Compiler, limit: int
                ) -> tuple[list[tuple[float, str, int]], list[int] | None]:

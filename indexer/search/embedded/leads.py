@@ -1,0 +1,152 @@
+"""Every article of a version scored as one document, in numpy: a pasted text's leads.
+
+A short lede's article often has no passage among the best: its words spread over
+several passages, none of which holds most of them. Here each article gets the score
+:func:`indexer.search.rank.article_scores` gives it (BM25 over its passages' summed term
+frequencies and lengths, its title at half weight), over the whole version at once:
+the postings the search reads anyway (:class:`~.whole.Joined`) are added up per article,
+clause by clause, in work proportional to the postings. The best of them join the
+candidates (:data:`indexer.search.rank.LEADS`), each with its best passage, scored as the
+search's own MaxScore scores it. The first pasted text of a process pays numpy's import
+for it, so that a search ranks the same in every process.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ...model import ARTICLE_B, ARTICLE_K1
+from ...store.reading import field_lengths, per_reader
+from ..rank import ARTICLE_TITLE, stem_clauses
+from ..weights import idf
+from .whole import Joined, scores_of
+
+if TYPE_CHECKING:
+    from ...store.snapshot import Snapshot as EmbeddedVersion  # what is read of one
+    from .compile import Compiler
+
+FIELDS = (("stem", 1.0), ("title_stem", ARTICLE_TITLE))
+
+
+class Articles:
+    """A version's articles as arrays: each document's article, each article's first
+    document, whether it is live, and its length in each scored field."""
+
+    def __init__(self, joined: Joined) -> None:
+        passages = joined.term("kind", "p")[0]
+        first = np.ones(joined.size, dtype=bool)  # an article's own document opens its run
+        first[passages] = False
+        self.owner = np.cumsum(first) - 1
+        self.starts = np.flatnonzero(first)
+        self.ends = np.append(self.starts[1:], joined.size)
+        self.live = np.ones(len(self.starts), dtype=bool)
+        dead = [d for d in joined.deleted if first[d]]  # an update replaces a whole run
+        self.live[self.owner[np.asarray(dead, dtype=np.int64)]] = False
+        self.lengths = {}
+        for field, _ in FIELDS:
+            parts = []
+            for segment, _ in joined.segments:
+                table = field_lengths(segment.reader._perdoc, field)
+                held = (np.frombuffer(table, dtype=np.uint32)[:segment.size]
+                        if table is not None else np.zeros(0, dtype=np.uint32))
+                parts.append(np.pad(held.astype(np.float64), (0, segment.size - len(held))))
+            self.lengths[field] = np.bincount(self.owner, weights=np.concatenate(parts),
+                                              minlength=len(self.starts))
+
+
+def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
+               ) -> tuple[Articles, Any]:
+    """The version's :class:`Articles`, and each one's own score (0 for a deleted one)."""
+    arts: Articles = per_reader(version.searcher, "_depeches_articles", lambda: Articles(joined))
+    count = len(arts.starts)
+    passages = version.passage_count()
+    held = max(1, int(version.searcher.doc_count()) - passages)
+    total = np.zeros(count)
+    for field, weight in FIELDS:
+        average = int(version.searcher.field_length(field)) / held or 1.0
+        norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B * arts.lengths[field] / average)
+        for clause in stem_clauses(comp):
+            if not clause:
+                continue
+            which, tf = _summed(arts.owner, [joined.term(field, t) for t in sorted(clause)])
+            if len(which):
+                w = weight * idf(max(version.doc_frequency(field, t) for t in clause), passages)
+                total[which] += w * tf * (ARTICLE_K1 + 1) / (tf + norm[which])
+    total[~arts.live] = 0.0
+    return arts, total
+
+
+def best_articles(version: EmbeddedVersion, joined: Joined, comp: Compiler, n: int
+                  ) -> list[range]:
+    """The documents of the ``n`` live articles with the best own scores, best first
+    (ties by article id, as on every backend), its own document first; those of score 0
+    left out."""
+    arts, total = own_scores(version, joined, comp)
+    n = min(n, len(total))
+    if n <= 0:
+        return []
+    kth = np.partition(total, len(total) - n)[len(total) - n]
+    col = version.article_ids()
+    tied = np.flatnonzero(total >= max(kth, np.nextafter(0.0, 1.0))).tolist()
+    ranked = sorted(tied, key=lambda a: (-total[a], col[int(arts.starts[a])]))[:n]
+    return [range(int(arts.starts[a]), int(arts.ends[a])) for a in ranked]
+
+
+def _summed(owner: Any, found: list[tuple[Any, Any, Any]]) -> tuple[Any, Any]:
+    """The articles that hold a clause's forms (``found``: each form's documents and
+    frequencies), each once and in order, and how often they hold them: work in
+    proportion to the postings, not to the articles (most clauses are rare words)."""
+    found = [f for f in found if len(f[0])]
+    if not found:
+        return _NONE
+    if len(found) == 1:
+        held, tf = owner[found[0][0]], found[0][1]  # sorted: documents are in order
+    else:
+        held = np.concatenate([owner[f[0]] for f in found])
+        order = held.argsort(kind="stable")
+        held, tf = held[order], np.concatenate([f[1] for f in found])[order]
+    first = np.empty(len(held), dtype=bool)
+    first[:1] = True
+    np.not_equal(held[1:], held[:-1], out=first[1:])
+    at = np.flatnonzero(first)
+    return held[at], np.add.reduceat(tf.astype(np.float64), at)
+
+
+_NONE = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+def joined(version: EmbeddedVersion) -> Joined:
+    """The version's segments read as one, as a pasted text's search reads them."""
+    from .evaluate import _Segment
+
+    s = version.searcher
+    return Joined(s, [(_Segment(s, sub, True), offset) for sub, offset in s.leaf_searchers()])
+
+
+def leads(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, have: set[str]
+          ) -> list[tuple[float, int]]:
+    """The best passage ``(score, doc)`` under ``q`` of each of the ``n`` best articles
+    (:func:`best_articles`) not in ``have``, where one of its passages matches ``q``."""
+    from .evaluate import _Segment
+
+    whole = joined(version)
+    col = version.article_ids()
+    docs = [d for run in best_articles(version, whole, comp, n) if len(run) > 1
+            and col[run[1]] not in have for d in run[1:]]
+    if not docs:
+        return []
+    groups = _Segment._groups(q)
+    if groups is None:  # a shape MaxScore does not split: scored as the search would
+        scores = whole.scores(q, dict.fromkeys(docs, 0.0))
+    else:  # as the search's own MaxScore scores them (see evaluate._plan)
+        subs = [(g, sub) for g, (members, _) in enumerate(groups) for sub in members]
+        scores = scores_of(whole, len(groups), subs, [groups[g][1] for g, _ in subs],
+                           np.asarray(sorted(docs), dtype=np.int64))
+    best: dict[str, tuple[float, int]] = {}
+    for d, score in sorted(scores.items()):
+        aid = col[d]
+        if aid not in best or score > best[aid][0]:
+            best[aid] = (score, d)
+    return list(best.values())

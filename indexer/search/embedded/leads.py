@@ -35,15 +35,21 @@ class Articles:
     document, whether it is live, and its length in each scored field."""
 
     def __init__(self, joined: Joined) -> None:
-        passages = joined.term("kind", "p")[0]
-        first = np.ones(joined.size, dtype=bool)  # an article's own document opens its run
-        first[passages] = False
-        self.owner = np.cumsum(first) - 1
-        self.starts = np.flatnonzero(first)
+        from .evaluate import article_starts
+
+        # An article's own document opens its run: those the search reads anyway, for
+        # its candidates' articles (evaluate.ArticleRuns), not the passages' (five times
+        # as many, 109 ms to read at first).
+        self.starts = np.fromiter((a + offset for segment, offset in joined.segments
+                                   for a in article_starts(segment.reader)), dtype=np.int64)
         self.ends = np.append(self.starts[1:], joined.size)
+        self.owner = np.repeat(np.arange(len(self.starts)), self.ends - self.starts)
         self.live = np.ones(len(self.starts), dtype=bool)
-        dead = [d for d in joined.deleted if first[d]]  # an update replaces a whole run
-        self.live[self.owner[np.asarray(dead, dtype=np.int64)]] = False
+        if joined.deleted:  # an update replaces a whole run, its own document first
+            dead = np.fromiter(joined.deleted, dtype=np.int64)
+            at = np.searchsorted(self.starts, dead)
+            inside = at < len(self.starts)
+            self.live[at[inside][self.starts[at[inside]] == dead[inside]]] = False
         self.lengths = {}
         for field, _ in FIELDS:
             parts = []

@@ -313,7 +313,8 @@ def test_every_articles_own_score_over_the_index_is_the_one_ranking_gives_it(tmp
     # by rank.article_scores: the two must agree, over several segments and once an
     # update has deleted an article's old documents.
     from indexer import Article, NewsIndex
-    from indexer.search.embedded.leads import joined, own_scores
+    from indexer.search.embedded.evaluate import joined_version
+    from indexer.search.embedded.leads import own_scores
     from indexer.search.options import SearchOptions
     from indexer.search.rank import article_scores
 
@@ -333,7 +334,7 @@ def test_every_articles_own_score_over_the_index_is_the_one_ranking_gives_it(tmp
         with idx.snapshot() as snap:
             tree, _ = telling_words(parse_query(" ".join(words)), snap)
             comp = snap.compile(tree, SearchOptions())
-            arts, total = own_scores(snap, joined(snap), comp)
+            arts, total = own_scores(snap, joined_version(snap.searcher), comp)
             col = snap.article_ids()
             ids = {col[int(first) + 1]: float(score) for first, score, live
                    in zip(arts.starts, total, arts.live, strict=True) if live}

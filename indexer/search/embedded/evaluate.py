@@ -34,7 +34,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from itertools import compress
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from whoosh import query as wq
 from whoosh.query.wrappers import ConstantScoreQuery
@@ -45,6 +45,9 @@ from ...store.reading import field_lengths, lookup, per_reader, schema_field, te
 from ...store.schema import ARTICLE_FIELDS
 from ..weights import BM25_B, BM25_K1, in_order, term_idf
 from .maybe import Maybe
+
+if TYPE_CHECKING:
+    from .whole import Joined
 
 Scores = dict[int, float]
 
@@ -119,13 +122,11 @@ def _joined_best(searcher: Any, q: wq.Query, k: int
     """:meth:`_Segment.best` over arrays with the version's segments read as one
     (:class:`indexer.search.embedded.whole.Joined`), and the version's deleted
     documents; None for a shape that :meth:`_Segment.best` does not split."""
-    from .whole import Joined
     from .whole import best as best_over_arrays
 
     if _Segment._groups(q) is None:
         return None
-    joined = Joined(searcher, [(_Segment(searcher, sub, True), offset)
-                               for sub, offset in searcher.leaf_searchers()])
+    joined = joined_version(searcher)
     planned = _plan(q, joined.term_bound)
     if planned is None:
         return None
@@ -169,22 +170,51 @@ class Plan(NamedTuple):
     """``left[n]``: what the parts from ``order[n]`` on can add."""
 
 
-def _plan(q: wq.Query, term_bound: Callable[[str, Any], float]) -> Plan | None:
-    """``q``'s :class:`Plan` given the most each term scores (see :func:`bound`), or
-    None for a shape :meth:`_Segment.best` does not split, or one no bound holds for."""
+def joined_version(searcher: Any) -> Joined:
+    """The version's segments read as one (:class:`indexer.search.embedded.whole.Joined`),
+    as a pasted text's search reads them."""
+    from .whole import Joined
+
+    return Joined(searcher, [(_Segment(searcher, sub, True), offset)
+                             for sub, offset in searcher.leaf_searchers()])
+
+
+def joined_scores(joined: Joined, q: wq.Query, docs: list[int]) -> Scores:
+    """Those of ``docs`` that ``q`` matches, with the scores the search over ``joined``
+    gives them (:func:`best_documents` with ``whole``), made as it makes them."""
+    from .whole import scores_of
+
+    split = _split(q)
+    if split is None:  # a shape MaxScore does not split: scored as the search scores it
+        return joined.scores(q, dict.fromkeys(docs, 0.0))
+    return scores_of(joined, *split, sorted(docs))
+
+
+def _split(q: wq.Query) -> tuple[int, list[tuple[int, wq.Query]], list[bool]] | None:
+    """``q``'s groups (:meth:`_Segment._groups`) as their count, each part with its group,
+    and whether each part finds documents; None for a shape that is not split."""
     groups = _Segment._groups(q)
     if groups is None:
         return None
     subs = [(g, sub) for g, (members, _) in enumerate(groups) for sub in members]
+    return len(groups), subs, [groups[g][1] for g, _ in subs]
+
+
+def _plan(q: wq.Query, term_bound: Callable[[str, Any], float]) -> Plan | None:
+    """``q``'s :class:`Plan` given the most each term scores (see :func:`bound`), or
+    None for a shape :meth:`_Segment.best` does not split, or one no bound holds for."""
+    split = _split(q)
+    if split is None:
+        return None
+    groups, subs, adds = split
     bounds = [bound(sub, term_bound) for _, sub in subs]
     if not all(b >= 0 for b in bounds):  # a negative boost, or NaN: no bound holds
         return None
-    adds = [groups[g][1] for g, _ in subs]
     order = sorted(range(len(bounds)), key=lambda i: (not adds[i], -bounds[i], i))
     left = [0.0] * (len(order) + 1)
     for n in range(len(order) - 1, -1, -1):
         left[n] = left[n + 1] + bounds[order[n]]
-    return Plan(len(groups), subs, bounds, adds, order, left)
+    return Plan(groups, subs, bounds, adds, order, left)
 
 
 ARRAY_MIN_POSTINGS = 384

@@ -21,7 +21,8 @@ from ...model import ARTICLE_B, ARTICLE_K1
 from ...store.reading import field_lengths, per_reader
 from ..rank import ARTICLE_TITLE, stem_clauses
 from ..weights import idf
-from .whole import Joined, scores_of
+from .evaluate import joined_scores, joined_version
+from .whole import Joined, run_starts
 
 if TYPE_CHECKING:
     from ...store.snapshot import Snapshot as EmbeddedVersion  # what is read of one
@@ -113,45 +114,25 @@ def _summed(owner: Any, found: list[tuple[Any, Any, Any]]) -> tuple[Any, Any]:
         held = np.concatenate([owner[f[0]] for f in found])
         order = held.argsort(kind="stable")
         held, tf = held[order], np.concatenate([f[1] for f in found])[order]
-    first = np.empty(len(held), dtype=bool)
-    first[:1] = True
-    np.not_equal(held[1:], held[:-1], out=first[1:])
-    at = np.flatnonzero(first)
+    at = run_starts(held)
     return held[at], np.add.reduceat(tf.astype(np.float64), at)
 
 
 _NONE = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
-def joined(version: EmbeddedVersion) -> Joined:
-    """The version's segments read as one, as a pasted text's search reads them."""
-    from .evaluate import _Segment
-
-    s = version.searcher
-    return Joined(s, [(_Segment(s, sub, True), offset) for sub, offset in s.leaf_searchers()])
-
-
 def leads(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, have: set[str]
           ) -> list[tuple[float, int]]:
     """The best passage ``(score, doc)`` under ``q`` of each of the ``n`` best articles
     (:func:`best_articles`) not in ``have``, where one of its passages matches ``q``."""
-    from .evaluate import _Segment
-
-    whole = joined(version)
+    whole = joined_version(version.searcher)
     col = version.article_ids()
     docs = [d for run in best_articles(version, whole, comp, n) if len(run) > 1
             and col[run[1]] not in have for d in run[1:]]
     if not docs:
         return []
-    groups = _Segment._groups(q)
-    if groups is None:  # a shape MaxScore does not split: scored as the search would
-        scores = whole.scores(q, dict.fromkeys(docs, 0.0))
-    else:  # as the search's own MaxScore scores them (see evaluate._plan)
-        subs = [(g, sub) for g, (members, _) in enumerate(groups) for sub in members]
-        scores = scores_of(whole, len(groups), subs, [groups[g][1] for g, _ in subs],
-                           np.asarray(sorted(docs), dtype=np.int64))
     best: dict[str, tuple[float, int]] = {}
-    for d, score in sorted(scores.items()):
+    for d, score in sorted(joined_scores(whole, q, docs).items()):
         aid = col[d]
         if aid not in best or score > best[aid][0]:
             best[aid] = (score, d)

@@ -107,33 +107,31 @@ def best(joined: Joined, groups: int, subs: list[tuple[int, wq.Query]],
             floor = kth * (1 - slack) - left[n + 1]
             alive = alive[found[alive] >= floor]
     docs = alive if alive is not None else np.flatnonzero(hit)
-    # The scores again, added in the query's order, as _Segment.scores adds them.
+    return _added(groups, subs, parts, docs), alive is None
+
+
+def _added(groups: int, subs: list[tuple[int, wq.Query]], parts: list[Part], docs: Any
+           ) -> Scores:
+    """``docs``' (sorted) scores from the parts' (``subs``'), added in the query's order,
+    as ``_Segment.scores`` adds them: within each group, then the groups."""
     totals = [np.zeros(len(docs), dtype=np.float64) for _ in range(groups)]
     for (g, _), part in zip(subs, parts, strict=True):
         totals[g] += _at(part, docs)
     total = totals[0]
     for more in totals[1:]:
         total += more
-    return dict(zip(docs.tolist(), total.tolist(), strict=True)), alive is None
+    return dict(zip(docs.tolist(), total.tolist(), strict=True))
 
 
 def scores_of(joined: Joined, groups: int, subs: list[tuple[int, wq.Query]],
-              adds: list[bool], docs: Any) -> Scores:
+              adds: list[bool], docs: list[int]) -> Scores:
     """The scores :func:`best` gives those of ``docs`` (sorted) that the query matches,
     made as it makes them: each part read within ``docs``, the documents some part that
     finds has found, their scores added in the query's order."""
-    parts = [_part(joined, sub, docs) for _, sub in subs]
+    within = np.asarray(docs, dtype=np.int64)
+    parts = [_part(joined, sub, within) for _, sub in subs]
     found = [part[0] for part, finds in zip(parts, adds, strict=True) if finds and len(part[0])]
-    if not found:
-        return {}
-    held = _union(found)
-    totals = [np.zeros(len(held), dtype=np.float64) for _ in range(groups)]
-    for (g, _), part in zip(subs, parts, strict=True):
-        totals[g] += _at(part, held)
-    total = totals[0]
-    for more in totals[1:]:
-        total += more
-    return dict(zip(held.tolist(), total.tolist(), strict=True))
+    return _added(groups, subs, parts, _union(found)) if found else {}
 
 
 def _kth(found: Any, docs: Any, live: Any, k: int) -> float:
@@ -196,10 +194,15 @@ def _union(lists: list[Any]) -> Any:
     repeats, and it ran a dozen times per segment and query."""
     ids = np.concatenate(lists)
     ids.sort()
+    return ids[run_starts(ids)]
+
+
+def run_starts(ids: Any) -> Any:
+    """Where each run of equal values starts in ``ids`` (sorted)."""
     first = np.empty(len(ids), dtype=bool)
     first[:1] = True
     np.not_equal(ids[1:], ids[:-1], out=first[1:])
-    return ids[first]
+    return np.flatnonzero(first)
 
 
 def _phrase(joined: Joined, q: wq.Query, shape: tuple[Any, list[wq.Query], int, bool],

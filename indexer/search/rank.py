@@ -8,7 +8,7 @@ close meaning. The README's "How it works" gives the measured effect of each.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model import ARTICLE_B, ARTICLE_K1, TermMatch
@@ -70,6 +70,32 @@ def stem_clauses(comp: Compiled) -> list[frozenset[str]]:
     return [frozenset(t for f, t in c if f == "stem") for c in comp.clauses]
 
 
+ARTICLE_FIELDS = (("stem", 1.0), ("title_stem", ARTICLE_TITLE))
+"""The fields an article's own score counts, with their weights."""
+
+
+def article_weights(clauses: list[frozenset[str]], field: str, weight: float,
+                    frequency: Callable[[str, str], int], passages: int) -> list[float]:
+    """Each of :func:`stem_clauses` weighed in an article's own score in ``field``
+    (weighed ``weight``): the IDF over passages of its commonest form (0 for an empty
+    clause), ``frequency(field, term)`` counting the passages that hold a term."""
+    return [weight * idf(max(frequency(field, t) for t in clause), passages) if clause
+            else 0.0 for clause in clauses]
+
+
+def best_per_article(rows: Iterable[tuple[float, int]], article: Callable[[int], str]
+                     ) -> list[tuple[float, int]]:
+    """Of ``(score, doc)`` rows, each article's best (the earlier document on a tie),
+    ``article(doc)`` naming a document's article: the passage a lead joins the
+    candidates with."""
+    best: dict[str, tuple[float, int]] = {}
+    for score, doc in sorted(rows, key=lambda r: r[1]):
+        aid = article(doc)
+        if aid not in best or score > best[aid][0]:
+            best[aid] = (score, doc)
+    return list(best.values())
+
+
 def article_scores(version: Version, comp: Compiled, articles: Mapping[str, int]
                    ) -> dict[str, float]:
     """Each article's BM25 as one document: its passages' term frequencies added up, over
@@ -91,13 +117,12 @@ def article_scores(version: Version, comp: Compiled, articles: Mapping[str, int]
     for i, clause in enumerate(clauses):
         for t in clause:
             owners.setdefault(t, []).append(i)
-    for field, weight in (("stem", 1.0), ("title_stem", ARTICLE_TITLE)):
+    for field, weight in ARTICLE_FIELDS:
         found = version.occurrences(frozenset((field, t) for t in words), every,
                                     whole=comp.whole)
         lengths = version.lengths(field, every)
         average = version.field_total(field) / articles_held or 1.0
-        w = [weight * idf(max(version.doc_frequency(field, t) for t in clause), passages)
-             if clause else 0.0 for clause in clauses]
+        w = article_weights(clauses, field, weight, version.doc_frequency, passages)
         for aid, held in docs.items():
             tf = [0] * len(clauses)
             for d in held:

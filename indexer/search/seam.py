@@ -172,7 +172,10 @@ class Version(Protocol):
                    ) -> tuple[list[tuple[float, int]], list[int] | None]:
         """The ``k`` best ``(score, doc)`` of a compiled query, best first (ties by article
         and position), and every match when the search saw them all (else ``None``). A
-        first pass without the query's common words counts if it found ``articles``."""
+        first pass without the query's common words counts if it found ``articles``.
+        Where articles' own scores count (:func:`indexer.search.rank.article_share`), the
+        best passage of each of the :data:`~indexer.search.rank.LEADS` articles that score
+        best as wholes over the whole version follows, where not among them already."""
         ...
 
     def newest(self, query: Any, limit: int

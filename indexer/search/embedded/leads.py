@@ -19,16 +19,13 @@ import numpy as np
 
 from ...model import ARTICLE_B, ARTICLE_K1
 from ...store.reading import field_lengths, per_reader
-from ..rank import ARTICLE_TITLE, stem_clauses
-from ..weights import idf
+from ..rank import ARTICLE_FIELDS, article_weights, best_per_article, stem_clauses
 from .evaluate import joined_scores, joined_version
 from .whole import Joined, run_starts
 
 if TYPE_CHECKING:
     from ...store.snapshot import Snapshot as EmbeddedVersion  # what is read of one
     from .compile import Compiler
-
-FIELDS = (("stem", 1.0), ("title_stem", ARTICLE_TITLE))
 
 
 class Articles:
@@ -52,7 +49,7 @@ class Articles:
             inside = at < len(self.starts)
             self.live[at[inside][self.starts[at[inside]] == dead[inside]]] = False
         self.lengths = {}
-        for field, _ in FIELDS:
+        for field, _ in ARTICLE_FIELDS:
             parts = []
             for segment, _ in joined.segments:
                 table = field_lengths(segment.reader._perdoc, field)
@@ -71,15 +68,14 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
     passages = version.passage_count()
     held = max(1, int(version.searcher.doc_count()) - passages)
     total = np.zeros(count)
-    for field, weight in FIELDS:
+    clauses = stem_clauses(comp)
+    for field, weight in ARTICLE_FIELDS:
         average = int(version.searcher.field_length(field)) / held or 1.0
         norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B * arts.lengths[field] / average)
-        for clause in stem_clauses(comp):
-            if not clause:
-                continue
+        weights = article_weights(clauses, field, weight, version.doc_frequency, passages)
+        for clause, w in zip(clauses, weights, strict=True):
             which, tf = _summed(arts.owner, [joined.term(field, t) for t in sorted(clause)])
             if len(which):
-                w = weight * idf(max(version.doc_frequency(field, t) for t in clause), passages)
                 total[which] += w * tf * (ARTICLE_K1 + 1) / (tf + norm[which])
     total[~arts.live] = 0.0
     return arts, total
@@ -131,9 +127,5 @@ def leads(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, have: set[st
             and col[run[1]] not in have for d in run[1:]]
     if not docs:
         return []
-    best: dict[str, tuple[float, int]] = {}
-    for d, score in sorted(joined_scores(whole, q, docs).items()):
-        aid = col[d]
-        if aid not in best or score > best[aid][0]:
-            best[aid] = (score, d)
-    return list(best.values())
+    scores = joined_scores(whole, q, docs)
+    return best_per_article(((score, d) for d, score in scores.items()), col.__getitem__)

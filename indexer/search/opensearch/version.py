@@ -46,9 +46,16 @@ from ..embedded.evaluate import TIED_MAX, keep_best
 from ..facets import facet_values
 from ..options import SearchOptions
 from ..parse import Group, Node, Text
-from ..rank import ARTICLE_TITLE, LEADS, article_scores, article_share, stem_clauses
+from ..rank import (
+    ARTICLE_FIELDS,
+    LEADS,
+    article_scores,
+    article_share,
+    article_weights,
+    best_per_article,
+    stem_clauses,
+)
 from ..seam import Summary
-from ..weights import idf
 from .bm25f import Scorer, Statistics, length
 from .dsl import length_factor, term_factor, terms_of, to_dsl
 
@@ -420,14 +427,14 @@ class OpenSearchVersion:
         are among them."""
         if not res or not LEADS or not article_share(comp):
             return res
-        passages = self.passage_count()
+        clauses = stem_clauses(comp)
         should = []
-        for clause in stem_clauses(comp):
-            for field, weight in (("stem", 1.0), ("title_stem", ARTICLE_TITLE)):
-                w = weight * idf(max(self.doc_frequency(field, t) for t in clause), passages) \
-                    if clause else 0.0
-                should += [{"term": {WHOLE_FIELDS[field]: {"value": t, "boost": w}}}
-                           for t in sorted(clause) if w > 0]
+        for field, weight in ARTICLE_FIELDS:
+            weights = article_weights(clauses, field, weight, self.doc_frequency,
+                                      self.passage_count())
+            should += [{"term": {WHOLE_FIELDS[field]: {"value": t, "boost": w}}}
+                       for clause, w in zip(clauses, weights, strict=True) if w > 0
+                       for t in sorted(clause)]
         if not should:
             return res
         body = {"query": {"bool": {"filter": [{"term": {"kind": "a"}}], "should": should,
@@ -440,12 +447,8 @@ class OpenSearchVersion:
         new = [a for a in best if a not in have]
         if not new:
             return res
-        found: dict[str, tuple[float, int]] = {}
-        for score, doc in sorted(self._top(q, WINDOW, comp.filter, new), key=lambda r: r[1]):
-            aid = self._place(doc)[0]
-            if aid not in found or score > found[aid][0]:
-                found[aid] = (score, doc)
-        return res + list(found.values())
+        return res + best_per_article(self._top(q, WINDOW, comp.filter, new),
+                                      lambda doc: self._place(doc)[0])
 
     def newest(self, comp: Compiler, limit: int
                ) -> tuple[list[tuple[float, str, int]], list[int] | None]:

@@ -146,7 +146,7 @@ def with_articles(version: Version, comp: Compiled, rows: list[tuple[float, str,
     articles: dict[str, int] = {}  # each candidate article, and one of its passages
     for _, aid, docnum in rows:
         articles.setdefault(aid, docnum)
-    own = article_scores(version, comp, articles)
+    own = version.article_scores(comp, articles)
     top = max(own.values())
     best = max(score for score, _, _ in rows)
     if top <= 0 or best <= 0:

@@ -185,6 +185,12 @@ class Version(Protocol):
         ``None``: counted when asked, by :meth:`matches`)."""
         ...
 
+    def article_scores(self, query: Any, articles: Mapping[str, int]) -> dict[str, float]:
+        """Each of ``articles``' own score under a compiled query, as
+        :func:`~indexer.search.rank.article_scores` defines it; ``articles`` maps each
+        to one of its passages."""
+        ...
+
     def title_scores(self, query: Any, k: int) -> dict[str, tuple[float, int]]:
         """Of the ``k`` best-matching titles, each article's title score and the document
         that carries its title."""

@@ -122,6 +122,7 @@ class Compiler:
         self.filter: wq.Query | None = None  # the option filters, compiled once
         self.dates: tuple[str | None, str | None] = (None, None)  # the options' date bounds
         self.restricted: wq.Query | None = None  # the query and the filters
+        self.own: Any = None  # every article's own score, once counted (leads.own_scores)
 
     @property
     def has_text(self) -> bool:

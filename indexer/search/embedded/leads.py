@@ -81,12 +81,19 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
     return arts, total
 
 
-def best_articles(version: EmbeddedVersion, joined: Joined, comp: Compiler, n: int
-                  ) -> list[range]:
+def kept_own_scores(version: EmbeddedVersion, comp: Compiler) -> tuple[Articles, Any]:
+    """:func:`own_scores` under ``comp``, counted once a search: its leads and its
+    candidates' articles read the same."""
+    if comp.own is None:
+        comp.own = own_scores(version, joined_version(version.searcher), comp)
+    return comp.own
+
+
+def best_articles(version: EmbeddedVersion, comp: Compiler, n: int) -> list[range]:
     """The documents of the ``n`` live articles with the best own scores, best first
     (ties by article id, as on every backend), its own document first; those of score 0
     left out."""
-    arts, total = own_scores(version, joined, comp)
+    arts, total = kept_own_scores(version, comp)
     n = min(n, len(total))
     if n <= 0:
         return []
@@ -123,7 +130,7 @@ def leads(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, have: set[st
     (:func:`best_articles`) not in ``have``, where one of its passages matches ``q``."""
     whole = joined_version(version.searcher)
     col = version.article_ids()
-    docs = [d for run in best_articles(version, whole, comp, n) if len(run) > 1
+    docs = [d for run in best_articles(version, comp, n) if len(run) > 1
             and col[run[1]] not in have for d in run[1:]]
     if not docs:
         return []

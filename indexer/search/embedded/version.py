@@ -158,6 +158,17 @@ class EmbeddedVersion(Snapshot):
         return self.derived("dates", lambda: sorted(self.searcher.reader().lexicon("date"),
                                                     reverse=True))
 
+    def article_scores(self, comp: Compiler, articles: Mapping[str, int]
+                       ) -> dict[str, float]:
+        """Read from every article's own score, which a search that counts them has
+        already computed for its leads (:func:`.leads.own_scores`): scoring the
+        candidates' articles again, passage by passage, took 1.7 ms of a 20–49-word
+        news query."""
+        from .leads import kept_own_scores
+
+        arts, total = kept_own_scores(self, comp)
+        return {aid: float(total[arts.owner[doc]]) for aid, doc in articles.items()}
+
     def title_scores(self, comp: Compiler, k: int) -> dict[str, tuple[float, int]]:
         """Title score and title-carrying document per article, of the ``k`` best titles."""
         if comp.tree is None:

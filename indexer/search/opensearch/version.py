@@ -415,6 +415,10 @@ class OpenSearchVersion:
                 return self._with_leads(comp, comp.fast, res), None
         return self._with_leads(comp, comp.query, self._top(comp.query, k, comp.filter)), None
 
+    def article_scores(self, comp: Compiler, articles: Mapping[str, int]
+                       ) -> dict[str, float]:
+        return article_scores(self, comp, articles)
+
     def _with_leads(self, comp: Compiler, q: Any, res: list[tuple[float, int]]
                     ) -> list[tuple[float, int]]:
         """``res`` and, where articles' own scores count, their leads (:data:`LEADS`).

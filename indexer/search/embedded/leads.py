@@ -72,7 +72,11 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
     for field, weight in ARTICLE_FIELDS:
         average = int(version.searcher.field_length(field)) / held or 1.0
         norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B * arts.lengths[field] / average)
-        weights = article_weights(clauses, field, weight, version.doc_frequency, passages)
+        # How many documents hold a form, from its postings, read next anyway: asked of
+        # every segment instead (the version's doc_frequency), a pasted text's new
+        # words took 0.4 ms.
+        weights = article_weights(clauses, field, weight,
+                                  lambda f, t: len(joined.term(f, t)[0]), passages)
         for clause, w in zip(clauses, weights, strict=True):
             which, tf = _summed(arts.owner, [joined.term(field, t) for t in sorted(clause)])
             if len(which):

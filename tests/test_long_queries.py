@@ -341,4 +341,6 @@ def test_every_articles_own_score_over_the_index_is_the_one_ranking_gives_it(tmp
             assert sorted(ids) == sorted(f"a{n}" for n in range(12))
             near = {aid: docs[0] for aid, docs in snap.article_passages(ids).items()}
             assert ids == pytest.approx(article_scores(snap, comp, near))
+            # What ranking reads of them: the candidates' articles, through the seam.
+            assert snap.article_scores(comp, near) == pytest.approx(ids)
             assert min(ids.values()) > 0

@@ -162,8 +162,8 @@ class EmbeddedVersion(Snapshot):
                        ) -> dict[str, float]:
         """Read from every article's own score, which a search that counts them has
         already computed for its leads (:func:`.leads.own_scores`): scoring the
-        candidates' articles again, passage by passage, took 1.7 ms of a 20–49-word
-        news query."""
+        candidates' articles again, passage by passage, took 1.7 to 1.9 ms of a
+        20–49-word news query at the median."""
         from .leads import kept_own_scores
 
         arts, total = kept_own_scores(self, comp)

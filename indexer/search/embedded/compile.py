@@ -122,7 +122,10 @@ class Compiler:
         self.filter: wq.Query | None = None  # the option filters, compiled once
         self.dates: tuple[str | None, str | None] = (None, None)  # the options' date bounds
         self.restricted: wq.Query | None = None  # the query and the filters
-        self.own: Any = None  # every article's own score, once counted (leads.own_scores)
+        # Articles' own scores the backend counted for the leads, for the candidates'
+        # articles to read (Version.article_scores): every one's, in numpy, here
+        # (leads.own_scores); the pool's on a cluster (OpenSearchVersion._with_leads).
+        self.own: Any = None
 
     @property
     def has_text(self) -> bool:

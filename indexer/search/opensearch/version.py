@@ -417,7 +417,13 @@ class OpenSearchVersion:
 
     def article_scores(self, comp: Compiler, articles: Mapping[str, int]
                        ) -> dict[str, float]:
-        return article_scores(self, comp, articles)
+        """Those the leads scored (:meth:`_with_leads`) kept, the others counted: an
+        article's score does not depend on those asked with it, and each is read from
+        the cluster."""
+        known: dict[str, float] = comp.own or {}
+        missing = {aid: doc for aid, doc in articles.items() if aid not in known}
+        counted = article_scores(self, comp, missing) if missing else {}
+        return {aid: known[aid] if aid in known else counted[aid] for aid in articles}
 
     def _with_leads(self, comp: Compiler, q: Any, res: list[tuple[float, int]]
                     ) -> list[tuple[float, int]]:
@@ -445,7 +451,7 @@ class OpenSearchVersion:
                                    "minimum_should_match": 1}},
                 "size": LEAD_POOL * LEADS, "_source": ["article_id"], "track_total_hits": False}
         pool = [h["_source"]["article_id"] for h in self._search(body)["hits"]["hits"]]
-        own = article_scores(self, comp, dict.fromkeys(pool, 0))  # found by id here
+        own = comp.own = article_scores(self, comp, dict.fromkeys(pool, 0))  # found by id
         best = sorted((a for a in pool if own[a] > 0), key=lambda a: (-own[a], a))[:LEADS]
         have = {self._place(d)[0] for _, d in res}
         new = [a for a in best if a not in have]

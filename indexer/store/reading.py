@@ -116,15 +116,28 @@ def _length_table(reader: Any, fieldname: str) -> Any:
     column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     if column is None:
         return _NO_COLUMN
-    # One byte per document (Whoosh's NumericColumn("B")), decoded to lengths once,
-    # through a table: calling byte_to_length per document was a seventh of a cold search.
+    # One byte per document (Whoosh's NumericColumn("B")), decoded to lengths once.
+    # Each byte of a length is its own translation of the column, laid into every fourth
+    # byte: all in C. Through a Python table per document it was 1 ms a field and
+    # segment, 13 ms of a process's first pasted search (12 such tables).
     raw = column._dbfile.get(column._basepos, column._count)
-    return array("I", map(_byte_lengths(byte_to_length).__getitem__, raw))
+    decoded = bytearray(_LENGTH_SIZE * len(raw))
+    for i, plane in enumerate(_length_planes(byte_to_length)):
+        decoded[i::_LENGTH_SIZE] = raw.translate(plane)
+    lengths = array("I")
+    lengths.frombytes(decoded)
+    return lengths
+
+
+_LENGTH_SIZE = array("I").itemsize
 
 
 @functools.cache
-def _byte_lengths(byte_to_length: Any) -> list[int]:
-    return [byte_to_length(b) for b in range(256)]
+def _length_planes(byte_to_length: Any) -> list[bytes]:
+    """Translation tables, one per byte of an ``array("I")`` item: the ``i``-th maps a
+    length byte to byte ``i`` of its decoded length, in the machine's order."""
+    decoded = array("I", [byte_to_length(b) for b in range(256)]).tobytes()
+    return [decoded[i::_LENGTH_SIZE] for i in range(_LENGTH_SIZE)]
 
 
 def schema_field(schema: Any, fieldname: str) -> Any:

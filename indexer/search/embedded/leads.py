@@ -40,8 +40,9 @@ class Articles:
         # An article's own document opens its run: those the search reads anyway, for
         # its candidates' articles (evaluate.ArticleRuns), not the passages' (five times
         # as many, 109 ms to read at first).
-        self.starts = np.fromiter((a + offset for segment, offset in joined.segments
-                                   for a in article_starts(segment.reader)), dtype=np.int64)
+        self.starts = np.concatenate(
+            [np.asarray(article_starts(segment.reader), dtype=np.int64) + offset
+             for segment, offset in joined.segments] or [np.zeros(0, dtype=np.int64)])
         self.ends = np.append(self.starts[1:], joined.size)
         self.owner = np.repeat(np.arange(len(self.starts)), self.ends - self.starts)
         self.live = np.ones(len(self.starts), dtype=bool)

@@ -215,11 +215,10 @@ def report(test: TestSet, outcomes: list[Outcome]) -> None:
     # target bounds it too): named apart, so that a slow first is not taken for a slow kind.
     for o in outcomes:
         if len(o.query_ms) > 1:
-            slowest = max(range(len(o.query_ms)), key=o.query_ms.__getitem__)
-            print(f"{o.name}: first query {o.query_ms[0]:.1f} ms "
-                  f"({o.queries[0].words} words); slowest of the others "
-                  f"{max(o.query_ms[1:]):.1f} ms; slowest is query {slowest + 1} "
-                  f"({o.queries[slowest].words} words)")
+            other = max(range(1, len(o.query_ms)), key=o.query_ms.__getitem__)
+            print(f"{o.name}: first query {o.query_ms[0]:.1f} ms ({o.queries[0].words} "
+                  f"words); slowest of the others {o.query_ms[other]:.1f} ms, query "
+                  f"{other + 1} ({o.queries[other].words} words)")
     for o in outcomes:
         if o.errors:
             print(f"{o.name} refused {len(o.errors)} questions, e.g. {o.errors[0]}")

@@ -48,3 +48,16 @@ def test_a_query_is_a_lede_of_eight_words_or_more_that_no_other_article_shares(n
 def test_the_sample_does_not_depend_on_how_many_are_asked(news_set):
     larger = news.news_set(400)
     assert {q.qid for q in news_set.queries} < {q.qid for q in larger.queries}
+
+
+def test_the_report_names_the_first_query_apart_from_the_slowest_other(capsys):
+    relevance = pytest.importorskip("relevance")
+    from common import Query
+
+    queries = [Query("a", "une deux", "x", "tuned"), Query("b", "trois quatre cinq", "y", "tuned"),
+               Query("c", "six", "z", "tuned")]
+    outcome = relevance.Outcome("ours", queries, query_ms=[310.0, 40.0, 172.0],
+                                ranks=[1, None, 2])
+    relevance.report(relevance.TestSet("news", [], queries, ("tuned",)), [outcome])
+    assert "ours: first query 310.0 ms (2 words); slowest of the others 172.0 ms, " \
+           "query 3 (1 words)" in capsys.readouterr().out

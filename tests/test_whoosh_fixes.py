@@ -261,3 +261,18 @@ def test_maybe_scores_as_the_or_and_form(tmp_path):
         top = [(h.docnum, h.score) for h in s.search(Maybe(a, b), limit=20)]
     assert maybe == old
     assert top == sorted(maybe.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+
+
+def test_searching_does_not_load_english_morphology(corpus_index):
+    """whoosh.query's Variations, which we never build, must not cost a process's first
+    search the English morphology it compiles at import; called, it still works."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from indexer import NewsIndex\n"
+            f"with NewsIndex.open({str(corpus_index)!r}) as idx: idx.search('Alep', limit=1)\n"
+            "print('whoosh.lang.morph_en' in sys.modules)\n"
+            "from whoosh.query.terms import variations\n"
+            "print('runs' in variations('run'), 'whoosh.lang.morph_en' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "True"]

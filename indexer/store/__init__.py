@@ -17,9 +17,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 import types
+from collections.abc import Callable, Iterator
 from importlib.machinery import ModuleSpec
 from typing import TYPE_CHECKING, Any, cast
 
@@ -62,26 +64,53 @@ def import_whoosh_lightly() -> None:
     whoosh.compat imports ``urlretrieve`` for a download helper that nothing in
     Whoosh calls, and with it http.client, email, ssl and socket: about a tenth of
     the time of a cold ``depeches search``. While whoosh.compat loads, a stand-in
-    module answers that import; its ``urlretrieve`` imports the real one if ever
-    called. The stand-in is gone afterwards, so ``import urllib.request`` elsewhere
-    gets the real module.
+    module answers that import (see :func:`_standing_in`).
     """
-    if "whoosh.compat" in sys.modules or "urllib.request" in sys.modules:
+    if "whoosh.compat" in sys.modules:
         return
-    stand_in = types.ModuleType("urllib.request")
-
-    def urlretrieve(*args: Any, **kwargs: Any) -> Any:
-        return importlib.import_module("urllib.request").urlretrieve(*args, **kwargs)
-
-    stand_in.urlretrieve = urlretrieve  # type: ignore[attr-defined]
-    sys.modules["urllib.request"] = stand_in
-    try:
+    # No Whoosh here (a tool that only extracts entities): nothing to spare.
+    with _standing_in("urllib.request", "urlretrieve"), contextlib.suppress(ImportError):
         import whoosh.compat  # noqa: F401
-    except ImportError:
-        pass  # no Whoosh here (a tool that only extracts entities): nothing to spare
+
+
+def import_whoosh_query_lightly() -> None:
+    """Import ``whoosh.query`` without ``whoosh.lang.morph_en``.
+
+    whoosh.query imports ``variations`` for its ``Variations`` query, which we never
+    build, and with it English morphology compiled into regular expressions at import:
+    4 to 5 ms of every process's first search. A stand-in answers that import while
+    whoosh.query loads (see :func:`_standing_in`)."""
+    if "whoosh.query" in sys.modules:
+        return
+    with _standing_in("whoosh.lang.morph_en", "variations"):
+        import whoosh.query  # noqa: F401
+
+
+@contextlib.contextmanager
+def _standing_in(module: str, *names: str) -> Iterator[None]:
+    """A stand-in for ``module``, while the body imports what imports ``names`` from it:
+    each of them imports the real module if ever called. The stand-in is gone
+    afterwards, so that importing ``module`` elsewhere gets the real one."""
+    if module in sys.modules:
+        yield
+        return
+    stand_in = types.ModuleType(module)
+    for name in names:
+        setattr(stand_in, name, _imported_when_called(module, name))
+    sys.modules[module] = stand_in
+    try:
+        yield
     finally:
-        if sys.modules.get("urllib.request") is stand_in:
-            del sys.modules["urllib.request"]
+        if sys.modules.get(module) is stand_in:
+            del sys.modules[module]
+
+
+def _imported_when_called(module: str, name: str) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = name
+    return call
 
 
 import_whoosh_lightly()  # first: every module of the store imports Whoosh

@@ -83,6 +83,18 @@ def article_weights(clauses: list[frozenset[str]], field: str, weight: float,
             else 0.0 for clause in clauses]
 
 
+def article_norm(length: Any, average: float) -> Any:
+    """BM25's length part for whole articles ``length`` long (a number, or numpy's
+    array of them), ``average`` long on average."""
+    return ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B * length / average)
+
+
+def article_term(weight: float, tf: Any, norm: Any) -> Any:
+    """A clause's part of an article's own score: its ``weight`` (:func:`article_weights`),
+    its forms' summed frequency ``tf`` and :func:`article_norm`, numbers or arrays."""
+    return weight * tf * (ARTICLE_K1 + 1) / (tf + norm)
+
+
 def best_per_article(rows: Iterable[tuple[float, int]], article: Callable[[int], str]
                      ) -> list[tuple[float, int]]:
     """Of ``(score, doc)`` rows, each article's best (the earlier document on a tie),
@@ -129,10 +141,8 @@ def article_scores(version: Version, comp: Compiled, articles: Mapping[str, int]
                 for (_, t), freq in found[d].items():
                     for i in owners[t]:
                         tf[i] += freq
-            norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B
-                                 * sum(lengths[d] for d in held) / average)
-            scores[aid] += sum(w[i] * n * (ARTICLE_K1 + 1) / (n + norm)
-                               for i, n in enumerate(tf) if n)
+            norm = article_norm(sum(lengths[d] for d in held), average)
+            scores[aid] += sum(article_term(w[i], n, norm) for i, n in enumerate(tf) if n)
     return scores
 
 

@@ -19,10 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...model import ARTICLE_B, ARTICLE_K1
 from ...store.reading import field_lengths, per_reader
-from ..rank import ARTICLE_FIELDS, article_weights, best_per_article, stem_clauses
-from .evaluate import joined_scores, joined_version
+from ..rank import (
+    ARTICLE_FIELDS,
+    article_norm,
+    article_term,
+    article_weights,
+    best_per_article,
+    stem_clauses,
+)
+from .evaluate import article_starts, joined_scores, joined_version
 from .whole import Joined, run_starts
 
 if TYPE_CHECKING:
@@ -35,8 +41,6 @@ class Articles:
     document, whether it is live, and its length in each scored field."""
 
     def __init__(self, joined: Joined) -> None:
-        from .evaluate import article_starts
-
         # An article's own document opens its run: those the search reads anyway, for
         # its candidates' articles (evaluate.ArticleRuns), not the passages' (five times
         # as many, 109 ms to read at first).
@@ -74,7 +78,7 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
     clauses = stem_clauses(comp)
     for field, weight in ARTICLE_FIELDS:
         average = int(version.searcher.field_length(field)) / held or 1.0
-        norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B * arts.lengths[field] / average)
+        norm = article_norm(arts.lengths[field], average)
         # How many documents hold a form, from its postings, read next anyway: asked of
         # every segment instead (the version's doc_frequency), a pasted text's new
         # words took 0.3 ms at the median.
@@ -83,7 +87,7 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
         for clause, w in zip(clauses, weights, strict=True):
             which, tf = _summed(arts.owner, [joined.term(field, t) for t in sorted(clause)])
             if len(which):
-                total[which] += w * tf * (ARTICLE_K1 + 1) / (tf + norm[which])
+                total[which] += article_term(w, tf, norm[which])
     total[~arts.live] = 0.0
     return arts, total
 

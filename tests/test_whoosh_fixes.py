@@ -276,3 +276,28 @@ def test_searching_does_not_load_english_morphology(corpus_index):
             "print('runs' in variations('run'), 'whoosh.lang.morph_en' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True", "True"]
+
+
+def test_idfs_kept_by_a_searcher_are_whooshs_and_never_walked_by_the_collector(tmp_path):
+    """A version's searcher keeps its terms' IDFs under strings or bytes: the same numbers
+    as Whoosh's own searcher, shared with its segments' searchers, and a dict that a full
+    garbage collection never walks however many terms the process reads."""
+    import gc
+
+    from whoosh import fields, index, scoring
+
+    from indexer.store.reading import keyed_searcher
+    from indexer.store.schema import codec
+
+    ix = index.create_in(str(tmp_path), fields.Schema(body=fields.TEXT()))
+    for text in ("alep alep damas", "alep moscou", "damas genève"):  # three segments
+        with ix.writer(codec=codec()) as w:
+            w.add_document(body=text)
+    asked = [("body", "alep"), ("body", b"damas"), ("body", "absent")]
+    with ix.searcher(weighting=scoring.BM25F()) as whooshs, \
+            keyed_searcher(ix, scoring.BM25F()) as ours:
+        assert len(ours.subsearchers) == 3
+        for field, text in asked * 2:
+            assert ours.idf(field, text) == whooshs.idf(field, text)
+        assert ours.subsearchers[0][0].idf("body", "moscou") == whooshs.idf("body", "moscou")
+        assert len(ours._idf_cache) == 4 and not gc.is_tracked(ours._idf_cache)

@@ -137,13 +137,14 @@ class EmbeddedStore:
         commit by another process may remove the files of the version being opened
         (its clean-up): that is retried on the new version, never called damage."""
         from . import integrity
+        from .reading import keyed_searcher
         from .whoosh_fixes import apply
 
         apply()
         for _ in range(5):
             generation = self._ix.latest_generation()
             try:
-                searcher = self._ix.searcher(weighting=weighting)
+                searcher = keyed_searcher(self._ix, weighting)
             except IndexCorruptError:
                 raise  # a page that failed its checksum, already named
             except Exception as e:  # whoosh raises many kinds on a damaged file

@@ -22,8 +22,8 @@ from itertools import accumulate, compress, repeat
 from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple
 
-# table: the store's term caches take it here too (the store reads analysis, not text).
-from .text import fold, table
+# table: the store's term caches take it from here (the store reads analysis, not text).
+from .text import fold, table  # noqa: F401
 
 CHAIN_VERSION = "fr-7"
 
@@ -95,7 +95,9 @@ def _load_stemmer(algorithm: str):
     try:
         import Stemmer
 
-        return Stemmer.Stemmer(algorithm).stemWord
+        # No cache of its own: word_forms keeps each word's stem already, and PyStemmer's
+        # 10,000 [stem, age] lists were walked by every full garbage collection.
+        return Stemmer.Stemmer(algorithm, 0).stemWord
     except (ImportError, KeyError):
         import snowballstemmer
 
@@ -122,14 +124,40 @@ def stemmer_for(lang: str | None):
 def word_forms(lower: str, lang: str = "fr") -> tuple[str, str] | None:
     """``(stem, exact)`` of a lowercased word, or ``None`` for a stop word."""
     try:
-        return _FORMS[lang][lower]
+        stem = _FORMS[lang][lower]
     except KeyError:
-        forms = table(_FORMS, lang, _FORMS_KEPT)[lower] = _word_forms(lower, lang)
-        return forms
+        return _kept_forms(lower, lang)
+    return None if stem is None else (stem, _EXACT[lang][lower])
 
 
-# Per language, plain dicts keyed by the word: see indexer.text.fold for why not lru_cache.
-_FORMS: dict[str, dict[str, tuple[str, str] | None]] = {}
+def _kept_forms(lower: str, lang: str) -> tuple[str, str] | None:
+    """:func:`word_forms`, worked out and kept in :data:`_FORMS` and :data:`_EXACT`."""
+    stems, exacts = _forms_tables(lang)
+    forms = _word_forms(lower, lang)
+    if forms is None:
+        stems[lower] = None
+    else:
+        stems[lower], exacts[lower] = forms
+    return forms
+
+
+def _forms_tables(lang: str) -> tuple[dict[str, str | None], dict[str, str]]:
+    """A language's dicts of :data:`_FORMS` and :data:`_EXACT`, which start afresh
+    together once full."""
+    stems = _FORMS.get(lang)
+    if stems is None or len(stems) >= _FORMS_KEPT:
+        stems = _FORMS[lang] = {}
+        _EXACT[lang] = {}
+    return stems, _EXACT[lang]
+
+
+# Per language, plain dicts keyed by the word (see indexer.text.fold for why not
+# lru_cache): the stem, None for a stop word, and the exact form of the others. Not the
+# pair of them in one dict: each new word's pair made the collector track the dict
+# again, and each full collection of a long-lived process walked its hundreds of
+# thousands of words.
+_FORMS: dict[str, dict[str, str | None]] = {}
+_EXACT: dict[str, dict[str, str]] = {}
 _FORMS_KEPT = 400_000
 
 
@@ -195,7 +223,7 @@ def analyze(text: str, lang: str | None = "fr",
     come from a plain dict.
     """
     lang = lang or "fr"
-    forms_of = _forms_cache.setdefault(lang, {})
+    stems, exacts = _forms_tables(lang)
     tokens: list[Token] = []
     append = tokens.append
     new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop is hot
@@ -214,14 +242,13 @@ def analyze(text: str, lang: str | None = "fr",
         if after and after[0] in "'’" and lower in ELISIONS:
             continue  # an elision: dropped, and no word for the next one's sentence test
         end = ends[k]
-        forms = forms_of.get(lower, _MISSING)
-        if forms is _MISSING:
-            forms = word_forms(lower, lang)
-            if len(forms_of) < _FORMS_CACHED:
-                forms_of[lower] = forms
-        if forms is not None:
+        stem = stems.get(lower, _MISSING)
+        if stem is _MISSING:
+            stem, exact = _kept_forms(lower, lang) or _NO_FORMS
+        elif stem is not None:
+            exact = exacts[lower]
+        if stem is not None:
             start = ends[k - 1]
-            stem, exact = forms
             if word[0].isupper():
                 # Mid-sentence, a name; at a sentence start, only an acronym or a known name.
                 if first or (gap_search(text, prev_end, start) is not None
@@ -237,8 +264,8 @@ def analyze(text: str, lang: str | None = "fr",
 
 
 _MISSING: Any = object()  # typed Any: it stands for a missing entry of any dict
+_NO_FORMS: tuple[Any, str] = (None, "")
 _FORMS_CACHED = 400_000  # words per language, as word_forms' own cache
-_forms_cache: dict[str, dict[str, tuple[str, str] | None]] = {}
 
 
 def article_forms(texts: list[str], lang: str | None = "fr",

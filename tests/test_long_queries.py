@@ -200,11 +200,18 @@ def test_what_a_search_remembers_is_not_walked_by_the_garbage_collector(corpus_i
                                                                         long_article):
     # A long-lived process (a server, a notebook) remembers every term it looked up:
     # hundreds of thousands after a few hundred pasted texts. Held in plain dicts of
-    # strings, numbers and bytes (a word's forms: a pair of strings), they are left out
-    # of Python's collections; when each full collection walked them, one took as long
-    # as four searches.
+    # strings, numbers and bytes (a word's stem and its exact form each in a dict of
+    # their own), they are left out of Python's collections; when each full collection
+    # walked them, one took as long as four searches.
     corpus_idx.search(" ".join(body_words(long_article)[:60]))
     gc.collect()
+    # New words once the collector has untracked what it could: a dict that took them
+    # as tuples would be tracked again, until the next full collection walked it.
+    gc.disable()
+    try:
+        corpus_idx.search(" ".join(body_words(long_article)[60:160]))
+    finally:
+        gc.enable()
     searcher = corpus_idx.searcher()
     readers = [sub.reader() for sub, _ in searcher.leaf_searchers()]
     frequencies = inspect.getclosurevars(searcher.doc_frequency).nonlocals["known"]
@@ -213,6 +220,8 @@ def test_what_a_search_remembers_is_not_walked_by_the_garbage_collector(corpus_i
         *(d for reader in readers for d in vars(reader._terms)["_depeches_terms"].values()),
         *frequencies.values(),
         *analysis._FORMS.values(),
+        *analysis._EXACT.values(),
+        searcher._idf_cache,
         text._FOLDED,
     ]
     assert all(remembered)

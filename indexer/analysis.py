@@ -22,8 +22,8 @@ from itertools import accumulate, compress, repeat
 from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple
 
-# table: the store's term caches take it from here (the store reads analysis, not text).
-from .text import fold, table  # noqa: F401
+# table: the store's term caches take it here too (the store reads analysis, not text).
+from .text import fold, table
 
 CHAIN_VERSION = "fr-7"
 
@@ -144,9 +144,8 @@ def _kept_forms(lower: str, lang: str) -> tuple[str, str] | None:
 def _forms_tables(lang: str) -> tuple[dict[str, str | None], dict[str, str]]:
     """A language's dicts of :data:`_FORMS` and :data:`_EXACT`, which start afresh
     together once full."""
-    stems = _FORMS.get(lang)
-    if stems is None or len(stems) >= _FORMS_KEPT:
-        stems = _FORMS[lang] = {}
+    stems = table(_FORMS, lang, _FORMS_KEPT)
+    if not stems:  # new, or made afresh: so are the exact forms
         _EXACT[lang] = {}
     return stems, _EXACT[lang]
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .postings import _token
+from .postings import file_key
 from .reading import term_info
 
 CACHE_POSTINGS = 2_000_000
@@ -33,7 +33,7 @@ block cache, it starts afresh when full. It held 8 million when MaxScore over ar
 reads scored now, and what is read here is what the rest of a pasted text's search
 reads whole: about 470,000 postings over the 2,000 news ledes."""
 
-_cache: dict[tuple[int, int], tuple[Any, Any]] = {}
+_cache: dict[int, tuple[Any, Any]] = {}
 _size = 0
 
 
@@ -43,7 +43,7 @@ def whole(postings: Any) -> tuple[Any, Any]:
     decoded from its first block on (a matcher fresh from the term dictionary) or taken
     from the cache."""
     global _size
-    key = (_token(postings._postfile), postings._startoffset)
+    key = file_key(postings._postfile, postings._startoffset)
     found = _cache.get(key)
     if found is not None:
         return found
@@ -65,7 +65,7 @@ def held(reader: Any, fieldname: str, text: str) -> tuple[Any, bytes, Any] | Non
     found = term_info(reader, fieldname, text)
     if found is None or found[4] is None:  # not there, or inlined
         return None
-    entry = _cache.get((_token(reader._terms._postfile), found[4]))
+    entry = _cache.get(file_key(reader._terms._postfile, found[4]))
     return None if entry is None else (reader.schema[fieldname], found[0], entry)
 
 

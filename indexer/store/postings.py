@@ -226,7 +226,7 @@ BLOCK_CACHE_BYTES = 32 << 20
 class _BlockCache:
     """What the process keeps of the posting blocks it has read: their parsed headers,
     and their data inflated, each under a key made of its file's token and its position
-    (:func:`_block_key`).
+    (:func:`file_key`).
 
     The searches of a running process read the same common words' blocks again and
     again (within one search, a block is rarely read twice: what the cache saves there,
@@ -270,8 +270,11 @@ class _BlockCache:
 _HEAD = struct.Struct("<BQQdQQQQ")  # a _parse_head tuple, packed
 
 
-def _block_key(postfile: Any, position: int) -> int:
-    """One int for a block: its file's token and its position."""
+def file_key(postfile: Any, position: int) -> int:
+    """The key a process keeps a place in a postings file under (a block here, a whole
+    list in :mod:`indexer.store.arrays`): the file's token and the position, as one int.
+    A pair made the collector track the dict again at each new key (see
+    :class:`_BlockCache`)."""
     return _token(postfile) << 64 | position
 
 
@@ -311,7 +314,7 @@ class _Matcher(W3LeafMatcher):
         postfile = self._postfile
         (flags, n, gap, self._maxweight, self._minlength, self._maxlength,
          self._dataoffset, self._nextoffset) = \
-            _BLOCKS.head(_block_key(postfile, position), postfile, position) if self._keep \
+            _BLOCKS.head(file_key(postfile, position), postfile, position) if self._keep \
             else _parse_head(postfile.get(position, _HEADER_MAX), position)
         self._flags = flags
         self._lastblock = bool(flags & _LAST)
@@ -328,7 +331,7 @@ class _Matcher(W3LeafMatcher):
             return data
         postfile = self._postfile
         data = self._data = \
-            _BLOCKS.data(_block_key(postfile, start), postfile, start, self._nextoffset) \
+            _BLOCKS.data(file_key(postfile, start), postfile, start, self._nextoffset) \
             if self._keep \
             else zlib.decompress(postfile.get(start, self._nextoffset - start))
         return data

@@ -283,8 +283,10 @@ class _Segment:
         self.whole = whole  # long posting lists read whole: see best_documents
         self.searcher = searcher
         self.reader = searcher.reader()
-        self.deleted: Collection[int] = (frozenset(self.reader._perdoc.deleted_docs())
-                                         if self.reader.has_deletions() else ())
+        # Gathered once per version, not per search: a pasted news lede's search sets up
+        # each segment two to four times (its MaxScore, its leads, their passages).
+        self.deleted: Collection[int] = per_reader(self.reader, "_depeches_deleted_set", lambda: (
+            frozenset(self.reader._perdoc.deleted_docs()) if self.reader.has_deletions() else ()))
         self.size: int = self.reader.doc_count_all()
         weighting = parent.weighting
         self.bm25 = isinstance(weighting, BM25F)

@@ -260,7 +260,16 @@ class TermTableReader(filetables.OrderedHashReader):
     def closest_key_pos(self, key: bytes) -> int | None:
         """Whoosh's binary search over the ordered keys, remembering the keys it reads:
         every search reads the same first ten or so (a fuzzy match of an unknown query
-        word runs thousands of them, over half of a PIAF question's search)."""
+        word runs thousands of them)."""
+        n = self.closest_key_number(key)
+        if n == self.indexlen:
+            return None
+        found = self._probes.get(n)
+        return found[1] if found else self._get_pos(self.indexbase + n * self.indexsize)
+
+    def closest_key_number(self, key: bytes) -> int:
+        """The number of the first key at or after ``key`` in order (``indexlen`` for
+        none), by :meth:`closest_key_pos`'s binary search."""
         if not isinstance(key, bytes):
             raise TypeError(f"Key {key!r} should be bytes")
         probes: dict[int, tuple[bytes, int]] | None = self.__dict__.get("_probes")
@@ -278,10 +287,14 @@ class TermTableReader(filetables.OrderedHashReader):
                 lo = mid + 1
             else:
                 hi = mid
-        if lo == self.indexlen:
-            return None
-        found = probes.get(lo)
-        return found[1] if found else self._get_pos(self.indexbase + lo * self.indexsize)
+        return lo
+
+    def key_number(self, n: int) -> bytes:
+        """The ``n``-th key in order (the one a binary search ends on was read)."""
+        found = self.__dict__.get("_probes", {}).get(n)
+        if found is not None:
+            return found[0]
+        return self.key_at(self._get_pos(self.indexbase + n * self.indexsize))
 
     def key_and_range_at(self, pos: int) -> tuple[bytes, int, int] | None:
         if pos >= self.endofdata:
@@ -393,6 +406,44 @@ class TermsReader(W3TermsReader):
         if entry is None:
             raise KeyError((fieldname, tbytes))  # as Whoosh's: the reader answers 0
         return entry
+
+
+class FieldWalk:
+    """A field's terms in one of our segments, in order, for a walk whose targets only
+    increase (a fuzzy match's): :meth:`seek` gives the first term at or after each.
+    :func:`field_walk` makes one."""
+
+    def __init__(self, terms: TermsReader, fieldname: str, field: Any) -> None:
+        self._table = terms._tindex
+        self._field = field
+        self._prefix = terms._keycoder(fieldname, b"")
+        self.head: str | None = None  # the term last found
+        # Past the field's last term, or a field the segment has no term of.
+        self._ended = field is None or fieldname not in terms._fieldmap
+        self.seek("")
+
+    def seek(self, text: str) -> str | None:
+        """The first term at or after ``text`` (None past the field's last); ``text``
+        is never below a target sought before."""
+        if self._ended or (self.head is not None and self.head >= text):
+            return self.head
+        table = self._table
+        n = table.closest_key_number(self._prefix + self._field.to_bytes(text))
+        key = table.key_number(n) if n < table.indexlen else b""
+        prefix = self._prefix
+        self.head = (self._field.from_bytes(key[len(prefix):]) if key.startswith(prefix)
+                     else None)
+        self._ended = self.head is None
+        return self.head
+
+
+def field_walk(leaf: Any, fieldname: str) -> FieldWalk | None:
+    """A :class:`FieldWalk` over ``fieldname`` in ``leaf``, a segment's reader; None for
+    a reader not of our segments (ask its own ``terms_within``: a cluster's terms)."""
+    terms = getattr(leaf, "_terms", None)
+    if not isinstance(terms, TermsReader):
+        return None
+    return FieldWalk(terms, fieldname, schema_field(leaf.schema, fieldname))
 
 
 def prefix_frequencies(reader: Any, fieldname: str, prefix: str, limit: int

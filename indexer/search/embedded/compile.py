@@ -30,6 +30,7 @@ from ..options import SearchOptions
 from ..parse import DateRange, Filter, Group, Node, Text, has_words
 from ..telling import TYPED_MAX_WORDS, pasted
 from .constant import ConstantScoreQuery
+from .fuzzy import terms_within
 from .maybe import Maybe
 
 MENTION_BOOST = 0.5
@@ -388,8 +389,7 @@ class Compiler:
         # distance another way (a swap of two letters is one edit, not two), so the
         # suggestion would depend on how the index had been written and merged.
         # Unstemmed forms live in ``exact`` or, when equal to their stem, in ``stem``.
-        known = {(f, t) for leaf, _ in reader.leaf_readers() for f in ("exact", "stem")
-                 for t in leaf.terms_within(f, exact, maxdist, prefix=1)}
+        known = terms_within(reader, ("exact", "stem"), exact, maxdist, prefix=1)
         candidates = [(reader.doc_frequency(f, t), t) for f, t in known]
         if not candidates:
             return frozenset()

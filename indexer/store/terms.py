@@ -290,7 +290,7 @@ class TermTableReader(filetables.OrderedHashReader):
         return lo
 
     def key_number(self, n: int) -> bytes:
-        """The ``n``-th key in order (the one a binary search ends on was read)."""
+        """The ``n``-th key in order, from the binary searches' keys when they read it."""
         found = self.__dict__.get("_probes", {}).get(n)
         if found is not None:
             return found[0]
@@ -417,24 +417,22 @@ class FieldWalk:
         self._table = terms._tindex
         self._field = field
         self._prefix = terms._keycoder(fieldname, b"")
-        self.head: str | None = None  # the term last found
-        # Past the field's last term, or a field the segment has no term of.
-        self._ended = field is None or fieldname not in terms._fieldmap
-        self.seek("")
+        # The term last found; None past the field's last, or for a field without terms.
+        self.head: str | None = (self._first_at(b"") if field is not None
+                                 and fieldname in terms._fieldmap else None)
 
     def seek(self, text: str) -> str | None:
         """The first term at or after ``text`` (None past the field's last); ``text``
         is never below a target sought before."""
-        if self._ended or (self.head is not None and self.head >= text):
-            return self.head
-        table = self._table
-        n = table.closest_key_number(self._prefix + self._field.to_bytes(text))
-        key = table.key_number(n) if n < table.indexlen else b""
-        prefix = self._prefix
-        self.head = (self._field.from_bytes(key[len(prefix):]) if key.startswith(prefix)
-                     else None)
-        self._ended = self.head is None
+        if self.head is not None and self.head < text:
+            self.head = self._first_at(self._field.to_bytes(text))
         return self.head
+
+    def _first_at(self, tbytes: bytes) -> str | None:
+        table, prefix = self._table, self._prefix
+        n = table.closest_key_number(prefix + tbytes)
+        key = table.key_number(n) if n < table.indexlen else b""
+        return self._field.from_bytes(key[len(prefix):]) if key.startswith(prefix) else None
 
 
 def field_walk(leaf: Any, fieldname: str) -> FieldWalk | None:

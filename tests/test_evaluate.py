@@ -33,6 +33,7 @@ from indexer.search.embedded.evaluate import (
 )
 from indexer.search.options import SearchOptions
 from indexer.search.run import _compile
+from indexer.search.telling import TYPED_MAX_WORDS
 from indexer.store import arrays
 from indexer.store.reading import first_document, lookup
 from indexer.store.schema import ARTICLE_FIELDS
@@ -649,3 +650,30 @@ for text in ("offensive Alep", {PASTED[0]!r}, "Moscou", {PASTED[1]!r}):
     done = subprocess.run([sys.executable, "-c", code, str(corpus_index)],
                           capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True", "True", "True"]
+
+
+def test_a_process_first_lede_reads_its_lists_whole(corpus_index):
+    """Its leads read the lists whole, so its MaxScore does too rather than decode the
+    same lists a second time, blocks apart; a pasted text too short for leads keeps
+    the block reader, and numpy stays out."""
+    code = """
+import sys
+import indexer.search.embedded.version as version
+from indexer import NewsIndex
+read_whole = []
+compile_ = version.EmbeddedVersion.compile
+def compile(self, tree, opts):
+    comp = compile_(self, tree, opts)
+    read_whole.append(comp.whole)
+    return comp
+version.EmbeddedVersion.compile = compile
+idx = NewsIndex.open(sys.argv[1])
+idx.search(sys.argv[2])
+print(read_whole[0], "numpy" in sys.modules)
+"""
+    short = "le chat de la voisine est sur le toit de la maison ce matin"
+    assert len(short.split()) > TYPED_MAX_WORDS
+    seen = [subprocess.run([sys.executable, "-c", code, str(corpus_index), text],
+                           capture_output=True, text=True, check=True).stdout.split()
+            for text in (PASTED[0], short)]
+    assert seen == [["True", "True"], ["False", "False"]]

@@ -11,9 +11,9 @@ C, and the next pasted text finds the same common words decoded.
 
 Typed searches keep the block reader, which skips the blocks it does not need: they
 read few postings, and importing numpy (60 ms) would add a third to a cold search from
-the terminal (0.2 s). So does a process's first pasted text, which would pay that import
-and decode blocks that its reading skips, for lists that no later search may read
-(:meth:`indexer.search.embedded.version.EmbeddedVersion.compile`).
+the terminal (0.2 s). So does a process's first pasted text when it is too short for
+its articles to be scored whole (whose leads import numpy and read these lists anyway:
+:meth:`indexer.search.embedded.version.EmbeddedVersion.compile`).
 """
 
 from __future__ import annotations

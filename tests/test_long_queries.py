@@ -297,7 +297,7 @@ def test_a_ledes_article_with_no_passage_among_the_candidates_is_found_by_its_ow
     # dozens of other articles hold two of them in one passage: none of its passages
     # is among the 50 candidates. Scored as a whole over the index, it leads.
     from indexer import Article, NewsIndex
-    from indexer.search.embedded import version as embedded
+    from indexer.search import rank
 
     names = ("pelican cormoran mouette goeland heron aigrette spatule flamant avocette "
              "bernache sarcelle tadorne").split()
@@ -313,7 +313,7 @@ def test_a_ledes_article_with_no_passage_among_the_candidates_is_found_by_its_ow
             assert len(snap.article_passages(["spread"])["spread"]) == 12
         lede = " ".join(names)
         assert [h.article_id for h in idx.search(lede)][:1] == ["spread"]
-        monkeypatch.setattr(embedded, "LEADS", 0)  # the candidates alone never reach it
+        monkeypatch.setattr(rank, "LEADS", 0)  # the candidates alone never reach it
         assert "spread" not in [h.article_id for h in idx.search(lede)]
 
 

@@ -65,6 +65,13 @@ def article_share(comp: Compiled) -> float:
                                              / (ARTICLE_FULL - ARTICLE_FROM))
 
 
+def has_leads(comp: Compiled) -> bool:
+    """Whether a search's candidates hold its :data:`LEADS`: where articles' own scores
+    count. The embedded index then reads a pasted text's lists whole from its first
+    search on, as the leads do."""
+    return bool(LEADS and article_share(comp))
+
+
 def stem_clauses(comp: Compiled) -> list[frozenset[str]]:
     """Each clause's forms in the body's stems: what an article's own score counts."""
     return [frozenset(t for f, t in c if f == "stem") for c in comp.clauses]

@@ -18,7 +18,7 @@ from ...store.snapshot import Snapshot
 from ..facets import table_counts
 from ..options import SearchOptions
 from ..parse import Group
-from ..rank import LEADS, article_share
+from ..rank import LEADS, has_leads
 from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
 from .evaluate import (
@@ -109,7 +109,7 @@ class EmbeddedVersion(Snapshot):
         global _pasted_searches
         comp = compile_search(self.searcher, self.langs(), tree, opts)
         if comp.pasted:
-            comp.whole = _pasted_searches > 0 or bool(LEADS and article_share(comp))
+            comp.whole = _pasted_searches > 0 or has_leads(comp)
             _pasted_searches += 1
         return comp
 
@@ -136,7 +136,7 @@ class EmbeddedVersion(Snapshot):
     def _with_leads(self, comp: Compiler, q: Any, res: list[tuple[float, int]]
                     ) -> list[tuple[float, int]]:
         """``res`` and, where articles' own scores count, their leads (:data:`LEADS`)."""
-        if not res or not LEADS or not article_share(comp):
+        if not res or not has_leads(comp):
             return res
         from .leads import leads
 

@@ -50,9 +50,9 @@ from ..rank import (
     ARTICLE_FIELDS,
     LEADS,
     article_scores,
-    article_share,
     article_weights,
     best_per_article,
+    has_leads,
     stem_clauses,
 )
 from ..seam import Summary
@@ -435,7 +435,7 @@ class OpenSearchVersion:
         scored apart: it finds ``LEAD_POOL`` times as many articles, and they are
         scored again exactly. The same leads as the embedded index's wherever its best
         are among them."""
-        if not res or not LEADS or not article_share(comp):
+        if not res or not has_leads(comp):
             return res
         clauses = stem_clauses(comp)
         should = []

@@ -353,3 +353,36 @@ def test_every_articles_own_score_over_the_index_is_the_one_ranking_gives_it(tmp
             # What ranking reads of them: the candidates' articles, through the seam.
             assert snap.article_scores(comp, near) == pytest.approx(ids)
             assert min(ids.values()) > 0
+
+
+def test_a_title_word_counts_with_the_bodys_under_one_saturation(tmp_path):
+    # An article's own score holds title and body as one document (rank.ARTICLE_TITLE):
+    # its title saying a word adds less where its body says it often. Scored apart, the
+    # title earned the same whatever the body said, and a story's later articles, whose
+    # titles repeat its names, outranked the one a lede was written for.
+    from indexer import Article, NewsIndex
+    from indexer.search.options import SearchOptions
+    from indexer.search.rank import article_scores
+
+    filler = "Le conseil municipal a voté le budget annuel de la commune sans débat."
+
+    def article(aid: str, bird: str, times: int) -> Article:
+        body = " ".join(["Un héron sur la digue."] * times + [filler] * (8 - times))
+        return Article.from_fields(id=aid, title=f"Un {bird} sur la lagune", body=body,
+                                   lang="fr")
+
+    with NewsIndex.create(tmp_path / "index") as idx:
+        idx.add_articles([article("once", "canard", 1), article("once+title", "héron", 1),
+                          article("often", "canard", 6), article("often+title", "héron", 6),
+                          *(article(f"other{i}", "canard", 0) for i in range(4))])
+        with idx.snapshot() as snap:
+            tree, _ = telling_words(parse_query("héron"), snap)
+            comp = snap.compile(tree, SearchOptions())
+            near = {aid: docs[0] for aid, docs in snap.article_passages(
+                ["once", "once+title", "often", "often+title"]).items()}
+            score = article_scores(snap, comp, near)
+            assert score["often"] > score["once"] > 0
+            # Apart, the title's part was the same for both (0.64 here); together, the
+            # title adds less than half as much where the body says the word six times.
+            gained = score["often+title"] - score["often"]
+            assert 0 < gained < 0.5 * (score["once+title"] - score["once"])

@@ -46,8 +46,11 @@ and from which they count whole, :data:`ARTICLE` growing linearly between: a pas
 is about a whole article, a typed question asks for the passage that answers it. On
 PIAF's questions (nearly all under 10 clauses) articles' scores cost MRR@10 0.009 when
 counted whole at every length; on news ledes under 10 clauses they change nothing."""
-ARTICLE_TITLE = 0.5
-"""The title's weight in an article's own score, against its body's 1."""
+ARTICLE_TITLE = 5.0
+"""How much a word of the title counts in an article's own score, against one of its body:
+title and body are one document there, the title's frequencies and length counted
+ARTICLE_TITLE times (BM25F), not a second BM25 of its own. The README's "How it works"
+gives the measured effect and the values tried."""
 LEADS = 10
 """Where articles' own scores count, the candidates also hold the best passage of each of
 the LEADS articles that score best as wholes over the whole version (their *leads*:
@@ -78,27 +81,30 @@ def stem_clauses(comp: Compiled) -> list[frozenset[str]]:
 
 
 ARTICLE_FIELDS = (("stem", 1.0), ("title_stem", ARTICLE_TITLE))
-"""The fields an article's own score counts, with their weights."""
+"""The fields an article's own score counts, with the weight of their frequencies and
+lengths in its one document."""
 
 
-def article_weights(clauses: list[frozenset[str]], field: str, weight: float,
-                    frequency: Callable[[str, str], int], passages: int) -> list[float]:
-    """Each of :func:`stem_clauses` weighed in an article's own score in ``field``
-    (weighed ``weight``): the IDF over passages of its commonest form (0 for an empty
-    clause), ``frequency(field, term)`` counting the passages that hold a term."""
-    return [weight * idf(max(frequency(field, t) for t in clause), passages) if clause
-            else 0.0 for clause in clauses]
+def article_weights(clauses: list[frozenset[str]], frequency: Callable[[str, str], int],
+                    passages: int) -> list[float]:
+    """Each of :func:`stem_clauses` weighed in an article's own score: the IDF over
+    passages of its commonest form in their bodies (0 for an empty clause),
+    ``frequency(field, term)`` counting the passages that hold a term."""
+    return [idf(max(frequency("stem", t) for t in clause), passages) if clause else 0.0
+            for clause in clauses]
 
 
 def article_norm(length: Any, average: float) -> Any:
     """BM25's length part for whole articles ``length`` long (a number, or numpy's
-    array of them), ``average`` long on average."""
+    array of them), ``average`` long on average: lengths weighed as
+    :data:`ARTICLE_FIELDS` says."""
     return ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B * length / average)
 
 
 def article_term(weight: float, tf: Any, norm: Any) -> Any:
     """A clause's part of an article's own score: its ``weight`` (:func:`article_weights`),
-    its forms' summed frequency ``tf`` and :func:`article_norm`, numbers or arrays."""
+    its forms' frequency ``tf`` summed over :data:`ARTICLE_FIELDS` at their weights, and
+    :func:`article_norm`, numbers or arrays."""
     return weight * tf * (ARTICLE_K1 + 1) / (tf + norm)
 
 
@@ -118,8 +124,8 @@ def best_per_article(rows: Iterable[tuple[float, int]], article: Callable[[int],
 def article_scores(version: Version, comp: Compiled, articles: Mapping[str, int]
                    ) -> dict[str, float]:
     """Each article's BM25 as one document: its passages' term frequencies added up, over
-    their summed lengths, and its title at :data:`ARTICLE_TITLE`. A clause counts the
-    frequencies of all its forms; its IDF is counted over passages, as everywhere.
+    their summed lengths, its title's counted :data:`ARTICLE_TITLE` times. A clause counts
+    the frequencies of all its forms; its IDF is counted over passages, as everywhere.
     ``articles`` maps each article to one of its passages, from which its others are
     found (``near`` in ``Version.article_passages``)."""
     docs = version.article_passages(articles, near=articles)
@@ -136,20 +142,24 @@ def article_scores(version: Version, comp: Compiled, articles: Mapping[str, int]
     for i, clause in enumerate(clauses):
         for t in clause:
             owners.setdefault(t, []).append(i)
+    w = article_weights(clauses, version.doc_frequency, passages)
+    tf = {aid: [0.0] * len(clauses) for aid in docs}
+    length = dict.fromkeys(docs, 0.0)
+    average = 0.0
     for field, weight in ARTICLE_FIELDS:
         found = version.occurrences(frozenset((field, t) for t in words), every,
                                     whole=comp.whole)
         lengths = version.lengths(field, every)
-        average = version.field_total(field) / articles_held or 1.0
-        w = article_weights(clauses, field, weight, version.doc_frequency, passages)
+        average += weight * version.field_total(field) / articles_held
         for aid, held in docs.items():
-            tf = [0] * len(clauses)
             for d in held:
                 for (_, t), freq in found[d].items():
                     for i in owners[t]:
-                        tf[i] += freq
-            norm = article_norm(sum(lengths[d] for d in held), average)
-            scores[aid] += sum(article_term(w[i], n, norm) for i, n in enumerate(tf) if n)
+                        tf[aid][i] += weight * freq
+            length[aid] += weight * sum(lengths[d] for d in held)
+    for aid in docs:
+        norm = article_norm(length[aid], average or 1.0)
+        scores[aid] = sum(article_term(w[i], n, norm) for i, n in enumerate(tf[aid]) if n)
     return scores
 
 

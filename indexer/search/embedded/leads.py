@@ -3,9 +3,10 @@
 A short lede's article often has no passage among the best: its words spread over
 several passages, none of which holds most of them. Here each article gets the score
 :func:`indexer.search.rank.article_scores` gives it (BM25 over its passages' summed term
-frequencies and lengths, its title at half weight), over the whole version at once:
-the postings the search reads anyway (:class:`~.whole.Joined`) are added up per article,
-clause by clause, in work proportional to the postings. The best of them join the
+frequencies and lengths, its title's counted :data:`~indexer.search.rank.ARTICLE_TITLE`
+times), over the whole version at once: the postings the search reads anyway
+(:class:`~.whole.Joined`) are added up per article, clause by clause, in work
+proportional to the postings. The best of them join the
 candidates (:data:`indexer.search.rank.LEADS`), each with its best passage, scored as the
 search's own MaxScore scores it, and every candidate's article reads its own score here
 (:meth:`EmbeddedVersion.article_scores
@@ -76,18 +77,26 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
     held = max(1, int(version.searcher.doc_count()) - passages)
     total = np.zeros(count)
     clauses = stem_clauses(comp)
-    for field, weight in ARTICLE_FIELDS:
-        average = int(version.searcher.field_length(field)) / held or 1.0
-        norm = article_norm(arts.lengths[field], average)
-        # How many documents hold a form, from its postings, read next anyway: asked of
-        # every segment instead (the version's doc_frequency), a pasted text's new
-        # words took 0.3 ms at the median.
-        weights = article_weights(clauses, field, weight,
-                                  lambda f, t: len(joined.term(f, t)[0]), passages)
-        for clause, w in zip(clauses, weights, strict=True):
-            which, tf = _summed(arts.owner, [joined.term(field, t) for t in sorted(clause)])
-            if len(which):
-                total[which] += article_term(w, tf, norm[which])
+    length = sum(weight * arts.lengths[field] for field, weight in ARTICLE_FIELDS)
+    average = sum(weight * int(version.searcher.field_length(field))
+                  for field, weight in ARTICLE_FIELDS) / held or 1.0
+    norm = article_norm(length, average)
+    # How many documents hold a form, from its postings, read next anyway: asked of
+    # every segment instead (the version's doc_frequency), a pasted text's new
+    # words took 0.3 ms at the median.
+    weights = article_weights(clauses, lambda f, t: len(joined.term(f, t)[0]), passages)
+    tf = np.zeros(count)
+    for clause, w in zip(clauses, weights, strict=True):
+        which: list[Any] = []
+        for field, weight in ARTICLE_FIELDS:
+            held_by, n = _summed(arts.owner, [joined.term(field, t) for t in sorted(clause)])
+            if len(held_by):
+                tf[held_by] += weight * n
+                which.append(held_by)
+        if which:
+            at = np.unique(np.concatenate(which)) if len(which) > 1 else which[0]
+            total[at] += article_term(w, tf[at], norm[at])
+            tf[at] = 0.0
     total[~arts.live] = 0.0
     return arts, total
 

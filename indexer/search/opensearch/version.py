@@ -431,20 +431,20 @@ class OpenSearchVersion:
 
         Articles' own documents hold their passages' forms joined
         (:data:`~indexer.store.opensearch.WHOLE_FIELDS`), which the cluster scores as
-        :func:`article_scores` does, but for the lengths Lucene rounds and a word's forms
-        scored apart: it finds ``LEAD_POOL`` times as many articles, and they are
-        scored again exactly. The same leads as the embedded index's wherever its best
-        are among them."""
+        :func:`article_scores` does, but for the lengths Lucene rounds, and a word's
+        forms and the title scored apart: each field its own BM25, the title's at the
+        body's weight, since counted :data:`~indexer.search.rank.ARTICLE_TITLE` times
+        apart it would swamp the body. It finds ``LEAD_POOL`` times as many articles,
+        and they are scored again exactly. The same leads as the embedded index's
+        wherever its best are among them."""
         if not res or not has_leads(comp):
             return res
         clauses = stem_clauses(comp)
-        should = []
-        for field, weight in ARTICLE_FIELDS:
-            weights = article_weights(clauses, field, weight, self.doc_frequency,
-                                      self.passage_count())
-            should += [{"term": {WHOLE_FIELDS[field]: {"value": t, "boost": w}}}
-                       for clause, w in zip(clauses, weights, strict=True) if w > 0
-                       for t in sorted(clause)]
+        weights = article_weights(clauses, self.doc_frequency, self.passage_count())
+        should = [{"term": {WHOLE_FIELDS[field]: {"value": t, "boost": w}}}
+                  for field, _ in ARTICLE_FIELDS
+                  for clause, w in zip(clauses, weights, strict=True) if w > 0
+                  for t in sorted(clause)]
         if not should:
             return res
         body = {"query": {"bool": {"filter": [{"term": {"kind": "a"}}], "should": should,

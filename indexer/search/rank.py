@@ -94,6 +94,12 @@ def article_weights(clauses: list[frozenset[str]], frequency: Callable[[str, str
             for clause in clauses]
 
 
+def article_average(total: Callable[[str], float], articles: int) -> float:
+    """The average length of an article as its own score weighs it, ``total(field)``
+    being a field's length summed over the ``articles`` (at least 1)."""
+    return sum(weight * total(field) for field, weight in ARTICLE_FIELDS) / articles or 1.0
+
+
 def article_norm(length: Any, average: float) -> Any:
     """BM25's length part for whole articles ``length`` long (a number, or numpy's
     array of them), ``average`` long on average: lengths weighed as
@@ -145,20 +151,19 @@ def article_scores(version: Version, comp: Compiled, articles: Mapping[str, int]
     w = article_weights(clauses, version.doc_frequency, passages)
     tf = {aid: [0.0] * len(clauses) for aid in docs}
     length = dict.fromkeys(docs, 0.0)
-    average = 0.0
     for field, weight in ARTICLE_FIELDS:
         found = version.occurrences(frozenset((field, t) for t in words), every,
                                     whole=comp.whole)
         lengths = version.lengths(field, every)
-        average += weight * version.field_total(field) / articles_held
         for aid, held in docs.items():
             for d in held:
                 for (_, t), freq in found[d].items():
                     for i in owners[t]:
                         tf[aid][i] += weight * freq
             length[aid] += weight * sum(lengths[d] for d in held)
+    average = article_average(version.field_total, articles_held)
     for aid in docs:
-        norm = article_norm(length[aid], average or 1.0)
+        norm = article_norm(length[aid], average)
         scores[aid] = sum(article_term(w[i], n, norm) for i, n in enumerate(tf[aid]) if n)
     return scores
 

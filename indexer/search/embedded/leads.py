@@ -23,6 +23,7 @@ import numpy as np
 from ...store.reading import field_lengths, per_reader
 from ..rank import (
     ARTICLE_FIELDS,
+    article_average,
     article_norm,
     article_term,
     article_weights,
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
 
 class Articles:
     """A version's articles as arrays: each document's article, each article's first
-    document, whether it is live, and its length in each scored field."""
+    document, whether it is live, and its length as its own score weighs it (its fields'
+    at their :data:`~indexer.search.rank.ARTICLE_FIELDS` weights)."""
 
     def __init__(self, joined: Joined) -> None:
         # An article's own document opens its run: those the search reads anyway, for
@@ -56,16 +58,17 @@ class Articles:
             at = np.searchsorted(self.starts, dead)
             inside = at < len(self.starts)
             self.live[at[inside][self.starts[at[inside]] == dead[inside]]] = False
-        self.lengths = {}
-        for field, _ in ARTICLE_FIELDS:
+        # Weighed once a version, not once a search: every search reads them so.
+        self.length = np.zeros(len(self.starts))
+        for field, weight in ARTICLE_FIELDS:
             parts = []
             for segment, _ in joined.segments:
                 table = field_lengths(segment.reader._perdoc, field)
                 held = (np.frombuffer(table, dtype=np.uint32)[:segment.size]
                         if table is not None else np.zeros(0, dtype=np.uint32))
                 parts.append(np.pad(held.astype(np.float64), (0, segment.size - len(held))))
-            self.lengths[field] = np.bincount(self.owner, weights=np.concatenate(parts),
-                                              minlength=len(self.starts))
+            self.length += weight * np.bincount(self.owner, weights=np.concatenate(parts),
+                                                minlength=len(self.starts))
 
 
 def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
@@ -77,10 +80,8 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
     held = max(1, int(version.searcher.doc_count()) - passages)
     total = np.zeros(count)
     clauses = stem_clauses(comp)
-    length = sum(weight * arts.lengths[field] for field, weight in ARTICLE_FIELDS)
-    average = sum(weight * int(version.searcher.field_length(field))
-                  for field, weight in ARTICLE_FIELDS) / held or 1.0
-    norm = article_norm(length, average)
+    norm = article_norm(arts.length, article_average(
+        lambda field: int(version.searcher.field_length(field)), held))
     # How many documents hold a form, from its postings, read next anyway: asked of
     # every segment instead (the version's doc_frequency), a pasted text's new
     # words took 0.3 ms at the median.

@@ -13,6 +13,7 @@ import operator
 import random
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -423,6 +424,27 @@ def test_whole_lists_hold_what_their_blocks_hold(real_news, segmented, whole_lis
                                 for whole in (False, True))
                             assert read_whole == by_blocks
     assert whole_lists and max(whole_lists) > 128  # lists of several blocks among them
+
+
+def test_lists_decoded_in_numpy_are_the_blocks_postings(real_news, segmented):
+    """:func:`arrays.decode` gives every list the ids and weights its blocks give, in
+    every field a pasted text's search reads whole, the longest lists included."""
+    longest = 0
+    for path in (real_news[0], segmented):
+        with NewsIndex.open(path) as idx:
+            for sub, _ in idx.searcher().leaf_searchers():
+                reader = sub.reader()
+                for field in ("stem", "exact", "title_stem", "kind"):
+                    for text in reader.lexicon(field):
+                        if not hasattr(lookup(reader, field, text)[2], "_read_ids"):
+                            continue  # inlined in the term dictionary: no blocks
+                        ids, weights = lookup(reader, field, text)[2].every(weights=True)
+                        got_ids, got_weights = arrays.decode(lookup(reader, field, text)[2])
+                        assert got_ids.tolist() == ids
+                        assert got_weights.tolist() == [float(w) for w in
+                                                        array("f", weights)]
+                        longest = max(longest, len(ids))
+    assert longest > 3 * 128  # lists of several blocks among them
 
 
 def test_terms_read_over_the_version_give_the_blocks_frequencies(real_segments, segmented,

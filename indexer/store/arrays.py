@@ -47,14 +47,56 @@ def whole(postings: Any) -> tuple[Any, Any]:
     found = _cache.get(key)
     if found is not None:
         return found
-    ids, weights = postings.every(weights=True)
-    found = (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32))
+    ids, weights = decode(postings)
+    found = (ids.astype(np.int32), weights)
     if _size + len(ids) > CACHE_POSTINGS:
         _cache.clear()
         _size = 0
     _cache[key] = found
     _size += len(ids)
     return found
+
+
+_GAPS = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
+"""The gaps' numpy types by width code (:data:`indexer.store.varints.WIDTHS`)."""
+_WEIGHTS = (None, _GAPS[0], _GAPS[1], np.dtype("<f4"))
+"""The weights' numpy types by kind (the flags' top bits, see :mod:`~indexer.store.postings`):
+none stored (all the largest), term frequencies in one or two bytes, or floats."""
+
+
+def decode(postings: Any) -> tuple[Any, Any]:
+    """The ids (int64) and weights (float32) that :meth:`~indexer.store.postings._Matcher.every`
+    gives, from the block the matcher stands at on, deleted documents included.
+
+    Each block's gaps and weights go into two arrays as they are, and the ids are summed
+    from the gaps once for the whole list, rather than built as Python lists block by
+    block and converted: the 1,024 lists of five news ledes decoded in 72–77 ms against
+    85–92 (their blocks inflated already), and a process's first 300 ledes took 15.5 and
+    14.4 s in all against 17.4 and 15.9 (two runs each). Most of a cold list's time is
+    still its reading: its term looked up, its blocks read and inflated."""
+    blocks = list(postings.raw_blocks())
+    sizes = np.fromiter((block[0] for block in blocks), dtype=np.int64, count=len(blocks))
+    total = int(sizes.sum())
+    steps = np.empty(total, dtype=np.int64)
+    weights = np.empty(total, dtype=np.float32)
+    start = 0
+    for n, _, _, code, kind, data, wstart, largest in blocks:
+        last = start + n - 1
+        steps[start:last] = np.frombuffer(data, _GAPS[code], n - 1)
+        steps[last] = 0  # the block's last id is in its header: set below
+        if kind:
+            weights[start:last + 1] = np.frombuffer(data, _WEIGHTS[kind], n, wstart)
+        else:
+            weights[start:last + 1] = largest
+        start = last + 1
+    sums = np.cumsum(steps)
+    ends = np.cumsum(sizes) - 1
+    before = np.zeros(len(blocks), dtype=np.int64)  # the sum up to each block's start
+    before[1:] = sums[ends[:-1]]
+    bases = np.fromiter((block[1] for block in blocks), dtype=np.int64, count=len(blocks))
+    ids = sums + np.repeat(bases - before, sizes)
+    ids[ends] = np.fromiter((block[2] for block in blocks), dtype=np.int64, count=len(blocks))
+    return ids, weights
 
 
 def held(reader: Any, fieldname: str, text: str) -> tuple[Any, bytes, Any] | None:

@@ -411,6 +411,19 @@ class _Matcher(W3LeafMatcher):
             self._next_block()
         return ids, out
 
+    def raw_blocks(self) -> Iterator[tuple[int, int, int, int, int, bytes, int, float]]:
+        """Every block from the one the matcher stands at on, undecoded, for a decoder of
+        whole lists (:func:`indexer.store.arrays.decode`): its postings, the id before
+        its first (its gaps start there), its last id, the width codes of its gaps and
+        of its weights' kind, its data, where its weights start, and its largest weight."""
+        while self.is_active():
+            data = self._data if self._data is not None else self._read_data()
+            flags, last = self._flags, self._maxid
+            assert last is not None  # set by _goto
+            yield (self._blocklength, self._base, last, flags >> 2 & 3, flags >> 6,
+                   data, self._parts()[0], self._maxweight)
+            self._next_block()
+
     def blocks(self) -> Iterator[tuple[list[int], array, tuple[bytes | None, ...]]]:
         """Every block's ids, weights and values in turn, as decoded, for a merge: no
         call per posting, and no block kept."""

@@ -398,12 +398,15 @@ class _Segment:
                                               self.parent.avg_field_length(fieldname) or 1)
         return found
 
-    def every_posting(self, postings: Any) -> tuple[list[int], list[float]]:
+    def every_posting(self, postings: Any) -> tuple[Any, Any]:
         """A posting list's ids and weights, every one, deleted documents included,
         decoded and not kept: MaxScore over arrays keeps each term it reads, scored
-        (:class:`indexer.search.embedded.whole.ReadTerms`)."""
+        (:class:`indexer.search.embedded.whole.ReadTerms`). Arrays from the codec's
+        blocks, lists from a list inlined in the term dictionary."""
         if hasattr(postings, "_read_ids"):
-            return postings.every(weights=True)
+            from ...store import arrays  # numpy: only MaxScore over arrays asks
+
+            return arrays.decode(postings)
         return _read_list(postings, None, weights=True)
 
     # -- scored ------------------------------------------------------------

@@ -70,10 +70,12 @@ def decode(postings: Any) -> tuple[Any, Any]:
 
     Each block's gaps and weights go into two arrays as they are, and the ids are summed
     from the gaps once for the whole list, rather than built as Python lists block by
-    block and converted: the 1,024 lists of five news ledes decoded in 72–77 ms against
-    85–92 (their blocks inflated already), and a process's first 300 ledes took 15.5 and
-    14.4 s in all against 17.4 and 15.9 (two runs each). Most of a cold list's time is
-    still its reading: its term looked up, its blocks read and inflated."""
+    block and converted: the 1,024 lists of five news ledes decoded in 70–78 ms against
+    90–155 (their blocks inflated already; three fresh processes each). A whole search
+    gains too little to show: a process's first 300 ledes took 14.2 s at the median
+    against 13.8 (14 fresh processes each, interleaved), within this machine's swings.
+    Most of a cold list's time is its reading: its term looked up, its blocks read and
+    inflated."""
     blocks = list(postings.raw_blocks())
     sizes = np.fromiter((block[0] for block in blocks), dtype=np.int64, count=len(blocks))
     total = int(sizes.sum())

@@ -10,9 +10,10 @@ of these documents does it hold, how often" with one binary search per document,
 C, and the next pasted text finds the same common words decoded.
 
 Typed searches keep the block reader, which skips the blocks it does not need: they
-read few postings, and importing numpy (60 ms) would add a third to a cold search from
-the terminal (0.2 s). So does a process's first pasted text when it is too short for
-its articles to be scored whole (whose leads import numpy and read these lists anyway:
+read few postings, and importing numpy (60 to 130 ms, by machine and hour) would add a
+third or more to a cold search from the terminal (0.2 s). So does a process's first
+pasted text when it is too short for its articles to be scored whole (whose leads
+import numpy and read these lists anyway:
 :meth:`indexer.search.embedded.version.EmbeddedVersion.compile`).
 """
 
@@ -25,6 +26,7 @@ import numpy as np
 
 from .postings import file_key
 from .reading import term_info
+from .varints import WIDTHS, item_size
 
 CACHE_POSTINGS = 2_000_000
 """Postings the process keeps decoded, over every list (8 bytes each: 16 MB). Like the
@@ -57,7 +59,7 @@ def whole(postings: Any) -> tuple[Any, Any]:
     return found
 
 
-_GAPS = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
+_GAPS = tuple(np.dtype(f"<u{item_size(code)}") for code in range(len(WIDTHS)))
 """The gaps' numpy types by width code (:data:`indexer.store.varints.WIDTHS`)."""
 _WEIGHTS = (None, _GAPS[0], _GAPS[1], np.dtype("<f4"))
 """The weights' numpy types by kind (the flags' top bits, see :mod:`~indexer.store.postings`):

@@ -13,7 +13,7 @@ import json
 import pytest
 from conftest import CORPUS
 
-from indexer import analysis, text
+from indexer import NewsIndex, analysis, text
 from indexer.pipeline.sources import read_articles
 from indexer.search.embedded.compile import Compiler
 from indexer.search.parse import MAX_QUERY_CHARS, parse_query
@@ -386,3 +386,23 @@ def test_a_title_word_counts_with_the_bodys_under_one_saturation(tmp_path):
             # title adds less than half as much where the body says the word six times.
             gained = score["often+title"] - score["often"]
             assert 0 < gained < 0.5 * (score["once+title"] - score["once"])
+
+
+def test_warm_reads_ahead_what_a_first_pasted_text_reads_once_and_ranks_the_same(
+        corpus_index, long_article):
+    pasted = " ".join(body_words(long_article)[40:110])
+    with NewsIndex.open(corpus_index) as cold:
+        expected = [(hit.article_id, hit.score) for hit in cold.search(pasted)]
+    with NewsIndex.open(corpus_index) as idx:
+        idx.warm()
+        version = idx._current()
+        assert "_depeches_articles" in version.searcher.__dict__
+        assert version._ids is not None and version._records is not None
+        assert [(hit.article_id, hit.score) for hit in idx.search(pasted)] == expected
+        assert idx._current() is version  # the search read the version warmed
+
+
+def test_an_empty_index_warms_without_error(tmp_path):
+    with NewsIndex.create(tmp_path / "index") as idx:
+        idx.warm()
+        assert len(idx.search("Alep")) == 0

@@ -220,6 +220,16 @@ def test_a_query_finds_the_same_articles_on_both_backends(
         [(h.article_id, h.ordinal, h.score) for h in embedded.hits]
 
 
+def test_a_warmed_cluster_version_holds_what_its_first_query_asks_first(
+        cluster_idx: NewsIndex, corpus_idx: NewsIndex) -> None:
+    cluster_idx.warm()
+    version = cluster_idx._current()
+    assert {"totals", "lexicon:lang"} <= set(version._derived)
+    query = "offensive rebelle Alep"
+    assert [(h.article_id, h.score) for h in cluster_idx.search(query).hits] == \
+        [(h.article_id, h.score) for h in corpus_idx.search(query).hits]
+
+
 @pytest.mark.parametrize("filters", [{"actors": ["Sergueï Lavrov"]}, {"places": ["Alep"]},
                                      {"since": "2012-07-01", "until": "2012-07-31"}])
 def test_filters_alone_list_the_newest_articles_on_both_backends(

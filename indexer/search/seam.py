@@ -96,6 +96,11 @@ class Version(Protocol):
         """Let the version go, and what was read or derived from it."""
         ...
 
+    def warm(self) -> None:
+        """Read ahead, once, what the version's first search would read once, so that
+        it costs what the others do."""
+        ...
+
     def langs(self) -> list[str]:
         """The languages of the articles indexed."""
         ...

@@ -71,10 +71,17 @@ class Articles:
                                                 minlength=len(self.starts))
 
 
+def version_articles(version: EmbeddedVersion, joined: Joined) -> Articles:
+    """The version's :class:`Articles`, laid out by its first pasted text (or by
+    :meth:`~indexer.search.embedded.version.EmbeddedVersion.warm`) and kept with it."""
+    arts: Articles = per_reader(version.searcher, "_depeches_articles", lambda: Articles(joined))
+    return arts
+
+
 def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
                ) -> tuple[Articles, Any]:
     """The version's :class:`Articles`, and each one's own score (0 for a deleted one)."""
-    arts: Articles = per_reader(version.searcher, "_depeches_articles", lambda: Articles(joined))
+    arts = version_articles(version, joined)
     count = len(arts.starts)
     passages = version.passage_count()
     held = max(1, int(version.searcher.doc_count()) - passages)

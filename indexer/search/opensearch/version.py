@@ -138,6 +138,12 @@ class OpenSearchVersion:
         return scan(self.location, self.client, self.index, query, fields)
 
     # -- statistics ----------------------------------------------------------------
+    def warm(self) -> None:
+        """The languages and the totals, each one request that a version's first query
+        makes (the cluster keeps its own caches warm)."""
+        self.langs()
+        self._totals()
+
     def langs(self) -> list[str]:
         return self.terms.lexicon("lang")
 

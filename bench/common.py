@@ -243,6 +243,10 @@ class Ours:
         self._idx = NewsIndex.open(path)
         self._idx.__enter__()
 
+    def warm(self) -> None:
+        """What a process's first search reads once, read ahead (:meth:`NewsIndex.warm`)."""
+        self._idx.warm()
+
     @property
     def idx(self):
         return self._idx

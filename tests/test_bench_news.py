@@ -61,3 +61,15 @@ def test_the_report_names_the_first_query_apart_from_the_slowest_other(capsys):
     relevance.report(relevance.TestSet("news", [], queries, ("tuned",)), [outcome])
     assert "ours: first query 310.0 ms (2 words); slowest of the others 172.0 ms, " \
            "query 3 (1 words)" in capsys.readouterr().out
+
+
+def test_the_report_says_what_a_warm_up_took_before_the_first_query(capsys):
+    relevance = pytest.importorskip("relevance")
+    from common import Query
+
+    queries = [Query("a", "une deux", "x", "tuned"), Query("b", "trois", "y", "tuned")]
+    outcome = relevance.Outcome("ours", queries, query_ms=[90.0, 40.0], ranks=[1, 1],
+                                warm_ms=131.0)
+    relevance.report(relevance.TestSet("news", [], queries, ("tuned",)), [outcome])
+    assert "ours: warmed up in 131.0 ms, then first query 90.0 ms (2 words)" \
+        in capsys.readouterr().out

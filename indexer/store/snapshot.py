@@ -90,6 +90,14 @@ class Snapshot:
         """How many live passages the version holds (article documents hold no text)."""
         return int(self.searcher.doc_frequency("kind", "p"))
 
+    def doc_count(self) -> int:
+        """How many live documents (articles and passages) the version holds."""
+        return int(self.searcher.doc_count())
+
+    def field_total(self, field: str) -> int:
+        """The length of ``field`` summed over the version's documents."""
+        return int(self.searcher.field_length(field))
+
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
         """The stored metadata of one article, or ``None``."""
         # The article's document is the first live one with its id: it is written just

@@ -84,11 +84,10 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
     arts = version_articles(version, joined)
     count = len(arts.starts)
     passages = version.passage_count()
-    held = max(1, int(version.searcher.doc_count()) - passages)
+    held = max(1, version.doc_count() - passages)
     total = np.zeros(count)
     clauses = stem_clauses(comp)
-    norm = article_norm(arts.length, article_average(
-        lambda field: int(version.searcher.field_length(field)), held))
+    norm = article_norm(arts.length, article_average(version.field_total, held))
     # How many documents hold a form, from its postings, read next anyway: asked of
     # every segment instead (the version's doc_frequency), a pasted text's new
     # words took 0.3 ms at the median.

@@ -88,13 +88,6 @@ class EmbeddedVersion(Snapshot):
                 out[aid] = [d for d in run if not deleted(d)] if deleted else list(run)
         return {aid: out[aid] for aid in ids}
 
-    def field_total(self, field: str) -> int:
-        return int(self.searcher.field_length(field))
-
-    def doc_count(self) -> int:
-        """How many live documents (articles and passages) the version holds."""
-        return int(self.searcher.doc_count())
-
     def compile(self, tree: Group, opts: SearchOptions) -> Compiler:
         """The tree compiled to a Whoosh query (``.query``), the option filters apart
         (``.filter``: compiled once, for every pass), and what re-scoring and

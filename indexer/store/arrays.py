@@ -79,6 +79,8 @@ def decode(postings: Any) -> tuple[Any, Any]:
     Most of a cold list's time is its reading: its term looked up, its blocks read and
     inflated."""
     blocks = list(postings.raw_blocks())
+    if len(blocks) == 1:
+        return _one_block(*blocks[0])
     sizes = np.fromiter((block[0] for block in blocks), dtype=np.int64, count=len(blocks))
     total = int(sizes.sum())
     steps = np.empty(total, dtype=np.int64)
@@ -100,6 +102,23 @@ def decode(postings: Any) -> tuple[Any, Any]:
     bases = np.fromiter((block[1] for block in blocks), dtype=np.int64, count=len(blocks))
     ids = sums + np.repeat(bases - before, sizes)
     ids[ends] = np.fromiter((block[2] for block in blocks), dtype=np.int64, count=len(blocks))
+    return ids, weights
+
+
+def _one_block(n: int, base: int, last: int, code: int, kind: int, data: bytes,
+               wstart: int, largest: float) -> tuple[Any, Any]:
+    """:func:`decode` of a list of one block (a :meth:`raw_blocks` tuple), with a few
+    numpy calls rather than the two dozen that join blocks: most lists a pasted text
+    reads for the first time are of one block (40 a 20–49-word news lede, against 7 of
+    several), and their decoding was numpy's fixed costs, 26 µs a list."""
+    ids = np.empty(n, dtype=np.int64)
+    np.cumsum(np.frombuffer(data, _GAPS[code], n - 1), dtype=np.int64, out=ids[:n - 1])
+    ids[:n - 1] += base
+    ids[n - 1] = last
+    if kind:
+        weights = np.frombuffer(data, _WEIGHTS[kind], n, wstart).astype(np.float32)
+    else:
+        weights = np.full(n, largest, dtype=np.float32)
     return ids, weights
 
 

@@ -355,6 +355,42 @@ def test_every_articles_own_score_over_the_index_is_the_one_ranking_gives_it(tmp
             assert min(ids.values()) > 0
 
 
+def test_articles_own_scores_kept_by_clause_are_those_counted_afresh(tmp_path, monkeypatch):
+    # What each clause adds to articles' own scores is kept by the version
+    # (leads.OwnClauses): a search that finds them kept, or that finds the cache too
+    # small to keep them, counts the same scores, to the last bit, as one counting afresh.
+    from indexer import Article
+    from indexer.search.embedded import leads
+    from indexer.search.embedded.evaluate import joined_version
+    from indexer.search.options import SearchOptions
+
+    words = "lagune héron digue marais tempête récolte pêcheurs écluse".split()
+    with NewsIndex.create(tmp_path / "index") as idx:
+        for batch in range(2):
+            idx.add_articles([Article.from_fields(
+                id=f"a{batch}{n}", title=f"Les {words[n % 8]} du marais", lang="fr",
+                body="\n\n".join(" ".join(words[(n + p + i) % 8] for i in range(n % 4 + 2))
+                                 for p in range(3))) for n in range(8)])
+        with idx.snapshot() as snap:
+            tree, _ = telling_words(parse_query(" ".join(words[:6] + ["héron"])), snap)
+
+            def scored() -> list[float]:
+                comp = snap.compile(tree, SearchOptions())
+                return leads.own_scores(snap, joined_version(snap.searcher), comp)[1].tolist()
+
+            first = scored()
+            kept = snap.searcher.__dict__["_depeches_own_clauses"]
+            assert len(kept.articles) == 6  # héron twice, kept once
+            assert scored() == first  # every clause kept
+            assert max(first) > 0
+            del snap.searcher.__dict__["_depeches_own_clauses"]
+            monkeypatch.setattr(leads, "OWN_KEPT", 8)
+            assert scored() == first  # clauses let go as the next come
+            kept = snap.searcher.__dict__["_depeches_own_clauses"]
+            assert 1 <= len(kept.articles) < 6
+            assert kept.size == sum(len(at) for at in kept.articles.values())
+
+
 def test_a_title_word_counts_with_the_bodys_under_one_saturation(tmp_path):
     # An article's own score holds title and body as one document (rank.ARTICLE_TITLE):
     # its title saying a word adds less where its body says it often. Scored apart, the

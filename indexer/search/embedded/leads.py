@@ -69,6 +69,9 @@ class Articles:
                 parts.append(np.pad(held.astype(np.float64), (0, segment.size - len(held))))
             self.length += weight * np.bincount(self.owner, weights=np.concatenate(parts),
                                                 minlength=len(self.starts))
+        self.norm: Any = None
+        """BM25's length part of each article (:func:`~indexer.search.rank.article_norm`),
+        once its first clause is scored."""
 
 
 def version_articles(version: EmbeddedVersion, joined: Joined) -> Articles:
@@ -82,33 +85,94 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
                ) -> tuple[Articles, Any]:
     """The version's :class:`Articles`, and each one's own score (0 for a deleted one)."""
     arts = version_articles(version, joined)
-    count = len(arts.starts)
-    passages = version.passage_count()
-    held = max(1, version.doc_count() - passages)
-    total = np.zeros(count)
-    clauses = stem_clauses(comp)
-    norm = article_norm(arts.length, article_average(version.field_total, held))
+    kept = per_reader(version.searcher, "_depeches_own_clauses", OwnClauses)
+    total = np.zeros(len(arts.starts))
+    for clause in stem_clauses(comp):
+        at, part = kept.get(clause) or kept.put(clause, _clause_scores(version, joined, arts,
+                                                                        clause))
+        if len(at):
+            total[at] += part
+    total[~arts.live] = 0.0
+    return arts, total
+
+
+def _clause_scores(version: EmbeddedVersion, joined: Joined, arts: Articles,
+                   clause: frozenset[str]) -> tuple[Any, Any]:
+    """The articles that hold one of :func:`stem_clauses`' forms, and what the clause adds
+    to each one's own score: the version's to keep (:class:`OwnClauses`)."""
+    if arts.norm is None:
+        passages = version.passage_count()
+        held = max(1, version.doc_count() - passages)
+        arts.norm = article_norm(arts.length, article_average(version.field_total, held))
     # How many documents hold a form, from its postings, read next anyway: asked of
     # every segment instead (the version's doc_frequency), a pasted text's new
     # words took 0.3 ms at the median.
-    weights = article_weights(clauses, lambda f, t: len(joined.term(f, t)[0]), passages)
-    tf = np.zeros(count)  # a clause's weighed frequencies, back to 0 after each
-    for clause, w in zip(clauses, weights, strict=True):
-        which: list[Any] = []
-        for field, weight in ARTICLE_FIELDS:
-            held_by, n = _summed(arts.owner, [joined.term(field, t) for t in sorted(clause)])
-            if len(held_by):
-                # Those no field before held: a union in work proportional to the
-                # postings (np.unique sorting a common word's articles made the whole
-                # 3.5 times slower, 12.7 ms a 20-49-word lede against 3.7).
-                which.append(held_by[tf[held_by] == 0] if which else held_by)
-                tf[held_by] += weight * n
-        if which:
-            at = np.concatenate(which) if len(which) > 1 else which[0]
-            total[at] += article_term(w, tf[at], norm[at])
-            tf[at] = 0.0
-    total[~arts.live] = 0.0
-    return arts, total
+    w = article_weights([clause], lambda f, t: len(joined.term(f, t)[0]),
+                        version.passage_count())[0]
+    which: list[Any] = []
+    tf: Any = None  # the clause's weighed frequencies, by article
+    for field, weight in ARTICLE_FIELDS:
+        held_by, n = _summed(arts.owner, [joined.term(field, t) for t in sorted(clause)])
+        if len(held_by):
+            if tf is None:
+                tf = np.zeros(len(arts.starts))
+            # Those no field before held: a union in work proportional to the
+            # postings (np.unique sorting a common word's articles made the whole
+            # 3.5 times slower, 12.7 ms a 20-49-word lede against 3.7).
+            which.append(held_by[tf[held_by] == 0] if which else held_by)
+            tf[held_by] += weight * n
+    if not which:
+        return _NONE
+    at = np.concatenate(which) if len(which) > 1 else which[0]
+    return at.astype(np.int32), article_term(w, tf[at], arts.norm[at])
+
+
+OWN_KEPT = 6_000_000
+"""Articles' clause parts a version keeps, over every clause (:class:`OwnClauses`: an
+article's number and its part, 12 bytes, 72 MB in all). The 2,000 news ledes ask 9,042
+distinct clauses, some 20 million parts: held whole, they would flatter the bench and
+not an archive (see the README's "Articles' own scores kept by clause")."""
+
+
+class OwnClauses:
+    """What each clause a pasted text's search has asked adds to articles' own scores
+    (:func:`_clause_scores`), kept on the version's searcher, the least recently asked
+    first. A clause adds the same to an article in every search of a version (its
+    weight, frequencies and the article's length are the version's), and a lede's
+    common words are every lede's: summing their tens of thousands of postings by
+    article again, search after search, was a third of a 20–49-word news lede's time.
+    Keyed by the clause's forms as one string, the arrays in two dicts of their own
+    (see :class:`~.whole.ReadTerms`: the collector never walks them)."""
+
+    def __init__(self) -> None:
+        self.articles: dict[str, Any] = {}
+        self.parts: dict[str, Any] = {}
+        self.size = 0
+
+    def get(self, clause: frozenset[str]) -> tuple[Any, Any] | None:
+        key = "\0".join(sorted(clause))
+        at = self.articles.pop(key, None)
+        if at is None:
+            return None
+        self.articles[key] = at  # asked now: last to go
+        return at, self.parts[key]
+
+    def put(self, clause: frozenset[str], found: tuple[Any, Any]) -> tuple[Any, Any]:
+        cost = max(1, len(found[0]))
+        if self.size + cost > OWN_KEPT:
+            keep = int(OWN_KEPT * 0.9) - cost
+            gone = []
+            for key, at in self.articles.items():  # the least recently asked first
+                if self.size <= keep:
+                    break
+                gone.append(key)
+                self.size -= max(1, len(at))
+            for key in gone:
+                del self.articles[key], self.parts[key]
+        self.size += cost
+        key = "\0".join(sorted(clause))
+        self.articles[key], self.parts[key] = found
+        return found
 
 
 def kept_own_scores(version: EmbeddedVersion, comp: Compiler) -> tuple[Articles, Any]:

@@ -31,7 +31,7 @@ from ..rank import (
     stem_clauses,
 )
 from .evaluate import article_starts, joined_scores, joined_version
-from .whole import Joined, run_starts
+from .whole import Joined, KeptArrays, run_starts
 
 if TYPE_CHECKING:
     from ...store.snapshot import Snapshot as EmbeddedVersion  # what is read of one
@@ -40,10 +40,11 @@ if TYPE_CHECKING:
 
 class Articles:
     """A version's articles as arrays: each document's article, each article's first
-    document, whether it is live, and its length as its own score weighs it (its fields'
-    at their :data:`~indexer.search.rank.ARTICLE_FIELDS` weights)."""
+    document, whether it is live, its length as its own score weighs it (its fields'
+    at their :data:`~indexer.search.rank.ARTICLE_FIELDS` weights), and BM25's length part
+    from it, given the version's ``average`` weighed length."""
 
-    def __init__(self, joined: Joined) -> None:
+    def __init__(self, joined: Joined, average: float) -> None:
         # An article's own document opens its run: those the search reads anyway, for
         # its candidates' articles (evaluate.ArticleRuns), not the passages' (five times
         # as many, 109 ms to read at first).
@@ -69,15 +70,18 @@ class Articles:
                 parts.append(np.pad(held.astype(np.float64), (0, segment.size - len(held))))
             self.length += weight * np.bincount(self.owner, weights=np.concatenate(parts),
                                                 minlength=len(self.starts))
-        self.norm: Any = None
-        """BM25's length part of each article (:func:`~indexer.search.rank.article_norm`),
-        once its first clause is scored."""
+        self.norm = article_norm(self.length, average)
+        """BM25's length part of each article (:func:`~indexer.search.rank.article_norm`)."""
 
 
 def version_articles(version: EmbeddedVersion, joined: Joined) -> Articles:
     """The version's :class:`Articles`, laid out by its first pasted text (or by
     :meth:`~indexer.search.embedded.version.EmbeddedVersion.warm`) and kept with it."""
-    arts: Articles = per_reader(version.searcher, "_depeches_articles", lambda: Articles(joined))
+    def laid_out() -> Articles:
+        held = max(1, version.doc_count() - version.passage_count())
+        return Articles(joined, article_average(version.field_total, held))
+
+    arts: Articles = per_reader(version.searcher, "_depeches_articles", laid_out)
     return arts
 
 
@@ -87,9 +91,14 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
     arts = version_articles(version, joined)
     kept = per_reader(version.searcher, "_depeches_own_clauses", OwnClauses)
     total = np.zeros(len(arts.starts))
+    tf = np.zeros(len(arts.starts))  # a clause's weighed frequencies, back to 0 after each
     for clause in stem_clauses(comp):
-        at, part = kept.get(clause) or kept.put(clause, _clause_scores(version, joined, arts,
-                                                                        clause))
+        key = "\0".join(sorted(clause))
+        found = kept.take(key)
+        if found is None:
+            found = _clause_scores(version, joined, arts, clause, tf)
+            kept.keep(key, found)
+        at, part = found
         if len(at):
             total[at] += part
     total[~arts.live] = 0.0
@@ -97,25 +106,19 @@ def own_scores(version: EmbeddedVersion, joined: Joined, comp: Compiler
 
 
 def _clause_scores(version: EmbeddedVersion, joined: Joined, arts: Articles,
-                   clause: frozenset[str]) -> tuple[Any, Any]:
+                   clause: frozenset[str], tf: Any) -> tuple[Any, Any]:
     """The articles that hold one of :func:`stem_clauses`' forms, and what the clause adds
-    to each one's own score: the version's to keep (:class:`OwnClauses`)."""
-    if arts.norm is None:
-        passages = version.passage_count()
-        held = max(1, version.doc_count() - passages)
-        arts.norm = article_norm(arts.length, article_average(version.field_total, held))
+    to each one's own score: the version's to keep (:class:`OwnClauses`). ``tf``, zeros
+    over the articles, is left so."""
     # How many documents hold a form, from its postings, read next anyway: asked of
     # every segment instead (the version's doc_frequency), a pasted text's new
     # words took 0.3 ms at the median.
     w = article_weights([clause], lambda f, t: len(joined.term(f, t)[0]),
                         version.passage_count())[0]
     which: list[Any] = []
-    tf: Any = None  # the clause's weighed frequencies, by article
     for field, weight in ARTICLE_FIELDS:
         held_by, n = _summed(arts.owner, [joined.term(field, t) for t in sorted(clause)])
         if len(held_by):
-            if tf is None:
-                tf = np.zeros(len(arts.starts))
             # Those no field before held: a union in work proportional to the
             # postings (np.unique sorting a common word's articles made the whole
             # 3.5 times slower, 12.7 ms a 20-49-word lede against 3.7).
@@ -124,7 +127,9 @@ def _clause_scores(version: EmbeddedVersion, joined: Joined, arts: Articles,
     if not which:
         return _NONE
     at = np.concatenate(which) if len(which) > 1 else which[0]
-    return at.astype(np.int32), article_term(w, tf[at], arts.norm[at])
+    part = article_term(w, tf[at], arts.norm[at])
+    tf[at] = 0.0
+    return at.astype(np.int32), part
 
 
 OWN_KEPT = 6_000_000
@@ -134,45 +139,21 @@ distinct clauses, some 20 million parts: held whole, they would flatter the benc
 not an archive (see the README's "Articles' own scores kept by clause")."""
 
 
-class OwnClauses:
+class OwnClauses(KeptArrays):
     """What each clause a pasted text's search has asked adds to articles' own scores
-    (:func:`_clause_scores`), kept on the version's searcher, the least recently asked
-    first. A clause adds the same to an article in every search of a version (its
-    weight, frequencies and the article's length are the version's), and a lede's
-    common words are every lede's: summing their tens of thousands of postings by
-    article again, search after search, was a third of a 20–49-word news lede's time.
-    Keyed by the clause's forms as one string, the arrays in two dicts of their own
-    (see :class:`~.whole.ReadTerms`: the collector never walks them)."""
+    (:func:`_clause_scores`), kept on the version's searcher, keyed by the clause's forms
+    as one string: the articles that hold it and its part of each one's score. A clause
+    adds the same to an article in every search of a version (its weight, frequencies
+    and the article's length are the version's), and a lede's common words are every
+    lede's: summing their tens of thousands of postings by article again, search after
+    search, was a third of a 20–49-word news lede's time."""
 
     def __init__(self) -> None:
-        self.articles: dict[str, Any] = {}
-        self.parts: dict[str, Any] = {}
-        self.size = 0
+        super().__init__(2)
+        self.articles, self.parts = self.columns
 
-    def get(self, clause: frozenset[str]) -> tuple[Any, Any] | None:
-        key = "\0".join(sorted(clause))
-        at = self.articles.pop(key, None)
-        if at is None:
-            return None
-        self.articles[key] = at  # asked now: last to go
-        return at, self.parts[key]
-
-    def put(self, clause: frozenset[str], found: tuple[Any, Any]) -> tuple[Any, Any]:
-        cost = max(1, len(found[0]))
-        if self.size + cost > OWN_KEPT:
-            keep = int(OWN_KEPT * 0.9) - cost
-            gone = []
-            for key, at in self.articles.items():  # the least recently asked first
-                if self.size <= keep:
-                    break
-                gone.append(key)
-                self.size -= max(1, len(at))
-            for key in gone:
-                del self.articles[key], self.parts[key]
-        self.size += cost
-        key = "\0".join(sorted(clause))
-        self.articles[key], self.parts[key] = found
-        return found
+    def budget(self) -> int:
+        return OWN_KEPT
 
 
 def kept_own_scores(version: EmbeddedVersion, comp: Compiler) -> tuple[Articles, Any]:

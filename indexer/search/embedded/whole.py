@@ -312,7 +312,8 @@ over the 2,000 news ledes, two index copies in one process, 20–49-word p50 19.
 bigger archive would fill them, 33.80 → 30.57 ms."""
 
 JOINED_KEPT = 0.9
-"""The share of :data:`JOINED_POSTINGS` that stays when the terms are full. Down to half
+"""The share of its budget that stays when a :class:`KeptArrays` is full: of
+:data:`JOINED_POSTINGS` for the read terms. Down to half
 of it, as it went at first, the 2,000 news ledes read 53,000 terms over the
 segments again after their terms had gone, beside the 40,000 read for the first time:
 the cache held between half and all of its room, and each time it filled it let go of
@@ -321,10 +322,55 @@ all of it, and a 20–49-word lede's p50 went down by about 1.7 ms (both ways in
 process). Each time it fills, it walks the least recent terms only."""
 
 
-class ReadTerms:
+class KeptArrays:
+    """Arrays a version keeps under string keys, up to a budget of entries (the length
+    of a key's first array, one at least), the least recently asked going first when
+    full, down to :data:`JOINED_KEPT` of the budget.
+
+    Each column of arrays has its own dict, and no tuple is kept: keyed by tuples, or
+    holding them, each new key made the collector track the dict again, and each full
+    collection walked it (18,000 terms after 400 ledes; see field_cache)."""
+
+    def __init__(self, columns: int) -> None:
+        self.columns: tuple[dict[str, Any], ...] = tuple({} for _ in range(columns))
+        self.size = 0  # entries held over every key
+
+    def budget(self) -> int:
+        """How many entries the arrays may hold (read at each put: a module's constant)."""
+        raise NotImplementedError
+
+    def take(self, key: str) -> tuple[Any, ...] | None:
+        """The arrays kept under ``key``, now the last to go, or None."""
+        first = self.columns[0]
+        found = first.pop(key, None)
+        if found is None:
+            return None
+        first[key] = found  # asked now: last to go
+        return (found, *(column[key] for column in self.columns[1:]))
+
+    def keep(self, key: str, found: tuple[Any, ...]) -> None:
+        """Keep ``found`` (one array per column) under ``key``."""
+        cost, budget = _cost(found[0]), self.budget()
+        if self.size + cost > budget:
+            keep = int(budget * JOINED_KEPT) - cost
+            gone = []
+            for old, first in self.columns[0].items():  # the least recently asked first
+                if self.size <= keep:
+                    break
+                gone.append(old)
+                self.size -= _cost(first)
+            for old in gone:
+                for column in self.columns:
+                    del column[old]
+        self.size += cost
+        for column, array in zip(self.columns, found, strict=True):
+            column[key] = array
+
+
+class ReadTerms(KeptArrays):
     """The terms a version's pasted-text searches have read over all its segments
     (:meth:`Joined.term`), kept on the version's searcher: each term's documents,
-    weights and unboosted scores, the least recently read first.
+    weights and unboosted scores, keyed by "field\0term", the least recently read first.
 
     It used to start afresh when full, like the arrays' cache: every 57 news ledes,
     after which the next ones read their common words over the four segments again
@@ -333,38 +379,18 @@ class ReadTerms:
     """
 
     def __init__(self) -> None:
-        # Keyed by "field\0term": keyed by tuples, each new term would make the
-        # collector track the dict (see field_cache). For the same reason each of a
-        # term's three arrays has its own dict, and no tuple is kept: a dict holding
-        # tuples was walked by every full collection, 18,000 terms after 400 ledes.
-        self.terms: dict[str, Any] = {}  # the ids, in reading order
-        self.weights: dict[str, Any] = {}
-        self.scores: dict[str, Any] = {}
-        self.size = 0  # postings held over every term, one for a term held nowhere
+        super().__init__(3)
+        self.terms, self.weights, self.scores = self.columns  # ids in reading order first
+
+    def budget(self) -> int:
+        return JOINED_POSTINGS
 
     def get(self, fieldname: str, text: str) -> tuple[Any, Any, Any] | None:
-        key = f"{fieldname}\0{text}"
-        ids = self.terms.pop(key, None)
-        if ids is None:
-            return None
-        self.terms[key] = ids  # read now: last to go
-        return ids, self.weights[key], self.scores[key]
+        found = self.take(f"{fieldname}\0{text}")
+        return None if found is None else (found[0], found[1], found[2])
 
     def put(self, fieldname: str, text: str, found: tuple[Any, Any, Any]) -> None:
-        cost = _cost(found[0])
-        if self.size + cost > JOINED_POSTINGS:
-            keep = int(JOINED_POSTINGS * JOINED_KEPT) - cost
-            gone = []
-            for key, ids in self.terms.items():  # the least recently read first
-                if self.size <= keep:
-                    break
-                gone.append(key)
-                self.size -= _cost(ids)
-            for key in gone:
-                del self.terms[key], self.weights[key], self.scores[key]
-        self.size += cost
-        key = f"{fieldname}\0{text}"
-        self.terms[key], self.weights[key], self.scores[key] = found
+        self.keep(f"{fieldname}\0{text}", found)
 
 
 def _cost(ids: Any) -> int:

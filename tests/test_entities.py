@@ -451,6 +451,47 @@ def test_organisations(text: str, organisation: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, runaway",
+    [
+        # Wikinews 2016: the verb of the sentence after a ministry's portfolio
+        (
+            "Le ministre iranien des Transports rappelle que l'Iran a besoin de « 400 avions "
+            "long courrier ».",
+            "Transports rappelle",
+        ),
+        # OrangeSum: after an institution's head
+        (
+            "Pourtant la Commission assure s'appuyer sur des études scientifiques fiables pour "
+            "minimiser les risques.",
+            "Commission assure",
+        ),
+        (
+            "Dans son jugement rendu le 20 mai, le Conseil souligne que le salarié a adopté "
+            "un comportement attentatoire à la santé.",
+            "Conseil souligne",
+        ),
+        (
+            "La préfecture de Police rappelle par ailleurs qu'elle n'a eu connaissance d'aucun "
+            "événement.",
+            "Police rappelle",
+        ),
+    ],
+)
+def test_a_verb_after_a_name_is_no_adjective_of_it(text: str, runaway: str) -> None:
+    """An organisation's name goes on over its adjectives, but a word that is also a verb
+    ("rappelle", "souligne") ends it unless it is followed by punctuation, a name or a
+    complement."""
+    assert runaway not in entities_of(text).actors
+
+
+def test_an_adjective_that_is_also_a_verb_stays_before_a_comma() -> None:
+    # Wikinews 2016: "rebelle" conjugates ("ils se rebellent"), yet ends the name here.
+    text = ("Son personnage Leia Organa était une cheffe de l'Alliance rebelle, devenue icône "
+            "de l'œuvre de George Lucas.")
+    assert "Alliance rebelle" in entities_of(text).actors
+
+
+@pytest.mark.parametrize(
     "text, rejected",
     [
         # sentence-initial common words open no name

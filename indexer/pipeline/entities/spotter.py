@@ -149,6 +149,9 @@ _ACRONYM_RE = re.compile(r"^[A-ZÀ-Þ]{3,7}(?:-[A-ZÀ-Þ]{2,7})?$")
 _CAMEL_RE = re.compile(r"^(?!Mc|Mac|Di|De|Da|La|Le|Van|Von)[A-Z][a-z]+[A-Z][A-Za-z]*$")
 _ROMAN_RE = re.compile(r"^[IVXLCDM]+$")
 _DIGIT_RE = re.compile(r"\d")
+# After an adjective-or-verb, the words that keep it in the name: its complement or a
+# second adjective ("Agence spatiale et ...").
+_VERB_FREE = frozenset("de du des d' et".split())
 _DROP = "drop"  # a kind rule's verdict: no name at all ("les Kurdes", "l'État")
 
 
@@ -412,7 +415,17 @@ class _Spotter:
         if j >= len(self.tokens) or self.tokens[j].cap:
             return False
         key = self.tokens[j].key
-        return key not in _FUNCTION_WORDS and _ADJECTIVE_RE.match(key) is not None
+        if key in _FUNCTION_WORDS or _ADJECTIVE_RE.match(key) is None:
+            return False
+        if key in self.gaz.nationalities or self.tokens[j].text.lower() + "nt" not in (
+                self.gaz.common_words):
+            return True
+        # A word with a third person plural ("rappellent", "rebellent") may be a verb: it
+        # is the name's adjective only where the name may end or go on, before a
+        # punctuation mark, a name or its complement ("l'Alliance rebelle, devenue");
+        # before anything else it is the verb ("le ministre des Transports rappelle que").
+        after = self.tokens[j + 1] if j + 1 < len(self.tokens) else None
+        return after is None or after.key in _VERB_FREE or after.cap or not after.key[0].isalnum()
 
     def _particles_end(self, j: int) -> int:
         tokens, start = self.tokens, j

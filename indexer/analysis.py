@@ -145,7 +145,11 @@ def _forms_tables(lang: str) -> tuple[dict[str, str | None], dict[str, str]]:
     """A language's dicts of :data:`_FORMS` and :data:`_EXACT`, which start afresh
     together once full."""
     stems = table(_FORMS, lang, _FORMS_KEPT)
-    if not stems:  # new, or made afresh: so are the exact forms
+    # New, or made afresh: so are the exact forms. Not whenever the stems are empty: a
+    # text's first new word found them so, and its caller's exact forms were then
+    # orphaned, so that the word's next occurrence had none ("maison maison").
+    if _EXACT_WITH.get(lang) is not stems:
+        _EXACT_WITH[lang] = stems
         _EXACT[lang] = {}
     return stems, _EXACT[lang]
 
@@ -157,6 +161,7 @@ def _forms_tables(lang: str) -> tuple[dict[str, str | None], dict[str, str]]:
 # thousands of words.
 _FORMS: dict[str, dict[str, str | None]] = {}
 _EXACT: dict[str, dict[str, str]] = {}
+_EXACT_WITH: dict[str, dict[str, str | None]] = {}  # the stems each language's go with
 _FORMS_KEPT = 400_000
 
 

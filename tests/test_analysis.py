@@ -316,3 +316,16 @@ def test_article_forms_hand_back_each_texts_words_as_written(texts):
     forms = article_forms(texts, "fr", frozenset(), words)
     assert forms == article_forms(texts, "fr")
     assert words == [re.findall(r"[^\W_]+", text) for text in texts]
+
+
+@pytest.mark.parametrize("text, lang", [("maison maison", "fr"), ("Haus Haus", "de")])
+def test_a_fresh_process_s_first_text_may_repeat_a_word(monkeypatch, text, lang):
+    # The tables of word forms start empty in a new process: its first text's second
+    # "maison" once found no exact form, and analysis raised KeyError.
+    import indexer.analysis as analysis
+
+    for name in ("_FORMS", "_EXACT", "_EXACT_WITH"):
+        monkeypatch.setattr(analysis, name, {})
+    tokens = analyze(text, lang)
+    assert [t.exact for t in tokens] == text.lower().split()
+    assert tokens == reference_analyze(text, lang)

@@ -17,7 +17,7 @@ Each token has two forms, indexed in two fields:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from itertools import accumulate, compress, repeat
 from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple
@@ -266,6 +266,55 @@ def analyze(text: str, lang: str | None = "fr",
         prev_end, prev_word, first = end, word, False
     return tokens
 
+
+
+def analyze_some(text: str, lang: str | None, forms: Container[str]
+                 ) -> tuple[dict[int, Token], int]:
+    """Those of :func:`analyze`'s tokens whose stem or exact form is one of ``forms``, by
+    their place among all of them, and how many it gives in all.
+
+    For the highlighter, which looks for a query's few forms in the passages shown: a
+    token it cannot match is never made, nor its sentence start tested."""
+    lang = lang or "fr"
+    stems, exacts = _forms_tables(lang)
+    parts = _WORD_SPLIT.split(text)  # gap, word, gap, word, …, gap
+    ends: list[int] = []
+    found: dict[int, Token] = {}
+    count = 0
+    before = 0  # the part of the word before (elisions aside), 0 for none
+    for k in range(1, len(parts), 2):
+        lower = parts[k].lower()
+        after = parts[k + 1]
+        if after and after[0] in "'’" and lower in ELISIONS:
+            continue
+        stem = stems.get(lower, _MISSING)
+        if stem is _MISSING:
+            stem, exact = _kept_forms(lower, lang) or _NO_FORMS
+        elif stem is not None:
+            exact = exacts[lower]
+        if stem is not None:
+            if stem in forms or exact in forms:
+                ends = ends or list(accumulate(map(len, parts)))
+                found[count] = _token_at(text, parts, ends, k, before, stem, exact)
+            count += 1
+        before = k
+    return found, count
+
+
+def _token_at(text: str, parts: list[str], ends: list[int], k: int, before: int,
+              stem: str, exact: str) -> Token:
+    """The token of ``parts[k]``, a kept word, after the word ``parts[before]`` (0 for
+    none), as :func:`analyze` makes it when given no names."""
+    word = parts[k]
+    start = ends[k - 1]
+    proper = False
+    if word[0].isupper():
+        # Mid-sentence, a name; at a sentence start, only an acronym.
+        proper = True
+        if before == 0 or (_SENTENCE_GAP.search(text, ends[before], start) is not None
+                           and not (text[ends[before]] == "." and parts[before] in ABBREVIATIONS)):
+            proper = len(word) > 1 and word.isupper()
+    return Token(exact if proper else stem, exact, start, ends[k], proper)
 
 _MISSING: Any = object()  # typed Any: it stands for a missing entry of any dict
 _NO_FORMS: tuple[Any, str] = (None, "")

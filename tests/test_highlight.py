@@ -5,11 +5,12 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from indexer.analysis import number_variants, word_forms, words
-from indexer.search.highlight import Pattern, WordPattern, find_matches, merge_spans
+from indexer.analysis import analyze, number_variants, word_forms, words
+from indexer.model import TermMatch
+from indexer.search.highlight import Matcher, Pattern, WordPattern, find_matches, merge_spans
 
 
 def mark(text: str, spans, before: str = "[[", after: str = "]]") -> str:
@@ -194,3 +195,45 @@ def test_merge_spans_covers_the_same_characters(pairs):
     covered = {i for s, e in spans for i in range(s, e)}
     assert {i for s, e in merged for i in range(s, e)} == covered
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in pairwise(merged))
+
+
+def reference_find_matches(text, lang, patterns):
+    """:func:`find_matches` as its definition reads: every pattern tried at every token
+    of the whole analysis. The matcher makes only the tokens that may match, and asks
+    each only the patterns it may open."""
+    tokens = analyze(text, lang)
+    spans, matches = [], []
+    for p in patterns:
+        n = len(p.words)
+        for i in range(len(tokens) - n + 1):
+            hows = [wp.how(t, text[t.start:t.end])
+                    for wp, t in zip(p.words, tokens[i:i + n], strict=True)]
+            if None not in hows:
+                start, end = tokens[i].start, tokens[i + n - 1].end
+                spans.append((start, end))
+                matches.append(TermMatch(p.label, text[start:end], hows[0] if n == 1 else "phrase"))
+    return merge_spans(spans), tuple(dict.fromkeys(matches))
+
+
+_SENTENCES = st.lists(st.sampled_from([
+    "Alep", "alep", "l'ONU", "L'", "d’Alep", "Etats-Unis", "feu", "les", "Les", "bombardements",
+    "M.", ". ", "? ", "« ", "\n", "Offensive", "offensive", "rebelle", "Rebelles", "qu'", "ONU",
+    "hôpital", "Hôpitaux", "etc.", ", ",
+]), max_size=30).map(" ".join)
+_OTHER_WORDS = st.sampled_from([
+    WordPattern("offens*", frozenset(), "offens", prefix=True),
+    WordPattern("Alep~", frozenset({"alep"}), "alep", fuzzy=frozenset({"alp"})),
+    # By its stem alone: "Offensive" matches where a sentence starts, not as a name.
+    WordPattern("offensif", frozenset({"offens"}), "offensif"),
+])
+
+
+@given(text=_SENTENCES, queries=_QUERIES, extra=st.lists(_OTHER_WORDS, max_size=2))
+@example(text="Offensive de M. Offensive, l'Offensive. Offensive rebelle", queries=["rebelle"],
+         extra=[WordPattern("offensif", frozenset({"offens"}), "offensif")])
+def test_the_matcher_finds_what_every_pattern_at_every_token_finds(text, queries, extra):
+    patterns = [pattern(q) for q in queries] + [Pattern(wp.word, (wp,)) for wp in extra]
+    for lang in ("fr", "en"):
+        assert find_matches(text, lang, patterns) == reference_find_matches(text, lang, patterns)
+        matcher = Matcher(patterns)  # one for many passages
+        assert matcher.find(text, lang) == matcher.find(text, lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..analysis import Token, analyze
+from ..analysis import Token, analyze, analyze_some
 from ..model import Span, TermMatch
 
 
@@ -49,54 +49,71 @@ class Pattern:
 def find_matches(text: str, lang: str | None,
                  patterns: Sequence[Pattern]) -> tuple[tuple[Span, ...], tuple[TermMatch, ...]]:
     """Merged spans of every pattern in ``text``, and one :class:`TermMatch` per matched word."""
-    tokens = analyze(text, lang)
-    spans: list[Span] = []
-    matches: list[TermMatch] = []
-    places = _Places(tokens)
-    for pattern in patterns:
-        n = len(pattern.words)
-        first = pattern.words[0]
-        if first.prefix:
-            starts: Iterable[int] = range(len(tokens) - n + 1)
+    return Matcher(patterns).find(text, lang)
+
+
+class Matcher:
+    """:func:`find_matches` for one query's patterns, which it indexes once for all the
+    passages shown: by the forms a pattern's first word accepts, so that each of a
+    passage's few tokens that may match asks the patterns it may open, not each pattern
+    where it may start."""
+
+    def __init__(self, patterns: Sequence[Pattern]) -> None:
+        self.patterns = patterns
+        self.prefixed = [p for p, pattern in enumerate(patterns) if pattern.words[0].prefix]
+        self.by_exact: dict[str, list[int]] = {}
+        self.by_stem: dict[str, list[int]] = {}
+        for p, pattern in enumerate(patterns):
+            first = pattern.words[0]
+            for form in first.variants | first.fuzzy | {first.exact}:
+                self.by_exact.setdefault(form, []).append(p)
+            for form in first.stems:
+                self.by_stem.setdefault(form, []).append(p)
+        words = [wp for pattern in patterns for wp in pattern.words]
+        # Every form a token needs, as its stem or its exact form, to match a word.
+        self.forms = frozenset().union(*(wp.stems | wp.variants | wp.fuzzy | {wp.exact}
+                                         for wp in words))
+        self.any_prefix = any(wp.prefix for wp in words)
+
+    def find(self, text: str, lang: str | None
+             ) -> tuple[tuple[Span, ...], tuple[TermMatch, ...]]:
+        """Merged spans of the patterns in ``text``, and one :class:`TermMatch` per matched
+        word, in the patterns' order."""
+        if self.any_prefix:
+            every = analyze(text, lang)  # a prefix may match any token
+            tokens, count = dict(enumerate(every)), len(every)
         else:
-            # Where the first word can match at all (WordPattern.how's tests, as sets):
-            # calling how() on every token of every passage shown was most of the time.
-            starts = places.of(first.variants | first.fuzzy | {first.exact}, first.stems,
-                               len(tokens) - n)
-        for i in starts:
-            hows = []
-            for wp, tok in zip(pattern.words, tokens[i:i + n], strict=False):
-                how = wp.how(tok, text[tok.start:tok.end])
-                if how is None:
-                    break
-                hows.append(how)
-            else:
-                start, end = tokens[i].start, tokens[i + n - 1].end
-                spans.append((start, end))
-                surface = text[start:end]
-                how = hows[0] if n == 1 else "phrase"
-                matches.append(TermMatch(pattern.label, surface, how))  # type: ignore[arg-type]
-    return merge_spans(spans), tuple(dict.fromkeys(matches))
+            # Only the tokens WordPattern.how can accept: their exact forms or stems.
+            tokens, count = analyze_some(text, lang, self.forms)
+        found: list[tuple[int, int, Span, TermMatch]] = []
+        patterns = self.patterns
+        for i, tok in tokens.items():
+            opened = {*self.prefixed, *self.by_exact.get(tok.exact, ()),
+                      *self.by_stem.get(tok.stem, ())}
+            for p in opened:
+                pattern = patterns[p]
+                n = len(pattern.words)
+                if i > count - n:
+                    continue
+                hows = []
+                for j, wp in enumerate(pattern.words):
+                    word = tokens.get(i + j)
+                    how = None if word is None else wp.how(word, text[word.start:word.end])
+                    if how is None:
+                        break
+                    hows.append(how)
+                else:
+                    start, end = tok.start, tokens[i + n - 1].end
+                    how = hows[0] if n == 1 else "phrase"
+                    found.append((p, i, (start, end),
+                                  TermMatch(pattern.label, text[start:end], how)))  # type: ignore[arg-type]
+        found.sort(key=_pattern_then_place)
+        return (merge_spans(span for _, _, span, _ in found),
+                tuple(dict.fromkeys(match for _, _, _, match in found)))
 
 
-class _Places:
-    """Where each form stands in a passage's tokens, by exact form and by stem: found
-    once per passage. Testing every token against each of a pasted text's twenty
-    patterns was a third of highlighting: 1.1 ms of a 20–49-word news query, 0.5 ms so."""
-
-    def __init__(self, tokens: Sequence[Token]) -> None:
-        self.exact: dict[str, list[int]] = {}
-        self.stem: dict[str, list[int]] = {}
-        for i, tok in enumerate(tokens):
-            self.exact.setdefault(tok.exact, []).append(i)
-            self.stem.setdefault(tok.stem, []).append(i)
-
-    def of(self, exacts: Iterable[str], stems: Iterable[str], last: int) -> list[int]:
-        """The places, in order and up to ``last``, of tokens with one of ``exacts`` or
-        one of ``stems``."""
-        found = {i for form in exacts for i in self.exact.get(form, ())}
-        found.update(i for stem in stems for i in self.stem.get(stem, ()))
-        return sorted(i for i in found if i <= last)
+def _pattern_then_place(row: tuple[int, int, Span, TermMatch]) -> tuple[int, int]:
+    return row[0], row[1]
 
 
 def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:

@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ..model import FacetCount, Hit, Results, TermMatch
-from .highlight import find_matches
+from .highlight import Matcher
 from .options import SearchOptions
 from .parse import Group, parse_query
 from .rank import rescore, with_articles
@@ -92,12 +92,13 @@ def _group(version: Version, scored: list[tuple], comp: Compiled, opts: SearchOp
     hits: list[Hit] = []
     # At once (one request on a cluster), each found from a passage it shows.
     metas = dict(version.article_metas(per, near={aid: rows[0][2] for aid, rows in per.items()}))
+    matcher = Matcher(comp.patterns)  # one query's patterns, for every passage shown
     for aid, rows in per.items():
         meta = metas[aid] or {}
         found = []
         for score, _, docnum in rows:
             stored = read.get(docnum) or version.passage(docnum)
-            spans, matches = find_matches(stored["text"], meta.get("lang"), comp.patterns)
+            spans, matches = matcher.find(stored["text"], meta.get("lang"))
             found.append((score, stored, spans, (*matches, *similar.get(docnum, ()))))
             if sum(1 for f in found if f[2]) >= opts.per_article:
                 break  # enough passages that show the match

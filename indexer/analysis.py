@@ -267,7 +267,6 @@ def analyze(text: str, lang: str | None = "fr",
     return tokens
 
 
-
 def analyze_some(text: str, lang: str | None, forms: Container[str]
                  ) -> tuple[dict[int, Token], int]:
     """Those of :func:`analyze`'s tokens whose stem or exact form is one of ``forms``, by
@@ -315,6 +314,7 @@ def _token_at(text: str, parts: list[str], ends: list[int], k: int, before: int,
                            and not (text[ends[before]] == "." and parts[before] in ABBREVIATIONS)):
             proper = len(word) > 1 and word.isupper()
     return Token(exact if proper else stem, exact, start, ends[k], proper)
+
 
 _MISSING: Any = object()  # typed Any: it stands for a missing entry of any dict
 _NO_FORMS: tuple[Any, str] = (None, "")

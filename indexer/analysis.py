@@ -219,6 +219,22 @@ def analyze(text: str, lang: str | None = "fr",
 
     ``names`` are lowercased words of the article's known entities: they stay
     unstemmed even where they start a sentence (``Gaza est…``).
+    """
+    return _analyze(text, lang, names, None)  # type: ignore[return-value]
+
+
+def analyze_some(text: str, lang: str | None, forms: Container[str]) -> list[Token | None]:
+    """:func:`analyze`'s tokens, each of those whose stem and exact form are both not one
+    of ``forms`` left None (in its place, so that the others keep theirs).
+
+    For the highlighter, which looks for a query's few forms in the passages shown: a
+    token it cannot match is never made, nor its sentence start tested."""
+    return _analyze(text, lang, frozenset(), forms)
+
+
+def _analyze(text: str, lang: str | None, names: frozenset[str],
+             forms: Container[str] | None) -> list[Token | None]:
+    """:func:`analyze`, and :func:`analyze_some` when ``forms`` is given.
 
     :func:`words` inlined, with the rule for names: a capitalised word is a name
     mid-sentence; where a sentence starts, only an acronym or one of ``names`` is.
@@ -228,7 +244,7 @@ def analyze(text: str, lang: str | None = "fr",
     """
     lang = lang or "fr"
     stems, exacts = _forms_tables(lang)
-    tokens: list[Token] = []
+    tokens: list[Token | None] = []
     append = tokens.append
     new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop is hot
     gap_search = _SENTENCE_GAP.search  # searched in place: no slice of the gap per word
@@ -251,7 +267,9 @@ def analyze(text: str, lang: str | None = "fr",
             stem, exact = _kept_forms(lower, lang) or _NO_FORMS
         elif stem is not None:
             exact = exacts[lower]
-        if stem is not None:
+        if stem is not None and forms is not None and stem not in forms and exact not in forms:
+            append(None)  # no form the caller asks for: no token made, no sentence start tested
+        elif stem is not None:
             start = ends[k - 1]
             if word[0].isupper():
                 # Mid-sentence, a name; at a sentence start, only an acronym or a known name.
@@ -265,55 +283,6 @@ def analyze(text: str, lang: str | None = "fr",
             append(new(Token, (exact if proper else stem, exact, start, end, proper)))
         prev_end, prev_word, first = end, word, False
     return tokens
-
-
-def analyze_some(text: str, lang: str | None, forms: Container[str]
-                 ) -> tuple[dict[int, Token], int]:
-    """Those of :func:`analyze`'s tokens whose stem or exact form is one of ``forms``, by
-    their place among all of them, and how many it gives in all.
-
-    For the highlighter, which looks for a query's few forms in the passages shown: a
-    token it cannot match is never made, nor its sentence start tested."""
-    lang = lang or "fr"
-    stems, exacts = _forms_tables(lang)
-    parts = _WORD_SPLIT.split(text)  # gap, word, gap, word, …, gap
-    ends: list[int] = []
-    found: dict[int, Token] = {}
-    count = 0
-    before = 0  # the part of the word before (elisions aside), 0 for none
-    for k in range(1, len(parts), 2):
-        lower = parts[k].lower()
-        after = parts[k + 1]
-        if after and after[0] in "'’" and lower in ELISIONS:
-            continue
-        stem = stems.get(lower, _MISSING)
-        if stem is _MISSING:
-            stem, exact = _kept_forms(lower, lang) or _NO_FORMS
-        elif stem is not None:
-            exact = exacts[lower]
-        if stem is not None:
-            if stem in forms or exact in forms:
-                ends = ends or list(accumulate(map(len, parts)))
-                found[count] = _token_at(text, parts, ends, k, before, stem, exact)
-            count += 1
-        before = k
-    return found, count
-
-
-def _token_at(text: str, parts: list[str], ends: list[int], k: int, before: int,
-              stem: str, exact: str) -> Token:
-    """The token of ``parts[k]``, a kept word, after the word ``parts[before]`` (0 for
-    none), as :func:`analyze` makes it when given no names."""
-    word = parts[k]
-    start = ends[k - 1]
-    proper = False
-    if word[0].isupper():
-        # Mid-sentence, a name; at a sentence start, only an acronym.
-        proper = True
-        if before == 0 or (_SENTENCE_GAP.search(text, ends[before], start) is not None
-                           and not (text[ends[before]] == "." and parts[before] in ABBREVIATIONS)):
-            proper = len(word) > 1 and word.isupper()
-    return Token(exact if proper else stem, exact, start, ends[k], proper)
 
 
 _MISSING: Any = object()  # typed Any: it stands for a missing entry of any dict

@@ -79,15 +79,16 @@ class Matcher:
              ) -> tuple[tuple[Span, ...], tuple[TermMatch, ...]]:
         """Merged spans of the patterns in ``text``, and one :class:`TermMatch` per matched
         word, in the patterns' order."""
-        if self.any_prefix:
-            every = analyze(text, lang)  # a prefix may match any token
-            tokens, count = dict(enumerate(every)), len(every)
-        else:
-            # Only the tokens WordPattern.how can accept: their exact forms or stems.
-            tokens, count = analyze_some(text, lang, self.forms)
+        # A prefix may match any token; else only those WordPattern.how can accept, by
+        # their exact forms or stems, are made.
+        tokens: Sequence[Token | None] = (analyze(text, lang) if self.any_prefix
+                                          else analyze_some(text, lang, self.forms))
+        count = len(tokens)
         found: list[tuple[int, int, Span, TermMatch]] = []
         patterns = self.patterns
-        for i, tok in tokens.items():
+        for i, tok in enumerate(tokens):
+            if tok is None:
+                continue
             opened = {*self.prefixed, *self.by_exact.get(tok.exact, ()),
                       *self.by_stem.get(tok.stem, ())}
             for p in opened:
@@ -96,14 +97,14 @@ class Matcher:
                 if i > count - n:
                     continue
                 hows = []
-                for j, wp in enumerate(pattern.words):
-                    word = tokens.get(i + j)
-                    how = None if word is None else wp.how(word, text[word.start:word.end])
-                    if how is None:
+                for wp, word in zip(pattern.words, tokens[i:i + n], strict=True):
+                    how = wp.how(word, text[word.start:word.end]) if word else None
+                    if word is None or how is None:
                         break
                     hows.append(how)
+                    end = word.end
                 else:
-                    start, end = tok.start, tokens[i + n - 1].end
+                    start = tok.start
                     how = hows[0] if n == 1 else "phrase"
                     found.append((p, i, (start, end),
                                   TermMatch(pattern.label, text[start:end], how)))  # type: ignore[arg-type]

@@ -241,6 +241,25 @@ def test_term_values_are_the_postings_values(segmented):
                 [(d, v) for d, v in expected if d in set(docs[1::2])]
 
 
+@pytest.mark.parametrize("where", ["sample", "segmented"])
+def test_document_frequencies_are_whoosh_s(corpus_idx, segmented, where):
+    """A version's document frequencies, summed from each segment's term statistics,
+    are Whoosh's for every term of the text fields, asked as text or as bytes (a
+    term's IDF asks in bytes), and for words no segment holds."""
+    with contextlib.ExitStack() as opened:
+        idx = corpus_idx if where == "sample" else opened.enter_context(NewsIndex.open(segmented))
+        s = idx.searcher()
+        whoosh = s.reader()
+        checked = 0
+        for field in ("stem", "exact", "title_stem", "kind", "actor", "place"):
+            for tbytes in [*whoosh.lexicon(field), b"zzz-none"]:
+                expected = whoosh.doc_frequency(field, tbytes)
+                assert s.doc_frequency(field, tbytes) == expected, (field, tbytes)
+                assert s.doc_frequency(field, tbytes.decode()) == expected, (field, tbytes)
+                checked += expected > 0
+        assert checked > 40
+
+
 def assert_occurrences_count_positions(idx: NewsIndex, terms: list[str]) -> int:
     """A version's occurrences are its positions counted, read from the postings'
     weights instead. Returns how many are above one."""

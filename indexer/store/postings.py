@@ -455,8 +455,16 @@ class Codec(W3Codec):
         if terminfo.is_inlined():
             return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
         offset, _ = terminfo.extent()
-        matcher = _Matcher(dbfile, offset, 0, format_, term=term, scorer=scorer)
-        matcher.count = terminfo.doc_frequency()
+        return self.open_list(dbfile, offset, terminfo.doc_frequency(), format_, term, scorer)
+
+    def open_list(self, postfile: Any, offset: int, count: int, format_: Any,
+                  term: Any = None, scorer: Any = None) -> Any:
+        """A matcher over the posting list of ``count`` postings at ``offset`` in
+        ``postfile``, not inlined in its term's entry: what :meth:`postings_reader`
+        gives from the entry, for a reader that has the entry's numbers already
+        (:func:`indexer.store.reading.lookup`)."""
+        matcher = _Matcher(postfile, offset, 0, format_, term=term, scorer=scorer)
+        matcher.count = count
         return matcher
 
     def field_writer(self, storage: Any, segment: Any) -> Any:

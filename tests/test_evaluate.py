@@ -565,6 +565,54 @@ def test_the_best_documents_of_whole_lists_are_the_top_documents(real_news, real
     assert pruned > 0  # documents left unscored
 
 
+@pytest.mark.parametrize("k", [1, 10])
+def test_filters_and_exclusions_are_read_over_arrays(real_news, real_segments, segmented,
+                                                     whole_lists, monkeypatch, k):
+    """A pasted text with option filters (dates, places, a language) or excluded words
+    (``-"…"``, as a whole article pasted may hold) is read by MaxScore over arrays too,
+    within the documents they leave: the same k best, the same floats, ties at the cut
+    included, and every match when none was left unscored."""
+    from indexer.search.embedded import whole
+
+    ran: list[int] = []
+    best = whole.best
+
+    def counted(*args, **kwargs):
+        ran.append(1)
+        return best(*args, **kwargs)
+
+    monkeypatch.setattr(whole, "best", counted)
+    articles = real_news[1]
+    dates = sorted(a["date"] for a in articles)
+    news_options = [SearchOptions(since=dates[len(dates) // 2]),
+                    SearchOptions(until=dates[len(dates) // 3], lang=("fr",)),
+                    SearchOptions(places=("France",))]
+    # Without brackets, which would open a group that the exclusion would end in.
+    ledes = [" ".join(a["body"].translate({40: None, 41: None}).split()[:40])
+             for a in articles[::40]]
+    pruned = 0
+    for where, texts, options in ((real_segments, ledes, news_options),
+                                  (segmented, PASTED, OPTIONS[1:])):
+        with NewsIndex.open(where) as idx:
+            s = idx.searcher()
+            for text, extra, opts in itertools.product(
+                    texts, ["", ' -"le président"', " -Alep"], [SearchOptions(), *options]):
+                if not extra and opts == SearchOptions():
+                    continue  # neither: the test above
+                for q in compiled(idx, text + extra, opts):
+                    assert isinstance(q, (wq.And, wq.AndNot))
+                    expected, every = top_documents(s, q, k, tiebreak=lambda d: d)
+                    ran.clear()
+                    got, known = best_documents(s, q, k, tiebreak=lambda d: d, whole=True)
+                    assert ran  # over arrays, not segment by segment
+                    assert got == expected
+                    if known is None:
+                        pruned += 1
+                    else:
+                        assert sorted(known) == sorted(every)
+    assert pruned > 0
+
+
 @pytest.fixture(scope="module")
 def real_segments(tmp_path_factory, real_news) -> Path:
     """The same 300 real articles in three segments, unmerged."""

@@ -43,9 +43,9 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from ...store.reading import field_lengths, lookup, per_reader, schema_field, term_info
-from ...store.schema import ARTICLE_FIELDS
 from ..weights import BM25_B, BM25_K1, in_order, term_idf
 from .maybe import Maybe
+from .narrow import documents, narrowed, on_articles
 
 if TYPE_CHECKING:
     from .whole import Joined
@@ -122,16 +122,22 @@ def _joined_best(searcher: Any, q: wq.Query, k: int
                  ) -> tuple[Scores, bool, Collection[int]] | None:
     """:meth:`_Segment.best` over arrays with the version's segments read as one
     (:class:`indexer.search.embedded.whole.Joined`), and the version's deleted
-    documents; None for a shape that :meth:`_Segment.best` does not split."""
+    documents; None for a shape that :meth:`_Segment.best` does not split, once its
+    filters and excluded words are set apart (:mod:`.narrow`)."""
     from .whole import best as best_over_arrays
 
+    q, keep, drop = narrowed(q)
     if _Segment._groups(q) is None:
         return None
     joined = joined_version(searcher)
     planned = _plan(q, joined.term_bound)
     if planned is None:
         return None
-    scores, complete = best_over_arrays(joined, *planned, k, SLACK)
+    allowed = None  # new arrays, never the kept ones changed in place
+    for f, matched in [(f, True) for f in keep] + [(f, False) for f in drop]:
+        mask = documents(searcher, joined, f) if matched else ~documents(searcher, joined, f)
+        allowed = mask if allowed is None else allowed & mask
+    scores, complete = best_over_arrays(joined, *planned, k, SLACK, allowed)
     return scores, complete, joined.deleted
 
 
@@ -295,6 +301,10 @@ class _Segment:
         # once, not for each term of each segment (hundreds of times a pasted text's search).
         self.shapes: dict[str, tuple[float, float, float]] = per_reader(
             parent, "_depeches_shapes", dict)
+
+    def starts(self) -> array[int]:
+        """Where each article's run of documents starts (:func:`article_starts`)."""
+        return article_starts(self.reader)
 
     # -- the best k --------------------------------------------------------
     def best(self, q: wq.Query, k: int) -> tuple[Scores, bool]:
@@ -595,7 +605,7 @@ class _Segment:
              articles: bool = False) -> set[int]:
         """The documents of ``q`` (of ``within`` only, when given), without scores;
         ``articles`` when ``q`` and ``within`` are read on articles' documents alone."""
-        if not articles and _on_articles(q):
+        if not articles and on_articles(q):
             return self._article_runs(q, within)
         if isinstance(q, wq.Term):
             entry = lookup(self.reader, q.fieldname, q.text)
@@ -675,7 +685,7 @@ class _Segment:
         """How many documents ``q`` may match, to read the rarest part of an ``And``
         first: an article-level filter's terms count articles, each a run of documents."""
         size = self.estimate(q)
-        if _on_articles(q):  # checked first: a text query's first term answers it
+        if on_articles(q):  # checked first: a text query's first term answers it
             starts = article_starts(self.reader)
             size *= self.reader.doc_count_all() / max(1, len(starts))
         return size
@@ -746,16 +756,6 @@ _SUM_SIZE = wq.CompoundQuery.estimate_size
 _MIN_SIZE = wq.And.estimate_size
 _CHILD_SIZE = wq.WrappingQuery.estimate_size
 _MAYBE_SIZE = Maybe.estimate_size
-
-
-def _on_articles(q: wq.Query) -> bool:
-    """Whether every term of ``q`` is on an article-level field (a filter's)."""
-    found = False
-    for leaf in q.leaves():  # a leaf's own is itself; a text query stops at its first
-        if getattr(leaf, "fieldname", None) not in ARTICLE_FIELDS:
-            return False
-        found = True
-    return found
 
 
 def _restricted(part: Scores, kept: Scores) -> Scores:

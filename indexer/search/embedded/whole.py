@@ -68,11 +68,12 @@ NORMS_KEPT = 16
 
 def best(joined: Joined, groups: int, subs: list[tuple[int, wq.Query]],
          bounds: list[float], adds: list[bool], order: list[int], left: list[float],
-         k: int, slack: float) -> tuple[Scores, bool]:
+         k: int, slack: float, allowed: Any = None) -> tuple[Scores, bool]:
     """``_Segment.best`` once the query is split into ``subs`` (each ``(group,
     query)``), their ``bounds``, which ``adds`` documents, the reading ``order`` and
     ``left[n]``, what the parts from ``order[n]`` on can add, over a version's segments
-    read as one (:class:`Joined`)."""
+    read as one (:class:`Joined`); of the documents ``allowed`` (a boolean array over
+    the version's documents) only, when given."""
     size = joined.size
     found = np.zeros(size, dtype=np.float64)  # partial sums, in reading order
     hit = np.zeros(size, dtype=bool)  # the documents some part that finds has found
@@ -94,7 +95,7 @@ def best(joined: Joined, groups: int, subs: list[tuple[int, wq.Query]],
         if alive is not None:
             part = _part(joined, subs[i][1], alive) if len(alive) else _EMPTY
         else:
-            part = _part(joined, subs[i][1], None if adds[i] else hit)
+            part = _part(joined, subs[i][1], allowed if adds[i] else hit)
         parts[i] = part
         ids, scores = part
         found[ids] += scores  # a part holds each document once

@@ -212,8 +212,8 @@ def lookup(reader: Any, fieldname: str, text: Any) -> tuple[Any, bytes, Any] | N
                                               term=(fieldname, tbytes))
     # An inlined list's postings are in its entry, decoded again here.
     info = terms.term_info(fieldname, tbytes)
-    return field, tbytes, terms._codec.postings_reader(terms._postfile, info, field.format,
-                                                       term=(fieldname, tbytes))
+    return field, tbytes, codec.postings_reader(terms._postfile, info, field.format,
+                                                term=(fieldname, tbytes))
 
 
 def live_documents(searcher: Any, fieldname: str, text: str) -> Iterator[int]:

@@ -45,7 +45,7 @@ from whoosh.util.numeric import byte_to_length
 from ...store.reading import field_lengths, lookup, per_reader, schema_field, term_info
 from ..weights import BM25_B, BM25_K1, in_order, term_idf
 from .maybe import Maybe
-from .narrow import documents, narrowed, on_articles
+from .narrow import allowed, narrowed, on_articles
 
 if TYPE_CHECKING:
     from .whole import Joined
@@ -133,11 +133,8 @@ def _joined_best(searcher: Any, q: wq.Query, k: int
     planned = _plan(q, joined.term_bound)
     if planned is None:
         return None
-    allowed = None  # new arrays, never the kept ones changed in place
-    for f, matched in [(f, True) for f in keep] + [(f, False) for f in drop]:
-        mask = documents(searcher, joined, f) if matched else ~documents(searcher, joined, f)
-        allowed = mask if allowed is None else allowed & mask
-    scores, complete = best_over_arrays(joined, *planned, k, SLACK, allowed)
+    scores, complete = best_over_arrays(joined, *planned, k, SLACK,
+                                        allowed(searcher, joined, keep, drop))
     return scores, complete, joined.deleted
 
 

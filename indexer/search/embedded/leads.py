@@ -30,7 +30,7 @@ from ..rank import (
     best_per_article,
     stem_clauses,
 )
-from .evaluate import article_starts, joined_scores, joined_version
+from .evaluate import joined_scores, joined_version
 from .whole import Joined, KeptArrays, run_starts
 
 if TYPE_CHECKING:
@@ -48,11 +48,7 @@ class Articles:
         # An article's own document opens its run: those the search reads anyway, for
         # its candidates' articles (evaluate.ArticleRuns), not the passages' (five times
         # as many, 109 ms to read at first).
-        self.starts = np.concatenate(
-            [np.asarray(article_starts(segment.reader), dtype=np.int64) + offset
-             for segment, offset in joined.segments] or [np.zeros(0, dtype=np.int64)])
-        self.ends = np.append(self.starts[1:], joined.size)
-        self.owner = np.repeat(np.arange(len(self.starts)), self.ends - self.starts)
+        self.starts, self.ends, self.owner = joined.runs()
         self.live = np.ones(len(self.starts), dtype=bool)
         if joined.deleted:  # an update replaces a whole run, its own document first
             dead = np.fromiter(joined.deleted, dtype=np.int64)

@@ -13,6 +13,8 @@ segment apart.
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import and_
 from typing import Any, Protocol
 
 from whoosh import query as wq
@@ -29,13 +31,14 @@ class _Segment(Protocol):
 
     def docs(self, q: wq.Query, within: Any = None, articles: bool = False) -> set[int]: ...
 
-    def starts(self) -> Any: ...
-
 
 class _Joined(Protocol):
-    """What :func:`documents` reads of :class:`.whole.Joined`."""
+    """What :func:`allowed` reads of :class:`.whole.Joined`."""
 
     segments: list[tuple[Any, int]]
+    size: int
+
+    def runs(self) -> tuple[Any, Any, Any]: ...
 
 
 def narrowed(q: wq.Query) -> tuple[wq.Query, list[wq.Query], list[wq.Query]]:
@@ -80,12 +83,22 @@ deferred, then not; its titles; its leads), and a journalist's next search often
 same dates or place."""
 
 
+def allowed(searcher: Any, joined: _Joined, keep: list[wq.Query], drop: list[wq.Query]
+            ) -> Any:
+    """The documents that match every query of ``keep`` and none of ``drop`` (see
+    :func:`narrowed`), as a boolean array over the version's documents, or None for all
+    of them."""
+    masks = [documents(searcher, joined, f) for f in keep]
+    masks += [~documents(searcher, joined, f) for f in drop]
+    return reduce(and_, masks) if masks else None  # new arrays: the kept ones unchanged
+
+
 def documents(searcher: Any, joined: _Joined, q: wq.Query) -> Any:
     """The documents ``q`` matches, deleted ones included, as a boolean array over the
     version's documents, kept on its ``searcher``. An article-level filter (dates, a
-    place) marks its articles' runs of documents from where they start, rather than
-    listing each passage: a date filter listed passage by passage as sets took 45 ms a
-    search over the news index."""
+    place) marks its articles' runs of documents (:meth:`.whole.Joined.runs`), rather
+    than listing each passage: a date filter listed passage by passage as sets took
+    45 ms a search over the news index."""
     import numpy as np  # as MaxScore over arrays does: never for a typed search
 
     kept: dict[str, Any] = per_reader(searcher, "_depeches_masks", dict)
@@ -93,21 +106,20 @@ def documents(searcher: Any, joined: _Joined, q: wq.Query) -> Any:
     found = kept.get(key)
     if found is not None:
         return found
-    parts = []
     segment: _Segment
-    for segment, _ in joined.segments:
-        mask = np.zeros(segment.size, dtype=bool)
-        if on_articles(q):
-            starts = np.asarray(segment.starts(), dtype=np.int64)
-            if len(starts):  # no document comes before the first article's
-                held = np.zeros(len(starts), dtype=bool)
-                articles = np.fromiter(segment.docs(q, None, articles=True), dtype=np.int64)
-                held[np.searchsorted(starts, articles, side="right") - 1] = True
-                mask[starts[0]:] = np.repeat(held, np.diff(starts, append=segment.size))
-        else:
-            mask[np.fromiter(segment.docs(q), dtype=np.int64)] = True
-        parts.append(mask)
-    found = np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+    if on_articles(q):
+        starts, _, owner = joined.runs()
+        articles = np.concatenate([np.fromiter(segment.docs(q, None, articles=True),
+                                               dtype=np.int64) + offset
+                                   for segment, offset in joined.segments]
+                                  or [np.zeros(0, dtype=np.int64)])
+        held = np.zeros(len(starts), dtype=bool)
+        held[np.searchsorted(starts, articles, side="right") - 1] = True
+        found = held[owner]
+    else:
+        found = np.zeros(joined.size, dtype=bool)
+        for segment, offset in joined.segments:
+            found[np.fromiter(segment.docs(q), dtype=np.int64) + offset] = True
     if len(kept) >= MASKS_KEPT:
         kept.clear()
     kept[key] = found

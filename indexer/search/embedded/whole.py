@@ -53,6 +53,8 @@ class Segment(Protocol):
     def positions(self, field: Any, word: wq.Query, docs: list[int]
                   ) -> dict[int, set[int]]: ...
 
+    def starts(self) -> Any: ...
+
 
 Part = tuple[Any, Any]
 """A part's documents (int64, sorted) and their scores (float64)."""
@@ -425,6 +427,21 @@ class Joined:
         self.deleted: Collection[int] = per_reader(parent, "_depeches_deleted", lambda: frozenset(
             d + offset for segment, offset in segments for d in segment.deleted))
         self.kept = read_terms(parent)
+        self.parent = parent
+
+    def runs(self) -> tuple[Any, Any, Any]:
+        """The version's articles' runs of documents, laid out once per version: where
+        each starts (its own document, then its passages'), where it ends, and each
+        document's article (int64 arrays, the version's numbers)."""
+        def laid_out() -> tuple[Any, Any, Any]:
+            starts = np.concatenate([np.asarray(segment.starts(), dtype=np.int64) + offset
+                                     for segment, offset in self.segments]
+                                    or [np.zeros(0, dtype=np.int64)])
+            ends = np.append(starts[1:], self.size)
+            return starts, ends, np.repeat(np.arange(len(starts)), ends - starts)
+
+        found: tuple[Any, Any, Any] = per_reader(self.parent, "_depeches_runs", laid_out)
+        return found
 
     def term(self, fieldname: str, text: str) -> tuple[Any, Any, Any]:
         """A term's documents (int64), weights (float32) and unboosted scores (float64)

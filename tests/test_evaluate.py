@@ -33,8 +33,8 @@ from indexer.search.embedded.evaluate import (
     top_documents,
 )
 from indexer.search.options import SearchOptions
+from indexer.search.parse import TYPED_MAX_WORDS
 from indexer.search.run import _compile
-from indexer.search.telling import TYPED_MAX_WORDS
 from indexer.store import arrays
 from indexer.store.reading import first_document, lookup
 from indexer.store.schema import ARTICLE_FIELDS
@@ -596,7 +596,7 @@ def test_filters_and_exclusions_are_read_over_arrays(real_news, real_segments, s
         with NewsIndex.open(where) as idx:
             s = idx.searcher()
             for text, extra, opts in itertools.product(
-                    texts, ["", ' -"le président"', " -Alep"], [SearchOptions(), *options]):
+                    texts, ["", ' NOT "le président"', " NOT Alep"], [SearchOptions(), *options]):
                 if not extra and opts == SearchOptions():
                     continue  # neither: the test above
                 for q in compiled(idx, text + extra, opts):

@@ -16,8 +16,8 @@ from conftest import CORPUS
 from indexer import NewsIndex, analysis, text
 from indexer.pipeline.sources import read_articles
 from indexer.search.embedded.compile import Compiler
-from indexer.search.parse import MAX_QUERY_CHARS, parse_query
-from indexer.search.telling import MAX_QUERY_WORDS, TYPED_MAX_WORDS, telling_words
+from indexer.search.parse import MAX_QUERY_CHARS, TYPED_MAX_WORDS, parse_query
+from indexer.search.telling import MAX_QUERY_WORDS, telling_words
 
 ARTICLES = {a.id: a for a in read_articles([CORPUS])}
 
@@ -51,6 +51,20 @@ def test_a_whole_article_pasted_as_the_query_finds_that_article_first(corpus_idx
     results = corpus_idx.search(article_text(long_article))
     assert results[0].article_id == long_article
     assert results.left_out  # long enough to have been cut down
+
+
+def test_in_a_pasted_text_a_dash_glued_to_a_word_is_punctuation_not_an_exclusion(corpus_idx):
+    """News prose glues dashes to words (a minus sign, an intertitle's closing dash, a
+    dialogue dash): none of them excludes in a pasted text. NOT still does there, and
+    a typed query's -word still does (passage by passage, as every query matches)."""
+    alep = "afp-alep-offensive-rebelle"
+    glued = article_text(alep) + ' - Offensive rebelle -Alep a reculé (-18,5%) -"les rebelles"'
+    assert {occur for occur, _ in parse_query(glued).clauses} == {"should"}
+    assert corpus_idx.search(glued)[0].article_id == alep
+    excluded = corpus_idx.search(glued + " NOT Alep")
+    assert excluded and not any("Alep" in hit.passage for hit in excluded)
+    typed = corpus_idx.search("Alep -offensive")
+    assert typed and not any("offensive" in hit.passage.lower() for hit in typed)
 
 
 def test_explain_lists_the_words_left_out(cli_run, corpus_index, long_article):

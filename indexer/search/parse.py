@@ -10,11 +10,16 @@ Syntax: ``word``, ``"a phrase"``, ``prefix*``, ``AND``/``OR``/``NOT``, ``-word``
 ``lang``, ``actor``, ``place`` and ``date`` (``date:2016``, ``date:2016-05``,
 ``date:2016-01-01..2016-06-30``, ``date:[2016-01 TO 2016-06]``, ``date:>2016-05-01``).
 A sign applies to a field as to a word: ``-place:Alep`` excludes, as in Lucene.
+
+In a pasted text (more than :data:`TYPED_MAX_WORDS` words), a sign is punctuation:
+news prose is full of dashes glued to words, and none of them means "without".
+``NOT`` still excludes there, and fields still filter.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,6 +30,14 @@ MAX_QUERY_CHARS = 10_000
 """A longer query is an error; any shorter one is searched (a long one with its most
 telling words: see ``indexer.search.telling.MAX_QUERY_WORDS``)."""
 MAX_DEPTH = 32
+
+TYPED_MAX_WORDS = 12
+"""A query of at most this many words was typed; a longer one was pasted (a lede, a
+paragraph, a dispatch). Only a typed query asks ``did you mean`` (:mod:`.run`: a pasted
+text's unknown words are names, not typos), seeks its neighbouring words as phrases
+(:meth:`indexer.search.embedded.compile.Compiler.pairs`: a typed search's neighbours
+are a phrase someone chose, a pasted lede's are prose) and reads ``-word``/``+word`` as
+operators (:func:`parse_query`)."""
 
 FIELDS = frozenset({"title", "source", "lang", "actor", "place", "date"})
 Occur = Literal["should", "must", "must_not"]
@@ -97,15 +110,43 @@ def parse_query(query: str) -> Group:
                                hint="search with the passage that matters most")
     tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(query)
               if m.lastgroup != "ws"]
-    parser = _Parser(query, tokens)
-    group = parser.parse_or()
-    return group if isinstance(group, Group) else Group((("should", group),))
+    group = _Parser(query, tokens, prose=True).parse_or()
+    group = group if isinstance(group, Group) else Group((("should", group),))
+    if not pasted(group) and any(kind in ("word", "field") and text[0] in "-+"
+                                 for kind, text, _ in tokens):
+        # A sign glued to a word is an operator only in a typed query. In news prose
+        # it is a minus sign ("(-18,5%)"), an intertitle's closing dash ("- Marathon
+        # annulé -En France") or a dialogue dash (-"…"): read as exclusions, 33 of 50
+        # whole OrangeSum articles pasted excluded words of their own, and were scored
+        # passage by passage, every segment whole, to do so.
+        group = _Parser(query, tokens).parse_or()
+        group = group if isinstance(group, Group) else Group((("should", group),))
+    return group
+
+
+def optional_texts(group: Group) -> Iterator[Text]:
+    """The optional words and phrases of a query, in order (not prefixes or fields)."""
+    for occur, child in group.clauses:
+        if occur != "should":
+            continue
+        if isinstance(child, Group):
+            yield from optional_texts(child)
+        elif isinstance(child, Text) and not (child.title_only or child.prefix):
+            yield child
+
+
+def pasted(tree: Group) -> bool:
+    """Whether the query was pasted rather than typed: its optional words and phrases
+    hold more than :data:`TYPED_MAX_WORDS` words."""
+    return sum(len(node.words) for node in optional_texts(tree)) > TYPED_MAX_WORDS
 
 
 class _Parser:
-    def __init__(self, query: str, tokens: list[tuple[str | None, str, int]]) -> None:
+    def __init__(self, query: str, tokens: list[tuple[str | None, str, int]],
+                 prose: bool = False) -> None:
         self.query = query
         self.tokens = tokens
+        self.prose = prose  # signs are punctuation: see parse_query
         self.i = 0
 
     def peek(self) -> tuple[str | None, str, int] | None:
@@ -142,7 +183,8 @@ class _Parser:
                 continue
             if kind == "word" and text in ("-", "+") and (nxt := self.peek()) \
                     and nxt[0] in ("quote", "lparen"):
-                pending = "must_not" if text == "-" else "must"
+                if not self.prose:
+                    pending = "must_not" if text == "-" else "must"
                 continue
             if kind == "word" and text == "NOT":
                 pending = "must_not"
@@ -150,7 +192,8 @@ class _Parser:
             occur: Occur = pending or ("must" if and_next else "should")
             pending, and_next = None, False
             if kind in ("word", "field") and len(text) > 1 and text[0] in "-+":
-                occur = "must_not" if text[0] == "-" else "must"
+                if not self.prose:
+                    occur = "must_not" if text[0] == "-" else "must"
                 text = text[1:]
             node = self.parse_item(kind, text, pos, depth)
             if node is not None:

@@ -60,7 +60,7 @@ class Compiled(Protocol):
     heads: set[int]
     """The clauses that name the kind of answer a question asks for."""
     pasted: bool
-    """Whether the query was pasted rather than typed (:func:`.telling.pasted`)."""
+    """Whether the query was pasted rather than typed (:func:`.parse.pasted`)."""
     whole: bool
     """Whether the backend reads this search's long posting lists whole and keeps them, a
     choice it makes at compile (the embedded one: :meth:`EmbeddedVersion.compile

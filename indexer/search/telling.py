@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..analysis import word_forms
-from .parse import Group, Node, Occur, Text
+from .parse import Group, Node, Occur, Text, optional_texts, pasted
 from .weights import idf
 
 if TYPE_CHECKING:
     from .seam import Version
-
-TYPED_MAX_WORDS = 12
-"""A query of at most this many words was typed; a longer one was pasted (a lede, a
-paragraph, a dispatch). Only a typed query asks ``did you mean`` (:mod:`.run`: a pasted
-text's unknown words are names, not typos) and seeks its neighbouring words as phrases
-(:meth:`indexer.search.embedded.compile.Compiler.pairs`: a typed search's neighbours
-are a phrase someone chose, a pasted lede's are prose)."""
 
 MAX_QUERY_WORDS = 20
 """A query with more distinct words than this (a pasted paragraph, a lede, a whole
@@ -48,7 +40,7 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
     if pasted(tree):
         tree = _quotes_as_words(tree)
     # Counting the words first spares every short query the stemming of _units.
-    if sum(1 for _ in _walk(tree)) <= limit or len(_units(tree)) <= limit:
+    if sum(1 for _ in optional_texts(tree)) <= limit or len(_units(tree)) <= limit:
         return tree, ()
     found = list(_units(tree).values())  # in the order of their first occurrence
     total = version.passage_count()
@@ -68,32 +60,15 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
     return _without(tree, gone), left_out
 
 
-def pasted(tree: Group) -> bool:
-    """Whether the query was pasted rather than typed: its optional words and phrases
-    hold more than :data:`TYPED_MAX_WORDS` words."""
-    return sum(len(node.words) for node in _walk(tree)) > TYPED_MAX_WORDS
-
-
 def distinct_words(tree: Group) -> tuple[str, ...]:
     """The query's distinct words and phrases, each as it first reads, stop words left out."""
     return tuple(nodes[0].raw.strip(PUNCTUATION) for nodes in _units(tree).values())
 
 
-def _walk(group: Group) -> Iterator[Text]:
-    """The optional words and phrases of a query, in order (not prefixes or fields)."""
-    for occur, child in group.clauses:
-        if occur != "should":
-            continue
-        if isinstance(child, Group):
-            yield from _walk(child)
-        elif isinstance(child, Text) and not (child.title_only or child.prefix):
-            yield child
-
-
 def _units(group: Group) -> dict[tuple[str, ...], list[Text]]:
     """The distinct words and phrases of a query (by stem), each with its occurrences."""
     found: dict[tuple[str, ...], list[Text]] = {}
-    for node in _walk(group):
+    for node in optional_texts(group):
         key = tuple(stem for stem, _ in _forms(node))
         if key:  # stop words alone compile to nothing: they need no place
             found.setdefault(key, []).append(node)

@@ -1,6 +1,6 @@
 """Whole posting lists decoded once into numpy arrays, and kept by the process.
 
-A pasted text's search (a lede, a paragraph: :func:`indexer.search.telling.pasted`)
+A pasted text's search (a lede, a paragraph: :func:`indexer.search.parse.pasted`)
 reads each of its common words' posting lists for the few hundred passages still in
 the running (:meth:`indexer.search.embedded.evaluate._Segment.best`). Those passages
 lie all over a segment, so nearly every block of the list was decoded and each of its

@@ -27,8 +27,7 @@ from ...store.terms import prefix_frequencies
 from ...text import fold, source_key
 from ..highlight import Pattern, WordPattern
 from ..options import SearchOptions
-from ..parse import DateRange, Filter, Group, Node, Text, has_words
-from ..telling import TYPED_MAX_WORDS, pasted
+from ..parse import TYPED_MAX_WORDS, DateRange, Filter, Group, Node, Text, has_words, pasted
 from .constant import ConstantScoreQuery
 from .fuzzy import terms_within
 from .maybe import Maybe
@@ -47,7 +46,7 @@ word (``venimeuse`` for ``venin``, ``fondation`` for ``fondateur``) has that que
 word for coordination, though it adds nothing to the BM25 score; at most
 RELATED_MAX such words per query word, the most frequent ones.
 
-A pasted text's words have none (:func:`~indexer.search.telling.pasted`): a question
+A pasted text's words have none (:func:`~indexer.search.parse.pasted`): a question
 rephrases the passage that answers it, a pasted lede mostly repeats its article's own
 words. On the news known-item task, MRR@10 went from 0.7422 to 0.7439 on the tuned half
 and from 0.8041 to 0.8017 on the held-out 2019 half, and PIAF's from 0.7927 to 0.7933
@@ -241,7 +240,7 @@ class Compiler:
     def pairs(self, chain: list[WordPattern | None]) -> list[wq.Query]:
         """Phrases of neighbouring query words: passages that keep them together rank higher.
 
-        A pasted text's are none (more than :data:`~indexer.search.telling.TYPED_MAX_WORDS`
+        A pasted text's are none (more than :data:`~indexer.search.parse.TYPED_MAX_WORDS`
         words): with twenty pairs of prose, their boosted scores outweighed the words' own
         and cost a third of a search. Dropping them, with ``MAX_QUERY_WORDS`` at 20, took
         the news known-item task's tuned half (1,000 ledes) from MRR@10 0.709 to 0.724 and

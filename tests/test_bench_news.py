@@ -73,3 +73,33 @@ def test_the_report_says_what_a_warm_up_took_before_the_first_query(capsys):
     relevance.report(relevance.TestSet("news", [], queries, ("tuned",)), [outcome])
     assert "ours: warmed up in 131.0 ms, then first query 90.0 ms (2 words)" \
         in capsys.readouterr().out
+
+
+def test_whole_articles_are_pasted_up_to_the_longest_query_searched(news_set):
+    texts = {doc.id: doc.text for doc in news_set.docs}
+    copies = {}
+    for text in texts.values():
+        copies[text] = copies.get(text, 0) + 1
+    articles = news_set.articles
+    assert len(articles) == news.ARTICLE_QUERIES
+    assert {q.part for q in articles} == {news.ARTICLE}
+    for query in articles:
+        whole = texts[query.relevant]
+        assert query.text == whole[:news.MAX_CHARS] and copies[whole] == 1
+    assert max(len(q.text) for q in articles) == news.MAX_CHARS  # long ones are cut, not left out
+    assert [q.qid for q in articles] == [q.qid for q in news.news_set(400).articles]
+
+
+def test_whole_articles_are_reported_on_a_line_of_their_own(capsys):
+    relevance = pytest.importorskip("relevance")
+    from common import Query
+
+    queries = [Query("a", "une deux", "x", "tuned"), Query("b", "trois " * 600, "y", "article")]
+    outcome = relevance.Outcome("ours", queries, query_ms=[20.0, 140.0], ranks=[1, 2])
+    relevance.report(relevance.TestSet("news", [], queries, ("tuned",), ("article",)),
+                     [outcome])
+    out = capsys.readouterr().out
+    assert "1 queries" in out  # the ledes alone
+    row = next(line for line in out.splitlines() if "article (≤3,600 chars)" in line)
+    assert [cell.strip() for cell in row.split("|")[2:]] == [
+        "1", "0.500", "0.000", "1.000", "140.00", "140.00", "140.00"]

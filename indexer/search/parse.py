@@ -110,8 +110,7 @@ def parse_query(query: str) -> Group:
                                hint="search with the passage that matters most")
     tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(query)
               if m.lastgroup != "ws"]
-    group = _Parser(query, tokens, prose=True).parse_or()
-    group = group if isinstance(group, Group) else Group((("should", group),))
+    group = _Parser(query, tokens, prose=True).parse()
     if not pasted(group) and any(kind in ("word", "field") and text[0] in "-+"
                                  for kind, text, _ in tokens):
         # A sign glued to a word is an operator only in a typed query. In news prose
@@ -119,8 +118,7 @@ def parse_query(query: str) -> Group:
         # annulé -En France") or a dialogue dash (-"…"): read as exclusions, 33 of 50
         # whole OrangeSum articles pasted excluded words of their own, and were scored
         # passage by passage, every segment whole, to do so.
-        group = _Parser(query, tokens).parse_or()
-        group = group if isinstance(group, Group) else Group((("should", group),))
+        group = _Parser(query, tokens).parse()
     return group
 
 
@@ -148,6 +146,11 @@ class _Parser:
         self.tokens = tokens
         self.prose = prose  # signs are punctuation: see parse_query
         self.i = 0
+
+    def parse(self) -> Group:
+        """The whole query, as one group."""
+        node = self.parse_or()
+        return node if isinstance(node, Group) else Group((("should", node),))
 
     def peek(self) -> tuple[str | None, str, int] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None

@@ -6,9 +6,7 @@ removes documents. So MaxScore over arrays (:func:`.evaluate.best_documents` wit
 ``whole``) reads the query that scores within the documents they leave, given as one
 boolean array over the version's documents (:func:`documents`), rather than leaving
 such shapes to be scored whole segment by segment: over 200 news ledes, a pasted lede
-with a date filter took 67–70 ms at the median against 24 without, and a whole
-article pasted with a quotation after a dash (``-"…"``, an exclusion) read every
-segment apart.
+with a date filter took 67–70 ms at the median against 24 without.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import insort
 from typing import TYPE_CHECKING
 
 from ..analysis import word_forms
@@ -45,18 +46,36 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
     found = list(_units(tree).values())  # in the order of their first occurrence
     total = version.passage_count()
 
-    def weight(nodes: list[Text]) -> float:
+    def weight(forms: list[tuple[str, str]], count: int) -> float:
         # A word's most frequent form counts, as in clause_weights; a word the index
         # does not hold tells nothing about which of its articles is meant.
         dfs = [max(version.doc_frequency("stem", stem), version.doc_frequency("stem", exact),
-                   version.doc_frequency("exact", exact)) for stem, exact in _forms(nodes[0])]
-        return len(nodes) * max((idf(n, total) for n in dfs if n), default=0.0)
+                   version.doc_frequency("exact", exact)) for stem, exact in forms]
+        return count * max((idf(n, total) for n in dfs if n), default=0.0)
 
-    ranked = sorted(range(len(found)), key=lambda i: (not found[i][0].quoted,
-                                                      -weight(found[i]), i))
-    keep = {id(found[i][0]) for i in ranked[:limit]}
+    def bound(forms: list[tuple[str, str]], count: int) -> float:
+        # At most weight(): a form's frequency is at least its stem's, and a form the
+        # stems do not hold is at most as telling as a word found once.
+        return count * max((idf(version.doc_frequency("stem", stem) or 1, total)
+                            for stem, _ in forms), default=0.0)
+
+    # The words are weighed in the order of their bounds, until no bound can reach the
+    # limit-th weight: most words of a pasted article are common, and a weight asks
+    # three frequencies of every form in every segment (a bound, one).
+    forms = [_forms(nodes[0]) for nodes in found]
+    bounds = sorted((not nodes[0].quoted, -bound(forms[i], len(nodes)), i)
+                    for i, nodes in enumerate(found))
+    best: list[tuple[bool, float, int]] = []  # the exact keys so far, at most limit
+    for quoted_last, ceiling, i in bounds:
+        if len(best) == limit and (quoted_last, ceiling, i) > best[-1]:
+            break  # this key, and every later one, is below the limit-th
+        insort(best, (quoted_last, -weight(forms[i], len(found[i])), i))
+        del best[limit:]
+    kept = {i for *_, i in best}
+    keep = {id(found[i][0]) for i in kept}  # a repeated word, once
     gone = {id(node) for nodes in found for node in nodes} - keep
-    left_out = tuple(found[i][0].raw.strip(PUNCTUATION) for i in sorted(ranked[limit:]))
+    left_out = tuple(nodes[0].raw.strip(PUNCTUATION) for i, nodes in enumerate(found)
+                     if i not in kept)
     return _without(tree, gone), left_out
 
 

@@ -212,6 +212,26 @@ def test_an_empty_term_entry_round_trips() -> None:
     assert info.doc_frequency() == 0 and info.min_id() is None and info.max_id() is None
 
 
+@pytest.mark.parametrize("inline", [1, 4])
+@pytest.mark.parametrize("n", [1, 3, 300])
+def test_a_terms_statistics_read_alone_are_those_of_its_whole_entry(inline, n) -> None:
+    # A term's statistics are read without its inlined postings: every word of a
+    # pasted text is weighed, few are searched.
+    codec = Codec(inlinelimit=inline, compression=9)
+    writer = codec.postings_writer(StructFile(io.BytesIO()))
+    writer.start_postings(POSITIONS, TermInfo())
+    for docnum, weight, value, length in postings(n, start=3, step=5,
+                                                  weight=lambda k: 0.5 + k % 7):
+        writer.add_posting(docnum, weight, value, length)
+    written = writer.finish_postings().to_bytes()
+    for entry in (written, _empty().to_bytes()):
+        info = TermInfo.from_bytes(entry)
+        offset = -1 if info.is_inlined() else info.extent()[0]
+        assert TermInfo.entry_statistics(entry) == (
+            info.doc_frequency(), info.max_weight(), info.min_length(), offset)
+    assert (TermInfo.entry_statistics(written)[3] == -1) is (n < inline)
+
+
 def _empty() -> TermInfo:
     info = TermInfo()
     info.set_extent(0, 0)

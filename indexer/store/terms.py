@@ -127,6 +127,24 @@ class TermInfo(W3TermInfo):
     def entry_doc_frequency(entry: bytes) -> int:
         return get_varint(entry, 1)[0]
 
+    @staticmethod
+    def entry_statistics(entry: bytes) -> tuple[int, float, int, int]:
+        """A term's document frequency, largest weight, shortest length and postings
+        offset (-1 when its postings are inlined), read from its raw entry without
+        decoding the inlined postings that :meth:`from_bytes` builds."""
+        flags = entry[0]
+        df, i = get_varint(entry, 1)
+        _, i = get_number(entry, i)
+        maxweight, i = get_number(entry, i)
+        shortest = byte_to_length(entry[i])
+        if flags & _INLINED:
+            return df, maxweight, shortest, -1
+        i += 2
+        if not flags & _NO_IDS:
+            _, i = get_varint(entry, i)
+            _, i = get_varint(entry, i)
+        return df, maxweight, shortest, get_varint(entry, i)[0]
+
 
 _FLOAT = struct.Struct("<f")
 
@@ -394,6 +412,12 @@ class TermsReader(W3TermsReader):
         if entry is None:
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
         return TermInfo.from_bytes(entry)
+
+    def statistics(self, fieldname: str, tbytes: bytes) -> tuple[int, float, int, int] | None:
+        """:meth:`TermInfo.entry_statistics` of a term, or None when the segment does not
+        hold it."""
+        entry = term_entry(self, fieldname, tbytes)
+        return None if entry is None else TermInfo.entry_statistics(entry)
 
     def frequency(self, fieldname: str, tbytes: bytes) -> float:
         return TermInfo.entry_weight(self._entry(fieldname, tbytes))

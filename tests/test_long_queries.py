@@ -151,6 +151,15 @@ def test_a_quote_in_a_pasted_text_counts_as_its_words_and_as_a_phrase(corpus_idx
     assert typed == ['"vill|ville alep selon chef lavrov"']  # typed: a phrase, and only that
 
 
+def test_a_quote_in_a_pasted_text_is_weighed_as_its_rarest_word_not_kept_first(corpus_idx):
+    """A pasted interview's quotes would fill every place: each reads all its words."""
+    pasted = 'Lavrov a dit à Alep que Lavrov "selon lui plus rien ne sera comme avant" hier'
+    assert len(pasted.split()) > TYPED_MAX_WORDS
+    words, left_out = kept(corpus_idx, pasted, 2)
+    assert words == ["lavrov", "alep"]
+    assert "selon lui plus rien ne sera comme avant" in left_out
+
+
 def test_a_pasted_text_that_misquotes_its_article_still_finds_it(corpus_idx):
     """The press quotes in its own words: a quote that no passage says word for word
     still counts its words."""

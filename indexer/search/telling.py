@@ -17,28 +17,34 @@ MAX_QUERY_WORDS = 20
 dispatch) keeps only its MAX_QUERY_WORDS most telling ones, as Elasticsearch's
 ``more_like_this`` keeps its ``max_query_terms`` (25): each distinct word is scored by
 how often the query repeats it times its IDF in the index, and the rest are left out
-(``--explain`` lists both). Quoted phrases go first (a pasted text's quotes count as
-their words too: see :func:`telling_words`); ``+``/``-`` words, fields and filters are
-never left out. Below the limit a query is searched as typed, so that short searches
-and questions rank as before; above it, the cost of a search is bounded whatever is
-pasted, up to :data:`indexer.search.parse.MAX_QUERY_CHARS`. On the first 300 queries of the news
-known-item task's tuned half, 20 words ranked as 32 did (MRR@10 0.719 both) in 19 % less
-time (p50 148 → 121 ms); 16 ranked worse (0.711). Measured with :data:`TYPED_MAX_WORDS`
-on pair phrases, the held-out 2019 half is unchanged (0.793)."""
+(``--explain`` lists both). A pasted text's quotes count as their words, and as
+phrases weighed as their rarest word (see :func:`telling_words`); ``+``/``-`` words,
+fields and filters are never left out. Below the limit a query is searched as typed,
+so that short searches and questions rank as before; above it, the cost of a search
+is bounded whatever is pasted, up to :data:`indexer.search.parse.MAX_QUERY_CHARS`. On
+the first 300 queries of the news known-item task's tuned half, 20 words ranked as 32
+did (MRR@10 0.719 both) in 19 % less time (p50 148 → 121 ms); 16 ranked worse
+(0.711). Measured with :data:`TYPED_MAX_WORDS` on pair phrases, the held-out 2019 half
+is unchanged (0.793)."""
 
 
 def telling_words(tree: Group, version: Version, limit: int | None = None
                   ) -> tuple[Group, tuple[str, ...]]:
     """The query with at most ``limit`` distinct words or phrases, and those left out.
 
-    See :data:`MAX_QUERY_WORDS`; quoted phrases are kept first. In a pasted text (more
-    than :data:`TYPED_MAX_WORDS` words), a quote is what someone said, and the article
-    sought may report it in other words or in part: each quote counts as its words, and
-    as a phrase too, which adds where it is said word for word. A left-out word becomes
-    a gap, not nothing, so that the words on either side of it do not become neighbours.
+    See :data:`MAX_QUERY_WORDS`. A typed query's quoted phrases are kept first. Only a
+    pasted text (more than :data:`TYPED_MAX_WORDS` words) has more distinct words than
+    the default limit, and in it a quote is what someone said, which the article sought
+    may report in other words or in part: each quote counts as its words, and as a
+    phrase too, which adds where it is said word for word. That phrase is weighed as its
+    rarest word, not kept first: it reads every one of its words, and an interview
+    pasted whole kept 20 quotes of up to 40 words and no word alone (the slowest whole
+    news articles, 150 to 250 ms). A left-out word becomes a gap, not nothing, so that
+    the words on either side of it do not become neighbours.
     """
     limit = MAX_QUERY_WORDS if limit is None else limit
-    if pasted(tree):
+    quoting = pasted(tree)  # its quotes are what someone said
+    if quoting:
         tree = _quotes_as_words(tree)
     # Counting the words first spares every short query the stemming of _units.
     if sum(1 for _ in optional_texts(tree)) <= limit or len(_units(tree)) <= limit:
@@ -63,13 +69,16 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
     # limit-th weight: most words of a pasted article are common, and a weight asks
     # three frequencies of every form in every segment (a bound, one).
     forms = [_forms(nodes[0]) for nodes in found]
-    bounds = sorted((not nodes[0].quoted, -bound(forms[i], len(nodes)), i)
+    # A typed query's quote is a phrase someone chose: it goes first (with a limit below
+    # TYPED_MAX_WORDS; at the default one, only a pasted text has words left out).
+    chosen = [nodes[0].quoted and not quoting for nodes in found]
+    bounds = sorted((not chosen[i], -bound(forms[i], len(nodes)), i)
                     for i, nodes in enumerate(found))
     best: list[tuple[bool, float, int]] = []  # the exact keys so far, at most limit
-    for quoted_last, ceiling, i in bounds:
-        if len(best) == limit and (quoted_last, ceiling, i) > best[-1]:
+    for later, ceiling, i in bounds:
+        if len(best) == limit and (later, ceiling, i) > best[-1]:
             break  # this key, and every later one, is below the limit-th
-        insort(best, (quoted_last, -weight(forms[i], len(found[i])), i))
+        insort(best, (later, -weight(forms[i], len(found[i])), i))
         del best[limit:]
     kept = {i for *_, i in best}
     keep = {id(found[i][0]) for i in kept}  # a repeated word, once

@@ -47,9 +47,11 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
     if quoting:
         tree = _quotes_as_words(tree)
     # Counting the words first spares every short query the stemming of _units.
-    if sum(1 for _ in optional_texts(tree)) <= limit or len(_units(tree)) <= limit:
+    if sum(1 for _ in optional_texts(tree)) <= limit:
         return tree, ()
     found = list(_units(tree).values())  # in the order of their first occurrence
+    if len(found) <= limit:
+        return tree, ()
     total = version.passage_count()
 
     def weight(forms: list[tuple[str, str]], count: int) -> float:

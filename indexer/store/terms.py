@@ -46,6 +46,10 @@ class TermInfo(W3TermInfo):
     # Whoosh 2.7.4 any inlinelimit above 1 raised AttributeError, so it never inlines.
     set_inline = W3TermInfo.set_inlined
 
+    # W3TermInfo's, set by _read_statistics: None in an entry without ids (an empty one).
+    _minid: Any
+    _maxid: Any
+
     def to_bytes(self) -> bytes:
         inlined = self._inlined
         flags = (_INLINED if inlined is not None else 0) | (_NO_IDS if self._minid is None else 0)
@@ -73,19 +77,8 @@ class TermInfo(W3TermInfo):
     @classmethod
     def from_bytes(cls, s: bytes) -> TermInfo:
         info = cls()
+        i = info._read_statistics(s)
         flags = s[0]
-        info._df, i = get_varint(s, 1)
-        info._weight, i = get_number(s, i)
-        info._maxweight, i = get_number(s, i)
-        info._minlength = byte_to_length(s[i])
-        info._maxlength = byte_to_length(s[i + 1])
-        i += 2
-        if flags & _NO_IDS:
-            info._minid = info._maxid = None
-        else:
-            info._minid, i = get_varint(s, i)
-            span, i = get_varint(s, i)
-            info._maxid = info._minid + span
         if not flags & _INLINED:
             info._offset, _ = get_varint(s, i)
             return info
@@ -132,18 +125,27 @@ class TermInfo(W3TermInfo):
         """A term's document frequency, largest weight, shortest length and postings
         offset (-1 when its postings are inlined), read from its raw entry without
         decoding the inlined postings that :meth:`from_bytes` builds."""
-        flags = entry[0]
-        df, i = get_varint(entry, 1)
-        _, i = get_number(entry, i)
-        maxweight, i = get_number(entry, i)
-        shortest = byte_to_length(entry[i])
-        if flags & _INLINED:
-            return df, maxweight, shortest, -1
+        info = TermInfo()
+        i = info._read_statistics(entry)
+        offset = -1 if entry[0] & _INLINED else get_varint(entry, i)[0]
+        return info._df, info._maxweight, info._minlength, offset
+
+    def _read_statistics(self, s: bytes) -> int:
+        """Set the statistics that open an entry (everything but the postings' place or
+        the inlined postings); where they end."""
+        self._df, i = get_varint(s, 1)
+        self._weight, i = get_number(s, i)
+        self._maxweight, i = get_number(s, i)
+        self._minlength = byte_to_length(s[i])
+        self._maxlength = byte_to_length(s[i + 1])
         i += 2
-        if not flags & _NO_IDS:
-            _, i = get_varint(entry, i)
-            _, i = get_varint(entry, i)
-        return df, maxweight, shortest, get_varint(entry, i)[0]
+        if s[0] & _NO_IDS:
+            self._minid = self._maxid = None
+        else:
+            self._minid, i = get_varint(s, i)
+            span, i = get_varint(s, i)
+            self._maxid = self._minid + span
+        return i
 
 
 _FLOAT = struct.Struct("<f")

@@ -397,7 +397,7 @@ class _Segment:
 
     def shape(self, fieldname: str) -> tuple[float, float, float]:
         """BM25's ``k1``, ``b`` and average length of a field, which :func:`_norms` and
-        :func:`indexer.search.embedded.whole._norm_array` make its length part from."""
+        :meth:`indexer.search.embedded.whole.Joined.norms` make its length part from."""
         found = self.shapes.get(fieldname)
         if found is None:
             w = self.weighting

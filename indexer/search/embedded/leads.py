@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...store.reading import field_lengths, per_reader
+from ...store.reading import per_reader
 from ..rank import (
     ARTICLE_FIELDS,
     article_average,
@@ -58,13 +58,7 @@ class Articles:
         # Weighed once a version, not once a search: every search reads them so.
         self.length = np.zeros(len(self.starts))
         for field, weight in ARTICLE_FIELDS:
-            parts = []
-            for segment, _ in joined.segments:
-                table = field_lengths(segment.reader._perdoc, field)
-                held = (np.frombuffer(table, dtype=np.uint32)[:segment.size]
-                        if table is not None else np.zeros(0, dtype=np.uint32))
-                parts.append(np.pad(held.astype(np.float64), (0, segment.size - len(held))))
-            self.length += weight * np.bincount(self.owner, weights=np.concatenate(parts),
+            self.length += weight * np.bincount(self.owner, weights=joined.lengths(field),
                                                 minlength=len(self.starts))
         self.norm = article_norm(self.length, average)
         """BM25's length part of each article (:func:`~indexer.search.rank.article_norm`)."""

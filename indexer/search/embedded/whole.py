@@ -434,28 +434,30 @@ class Joined:
         found: tuple[Any, Any, Any] = per_reader(self.parent, "_depeches_runs", laid_out)
         return found
 
+    def lengths(self, fieldname: str) -> Any:
+        """Each of the version's documents' length in one field (float64), its segments'
+        end to end; 0 where a segment does not hold the field."""
+        parts = []
+        for segment, _ in self.segments:
+            table = field_lengths(segment.reader._perdoc, fieldname)
+            held = (np.frombuffer(table, dtype=np.uint32)[:segment.size].astype(np.float64)
+                    if table is not None else np.zeros(0, dtype=np.float64))
+            parts.append(np.pad(held, (0, segment.size - len(held))))
+        return np.concatenate(parts or [np.zeros(0, dtype=np.float64)])
+
     def norms(self, fieldname: str) -> Any:
         """BM25's length part of each of the version's documents for one field, computed
-        as :func:`~indexer.search.embedded.evaluate._norms` computes it for their lengths,
-        laid out once per version (a segment without the field has no postings to score:
-        its part is zeros)."""
-        first = self.segments[0][0]
-        k1, b, average = first.shape(fieldname)  # the version's, the same in each segment
+        as :func:`~indexer.search.embedded.evaluate._norms` computes it for their lengths
+        (:meth:`lengths`), laid out once per version."""
+        k1, b, average = self.segments[0][0].shape(fieldname)  # the version's, in each
         kept: dict[tuple[Any, ...], Any] = per_reader(self.parent, "_depeches_joined_norms",
                                                       dict)
         key = (fieldname, k1, b, average)
         norms = kept.get(key)
         if norms is None:
-            parts = []
-            for segment, _ in self.segments:
-                table = field_lengths(segment.reader._perdoc, fieldname)
-                held = (np.frombuffer(table, dtype=np.uint32)[:segment.size].astype(np.float64)
-                        if table is not None else np.zeros(0, dtype=np.float64))
-                parts.append(np.pad(held, (0, segment.size - len(held))))
-            lengths = np.concatenate(parts)
             if len(kept) >= NORMS_KEPT:
                 kept.clear()
-            norms = kept[key] = k1 * ((1 - b) + b * lengths / average)
+            norms = kept[key] = k1 * ((1 - b) + b * self.lengths(fieldname) / average)
         return norms
 
     def term(self, fieldname: str, text: str) -> tuple[Any, Any, Any]:

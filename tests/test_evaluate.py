@@ -685,6 +685,51 @@ def test_a_pasted_text_s_names_are_read_as_phrases_over_arrays(segmented, whole_
     assert not asked
 
 
+def test_a_version_checks_a_phrase_in_a_document_once(real_news, whole_lists, monkeypatch):
+    """Pasted ledes hold phrases (compounds, names). Searched again in the same version,
+    they read no positions: each document's verdict on each phrase is kept. The hits
+    are those found with nothing kept, and with a budget so small that verdicts go."""
+    from indexer.search.embedded import whole
+
+    path, articles = real_news
+    texts = [" ".join(a["body"].split()[:40]) for a in articles[::20]]
+    read: list[int] = []
+    positions = whole.Joined.positions
+
+    def counted(self, field, word, docs):
+        read.append(len(docs))
+        return positions(self, field, word, docs)
+
+    monkeypatch.setattr(whole.Joined, "positions", counted)
+
+    def hits(rounds: int = 1) -> list[list[tuple]]:
+        with NewsIndex.open(path) as idx:
+            found = [[(h.article_id, h.score, h.passage, h.highlights) for h in idx.search(t)]
+                     for t in texts * rounds]
+            kept = idx.searcher()._depeches_phrases
+            assert kept.size == sum(map(len, kept.columns[0].values()))
+            return found
+
+    def reads(rounds: int) -> tuple[list[list[tuple]], int]:
+        del read[:]
+        return hits(rounds), sum(read)
+
+    (once, first), (twice, both) = reads(1), reads(2)
+    assert first > 0
+    assert both == first  # the second round read no positions
+    assert twice == once * 2
+    take, keep = whole.PhraseVerdicts.take, whole.PhraseVerdicts.keep
+    monkeypatch.setattr(whole.PhraseVerdicts, "take", lambda self, key: None)
+    monkeypatch.setattr(whole.PhraseVerdicts, "keep", lambda self, key, found: None)
+    unkept, again = reads(2)
+    assert unkept == twice
+    assert again >= 2 * first  # each round read every document again
+    monkeypatch.setattr(whole.PhraseVerdicts, "take", take)
+    monkeypatch.setattr(whole.PhraseVerdicts, "keep", keep)
+    monkeypatch.setattr(whole, "PHRASE_DOCS", 5)
+    assert reads(2)[0] == twice
+
+
 def test_a_pasted_text_finds_the_same_hits_from_whole_lists(real_news, whole_lists,
                                                            monkeypatch):
     """Ledes of 40 words: the same articles, scores, passages and highlights, with

@@ -224,7 +224,7 @@ def _phrase(joined: Joined, q: wq.Query, shape: tuple[Any, list[wq.Query], int, 
         docs = parts[i][0]
         if not len(docs):
             return _EMPTY
-    keep = joined.in_order(field, words, slop, docs)
+    keep = joined.ordered(field, words, slop, docs)
     if not keep.any():
         return _EMPTY
     docs = docs[keep]
@@ -390,14 +390,15 @@ class ReadTerms(KeptArrays):
 
 
 PHRASE_DOCS = 2_000_000
-"""Documents whose verdicts a version keeps for :meth:`Joined.in_order` (9 bytes each:
+"""Documents whose verdicts a version keeps for :meth:`Joined.ordered` (9 bytes each:
 18 MB), over every phrase; when full, the phrases checked least recently go."""
 
 
 class PhraseVerdicts(KeptArrays):
     """Whether a phrase's words stand in order in each document a search of the version
     has checked, kept on the version's searcher per phrase (:func:`_phrase_key`): the
-    documents checked (int64, sorted) and their verdicts (bool).
+    documents checked (int64, sorted) and their verdicts (bool). A version's documents
+    never change, so a verdict holds as long as the version does.
 
     A pasted text's phrases are mostly two-word compounds and names (``week-end``,
     ``gilets jaunes``, ``porte-parole``) whose words meet in thousands of passages, and
@@ -564,7 +565,7 @@ class Joined:
     def estimate(self, q: wq.Query) -> int:
         return sum(segment.estimate(q) for segment, _ in self.segments)
 
-    def in_order(self, field: Any, words: list[wq.Query], slop: int, docs: Any) -> Any:
+    def ordered(self, field: Any, words: list[wq.Query], slop: int, docs: Any) -> Any:
         """Which of ``docs`` (sorted int64) hold ``words`` in order, each at most ``slop``
         positions after the one before (:func:`~indexer.search.weights.in_order`), as a
         boolean array. Only the documents this version's searches have not checked for

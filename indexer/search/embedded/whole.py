@@ -588,11 +588,13 @@ class Joined:
         found = np.fromiter((in_order([spots.get(d, ()) for spots in positions], slop)
                              for d in listed), dtype=bool, count=len(listed))
         verdicts[new] = found
-        if kept is not None:
-            unknown, found = np.concatenate([checked, unknown]), np.concatenate([held, found])
-            order = unknown.argsort(kind="stable")
-            unknown, found = unknown[order], found[order]
-        self.verdicts.keep(key, (unknown, found))
+        if kept is None:
+            checked, held = unknown, found
+        else:  # both sorted: one merge
+            checked, held = np.concatenate([checked, unknown]), np.concatenate([held, found])
+            order = checked.argsort(kind="stable")
+            checked, held = checked[order], held[order]
+        self.verdicts.keep(key, (checked, held))
         return verdicts
 
     def positions(self, field: Any, word: wq.Query, docs: list[int]) -> dict[int, set[int]]:

@@ -414,6 +414,58 @@ def test_articles_own_scores_kept_by_clause_are_those_counted_afresh(tmp_path, m
             assert kept.size == sum(len(at) for at in kept.articles.values())
 
 
+def test_a_long_pasted_texts_candidates_are_its_best_articles_passages(tmp_path, monkeypatch):
+    # From rank.ARTICLE_FULL clauses on, a pasted text is ranked by its articles' own
+    # scores: its candidates are the passages of the LED x limit best articles as wholes,
+    # each bringing a few of its best (re-scoring may prefer another), not the best
+    # passages over the whole index. A filter that leaves fewer articles among them
+    # falls back on the search over every passage, as before.
+    from indexer import Article
+    from indexer.search import rank
+    from indexer.search.embedded.leads import best_articles
+    from indexer.search.options import SearchOptions
+
+    names = ("pelican cormoran mouette goeland heron aigrette spatule flamant avocette "
+             "bernache sarcelle tadorne courlis barge chevalier gravelot pluvier").split()
+    filler = "Le conseil municipal a voté le budget annuel de la commune sans débat. " * 6
+
+    def article(n: int, date: str) -> Article:
+        held = [names[(n + i) % len(names)] for i in range(n % 9 + 3)]
+        body = "\n\n".join([f"On a vu un {' et un '.join(held[j::3])} sur la lagune. {filler}"
+                             for j in range(3)] + [filler] * (n % 4))
+        return Article.from_fields(id=f"a{n:02d}", title=f"Note {n}", body=body,
+                                   date=date, lang="fr")
+
+    lede = " ".join(names)
+    with NewsIndex.create(tmp_path / "index") as idx:
+        # Those holding fewer of the names are of 2020, the others of 2019.
+        idx.add_articles([article(n, "2020-01-01" if n % 9 < 5 else "2019-01-01")
+                          for n in range(60)])
+        with idx.snapshot() as snap:
+            tree, _ = telling_words(parse_query(lede), snap)
+            comp = snap.compile(tree, SearchOptions(limit=4))
+            assert len(comp.clauses) >= rank.ARTICLE_FULL and rank.led_by_articles(comp)
+            col = snap.article_ids()
+            best = [col[run[1]] for run in best_articles(snap, comp, rank.LED * 4)]
+            assert len(best) == 8
+            # Candidates asked over 8 articles: as many passages from each as it holds
+            # matching ones, up to the share of each.
+            for k, most in ((8, 1), (50, 7)):
+                res, _ = snap.candidates(comp, k, 4)
+                found = [col[d] for _, d in res]
+                assert set(found) == set(best), k
+                assert max(found.count(aid) for aid in best) == min(most, 2), k
+        hits = [h.article_id for h in idx.search(lede, limit=4)]
+        assert len(hits) == 4 and set(hits) <= set(best)
+        # None of the 8 best is of 2020, so every passage is searched, as with LED off.
+        since = [(h.article_id, h.score) for h in idx.search(lede, limit=4, since="2020-01-01")]
+        assert len(since) == 4 and all(int(aid[1:]) % 9 < 5 for aid, _ in since)
+        assert not any(int(aid[1:]) % 9 < 5 for aid in best)
+        monkeypatch.setattr(rank, "LED", 0)
+        assert [(h.article_id, h.score) for h in
+                idx.search(lede, limit=4, since="2020-01-01")] == since
+
+
 def test_a_title_word_counts_with_the_bodys_under_one_saturation(tmp_path):
     # An article's own score holds title and body as one document (rank.ARTICLE_TITLE):
     # its title saying a word adds less where its body says it often. Scored apart, the

@@ -59,6 +59,17 @@ passage among the best, its words spread over several. The README's "How it work
 gives the measured effect and the values tried."""
 
 
+LED = 2
+"""Where articles' own scores count whole (:data:`ARTICLE_FULL` clauses and more), the
+candidates are the best passages of the LED × limit articles that score best as wholes
+over the whole version, not the best passages over it with :data:`LEADS` added: what
+ranks a long pasted text is its articles' own scores, and searching every passage for
+the best ones was a third of its time. Each of those articles brings as many of its best
+passages as the search would have taken candidates over them (3 at the defaults), since
+re-scoring may prefer another passage than the best by BM25. The README's "How it works"
+gives the measured effect and the values tried."""
+
+
 def article_share(comp: Compiled) -> float:
     """How much articles' own scores count for this query, 0 to 1 (see :data:`ARTICLE_FROM`)."""
     n = len(comp.clauses)
@@ -73,6 +84,11 @@ def has_leads(comp: Compiled) -> bool:
     count. The embedded index then reads a pasted text's lists whole from its first
     search on, as the leads do."""
     return bool(LEADS and article_share(comp))
+
+
+def led_by_articles(comp: Compiled) -> bool:
+    """Whether a search's candidates are its best articles' passages (:data:`LED`)."""
+    return bool(LED) and article_share(comp) >= 1.0
 
 
 def stem_clauses(comp: Compiled) -> list[frozenset[str]]:
@@ -125,6 +141,21 @@ def best_per_article(rows: Iterable[tuple[float, int]], article: Callable[[int],
         if aid not in best or score > best[aid][0]:
             best[aid] = (score, doc)
     return list(best.values())
+
+
+def best_of_each(rows: Iterable[tuple[float, int]], article: Callable[[int], str], per: int
+                 ) -> list[tuple[float, int]]:
+    """Of ``(score, doc)`` rows, the ``per`` best of each article, best first (the earlier
+    document on a tie), ``article(doc)`` naming a document's article: what each of a
+    long pasted text's best articles brings to its candidates (:data:`LED`)."""
+    kept: dict[str, int] = {}
+    out = []
+    for score, doc in sorted(rows, key=lambda r: (-r[0], r[1])):
+        aid = article(doc)
+        if kept.get(aid, 0) < per:
+            kept[aid] = kept.get(aid, 0) + 1
+            out.append((score, doc))
+    return out
 
 
 def article_scores(version: Version, comp: Compiled, articles: Mapping[str, int]

@@ -27,6 +27,7 @@ from ..rank import (
     article_norm,
     article_term,
     article_weights,
+    best_of_each,
     best_per_article,
     stem_clauses,
 )
@@ -201,3 +202,16 @@ def leads(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, have: set[st
         return []
     scores = joined_scores(whole, q, docs)
     return best_per_article(((score, d) for d, score in scores.items()), col.__getitem__)
+
+
+def led(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, per: int
+        ) -> list[tuple[float, int]]:
+    """The ``per`` best passages ``(score, doc)`` under ``q`` of each of the ``n`` best
+    articles (:func:`best_articles`), where ``q`` matches them: a long pasted text's
+    candidates (:data:`indexer.search.rank.LED`)."""
+    docs = [d for run in best_articles(version, comp, n) for d in run[1:]]
+    if not docs:
+        return []
+    scores = joined_scores(joined_version(version.searcher), q, docs)
+    return best_of_each(((score, d) for d, score in scores.items()),
+                        version.article_ids().__getitem__, per)

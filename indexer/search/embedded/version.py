@@ -18,7 +18,7 @@ from ...store.snapshot import Snapshot
 from ..facets import table_counts
 from ..options import SearchOptions
 from ..parse import Group
-from ..rank import LEADS, has_leads
+from ..rank import LEADS, LED, has_leads, led_by_articles
 from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
 from .evaluate import (
@@ -115,8 +115,17 @@ class EmbeddedVersion(Snapshot):
                    ) -> tuple[list[tuple[float, int]], list[int] | None]:
         """The ``k`` best ``(score, doc)``, best first, and every match when the search
         saw them all. Common words deferred (``comp.fast``), the first pass must find
-        ``articles`` articles, or the search runs again with every word."""
+        ``articles`` articles, or the search runs again with every word. A long pasted
+        text's are its best articles' passages (:data:`~indexer.search.rank.LED`), where
+        they make ``articles`` articles (a filter may leave fewer)."""
         s, col = self.searcher, self.article_ids()
+        if led_by_articles(comp):
+            from .leads import led
+
+            n = LED * max(1, articles)
+            res = led(self, comp, self._restricted(comp), n, -(-k // n))
+            if len({col[d] for _, d in res}) >= articles:
+                return res, None
         if comp.fast is not None:
             q = filtered(comp.fast, comp.filter)
             res, _ = best_documents(s, q, k, tie_order(col), whole=comp.whole)

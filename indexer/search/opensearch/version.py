@@ -49,10 +49,13 @@ from ..parse import Group, Node, Text
 from ..rank import (
     ARTICLE_FIELDS,
     LEADS,
+    LED,
     article_scores,
     article_weights,
+    best_of_each,
     best_per_article,
     has_leads,
+    led_by_articles,
     stem_clauses,
 )
 from ..seam import Summary
@@ -415,6 +418,13 @@ class OpenSearchVersion:
 
     def candidates(self, comp: Compiler, k: int, articles: int
                    ) -> tuple[list[tuple[float, int]], list[int] | None]:
+        if led_by_articles(comp):  # as on the embedded index
+            n = LED * max(1, articles)
+            best = self._best_articles(comp, n)
+            res = best_of_each(self._top(comp.query, WINDOW, comp.filter, best) if best else [],
+                               lambda doc: self._place(doc)[0], -(-k // n))
+            if len({self._place(d)[0] for _, d in res}) >= articles:
+                return res, None
         if comp.fast is not None:
             res = self._top(comp.fast, k, comp.filter)
             if len({self._place(d)[0] for _, d in res}) >= articles:
@@ -445,6 +455,19 @@ class OpenSearchVersion:
         wherever its best are among them."""
         if not res or not has_leads(comp):
             return res
+        best = self._best_articles(comp, LEADS)
+        have = {self._place(d)[0] for _, d in res}
+        new = [a for a in best if a not in have]
+        if not new:
+            return res
+        return res + best_per_article(self._top(q, WINDOW, comp.filter, new),
+                                      lambda doc: self._place(doc)[0])
+
+    def _best_articles(self, comp: Compiler, n: int) -> list[str]:
+        """The ``n`` articles with the best own scores (of score above 0), best first, ties
+        by id, as :func:`indexer.search.embedded.leads.best_articles` finds them: among
+        ``LEAD_POOL`` × ``n`` the cluster finds (see :meth:`_with_leads`), each scored
+        again exactly and kept in ``comp.own``."""
         clauses = stem_clauses(comp)
         weights = article_weights(clauses, self.doc_frequency, self.passage_count())
         should = [{"term": {WHOLE_FIELDS[field]: {"value": t, "boost": w}}}
@@ -452,19 +475,13 @@ class OpenSearchVersion:
                   for clause, w in zip(clauses, weights, strict=True) if w > 0
                   for t in sorted(clause)]
         if not should:
-            return res
+            return []
         body = {"query": {"bool": {"filter": [{"term": {"kind": "a"}}], "should": should,
                                    "minimum_should_match": 1}},
-                "size": LEAD_POOL * LEADS, "_source": ["article_id"], "track_total_hits": False}
+                "size": LEAD_POOL * n, "_source": ["article_id"], "track_total_hits": False}
         pool = [h["_source"]["article_id"] for h in self._search(body)["hits"]["hits"]]
         own = comp.own = article_scores(self, comp, dict.fromkeys(pool, 0))  # found by id
-        best = sorted((a for a in pool if own[a] > 0), key=lambda a: (-own[a], a))[:LEADS]
-        have = {self._place(d)[0] for _, d in res}
-        new = [a for a in best if a not in have]
-        if not new:
-            return res
-        return res + best_per_article(self._top(q, WINDOW, comp.filter, new),
-                                      lambda doc: self._place(doc)[0])
+        return sorted((a for a in pool if own[a] > 0), key=lambda a: (-own[a], a))[:n]
 
     def newest(self, comp: Compiler, limit: int
                ) -> tuple[list[tuple[float, str, int]], list[int] | None]:

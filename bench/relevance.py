@@ -46,7 +46,7 @@ from peers import PEERS, TantivyPeer
 
 ENGINES = ["ours", "ours+vectors", "tantivy", "fts5", "lucene", "lucene-1.2", "opensearch",
            "whoosh"]
-DEFAULT_ENGINES = ["ours", "tantivy", "fts5", "lucene", "opensearch"]
+DEFAULT_ENGINES = ["ours", "tantivy", "fts5", "lucene", "lucene-1.2", "opensearch"]
 SETS = ["piaf", "news"]
 DEPTH = 10
 BUCKETS = [(1, 4), (5, 19), (20, 49), (50, None)]

@@ -201,9 +201,14 @@ QUERIES = ["Alep", '"offensive rebelle"', "gouv*", "Lavrov -Kerry", "élections 
            "title:Algérie", "quel est le nom du président", "Syrie trêve Russie", "lavrof",
            "président (Syrie OR Algérie)", "guerre date:2012-07",
            "Les forces gouvernementales syriennes, soutenues par l'aviation russe, ont lancé "
-           "une offensive contre les quartiers rebelles d'Alep, selon l'Observatoire syrien"]
-"""Words, a phrase, a prefix, a negation, a title, a question, a typo, a group, a date, and
-a pasted lede (its articles' own scores count: :data:`indexer.search.rank.ARTICLE`)."""
+           "une offensive contre les quartiers rebelles d'Alep, selon l'Observatoire syrien",
+           "Les forces gouvernementales syriennes, soutenues par l'aviation russe, ont lancé "
+           "une offensive contre les quartiers rebelles d'Alep, selon l'Observatoire syrien des "
+           "droits de l'homme. Sergueï Lavrov et John Kerry se sont entretenus à Genève d'un "
+           "cessez-le-feu."]
+"""Words, a phrase, a prefix, a negation, a title, a question, a typo, a group, a date, a
+pasted lede (its articles' own scores count: :data:`indexer.search.rank.ARTICLE`), and a
+longer one, ranked from its best articles (:data:`indexer.search.rank.LED`)."""
 
 
 @pytest.mark.parametrize("query", QUERIES)

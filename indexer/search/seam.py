@@ -180,7 +180,11 @@ class Version(Protocol):
         first pass without the query's common words counts if it found ``articles``.
         Where articles' own scores count (:func:`indexer.search.rank.article_share`), the
         best passage of each of the :data:`~indexer.search.rank.LEADS` articles that score
-        best as wholes over the whole version follows, where not among them already."""
+        best as wholes over the whole version follows, where not among them already.
+        Where they count whole (:func:`indexer.search.rank.led_by_articles`), the
+        candidates are instead the best passages of the :data:`~indexer.search.rank.LED`
+        × ``articles`` best articles as wholes, ``k`` shared among them, unless the
+        filters leave fewer than ``articles`` of them."""
         ...
 
     def newest(self, query: Any, limit: int

@@ -130,24 +130,12 @@ def article_term(weight: float, tf: Any, norm: Any) -> Any:
     return weight * tf * (ARTICLE_K1 + 1) / (tf + norm)
 
 
-def best_per_article(rows: Iterable[tuple[float, int]], article: Callable[[int], str]
-                     ) -> list[tuple[float, int]]:
-    """Of ``(score, doc)`` rows, each article's best (the earlier document on a tie),
-    ``article(doc)`` naming a document's article: the passage a lead joins the
-    candidates with."""
-    best: dict[str, tuple[float, int]] = {}
-    for score, doc in sorted(rows, key=lambda r: r[1]):
-        aid = article(doc)
-        if aid not in best or score > best[aid][0]:
-            best[aid] = (score, doc)
-    return list(best.values())
-
-
 def best_of_each(rows: Iterable[tuple[float, int]], article: Callable[[int], str], per: int
                  ) -> list[tuple[float, int]]:
     """Of ``(score, doc)`` rows, the ``per`` best of each article, best first (the earlier
-    document on a tie), ``article(doc)`` naming a document's article: what each of a
-    long pasted text's best articles brings to its candidates (:data:`LED`)."""
+    document on a tie), ``article(doc)`` naming a document's article: the passages a
+    lead joins the candidates with (:data:`LEADS`, one each), or each of a long pasted
+    text's best articles (:data:`LED`)."""
     kept: dict[str, int] = {}
     out = []
     for score, doc in sorted(rows, key=lambda r: (-r[0], r[1])):

@@ -16,6 +16,7 @@ of a process pays numpy's import for it, so that a search ranks the same in ever
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,7 +29,6 @@ from ..rank import (
     article_term,
     article_weights,
     best_of_each,
-    best_per_article,
     stem_clauses,
 )
 from .evaluate import joined_scores, joined_version
@@ -190,28 +190,15 @@ def _summed(owner: Any, found: list[tuple[Any, Any, Any]]) -> tuple[Any, Any]:
 _NONE = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
-def leads(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, have: set[str]
-          ) -> list[tuple[float, int]]:
-    """The best passage ``(score, doc)`` under ``q`` of each of the ``n`` best articles
-    (:func:`best_articles`) not in ``have``, where one of its passages matches ``q``."""
-    whole = joined_version(version.searcher)
+def leads(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, have: Collection[str],
+          per: int = 1) -> list[tuple[float, int]]:
+    """The ``per`` best passages ``(score, doc)`` under ``q`` of each of the ``n`` best
+    articles (:func:`best_articles`) not in ``have``, where ``q`` matches them: a pasted
+    text's leads, or a long one's candidates (:data:`indexer.search.rank.LED`)."""
     col = version.article_ids()
     docs = [d for run in best_articles(version, comp, n) if len(run) > 1
             and col[run[1]] not in have for d in run[1:]]
     if not docs:
         return []
-    scores = joined_scores(whole, q, docs)
-    return best_per_article(((score, d) for d, score in scores.items()), col.__getitem__)
-
-
-def led(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, per: int
-        ) -> list[tuple[float, int]]:
-    """The ``per`` best passages ``(score, doc)`` under ``q`` of each of the ``n`` best
-    articles (:func:`best_articles`), where ``q`` matches them: a long pasted text's
-    candidates (:data:`indexer.search.rank.LED`)."""
-    docs = [d for run in best_articles(version, comp, n) for d in run[1:]]
-    if not docs:
-        return []
     scores = joined_scores(joined_version(version.searcher), q, docs)
-    return best_of_each(((score, d) for d, score in scores.items()),
-                        version.article_ids().__getitem__, per)
+    return best_of_each(((score, d) for d, score in scores.items()), col.__getitem__, per)

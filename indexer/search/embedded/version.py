@@ -120,10 +120,10 @@ class EmbeddedVersion(Snapshot):
         they make ``articles`` articles (a filter may leave fewer)."""
         s, col = self.searcher, self.article_ids()
         if led_by_articles(comp):
-            from .leads import led
+            from .leads import leads
 
             n = LED * max(1, articles)
-            res = led(self, comp, self._restricted(comp), n, -(-k // n))
+            res = leads(self, comp, self._restricted(comp), n, (), -(-k // n))
             if len({col[d] for _, d in res}) >= articles:
                 return res, None
         if comp.fast is not None:

@@ -53,7 +53,6 @@ from ..rank import (
     article_scores,
     article_weights,
     best_of_each,
-    best_per_article,
     has_leads,
     led_by_articles,
     stem_clauses,
@@ -420,9 +419,7 @@ class OpenSearchVersion:
                    ) -> tuple[list[tuple[float, int]], list[int] | None]:
         if led_by_articles(comp):  # as on the embedded index
             n = LED * max(1, articles)
-            best = self._best_articles(comp, n)
-            res = best_of_each(self._top(comp.query, WINDOW, comp.filter, best) if best else [],
-                               lambda doc: self._place(doc)[0], -(-k // n))
+            res = self._passages_of(comp, comp.query, self._best_articles(comp, n), -(-k // n))
             if len({self._place(d)[0] for _, d in res}) >= articles:
                 return res, None
         if comp.fast is not None:
@@ -457,11 +454,16 @@ class OpenSearchVersion:
             return res
         best = self._best_articles(comp, LEADS)
         have = {self._place(d)[0] for _, d in res}
-        new = [a for a in best if a not in have]
-        if not new:
-            return res
-        return res + best_per_article(self._top(q, WINDOW, comp.filter, new),
-                                      lambda doc: self._place(doc)[0])
+        return res + self._passages_of(comp, q, [a for a in best if a not in have], 1)
+
+    def _passages_of(self, comp: Compiler, q: Any, articles: list[str], per: int
+                     ) -> list[tuple[float, int]]:
+        """The ``per`` best passages ``(score, doc)`` under ``q`` of each of ``articles``
+        where ``q`` matches them, as the embedded index's :func:`.leads.leads` finds them."""
+        if not articles:
+            return []
+        return best_of_each(self._top(q, WINDOW, comp.filter, articles),
+                            lambda doc: self._place(doc)[0], per)
 
     def _best_articles(self, comp: Compiler, n: int) -> list[str]:
         """The ``n`` articles with the best own scores (of score above 0), best first, ties

@@ -103,3 +103,48 @@ def test_whole_articles_are_reported_on_a_line_of_their_own(capsys):
     row = next(line for line in out.splitlines() if "article (≤3,600 chars)" in line)
     assert [cell.strip() for cell in row.split("|")[2:]] == [
         "1", "0.500", "0.000", "1.000", "140.00", "140.00", "140.00"]
+
+
+
+class _Recording:
+    """A peer that notes the process each search ran in."""
+
+    pids: list[int] = []
+
+    def __init__(self) -> None:
+        self.name = "recording"
+
+    def index(self, docs, path) -> None:
+        self.ids = [doc.id for doc in docs]
+
+    def search(self, query: str, limit: int) -> list[str]:
+        import os
+
+        self.pids.append(os.getpid())
+        return [i for i in self.ids if i in query.split()][:limit]
+
+    def close(self) -> None:
+        pass
+
+
+def test_each_engine_runs_in_a_process_of_its_own(tmp_path, monkeypatch):
+    """What one engine leaves in the bench's process (Lucene's JVM, an index's arrays)
+    is not timed with the next one: each runs in a child, whose outcome comes back."""
+    relevance = pytest.importorskip("relevance")
+    from common import Doc, Query
+
+    monkeypatch.setitem(relevance.PEERS, "recording", _Recording)
+    docs = [Doc("a", "Offensive rebelle", "Les rebelles avancent vers Alep."),
+            Doc("b", "Pourparlers", "Les pourparlers de paix reprennent à Genève.")]
+    queries = [Query("q1", "b a", "b", "tuned"), Query("q2", "a", "a", "tuned"),
+               Query("q3", "c", "a", "tuned")]
+    test = relevance.TestSet("tiny", docs, queries, ("tuned",))
+
+    outcome = relevance.run_apart("recording", test, tmp_path)
+    assert outcome.ranks == [2, 1, None]  # the peer lists ids in index order
+    assert len(outcome.query_ms) == 3
+    assert _Recording.pids == []  # searched in the child, never here
+
+    # A child's failure comes back as the same exception, not as a dead child.
+    with pytest.raises(KeyError):
+        relevance.run_apart("no-such-engine", test, tmp_path)

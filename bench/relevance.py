@@ -220,6 +220,11 @@ def _kind_row(name: str, kind: str, s: Scores) -> list[str]:
             f"{percentile(s.query_ms, 95):.2f}", f"{max(s.query_ms):.2f}"]
 
 
+def _within(q: Query, low: int, high: int | None) -> bool:
+    """Whether a query's length in words is in the bucket from ``low`` to ``high``."""
+    return low <= q.words and (high is None or q.words <= high)
+
+
 def report(test: TestSet, outcomes: list[Outcome]) -> None:
     def counted(q: Query) -> bool:
         return q.part not in test.apart
@@ -248,12 +253,27 @@ def report(test: TestSet, outcomes: list[Outcome]) -> None:
     print(render_table(["engine"] + [f"{part} {column}" for part in test.parts
                                      for column in ("n", "MRR@10", "success@10")], rows))
 
+    # Issue 21's targets hold in every length bucket of the held-out half: each half by length.
+    print()
+    rows = []
+    lengths = [(low, high) for low, high in BUCKETS
+               if any(counted(q) and _within(q, low, high) for q in test.queries)]
+    for o in outcomes:
+        for part in test.parts:
+            row = [o.name, part]
+            for low, high in lengths:
+                s = o.among(lambda q, part=part, low=low, high=high: q.part == part
+                            and _within(q, low, high))
+                row.append(f"{s.mrr():.3f} ({len(s.ranks)})" if s.ranks else "")
+            rows.append(row)
+    print(render_table(["engine", "part"] + [f"{bucket_name(low, high)} MRR@10 (n)"
+                                            for low, high in lengths], rows))
+
     print()
     rows = []
     for low, high in BUCKETS:
         for o in outcomes:
-            s = o.among(lambda q, low=low, high=high: counted(q) and low <= q.words
-                        and (high is None or q.words <= high))
+            s = o.among(lambda q, low=low, high=high: counted(q) and _within(q, low, high))
             if not s.ranks:
                 continue
             rows.append(_kind_row(o.name, bucket_name(low, high), s))

@@ -75,6 +75,24 @@ def test_the_report_says_what_a_warm_up_took_before_the_first_query(capsys):
         in capsys.readouterr().out
 
 
+
+def test_the_report_gives_each_half_by_length(capsys):
+    """Issue 21's targets hold in every length bucket of the held-out half."""
+    relevance = pytest.importorskip("relevance")
+    from common import Query
+
+    six = "un deux trois quatre cinq six"
+    queries = [Query("a", six, "x", "tuned"), Query("b", six, "y", "held"),
+               Query("c", six + " " + six * 3, "z", "held"), Query("d", "mot", "w", "tuned")]
+    outcome = relevance.Outcome("ours", queries, query_ms=[5.0] * 4, ranks=[1, 2, None, 1])
+    relevance.report(relevance.TestSet("news", [], queries, ("tuned", "held")), [outcome])
+    out = capsys.readouterr().out
+    rows = {tuple(c.strip() for c in line.split("|")[:2]): [c.strip() for c in line.split("|")[2:]]
+            for line in out.splitlines() if "|" in line}
+    assert rows[("engine", "part")] == ["1-4 MRR@10 (n)", "5-19 MRR@10 (n)", "20-49 MRR@10 (n)"]
+    assert rows[("ours", "tuned")] == ["1.000 (1)", "1.000 (1)", ""]
+    assert rows[("ours", "held")] == ["", "0.500 (1)", "0.000 (1)"]
+
 def test_whole_articles_are_pasted_up_to_the_longest_query_searched(news_set):
     texts = {doc.id: doc.text for doc in news_set.docs}
     copies = {}

@@ -131,6 +131,34 @@ def open_pipe_when_read(fifo: Path, proc: subprocess.Popen) -> int:
         time.sleep(0.05)
 
 
+def asleep_on_the_pipe(proc: subprocess.Popen) -> None:
+    """Wait until ``proc`` sleeps in its read of the pipe.
+
+    CPython runs a signal's handler between bytecodes, or when a blocking call returns
+    with EINTR. A signal that lands after the last check and before read() enters the
+    kernel interrupts nothing, so its handler waits for read() to return; and this pipe,
+    held open and silent, never returns. A stop's CI waited the whole 90 s on one
+    (python/cpython#98140 and ocaml/ocaml#1107 describe the race). Ctrl-C pressed twice
+    gets past it; a test sends one signal, so it sends it where the read is.
+    """
+    wchan = Path(f"/proc/{proc.pid}/wchan")
+    start = time.monotonic()
+    while True:
+        try:
+            where = wchan.read_text()
+        except OSError:  # no /proc: a moment's grace instead
+            time.sleep(0.5)
+            return
+        if "pipe" in where:  # pipe_read, anon_pipe_read, pipe_wait (older kernels)
+            return
+        waited = time.monotonic() - start
+        if where == "0" and waited > 0.5:
+            return  # running, or a kernel that hides wait channels: the same grace
+        assert proc.poll() is None, proc.communicate()
+        assert waited < POLL_SECONDS, f"indexer never slept on the pipe ({where})"
+        time.sleep(0.01)
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         try:
@@ -157,6 +185,7 @@ def paused_writer(tmp_path: Path) -> Iterator[dict]:
     w = {"proc": proc, "fd": None, "ix": ix, "first": first, "rest": rest, "dir": tmp_path}
     try:
         w["fd"] = open_pipe_when_read(fifo, proc)
+        asleep_on_the_pipe(proc)
         yield w
     finally:
         if w["fd"] is not None:

@@ -75,7 +75,6 @@ def test_the_report_says_what_a_warm_up_took_before_the_first_query(capsys):
         in capsys.readouterr().out
 
 
-
 def test_the_report_gives_each_half_by_length(capsys):
     """Issue 21's targets hold in every length bucket of the held-out half."""
     relevance = pytest.importorskip("relevance")
@@ -92,6 +91,7 @@ def test_the_report_gives_each_half_by_length(capsys):
     assert rows[("engine", "part")] == ["1-4 MRR@10 (n)", "5-19 MRR@10 (n)", "20-49 MRR@10 (n)"]
     assert rows[("ours", "tuned")] == ["1.000 (1)", "1.000 (1)", ""]
     assert rows[("ours", "held")] == ["", "0.500 (1)", "0.000 (1)"]
+
 
 def test_whole_articles_are_pasted_up_to_the_longest_query_searched(news_set):
     texts = {doc.id: doc.text for doc in news_set.docs}
@@ -121,7 +121,6 @@ def test_whole_articles_are_reported_on_a_line_of_their_own(capsys):
     row = next(line for line in out.splitlines() if "article (≤3,600 chars)" in line)
     assert [cell.strip() for cell in row.split("|")[2:]] == [
         "1", "0.500", "0.000", "1.000", "140.00", "140.00", "140.00"]
-
 
 
 class _Recording:

@@ -590,10 +590,9 @@ class Joined:
         verdicts[new] = found
         if kept is None:
             checked, held = unknown, found
-        else:  # both sorted: one merge
-            checked, held = np.concatenate([checked, unknown]), np.concatenate([held, found])
-            order = checked.argsort(kind="stable")
-            checked, held = checked[order], held[order]
+        else:  # both sorted, and apart: the new slot in where they fall
+            at = np.searchsorted(checked, unknown)
+            checked, held = np.insert(checked, at, unknown), np.insert(held, at, found)
         self.verdicts.keep(key, (checked, held))
         return verdicts
 

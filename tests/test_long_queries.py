@@ -16,7 +16,13 @@ from conftest import CORPUS
 from indexer import NewsIndex, analysis, text
 from indexer.pipeline.sources import read_articles
 from indexer.search.embedded.compile import Compiler
-from indexer.search.parse import MAX_QUERY_CHARS, TYPED_MAX_WORDS, parse_query
+from indexer.search.parse import (
+    MAX_QUERY_CHARS,
+    TYPED_MAX_WORDS,
+    optional_texts,
+    parse_query,
+    pasted,
+)
 from indexer.search.telling import MAX_QUERY_WORDS, telling_words
 
 ARTICLES = {a.id: a for a in read_articles([CORPUS])}
@@ -158,6 +164,28 @@ def test_a_quote_in_a_pasted_text_is_weighed_as_its_rarest_word_not_kept_first(c
     words, left_out = kept(corpus_idx, pasted, 2)
     assert words == ["lavrov", "alep"]
     assert "selon lui plus rien ne sera comme avant" in left_out
+
+
+def test_an_unclosed_quote_counts_its_words_and_its_phrase(corpus_idx):
+    """A quote that never closes runs to the end, as a phrase of every word after it:
+    alone, that phrase asked for a sentence no passage says. A lede of 12 words (typed,
+    by its length) opening a quote its paragraph never closed found nothing."""
+    typed, _ = kept(corpus_idx, 'Lavrov "la ville d Alep', MAX_QUERY_WORDS)
+    assert typed == ["lavrov", "vill|ville", "alep", '"vill|ville alep"']
+    closed, _ = kept(corpus_idx, 'Lavrov "la ville d Alep"', MAX_QUERY_WORDS)
+    assert closed == ["lavrov", '"vill|ville alep"']
+    twelve = '"' + " ".join(f"mot{i}" for i in range(TYPED_MAX_WORDS))
+    tree, _ = telling_words(parse_query(twelve), version(corpus_idx))
+    assert len(list(optional_texts(tree))) == TYPED_MAX_WORDS + 1
+    assert not pasted(tree)  # its words count once: typed, as its length says
+
+
+def test_a_short_lede_opening_a_quote_it_never_closes_finds_its_article(corpus_idx):
+    said = body_words("afp-alep-offensive-rebelle")[20:30]
+    lede = '"' + " ".join(reversed(said))  # a quote reported in other words, never closed
+    assert len(lede.split()) <= TYPED_MAX_WORDS
+    assert corpus_idx.search(lede)[0].article_id == "afp-alep-offensive-rebelle"
+    assert not corpus_idx.search(lede + '"')  # closed, it is the phrase someone chose
 
 
 def test_a_pasted_text_that_misquotes_its_article_still_finds_it(corpus_idx):

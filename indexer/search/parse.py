@@ -1,9 +1,10 @@
 """Query parsing: from what a user types to a small, typed tree.
 
 The grammar is forgiving on purpose (ripgrep never refuses a pattern it can
-read literally): an unclosed quote runs to the end, a stray parenthesis or a
-dangling operator is ignored, a lone ``field:`` is a word. Only things that
-cannot be searched at all (a bad date) are errors.
+read literally): an unclosed quote runs to the end (its words count one by one
+too: see :attr:`Text.unclosed`), a stray parenthesis or a dangling operator is
+ignored, a lone ``field:`` is a word. Only things that cannot be searched at all
+(a bad date) are errors.
 
 Syntax: ``word``, ``"a phrase"``, ``prefix*``, ``AND``/``OR``/``NOT``, ``-word``,
 ``+word``, ``(groups)``, ``field:value`` with fields ``title``, ``source``,
@@ -53,6 +54,11 @@ class Text:
     title_only: bool = False
     raw: str = ""
     quoted: bool = False
+    unclosed: bool = False
+    """A quote that never closes: it runs to the end of the query, and its words also
+    count one by one (:func:`indexer.search.telling.telling_words`)."""
+    echoed: bool = False
+    """A quote whose words the query also holds one by one: :func:`pasted` counts them once."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +142,8 @@ def optional_texts(group: Group) -> Iterator[Text]:
 def pasted(tree: Group) -> bool:
     """Whether the query was pasted rather than typed: its optional words and phrases
     hold more than :data:`TYPED_MAX_WORDS` words."""
-    return sum(len(node.words) for node in optional_texts(tree)) > TYPED_MAX_WORDS
+    return sum(len(node.words) for node in optional_texts(tree)
+               if not node.echoed) > TYPED_MAX_WORDS
 
 
 class _Parser:
@@ -219,19 +226,20 @@ class _Parser:
                 return self.parse_field(name, nxt[1], nxt[2])
             return self.text(text[:-1], phrase=False)  # "Note:" or an unknown field: a word
         if kind == "quote":
-            return self.text(text.strip('"'), phrase=True, quoted=True)
+            return self.text(text.strip('"'), phrase=True, quoted=True,
+                             unclosed=len(text) == 1 or not text.endswith('"'))
         if kind == "range":
             return self.text(text.strip("[]"), phrase=False)
         return self.text(text, phrase=False)
 
     def text(self, raw: str, *, phrase: bool, title_only: bool = False,
-             quoted: bool = False) -> Text | None:
+             quoted: bool = False, unclosed: bool = False) -> Text | None:
         prefix = raw.endswith("*") and not phrase
         words = tuple(w for w, *_ in analysis_words(raw))
         if not words:
             return None
         return Text(words, phrase=phrase or len(words) > 1, prefix=prefix,
-                    title_only=title_only, raw=raw, quoted=quoted)
+                    title_only=title_only, raw=raw, quoted=quoted, unclosed=unclosed)
 
     def parse_field(self, name: str, value: str, pos: int) -> Node | None:
         value = value.strip('"') if value.startswith('"') else value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import insort
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..analysis import word_forms
@@ -44,8 +45,7 @@ def telling_words(tree: Group, version: Version, limit: int | None = None
     """
     limit = MAX_QUERY_WORDS if limit is None else limit
     quoting = pasted(tree)  # its quotes are what someone said
-    if quoting:
-        tree = _quotes_as_words(tree)
+    tree = _quotes_as_words(tree, every=quoting)
     # Counting the words first spares every short query the stemming of _units.
     if sum(1 for _ in optional_texts(tree)) <= limit:
         return tree, ()
@@ -109,15 +109,29 @@ def _forms(node: Text) -> list[tuple[str, str]]:
     return [f for w in node.words if (f := word_forms(w.lower(), "fr"))]
 
 
-def _quotes_as_words(group: Group) -> Group:
-    """Each optional quote of several words as its words, one by one, then as itself."""
+def _quotes_as_words(group: Group, every: bool) -> Group:
+    """Each optional quote of several words (``every`` one, or the unclosed one alone) as
+    its words, one by one, then as itself.
+
+    A quote that never closes runs to the end of the query, but as a phrase alone it
+    asks for every word after it in that order: news prose opens a quote that a later
+    paragraph closes, and a lede pasted that way (``"Peu de personnes auraient eu cette
+    attitude. Elle seraient parties en courant.``) found nothing. Lucene's
+    ``SimpleQueryParser`` ignores such a quote; its words counting one by one as well,
+    the phrase still puts first the passages that say it word for word.
+    """
+    if not every and not any(isinstance(child, Group)
+                             or isinstance(child, Text) and child.unclosed
+                             for _, child in group.clauses):
+        return group  # a typed query's closed quotes, as they are
     clauses: list[tuple[Occur, Node]] = []
     for occur, child in group.clauses:
         if isinstance(child, Group):
-            clauses.append((occur, _quotes_as_words(child)))
+            clauses.append((occur, _quotes_as_words(child, every)))
         elif occur == "should" and isinstance(child, Text) and child.quoted \
-                and len(child.words) > 1:
-            clauses += [*((occur, Text((w,), raw=w)) for w in child.words), (occur, child)]
+                and (every or child.unclosed) and len(child.words) > 1:
+            clauses += [*((occur, Text((w,), raw=w)) for w in child.words),
+                        (occur, replace(child, echoed=True))]
         else:
             clauses.append((occur, child))
     return Group(tuple(clauses))

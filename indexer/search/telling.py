@@ -120,10 +120,6 @@ def _quotes_as_words(group: Group, every: bool) -> Group:
     ``SimpleQueryParser`` ignores such a quote; its words counting one by one as well,
     the phrase still puts first the passages that say it word for word.
     """
-    if not every and not any(isinstance(child, Group)
-                             or isinstance(child, Text) and child.unclosed
-                             for _, child in group.clauses):
-        return group  # a typed query's closed quotes, as they are
     clauses: list[tuple[Occur, Node]] = []
     for occur, child in group.clauses:
         if isinstance(child, Group):

@@ -285,6 +285,18 @@ def test_a_long_query_asks_no_did_you_mean(corpus_idx, long_article):
     assert corpus_idx.search("Lavrof").suggestions == ("lavrov",)  # a typed one still asks
 
 
+def test_a_pasted_text_s_unknown_word_still_matches_its_closest_spelling(corpus_idx,
+                                                                          long_article):
+    """No did-you-mean for a lede, but its unknown word still matches the closest known
+    one: a name another source spells its own way (``Melnitechenko``, ``Melnichenko``)."""
+    pasted = " ".join(body_words(long_article)[:15]) + " Lavrof"  # all its words kept
+    results = corpus_idx.search(pasted)
+    assert results.suggestions == ()
+    assert "lavrof|lavrov" in results.analysed.split()
+    assert ("Lavrof", "fuzzy") in {(m.query_term, m.how) for hit in results.hits
+                                   for m in hit.matches}
+
+
 def test_a_pasted_lede_finds_the_article_that_says_all_of_it_over_its_passages(
         tmp_path, monkeypatch):
     from indexer import Article, NewsIndex

@@ -91,6 +91,13 @@ def led_by_articles(comp: Compiled) -> bool:
     return bool(LED) and article_share(comp) >= 1.0
 
 
+def led_counts(k: int, articles: int) -> tuple[int, int]:
+    """How many best articles a search led by them reads (:data:`LED` × ``articles``), and
+    how many passages each brings: its share of the ``k`` candidates, rounded up."""
+    n = LED * max(1, articles)
+    return n, -(-k // n)
+
+
 def stem_clauses(comp: Compiled) -> list[frozenset[str]]:
     """Each clause's forms in the body's stems: what an article's own score counts."""
     return [frozenset(t for f, t in c if f == "stem") for c in comp.clauses]
@@ -140,8 +147,9 @@ def best_of_each(rows: Iterable[tuple[float, int]], article: Callable[[int], str
     out = []
     for score, doc in sorted(rows, key=lambda r: (-r[0], r[1])):
         aid = article(doc)
-        if kept.get(aid, 0) < per:
-            kept[aid] = kept.get(aid, 0) + 1
+        taken = kept.get(aid, 0)
+        if taken < per:
+            kept[aid] = taken + 1
             out.append((score, doc))
     return out
 

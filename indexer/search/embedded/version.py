@@ -18,7 +18,7 @@ from ...store.snapshot import Snapshot
 from ..facets import table_counts
 from ..options import SearchOptions
 from ..parse import Group
-from ..rank import LEADS, LED, has_leads, led_by_articles
+from ..rank import LEADS, has_leads, led_by_articles, led_counts
 from ..seam import Summary, read_summary
 from .compile import Compiler, compile_search, filtered
 from .evaluate import (
@@ -122,8 +122,8 @@ class EmbeddedVersion(Snapshot):
         if led_by_articles(comp):
             from .leads import leads
 
-            n = LED * max(1, articles)
-            res = leads(self, comp, self._restricted(comp), n, (), -(-k // n))
+            n, per = led_counts(k, articles)
+            res = leads(self, comp, self._restricted(comp), n, (), per)
             if len({col[d] for _, d in res}) >= articles:
                 return res, None
         if comp.fast is not None:

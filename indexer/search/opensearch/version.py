@@ -49,12 +49,12 @@ from ..parse import Group, Node, Text
 from ..rank import (
     ARTICLE_FIELDS,
     LEADS,
-    LED,
     article_scores,
     article_weights,
     best_of_each,
     has_leads,
     led_by_articles,
+    led_counts,
     stem_clauses,
 )
 from ..seam import Summary
@@ -418,8 +418,8 @@ class OpenSearchVersion:
     def candidates(self, comp: Compiler, k: int, articles: int
                    ) -> tuple[list[tuple[float, int]], list[int] | None]:
         if led_by_articles(comp):  # as on the embedded index
-            n = LED * max(1, articles)
-            res = self._passages_of(comp, comp.query, self._best_articles(comp, n), -(-k // n))
+            n, per = led_counts(k, articles)
+            res = self._passages_of(comp, comp.query, self._best_articles(comp, n), per)
             if len({self._place(d)[0] for _, d in res}) >= articles:
                 return res, None
         if comp.fast is not None:

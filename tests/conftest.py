@@ -20,6 +20,8 @@ DATA = Path(__file__).resolve().parent / "data"
 SHARED = ROOT.parent / "shared" / "data"
 SEED_ID = "afp-alep-offensive-rebelle"
 SEED = CORPUS / f"{SEED_ID}.txt"
+ORANGESUM_ARTICLES = 5000
+"""How many OrangeSum articles :func:`orangesum_index` holds."""
 
 # Property tests check invariants, never speed: no deadline, so a slow machine does not flake.
 settings.register_profile("depeches", deadline=None, max_examples=100)
@@ -90,6 +92,24 @@ def orangesum_head(shared_data: Path) -> list[str]:
         pytest.skip("../shared/data/orangesum not found")
     with gzip.open(path, "rt", encoding="utf-8") as f:
         return list(itertools.islice(f, 20))
+
+
+@pytest.fixture(scope="session")
+def orangesum_index(shared_data: Path, tmp_path_factory: pytest.TempPathFactory
+                    ) -> Iterator[NewsIndex]:
+    """The first 5,000 OrangeSum articles, indexed once (written to a temporary file first:
+    read in place in ``../shared``, never copied to the repo)."""
+    source = shared_data / "orangesum" / "articles.jsonl.gz"
+    if not source.exists():
+        pytest.skip("../shared/data/orangesum not found")
+    root = tmp_path_factory.mktemp("orangesum")
+    head = root / "head.jsonl"
+    with gzip.open(source, "rt", encoding="utf-8") as f:
+        head.write_text("".join(itertools.islice(f, ORANGESUM_ARTICLES)), encoding="utf-8")
+    with NewsIndex.create(root / "index") as idx:
+        idx.add_paths([head], jobs=2)
+    with NewsIndex.open(root / "index") as idx:
+        yield idx
 
 
 @pytest.fixture(scope="session")

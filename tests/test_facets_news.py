@@ -8,15 +8,10 @@ without being on the list fails the test, to be read and judged in its turn.
 
 from __future__ import annotations
 
-import gzip
-import itertools
-from pathlib import Path
-
 import pytest
 
 from indexer import NewsIndex
 
-ARTICLES = 5000
 TOP = 30
 
 READ_PLACES = frozenset("""
@@ -49,24 +44,10 @@ the Wikinews gold lists them); written as ``ministère de l'Intérieur`` they sc
 NEVER = frozenset("Covid-19 Covid Coronavirus Brexit".split())
 
 
-@pytest.fixture(scope="module")
-def news_index(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
-    source = shared_data / "orangesum" / "articles.jsonl.gz"
-    if not source.exists():
-        pytest.skip("../shared/data/orangesum not found")
-    root = tmp_path_factory.mktemp("orangesum")
-    head = root / "head.jsonl"
-    with gzip.open(source, "rt", encoding="utf-8") as f:
-        head.write_text("".join(itertools.islice(f, ARTICLES)), encoding="utf-8")
-    with NewsIndex.create(root / "index") as idx:
-        idx.add_paths([head], jobs=2)
-    return NewsIndex.open(root / "index")
-
-
 @pytest.mark.parametrize("field, read", [("places", READ_PLACES), ("actors", READ_ACTORS)])
-def test_every_top_facet_value_was_read_and_judged_real(news_index: NewsIndex, field: str,
+def test_every_top_facet_value_was_read_and_judged_real(orangesum_index: NewsIndex, field: str,
                                                         read: frozenset[str]) -> None:
-    top = [f.value for f in news_index.facets(field=field, top=TOP)]
+    top = [f.value for f in orangesum_index.facets(field=field, top=TOP)]
     assert len(top) == TOP
     assert [name for name in top if name not in read] == []
     assert not NEVER & set(top)

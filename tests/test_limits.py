@@ -1,0 +1,55 @@
+"""Asking for more hits never reorders the first ones.
+
+A journalist who reads the first ten hits, then asks for forty, expects the same ten on
+top, in the same order, as Elasticsearch shows the same first page whatever the page
+size once its rescore window is fixed. Checked on real news: the first 5,000 OrangeSum
+articles, searched with the ledes and titles of the 40 articles after them (coverage of
+the same days that the index does not hold) and with a few typed questions.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ORANGESUM_ARTICLES
+
+from indexer import NewsIndex
+
+LIMITS = (1, 3, 10, 17, 20, 40)
+
+TYPED = ("réforme des retraites grève", "Olivier Véran hôpital", "masques pénurie",
+         "élections municipales second tour", "confinement déconfinement commerces")
+
+
+@pytest.fixture(scope="module")
+def queries(shared_data: Path) -> list[str]:
+    path = shared_data / "orangesum" / "articles.jsonl.gz"
+    if not path.exists():
+        pytest.skip("../shared/data/orangesum not found")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        after = [json.loads(line) for line in
+                 itertools.islice(f, ORANGESUM_ARTICLES, ORANGESUM_ARTICLES + 40)]
+    return [r["lede"] for r in after] + [r["title"] for r in after] + list(TYPED)
+
+
+def shown(idx: NewsIndex, query: str, limit: int) -> list[tuple[str, str]]:
+    """The articles shown and the passage each shows first, in order."""
+    out: dict[str, str] = {}
+    for hit in idx.search(query, limit=limit).hits:
+        out.setdefault(hit.article_id, hit.passage)
+    return list(out.items())
+
+
+def test_a_larger_limit_shows_the_smaller_one_s_hits_first(orangesum_index, queries):
+    reordered = []
+    for query in queries:
+        lists = {n: shown(orangesum_index, query, n) for n in LIMITS}
+        deepest = lists[LIMITS[-1]]
+        assert len(deepest) == LIMITS[-1], query  # every query matches 40 articles at least
+        reordered += [(n, query[:60]) for n in LIMITS[:-1] if deepest[:n] != lists[n]]
+    assert reordered == []
+

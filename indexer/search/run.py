@@ -54,9 +54,10 @@ def run_search(version: Version, query: str, opts: SearchOptions) -> Results:
 
 
 def run_tree(version: Version, query: str, tree: Group, left_out: tuple[str, ...],
-             opts: SearchOptions, t0: float) -> Results:
+             opts: SearchOptions, t0: float, tiered: bool = True) -> Results:
     """:func:`run_search` once the query is a tree (``query`` is what Results show);
-    the clock started at ``t0``."""
+    the clock started at ``t0``. ``tiered=False``: ranked by one search of the limit,
+    not in tiers (:func:`_tiers`), for a caller that orders the hits again itself."""
     comp = version.compile(tree, opts)
     # An odd spelling in a pasted text is a name or a quotation, not a typo to ask about.
     typed = not comp.pasted
@@ -70,7 +71,8 @@ def run_tree(version: Version, query: str, tree: Group, left_out: tuple[str, ...
     else:
         stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
         similar: dict[int, list[TermMatch]] = {}  # doc → words of close meaning it holds
-        scored, known = _tiers(version, comp, opts, stored, similar)
+        scored, known = _tiers(version, comp, opts, stored, similar) if tiered else \
+            _ranked(version, comp, opts, opts.limit, stored, similar)
         hits = _group(version, scored, comp, opts, similar, stored)
         matches = Matches(version, comp, known)
     return Results(query=query, hits=tuple(hits), elapsed_ms=(time.perf_counter() - t0) * 1000,

@@ -53,3 +53,11 @@ def test_a_larger_limit_shows_the_smaller_one_s_hits_first(orangesum_index, quer
         reordered += [(n, query[:60]) for n in LIMITS[:-1] if deepest[:n] != lists[n]]
     assert reordered == []
 
+
+
+def test_with_several_passages_an_article_a_larger_limit_keeps_them_too(orangesum_index, queries):
+    for query in queries[:10]:
+        few = orangesum_index.search(query, limit=4, per_article=3).hits
+        more = orangesum_index.search(query, limit=25, per_article=3).hits
+        assert [(h.article_id, h.passage) for h in more[:len(few)]] == \
+            [(h.article_id, h.passage) for h in few], query[:60]

@@ -84,28 +84,30 @@ def wikinews_fr(shared_data: Path) -> dict[str, dict]:
         return {r["id"]: r for r in map(json.loads, f)}
 
 
-@pytest.fixture(scope="session")
-def orangesum_head(shared_data: Path) -> list[str]:
-    """The first 20 raw lines of the OrangeSum set (read in place, never copied to the repo)."""
+def orangesum_lines(shared_data: Path, start: int, stop: int) -> list[str]:
+    """The raw JSON lines ``start`` to ``stop`` of the OrangeSum set, read in place in
+    ``../shared`` (never copied to the repo); the test skips when the set is absent."""
     path = shared_data / "orangesum" / "articles.jsonl.gz"
     if not path.exists():
         pytest.skip("../shared/data/orangesum not found")
     with gzip.open(path, "rt", encoding="utf-8") as f:
-        return list(itertools.islice(f, 20))
+        return list(itertools.islice(f, start, stop))
+
+
+@pytest.fixture(scope="session")
+def orangesum_head(shared_data: Path) -> list[str]:
+    """The first 20 raw lines of the OrangeSum set."""
+    return orangesum_lines(shared_data, 0, 20)
 
 
 @pytest.fixture(scope="session")
 def orangesum_index(shared_data: Path, tmp_path_factory: pytest.TempPathFactory
                     ) -> Iterator[NewsIndex]:
-    """The first 5,000 OrangeSum articles, indexed once (written to a temporary file first:
-    read in place in ``../shared``, never copied to the repo)."""
-    source = shared_data / "orangesum" / "articles.jsonl.gz"
-    if not source.exists():
-        pytest.skip("../shared/data/orangesum not found")
+    """The first :data:`ORANGESUM_ARTICLES` OrangeSum articles, indexed once."""
+    lines = orangesum_lines(shared_data, 0, ORANGESUM_ARTICLES)
     root = tmp_path_factory.mktemp("orangesum")
     head = root / "head.jsonl"
-    with gzip.open(source, "rt", encoding="utf-8") as f:
-        head.write_text("".join(itertools.islice(f, ORANGESUM_ARTICLES)), encoding="utf-8")
+    head.write_text("".join(lines), encoding="utf-8")
     with NewsIndex.create(root / "index") as idx:
         idx.add_paths([head], jobs=2)
     with NewsIndex.open(root / "index") as idx:

@@ -9,13 +9,11 @@ the same days that the index does not hold) and with a few typed questions.
 
 from __future__ import annotations
 
-import gzip
-import itertools
 import json
 from pathlib import Path
 
 import pytest
-from conftest import ORANGESUM_ARTICLES
+from conftest import ORANGESUM_ARTICLES, orangesum_lines
 
 from indexer import NewsIndex
 
@@ -27,12 +25,8 @@ TYPED = ("réforme des retraites grève", "Olivier Véran hôpital", "masques p�
 
 @pytest.fixture(scope="module")
 def queries(shared_data: Path) -> list[str]:
-    path = shared_data / "orangesum" / "articles.jsonl.gz"
-    if not path.exists():
-        pytest.skip("../shared/data/orangesum not found")
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        after = [json.loads(line) for line in
-                 itertools.islice(f, ORANGESUM_ARTICLES, ORANGESUM_ARTICLES + 40)]
+    after = [json.loads(line) for line in
+             orangesum_lines(shared_data, ORANGESUM_ARTICLES, ORANGESUM_ARTICLES + 40)]
     return [r["lede"] for r in after] + [r["title"] for r in after] + list(TYPED)
 
 

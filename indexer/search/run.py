@@ -96,18 +96,18 @@ def _tiers(version: Version, comp: Compiled, opts: SearchOptions,
     in the same order as far as both go, for at most about twice the work of the
     deepest search (Elasticsearch keeps its rescore window fixed across pages for the
     same reason)."""
+    scored: list[tuple[float, str, int]] = []
+    kept: set[str] = set()
     size = PAGE
-    scored, known = _ranked(version, comp, opts, size, stored, similar)
-    kept = set(list(dict.fromkeys(aid for _, aid, _ in scored))[:size])
-    scored = [r for r in scored if r[1] in kept]
-    while size < opts.limit:
-        size *= 2
+    while True:
         more, known = _ranked(version, comp, opts, size, stored, similar)
-        fresh = list(dict.fromkeys(aid for _, aid, _ in more if aid not in kept))
-        added = set(fresh[:size - len(kept)])
+        fresh = dict.fromkeys(aid for _, aid, _ in more if aid not in kept)
+        added = set(list(fresh)[:size - len(kept)])
         scored += [r for r in more if r[1] in added]
         kept |= added
-    return scored, known
+        if size >= opts.limit:
+            return scored, known
+        size *= 2
 
 
 def _ranked(version: Version, comp: Compiled, opts: SearchOptions, articles: int,

@@ -13,6 +13,7 @@ import os
 import re
 import statistics
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,6 +202,7 @@ class Ours:
         if vectors:
             self.name = "ours+vectors"
         self.report = None
+        self.merge_seconds = 0.0  # of the build's time, merging its segments (_finish)
         self._path: Path | str | None = None
         self._idx = None
 
@@ -223,6 +225,7 @@ class Ours:
         self._path = path
         with NewsIndex.create(path) as idx:
             self.report = idx.add_articles(articles, jobs=self.jobs)
+            self._finish(idx)
             if self.vectors:
                 idx.write_vectors()
         self.open(path)
@@ -234,7 +237,21 @@ class Ours:
         self._path = path
         with NewsIndex.create(path) as idx:
             self.report = idx.add_paths([str(p) for p in paths], jobs=self.jobs)
+            self._finish(idx)
         self.open(path)
+
+    def _finish(self, idx) -> None:
+        """A finished build merged into one segment, as the peers' are (Lucene's
+        ``optimize``, FTS5's, OpenSearch's force-merge) and as the README tells an
+        archive's owner to do after a bulk build: its time counts in the build's.
+        Over the news task's 36,152 articles, built in four batches, 500 ledes of
+        20–49 words answered at p50 17.6 / 18.2 ms merged, 21.4 / 20.8 ms not (two
+        alternating runs, same ranks for all 2,000), for a 53 s merge."""
+        self.merge_seconds = 0.0
+        if idx.storage()["segments"] > 1:
+            start = time.perf_counter()
+            idx.optimize()
+            self.merge_seconds = time.perf_counter() - start
 
     def open(self, path: Path | str) -> None:
         from indexer import NewsIndex

@@ -165,3 +165,24 @@ def test_each_engine_runs_in_a_process_of_its_own(tmp_path, monkeypatch):
     # A child's failure comes back as the same exception, not as a dead child.
     with pytest.raises(KeyError):
         relevance.run_apart("no-such-engine", test, tmp_path)
+
+
+def test_our_build_is_merged_into_one_segment_as_the_peers_are(tmp_path, monkeypatch):
+    # The peers' builds end merged (Lucene's optimize, FTS5's, OpenSearch's force-merge),
+    # so ours does too, inside its build time: four segments make a news lede ~15 % slower.
+    import indexer.index
+    import indexer.store.segment
+
+    common = pytest.importorskip("common")
+    monkeypatch.setattr(indexer.index, "BATCH_ARTICLES", 2)  # a commit every two articles
+    monkeypatch.setattr(indexer.store.segment, "MERGE_CAP", 0)  # each its own segment
+    docs = [common.Doc(f"d{i}", f"Dépêche {i}", f"Le conseil municipal de Lyon a voté le "
+                       f"budget numéro {i} mardi soir.") for i in range(5)]
+    engine = common.Ours()
+    try:
+        engine.index(docs, tmp_path / "ours")
+        assert engine.idx.storage()["segments"] == 1
+        assert engine.merge_seconds > 0
+        assert sorted(engine.search("budget Lyon", 10)) == [f"d{i}" for i in range(5)]
+    finally:
+        engine.close()

@@ -115,14 +115,15 @@ def make_news_set(count: int) -> TestSet:
 
 
 def make_engine(name: str, jobs: int):
+    # Merged once built, as every peer here is (bench/README.md).
     if name == "ours":
-        return Ours(jobs=jobs)
+        return Ours(jobs=jobs, merge=True)
     if name == "ours+vectors":
         from indexer.search import vectors as semantic
 
         if not semantic.available():
             raise ImportError(f"needs numpy and {semantic.MODEL}: pip install 'depeches[vectors]'")
-        return Ours(jobs=jobs, vectors=True)
+        return Ours(jobs=jobs, vectors=True, merge=True)
     if name == "tantivy":
         # One writer thread, one segment: with two, documents split across segments at
         # random and ties break differently from run to run.

@@ -178,7 +178,7 @@ def test_our_build_is_merged_into_one_segment_as_the_peers_are(tmp_path, monkeyp
     monkeypatch.setattr(indexer.store.segment, "MERGE_CAP", 0)  # each its own segment
     docs = [common.Doc(f"d{i}", f"Dépêche {i}", f"Le conseil municipal de Lyon a voté le "
                        f"budget numéro {i} mardi soir.") for i in range(5)]
-    engine = common.Ours()
+    engine = common.Ours(merge=True)  # as relevance.py builds it
     try:
         engine.index(docs, tmp_path / "ours")
         assert engine.idx.storage()["segments"] == 1

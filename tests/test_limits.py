@@ -48,7 +48,6 @@ def test_a_larger_limit_shows_the_smaller_one_s_hits_first(orangesum_index, quer
     assert reordered == []
 
 
-
 def test_with_several_passages_an_article_a_larger_limit_keeps_them_too(orangesum_index, queries):
     for query in queries[:10]:
         few = orangesum_index.search(query, limit=4, per_article=3).hits

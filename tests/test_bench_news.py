@@ -186,3 +186,36 @@ def test_our_build_is_merged_into_one_segment_as_the_peers_are(tmp_path, monkeyp
         assert sorted(engine.search("budget Lyon", 10)) == [f"d{i}" for i in range(5)]
     finally:
         engine.close()
+
+
+def test_a_gap_to_a_peer_comes_with_its_interval():
+    """Ours minus a peer, query by query: diffs 0.5, 0, -1 and 1 have a mean of 0.125 and a
+    sample standard deviation of 0.854, so the 95 % half-width is 1.96 * 0.854 / 2."""
+    relevance = pytest.importorskip("relevance")
+
+    ours = relevance.Scores([1, 2, None, 1], [1.0] * 4)
+    peer = relevance.Scores([2, 2, 1, None], [1.0] * 4)
+    gap, half = relevance.paired_gap(ours, peer)
+    assert gap == pytest.approx(0.125)
+    assert half == pytest.approx(1.96 * (2.1875 / 3) ** 0.5 / 2)
+    assert relevance.paired_gap(relevance.Scores([1], [1.0]), relevance.Scores([2], [1.0])) \
+        == (0.5, None)
+
+
+def test_the_report_gives_ours_against_each_peer_by_half_and_length(capsys):
+    relevance = pytest.importorskip("relevance")
+    from common import Query
+
+    six = "un deux trois quatre cinq six"
+    queries = [Query("a", six, "x", "tuned"), Query("b", six, "y", "tuned"),
+               Query("c", six * 4, "z", "held")]
+    ours = relevance.Outcome("ours", queries, query_ms=[5.0] * 3, ranks=[1, 1, None])
+    peer = relevance.Outcome("lucene", queries, query_ms=[1.0] * 3, ranks=[2, None, 1])
+    relevance.report(relevance.TestSet("news", [], queries, ("tuned", "held")), [ours, peer])
+    out = capsys.readouterr().out
+    rows = {tuple(c.strip() for c in line.split("|")[:2]): [c.strip() for c in line.split("|")[2:]]
+            for line in out.splitlines() if "|" in line}
+    assert rows[("ours against", "part")] == ["5-19 words", "20-49 words", "all"]
+    # Tuned: diffs 0.5 and 1 (mean 0.75, sd 0.354); held: one query, no interval.
+    assert rows[("lucene", "tuned")] == ["+0.750 ± 0.490", "", "+0.750 ± 0.490"]
+    assert rows[("lucene", "held")] == ["", "-1.000", "-1.000"]

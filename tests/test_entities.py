@@ -1152,3 +1152,19 @@ def test_tokens_cover_every_character_but_spaces_at_its_place(
     assert all(text[t.start : t.end] == t.text for t in tokens)
     assert all(a.end <= b.start for a, b in itertools.pairwise(tokens))
     assert "".join(t.text for t in tokens) == "".join(text[start:].split())
+
+
+def test_the_bench_gives_f1_an_interval_over_articles() -> None:
+    """400 articles are a sample: F1 comes with the range another year's could give."""
+    bench = _bench()
+    alike = bench.Score()
+    for _ in range(50):
+        alike.add({"a", "b", "c"}, {"a", "b", "d"})  # 2 right, 1 wrong, 1 missed: F1 2/3
+    assert alike.f1_interval() == pytest.approx((2 / 3, 2 / 3))
+    mixed = bench.Score()
+    for n in range(60):
+        mixed.add({"a"} if n % 3 else {"z"}, {"a"})
+    low, high = mixed.f1_interval()
+    assert low < mixed.f1 < high
+    assert mixed.f1_interval() == (low, high)  # seeded: a run repeats
+    assert str(mixed).endswith(f"F1 {mixed.f1:.3f} (95 % {low:.3f}-{high:.3f})")

@@ -9,7 +9,8 @@
   10,000 characters, reported on a line of their own (``article``).
 
 Scores: MRR@10, success@1, success@10, and query p50/p95, overall, by half and by query
-length in words (1-4, 5-19, 20-49, 50+).
+length in words (1-4, 5-19, 20-49, 50+); then ours minus each peer, by half and length, each
+gap with its paired 95 % interval (``gap_table``).
 
     python bench/relevance.py                        # both sets, the default engines
     python bench/relevance.py --sets piaf --limit-questions 300 --only ours,fts5

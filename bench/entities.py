@@ -65,18 +65,24 @@ BOOTSTRAP_SEED = 13
 class Score:
     """Micro-averaged counts for one entity group."""
 
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    # (tp, fp, fn) of each article, for the interval: articles are what the sample draws.
+    # (tp, fp, fn) of each article: the totals add them up, and the interval draws them.
     articles: list[tuple[int, int, int]] = field(default_factory=list)
 
     def add(self, predicted: set[str], gold: set[str]) -> None:
-        counts = len(predicted & gold), len(predicted - gold), len(gold - predicted)
-        self.tp += counts[0]
-        self.fp += counts[1]
-        self.fn += counts[2]
-        self.articles.append(counts)
+        self.articles.append(
+            (len(predicted & gold), len(predicted - gold), len(gold - predicted)))
+
+    @property
+    def tp(self) -> int:
+        return sum(a[0] for a in self.articles)
+
+    @property
+    def fp(self) -> int:
+        return sum(a[1] for a in self.articles)
+
+    @property
+    def fn(self) -> int:
+        return sum(a[2] for a in self.articles)
 
     def f1_interval(self, resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[float, float]:
         """95 % interval of micro F1 over the articles, by the bootstrap: the articles drawn

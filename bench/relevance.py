@@ -78,8 +78,12 @@ class Scores:
     ranks: list[int | None]
     query_ms: list[float]
 
+    def reciprocals(self) -> list[float]:
+        """Each query's reciprocal rank, 0 for a miss: what MRR@10 averages."""
+        return [1 / r if r else 0.0 for r in self.ranks]
+
     def mrr(self) -> float:
-        return sum(1 / r for r in self.ranks if r) / len(self.ranks)
+        return sum(self.reciprocals()) / len(self.ranks)
 
     def success(self, k: int) -> float:
         return sum(1 for r in self.ranks if r and r <= k) / len(self.ranks)
@@ -320,10 +324,7 @@ def paired_gap(ours: Scores, peer: Scores) -> tuple[float, float | None]:
     interval: 1.96 standard errors of the query-by-query differences of reciprocal ranks
     (None under two queries). Both engines answer the same queries, so the pairs cancel
     what makes one query hard for every engine: far narrower than two intervals apart."""
-    def reciprocal(rank: int | None) -> float:
-        return 1 / rank if rank else 0.0
-
-    diffs = [reciprocal(a) - reciprocal(b) for a, b in zip(ours.ranks, peer.ranks, strict=True)]
+    diffs = [a - b for a, b in zip(ours.reciprocals(), peer.reciprocals(), strict=True)]
     n = len(diffs)
     mean = sum(diffs) / n
     if n < 2:

@@ -50,6 +50,16 @@ def test_the_sample_does_not_depend_on_how_many_are_asked(news_set):
     assert {q.qid for q in news_set.queries} < {q.qid for q in larger.queries}
 
 
+def table_rows(out: str) -> dict[tuple[str, str], list[str]]:
+    """The report's table lines: each row's last cells, by its first two."""
+    rows = {}
+    for line in out.splitlines():
+        if "|" in line:
+            cells = [c.strip() for c in line.split("|")]
+            rows[tuple(cells[:2])] = cells[2:]
+    return rows
+
+
 def test_the_report_names_the_first_query_apart_from_the_slowest_other(capsys):
     relevance = pytest.importorskip("relevance")
     from common import Query
@@ -86,8 +96,7 @@ def test_the_report_gives_each_half_by_length(capsys):
     outcome = relevance.Outcome("ours", queries, query_ms=[5.0] * 4, ranks=[1, 2, None, 1])
     relevance.report(relevance.TestSet("news", [], queries, ("tuned", "held")), [outcome])
     out = capsys.readouterr().out
-    rows = {tuple(c.strip() for c in line.split("|")[:2]): [c.strip() for c in line.split("|")[2:]]
-            for line in out.splitlines() if "|" in line}
+    rows = table_rows(out)
     assert rows[("engine", "part")] == ["1-4 MRR@10 (n)", "5-19 MRR@10 (n)", "20-49 MRR@10 (n)"]
     assert rows[("ours", "tuned")] == ["1.000 (1)", "1.000 (1)", ""]
     assert rows[("ours", "held")] == ["", "0.500 (1)", "0.000 (1)"]
@@ -213,8 +222,7 @@ def test_the_report_gives_ours_against_each_peer_by_half_and_length(capsys):
     peer = relevance.Outcome("lucene", queries, query_ms=[1.0] * 3, ranks=[2, None, 1])
     relevance.report(relevance.TestSet("news", [], queries, ("tuned", "held")), [ours, peer])
     out = capsys.readouterr().out
-    rows = {tuple(c.strip() for c in line.split("|")[:2]): [c.strip() for c in line.split("|")[2:]]
-            for line in out.splitlines() if "|" in line}
+    rows = table_rows(out)
     assert rows[("ours against", "part")] == ["5-19 words", "20-49 words", "all"]
     # Tuned: diffs 0.5 and 1 (mean 0.75, sd 0.354); held: one query, no interval.
     assert rows[("lucene", "tuned")] == ["+0.750 ± 0.490", "", "+0.750 ± 0.490"]

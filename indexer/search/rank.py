@@ -8,7 +8,9 @@ close meaning. The README's "How it works" gives the measured effect of each.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import ARTICLE_B, ARTICLE_K1, TermMatch
@@ -214,12 +216,37 @@ def with_articles(version: Version, comp: Compiled, rows: list[tuple[float, str,
     return [(score + scale * own[aid], aid, docnum) for score, aid, docnum in rows]
 
 
+@dataclass
+class Reads:
+    """What one search has read of its candidates, kept for the rest of it: a search of
+    40 articles re-scores the candidates of one of 10, 20 and 40
+    (:func:`indexer.search.run._tiers`), most of them the same passages."""
+
+    passages: dict[int, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    """Passages read while re-scoring, not read again to show them."""
+    similar: dict[int, list[TermMatch]] = dataclasses.field(default_factory=dict)
+    """Each passage's words of close meaning to the query's."""
+    terms: dict[int, Any] = dataclasses.field(default_factory=dict)
+    """Which query terms each passage holds (with their positions in a typed search)."""
+    title_terms: dict[int, Any] = dataclasses.field(default_factory=dict)
+    """Which query terms each title holds, by the document that carries it."""
+
+    @staticmethod
+    def each(kept: dict[int, Any], docs: list[int],
+             read: Callable[[list[int]], Mapping[int, Any]]) -> dict[int, Any]:
+        """``read(docs)``, reading only those of ``docs`` not in ``kept``, and keeping them."""
+        fresh = [d for d in docs if d not in kept]
+        if fresh:
+            kept.update(read(fresh))
+        return {d: kept[d] for d in docs if d in kept}
+
+
 def rescore(version: Version, comp: Compiled, opts: SearchOptions,
-            rows: list[tuple[float, str, int]], k: int, stored: dict[int, dict[str, Any]],
-            similar: dict[int, list[TermMatch]]) -> list[tuple[float, str, int]]:
+            rows: list[tuple[float, str, int]], k: int, reads: Reads
+            ) -> list[tuple[float, str, int]]:
     """The candidates' ``(score, article_id, docnum)`` once their title's score is lent,
     and coordination, proximity and (with vectors) topic and close words counted.
-    Passages read on the way go to ``stored``, close words to ``similar``."""
+    What is read on the way goes to ``reads``."""
     # Coordination and proximity are counted on the candidates only: asking
     # Whoosh for the matched terms of every hit would turn off its top-k skipping.
     titles = version.title_scores(comp, k)
@@ -228,14 +255,17 @@ def rescore(version: Version, comp: Compiled, opts: SearchOptions,
     candidates = [d for _, _, d in rows]
     # A pasted text counts no proximity (see PROXIMITY): which terms each candidate
     # holds is all it needs, counted without decoding a position.
-    places = None if comp.pasted else version.positions(wanted_terms, candidates)
-    body = places if places is not None else version.occurrences(wanted_terms, candidates,
-                                                                 comp.whole)
+    places = None if comp.pasted else reads.each(
+        reads.terms, candidates, lambda docs: version.positions(wanted_terms, docs))
+    body = places if places is not None else reads.each(
+        reads.terms, candidates,
+        lambda docs: version.occurrences(wanted_terms, docs, comp.whole))
     # Titles count for coordination alone: which terms they hold, never where; read
     # for the candidates' articles only, not for each of the k best titles.
     shown = {titles[aid][1] for _, aid, _ in rows if aid in titles}
-    in_title = version.occurrences(frozenset(("title_" + f, t) for f, t in wanted_terms
-                                             if f == "stem"), sorted(shown), comp.whole)
+    title_terms = frozenset(("title_" + f, t) for f, t in wanted_terms if f == "stem")
+    in_title = reads.each(reads.title_terms, sorted(shown),
+                          lambda docs: version.occurrences(title_terms, docs, comp.whole))
     weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
                for i, w in enumerate(clause_weights(version, comp.clauses))]
     vectors = version.vectors() if opts.vectors else None
@@ -253,8 +283,9 @@ def rescore(version: Version, comp: Compiled, opts: SearchOptions,
             matched |= {(f[6:], t) for f, t in in_title[title[1]]}
         partial = 0.0
         if asked is not None and vectors is not None:  # the index has word vectors
-            stored[docnum] = version.passage(docnum)
-            text = stored[docnum]["text"]
+            if docnum not in reads.passages:
+                reads.passages[docnum] = version.passage(docnum)
+            text = reads.passages[docnum]["text"]
             seen = vectors.profile(text)
             topic = vectors.topic(asked, seen)
             score *= 1 + TOPIC * max(0.0, topic - TOPIC_FLOOR)
@@ -264,7 +295,7 @@ def rescore(version: Version, comp: Compiled, opts: SearchOptions,
             if missing:
                 near = vectors.closest([comp.words[i] for i in missing], seen, known)
                 partial = sum(weights[i] * x for i, (x, _) in zip(missing, near, strict=True))
-                similar[docnum] = [TermMatch(comp.words[i] or "", w, "similar")
+                reads.similar[docnum] = [TermMatch(comp.words[i] or "", w, "similar")
                                    for i, (x, w) in zip(missing, near, strict=True) if x]
         score *= coordination(reach, weights, matched, partial)
         if places is not None:

@@ -10,13 +10,13 @@ article and highlights them (:mod:`.highlight`). It reads the index only through
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..model import FacetCount, Hit, Results, TermMatch
+from ..model import FacetCount, Hit, Results
 from .highlight import Matcher
 from .options import SearchOptions
 from .parse import Group, parse_query
-from .rank import rescore, with_articles
+from .rank import Reads, rescore, with_articles
 from .seam import Matches
 from .telling import telling_words
 
@@ -66,14 +66,13 @@ def run_tree(version: Version, query: str, tree: Group, left_out: tuple[str, ...
                        analysed=" ".join(comp.analysed), left_out=left_out)
     if not comp.has_text:  # no words to rank by: newest first, like a news feed
         rows, matching = version.newest(comp, opts.limit)
-        hits = _group(version, rows, comp, opts, {}, {})
+        hits = _group(version, rows, comp, opts, Reads())
         matches = Matches(version, comp, matching)
     else:
-        stored: dict[int, dict[str, Any]] = {}  # passages read while scoring, not read again
-        similar: dict[int, list[TermMatch]] = {}  # doc → words of close meaning it holds
-        scored, known = _tiers(version, comp, opts, stored, similar) if tiered else \
-            _ranked(version, comp, opts, opts.limit, stored, similar)
-        hits = _group(version, scored, comp, opts, similar, stored)
+        reads = Reads()
+        scored, known = _tiers(version, comp, opts, reads) if tiered else \
+            _ranked(version, comp, opts, opts.limit, reads)
+        hits = _group(version, scored, comp, opts, reads)
         matches = Matches(version, comp, known)
     return Results(query=query, hits=tuple(hits), elapsed_ms=(time.perf_counter() - t0) * 1000,
                    analysed=" ".join(comp.analysed), left_out=left_out,
@@ -82,8 +81,7 @@ def run_tree(version: Version, query: str, tree: Group, left_out: tuple[str, ...
                    matches=matches)
 
 
-def _tiers(version: Version, comp: Compiled, opts: SearchOptions,
-           stored: dict[int, dict[str, Any]], similar: dict[int, list[TermMatch]]
+def _tiers(version: Version, comp: Compiled, opts: SearchOptions, reads: Reads
            ) -> tuple[list[tuple[float, str, int]], list[int] | None]:
     """The re-scored candidates (:func:`_ranked`) of the articles shown, in their order,
     and every match when the last search saw them all.
@@ -96,38 +94,39 @@ def _tiers(version: Version, comp: Compiled, opts: SearchOptions,
     in the same order as far as both go, for at most about twice the work of the
     deepest search (Elasticsearch keeps its rescore window fixed across pages for the
     same reason)."""
+    sizes = [PAGE]
+    while sizes[-1] < opts.limit:
+        sizes.append(2 * sizes[-1])
+    # The deepest search first: each shallower one then finds most of what it reads
+    # (titles, passages' terms, articles' passages) already read, for the same result.
+    ranked = {size: _ranked(version, comp, opts, size, reads)
+              for size in reversed(sizes)}
     scored: list[tuple[float, str, int]] = []
     kept: set[str] = set()
-    size = PAGE
-    while True:
-        more, known = _ranked(version, comp, opts, size, stored, similar)
-        fresh = dict.fromkeys(aid for _, aid, _ in more if aid not in kept)
+    for size in sizes:
+        fresh = dict.fromkeys(aid for _, aid, _ in ranked[size][0] if aid not in kept)
         added = set(list(fresh)[:size - len(kept)])
-        scored += [r for r in more if r[1] in added]
+        scored += [r for r in ranked[size][0] if r[1] in added]
         kept |= added
-        if size >= opts.limit:
-            return scored, known
-        size *= 2
+    return scored, ranked[sizes[-1]][1]
 
 
 def _ranked(version: Version, comp: Compiled, opts: SearchOptions, articles: int,
-            stored: dict[int, dict[str, Any]], similar: dict[int, list[TermMatch]]
-            ) -> tuple[list[tuple[float, str, int]], list[int] | None]:
+            reads: Reads) -> tuple[list[tuple[float, str, int]], list[int] | None]:
     """The candidates of a search asked for ``articles`` articles, re-scored, best first,
-    and every match when the search saw them all. Passages read go to ``stored``, close
-    words to ``similar``."""
+    and every match when the search saw them all. What is read goes to ``reads``."""
     k = max(MIN_CANDIDATES, articles * opts.per_article * 3)
     res, known = version.candidates(comp, k, articles)
     col = version.article_ids()
     scored = with_articles(version, comp, rescore(
-        version, comp, opts, [(score, col[d], d) for score, d in res], k, stored, similar))
+        version, comp, opts, [(score, col[d], d) for score, d in res], k, reads))
     # Passages of an article follow it in document order: that breaks ties by position.
     scored.sort(key=lambda r: (-round(r[0], 6), r[1], r[2]))
     return scored, known
 
 
 def _group(version: Version, scored: list[tuple], comp: Compiled, opts: SearchOptions,
-           similar: dict[int, list[TermMatch]], read: dict[int, dict[str, Any]]) -> list[Hit]:
+           reads: Reads) -> list[Hit]:
     per: dict[str, list[tuple]] = {}
     for row in scored:
         if row[1] in per or len(per) < opts.limit:
@@ -140,9 +139,9 @@ def _group(version: Version, scored: list[tuple], comp: Compiled, opts: SearchOp
         meta = metas[aid] or {}
         found = []
         for score, _, docnum in rows:
-            stored = read.get(docnum) or version.passage(docnum)
+            stored = reads.passages.get(docnum) or version.passage(docnum)
             spans, matches = matcher.find(stored["text"], meta.get("lang"))
-            found.append((score, stored, spans, (*matches, *similar.get(docnum, ()))))
+            found.append((score, stored, spans, (*matches, *reads.similar.get(docnum, ()))))
             if sum(1 for f in found if f[2]) >= opts.per_article:
                 break  # enough passages that show the match
         # A passage that shows the match beats one that matched by the title only.

@@ -122,10 +122,15 @@ class Compiler:
         self.filter: wq.Query | None = None  # the option filters, compiled once
         self.dates: tuple[str | None, str | None] = (None, None)  # the options' date bounds
         self.restricted: wq.Query | None = None  # the query and the filters
+        self.fast_restricted: wq.Query | None = None  # the fast query and the filters
         # Articles' own scores the backend counted for the leads, for the candidates'
         # articles to read (Version.article_scores): every one's, in numpy, here
         # (leads.own_scores); the pool's on a cluster (OpenSearchVersion._with_leads).
         self.own: Any = None
+        # The deepest titles' search this search ran: how deep, and its best titles.
+        self.best_titles: tuple[int, list[tuple[float, int]]] | None = None
+        # Documents' scores under each query of this search's leads, by the query's id.
+        self.scored: dict[int, tuple[wq.Query, dict[int, float | None]]] = {}
 
     @property
     def has_text(self) -> bool:

@@ -200,5 +200,24 @@ def leads(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, have: Collec
             and col[run[1]] not in have for d in run[1:]]
     if not docs:
         return []
-    scores = joined_scores(joined_version(version.searcher), q, docs)
+    scores = _scored(version, comp, q, docs)
     return best_of_each(((score, d) for d, score in scores.items()), col.__getitem__, per)
+
+
+def _scored(version: EmbeddedVersion, comp: Compiler, q: Any, docs: list[int]
+            ) -> dict[int, float]:
+    """:func:`joined_scores` of ``docs`` under ``q``, each document's kept on ``comp`` for
+    the search's other tiers (:func:`indexer.search.run._tiers`): a search of 40 articles
+    reads the best articles' passages of one of 10 and of 20 again. A document's score
+    under a query is the version's, whichever others are scored with it."""
+    # Keyed by the query's identity, and the query held with its scores, so that no
+    # other query takes its id while they are kept.
+    held = comp.scored.get(id(q))
+    if held is None or held[0] is not q:
+        held = comp.scored[id(q)] = (q, {})
+    kept = held[1]
+    fresh = [d for d in docs if d not in kept]
+    if fresh:
+        found = joined_scores(joined_version(version.searcher), q, fresh)
+        kept.update({d: found.get(d) for d in fresh})
+    return {d: score for d in docs if (score := kept[d]) is not None}

@@ -26,6 +26,7 @@ from .evaluate import (
     Split,
     best_documents,
     document_scores,
+    keep_best,
     matching_documents,
     term_frequencies,
     term_values,
@@ -106,7 +107,13 @@ class EmbeddedVersion(Snapshot):
             _pasted_searches += 1
         return comp
 
-    def _restricted(self, comp: Compiler) -> Any:
+    def _restricted(self, comp: Compiler, fast: bool = False) -> Any:
+        """The query and the filters, made once a search; ``fast``: without its common
+        words (:attr:`Compiler.fast`)."""
+        if fast:
+            if comp.fast_restricted is None:
+                comp.fast_restricted = filtered(comp.fast, comp.filter)
+            return comp.fast_restricted
         if comp.restricted is None:
             comp.restricted = filtered(comp.query, comp.filter)
         return comp.restricted
@@ -127,7 +134,7 @@ class EmbeddedVersion(Snapshot):
             if len({col[d] for _, d in res}) >= articles:
                 return res, None
         if comp.fast is not None:
-            q = filtered(comp.fast, comp.filter)
+            q = self._restricted(comp, fast=True)
             res, _ = best_documents(s, q, k, tie_order(col), whole=comp.whole)
             if len({col[d] for _, d in res}) >= articles:
                 return self._with_leads(comp, q, res), None  # without the common words
@@ -189,16 +196,20 @@ class EmbeddedVersion(Snapshot):
 
     def title_scores(self, comp: Compiler, k: int) -> dict[str, tuple[float, int]]:
         """Title score and title-carrying document per article, of the ``k`` best titles."""
-        if comp.tree is None:
+        tree = comp.tree
+        if tree is None:
             return {}
-        s = self.searcher
-        tq = Compiler(s, self.langs(), titles=True, spelled=comp.spelled).compile(comp.tree)
-        if tq is None:
-            return {}
-        col = self.article_ids()
-        return {col[docnum]: (score, docnum) for score, docnum in
-                best_documents(s, filtered(tq, comp.filter), k, tie_order(col),
-                               whole=comp.whole)[0]}
+        s, col = self.searcher, self.article_ids()
+
+        def search(n: int) -> list[tuple[float, int]]:
+            tq = Compiler(s, self.langs(), titles=True, spelled=comp.spelled).compile(tree)
+            if tq is None:
+                return []
+            return best_documents(s, filtered(tq, comp.filter), n, tie_order(col),
+                                  whole=comp.whole)[0]
+
+        return {col[docnum]: (score, docnum)
+                for score, docnum in _best_titles(comp, k, search, tie_order(col))}
 
     def positions(self, terms: frozenset[tuple[str, str]], docs: list[int]
                   ) -> dict[int, Positions]:
@@ -226,6 +237,25 @@ class EmbeddedVersion(Snapshot):
         """The first ``limit`` documents (all when ``None``) of the compiled query, in
         docnum order."""
         return matching_documents(self.searcher, self._restricted(comp), limit)
+
+
+def _best_titles(comp: Compiler, k: int, search: Callable[[int], list[tuple[float, int]]],
+                 tiebreak: Callable[[int], Any]) -> list[tuple[float, int]]:
+    """``search(k)``, the ``k`` best titles, or their share of a deeper search's that this
+    search (``comp``) ran before: a search of 40 articles ranks its first 10 as one of 10
+    (:func:`indexer.search.run._tiers`), deepest first. The ``k`` best of the deeper's
+    are the ``k`` best of all when it found fewer than it asked for, or where their cut
+    scores above its own: every title that scores more is among its own. At the same
+    score, ties at the deeper cut may have been left out, and the search runs again."""
+    if comp.best_titles is not None and comp.best_titles[0] >= k:
+        depth, deeper = comp.best_titles
+        best = keep_best([(-score, doc) for score, doc in deeper], k, tiebreak)
+        if len(deeper) < depth or best[-1][0] > deeper[-1][0]:  # it saw them all
+            return best
+    best = search(k)
+    if comp.best_titles is None or comp.best_titles[0] < k:
+        comp.best_titles = (k, best)
+    return best
 
 
 def _per_document(searcher: Any, terms: frozenset[tuple[str, str]], docs: list[int],

@@ -231,14 +231,17 @@ class Reads:
     title_terms: dict[int, Any] = dataclasses.field(default_factory=dict)
     """Which query terms each title holds, by the document that carries it."""
 
-    @staticmethod
-    def each(kept: dict[int, Any], docs: list[int],
-             read: Callable[[list[int]], Mapping[int, Any]]) -> dict[int, Any]:
-        """``read(docs)``, reading only those of ``docs`` not in ``kept``, and keeping them."""
-        fresh = [d for d in docs if d not in kept]
-        if fresh:
-            kept.update(read(fresh))
-        return {d: kept[d] for d in docs if d in kept}
+
+def read_once(kept: dict[int, Any], docs: list[int],
+              read: Callable[[list[int]], Mapping[int, Any]]) -> dict[int, Any]:
+    """``read(docs)``, a document's value the same whichever others are read with it:
+    only those of ``docs`` not in ``kept`` are read, and what they gave is kept (a
+    document ``read`` left out as ``None``, so that it is not read again)."""
+    fresh = [d for d in docs if d not in kept]
+    if fresh:
+        found = read(fresh)
+        kept.update({d: found.get(d) for d in fresh})
+    return {d: value for d in docs if (value := kept[d]) is not None}
 
 
 def rescore(version: Version, comp: Compiled, opts: SearchOptions,
@@ -255,16 +258,16 @@ def rescore(version: Version, comp: Compiled, opts: SearchOptions,
     candidates = [d for _, _, d in rows]
     # A pasted text counts no proximity (see PROXIMITY): which terms each candidate
     # holds is all it needs, counted without decoding a position.
-    places = None if comp.pasted else reads.each(
+    places = None if comp.pasted else read_once(
         reads.terms, candidates, lambda docs: version.positions(wanted_terms, docs))
-    body = places if places is not None else reads.each(
+    body = places if places is not None else read_once(
         reads.terms, candidates,
         lambda docs: version.occurrences(wanted_terms, docs, comp.whole))
     # Titles count for coordination alone: which terms they hold, never where; read
     # for the candidates' articles only, not for each of the k best titles.
     shown = {titles[aid][1] for _, aid, _ in rows if aid in titles}
     title_terms = frozenset(("title_" + f, t) for f, t in wanted_terms if f == "stem")
-    in_title = reads.each(reads.title_terms, sorted(shown),
+    in_title = read_once(reads.title_terms, sorted(shown),
                           lambda docs: version.occurrences(title_terms, docs, comp.whole))
     weights = [w * (HEAD_WEIGHT if i in comp.heads else 1.0)
                for i, w in enumerate(clause_weights(version, comp.clauses))]

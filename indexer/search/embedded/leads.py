@@ -29,6 +29,7 @@ from ..rank import (
     article_term,
     article_weights,
     best_of_each,
+    read_once,
     stem_clauses,
 )
 from .evaluate import joined_scores, joined_version
@@ -206,18 +207,14 @@ def leads(version: EmbeddedVersion, comp: Compiler, q: Any, n: int, have: Collec
 
 def _scored(version: EmbeddedVersion, comp: Compiler, q: Any, docs: list[int]
             ) -> dict[int, float]:
-    """:func:`joined_scores` of ``docs`` under ``q``, each document's kept on ``comp`` for
-    the search's other tiers (:func:`indexer.search.run._tiers`): a search of 40 articles
-    reads the best articles' passages of one of 10 and of 20 again. A document's score
-    under a query is the version's, whichever others are scored with it."""
+    """:func:`joined_scores` of ``docs`` under ``q``, each document's kept on ``comp``
+    (:func:`~indexer.search.rank.read_once`) for the search's other tiers
+    (:func:`indexer.search.run._tiers`): a search of 40 articles reads the best articles'
+    passages of one of 10 and of 20 again."""
     # Keyed by the query's identity, and the query held with its scores, so that no
     # other query takes its id while they are kept.
     held = comp.scored.get(id(q))
     if held is None or held[0] is not q:
         held = comp.scored[id(q)] = (q, {})
-    kept = held[1]
-    fresh = [d for d in docs if d not in kept]
-    if fresh:
-        found = joined_scores(joined_version(version.searcher), q, fresh)
-        kept.update({d: found.get(d) for d in fresh})
-    return {d: score for d in docs if (score := kept[d]) is not None}
+    return read_once(held[1], docs,
+                     lambda fresh: joined_scores(joined_version(version.searcher), q, fresh))

@@ -123,6 +123,8 @@ class Compiler:
         self.dates: tuple[str | None, str | None] = (None, None)  # the options' date bounds
         self.restricted: wq.Query | None = None  # the query and the filters
         self.fast_restricted: wq.Query | None = None  # the fast query and the filters
+        # (the titles' query and the filters,), made once a search, when first asked.
+        self.titles_restricted: tuple[wq.Query | None] | None = None
         # Articles' own scores the backend counted for the leads, for the candidates'
         # articles to read (Version.article_scores): every one's, in numpy, here
         # (leads.own_scores); the pool's on a cluster (OpenSearchVersion._with_leads).

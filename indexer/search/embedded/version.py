@@ -118,6 +118,16 @@ class EmbeddedVersion(Snapshot):
             comp.restricted = filtered(comp.query, comp.filter)
         return comp.restricted
 
+    def _titles_restricted(self, comp: Compiler) -> Any:
+        """The query over titles and the filters, made once a search (None when no word
+        of it reaches a title): each tier of a deep search that searches its titles
+        again asks for it (:func:`_best_titles`)."""
+        if comp.titles_restricted is None:
+            tq = Compiler(self.searcher, self.langs(), titles=True,
+                          spelled=comp.spelled).compile(comp.tree)
+            comp.titles_restricted = (None if tq is None else filtered(tq, comp.filter),)
+        return comp.titles_restricted[0]
+
     def candidates(self, comp: Compiler, k: int, articles: int
                    ) -> tuple[list[tuple[float, int]], list[int] | None]:
         """The ``k`` best ``(score, doc)``, best first, and every match when the search
@@ -196,17 +206,15 @@ class EmbeddedVersion(Snapshot):
 
     def title_scores(self, comp: Compiler, k: int) -> dict[str, tuple[float, int]]:
         """Title score and title-carrying document per article, of the ``k`` best titles."""
-        tree = comp.tree
-        if tree is None:
+        if comp.tree is None:
             return {}
         s, col = self.searcher, self.article_ids()
 
         def search(n: int) -> list[tuple[float, int]]:
-            tq = Compiler(s, self.langs(), titles=True, spelled=comp.spelled).compile(tree)
+            tq = self._titles_restricted(comp)
             if tq is None:
                 return []
-            return best_documents(s, filtered(tq, comp.filter), n, tie_order(col),
-                                  whole=comp.whole)[0]
+            return best_documents(s, tq, n, tie_order(col), whole=comp.whole)[0]
 
         return {col[docnum]: (score, docnum)
                 for score, docnum in _best_titles(comp, k, search, tie_order(col))}

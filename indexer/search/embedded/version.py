@@ -123,8 +123,9 @@ class EmbeddedVersion(Snapshot):
         of it reaches a title): each tier of a deep search that searches its titles
         again asks for it (:func:`_best_titles`)."""
         if comp.titles_restricted is None:
-            tq = Compiler(self.searcher, self.langs(), titles=True,
-                          spelled=comp.spelled).compile(comp.tree)
+            tree = comp.tree
+            tq = None if tree is None else Compiler(
+                self.searcher, self.langs(), titles=True, spelled=comp.spelled).compile(tree)
             comp.titles_restricted = (None if tq is None else filtered(tq, comp.filter),)
         return comp.titles_restricted[0]
 

@@ -511,6 +511,13 @@ def test_an_adjective_that_is_also_a_verb_stays_before_a_comma() -> None:
         ("Le départ est à 10 h UTC.", "UTC"),
         ("Une ONG locale aide les familles.", "ONG"),
         ("Le vol MS804 a disparu.", "MS804"),
+        # things written in capitals are no actors or places either (OrangeSum)
+        ("Un test PCR négatif est exigé à l'arrivée.", "PCR"),
+        ("Le prix TTC est de 20 euros.", "TTC"),
+        ("La victime souffre de 10 jours d'ITT.", "ITT"),
+        ("Le virus circule chez les résidents d'Ehpad.", "Ehpad"),
+        ("Elle promet 400 km d'autonomie en cycle WLTP.", "WLTP"),
+        ("Le moteur TFSI de l'Audi A5 gagne 20 chevaux.", "TFSI"),
         # a lowercase long form that opens on no organisation's head is no name (OrangeSum)
         (
             "La dette publique, qui atteignait 98,1% du produit intérieur brut (PIB) fin 2019, "

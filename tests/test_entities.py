@@ -310,6 +310,28 @@ def test_a_town_name_after_someone_s_noun_is_a_person() -> None:
     assert entities.places == ("Prague",)
 
 
+@pytest.mark.parametrize(
+    "text, company",
+    [
+        # OrangeSum: "le PDG de Polestar" gave a place, as "à Polestar" would
+        ("Le PDG de Polestar, Thomas Ingenlath, a annoncé la nouvelle.", "Polestar"),
+        ("Selon le CEO de Lamborghini, tout va bien.", "Lamborghini"),
+        ("Le patron de Stellantis est venu.", "Stellantis"),
+        ("Le directeur général de Vinted a parlé.", "Vinted"),
+        ("Directeur général de Doctolib, il a parlé.", "Doctolib"),
+        ("Les salariés de Whirlpool manifestent.", "Whirlpool"),
+    ],
+)
+def test_a_company_s_head_or_staff_names_a_company(text: str, company: str) -> None:
+    entities = entities_of(text)
+    assert company in entities.actors
+    assert company not in entities.places
+
+
+def test_a_town_s_officer_still_names_a_town() -> None:
+    assert entities_of("Le maire de Trifouilly a parlé.").places == ("Trifouilly",)
+
+
 def test_ambiguous_surname_is_not_merged() -> None:
     entities = entities_of("Jason Stewart et Melissa Stewart sont partis.", "Stewart a gagné.")
     assert {"Jason Stewart", "Melissa Stewart"} <= set(entities.actors)

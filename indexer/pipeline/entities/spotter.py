@@ -17,12 +17,14 @@ from .words import (
     _ARTICLES,
     _ARTICLES_AND_AU,
     _ARTICLES_AND_CONTRACTIONS,
+    _COMPANY_HEADS,
     _CUE_ADJECTIVES,
     _CUE_COMPLEMENTS,
     _DEAL_NOUNS,
     _ENGLISH_WORDS,
     _EVENT_HEADS,
     _FUNCTION_WORDS,
+    _HEAD_TITLES,
     _HONORIFICS,
     _LONG_REACH,
     _LOWER_ORG_HEADS,
@@ -472,8 +474,7 @@ class _Spotter:
                 kind = ""  # a one-word town name with no cue may well be a surname ("Obama")
             elif self._previous_word(i) in _WEAK_PLACE_PREPOSITIONS:
                 # "le discours d'Obama": someone's, as for unknown names
-                owner = self._previous_word(i - 1)
-                kind = PERSON if owner in _OWNED_NOUNS else ORG if owner in _DEAL_NOUNS else kind
+                kind = self._owner_kind(i - 1, kind)
         return Mention(surface, kind, phrase.canonical, True, j - i == 1)
 
     def _place_cue(self, i: int) -> bool:
@@ -782,9 +783,22 @@ class _Spotter:
             return PERSON
         if previous in _WEAK_PLACE_PREPOSITIONS:
             # "le film de Kubrick", "la campagne de Fillon": someone's, not somewhere.
-            owner = self._previous_word(k - 1)
-            return PERSON if owner in _OWNED_NOUNS else ORG if owner in _DEAL_NOUNS else PLACE
+            return self._owner_kind(k - 1, PLACE)
         return ORG if previous in _ACTOR_CUES else ""
+
+    def _owner_kind(self, k: int, kind: str) -> str:
+        """The kind of X in "<owner> de X", token ``k`` being "de", or ``kind``."""
+        owner = self._previous_word(k) or self._company_head(k - 1)
+        if owner in _HEAD_TITLES:  # "le directeur général de X"
+            owner = self._previous_word(k - 1) or self._company_head(k - 2) or owner
+        if owner in _OWNED_NOUNS:
+            return PERSON
+        return ORG if owner in _DEAL_NOUNS or owner in _COMPANY_HEADS else kind
+
+    def _company_head(self, j: int) -> str:
+        """'PDG', 'CEO', or a head opening a sentence ("Patron de X"), at token ``j``."""
+        key = self.tokens[j].key if j >= 0 else ""
+        return key if key in _COMPANY_HEADS else ""
 
     def _venue(self, i: int) -> bool:
         """'le palais des Congrès', 'le centre des Expositions': a building's name."""

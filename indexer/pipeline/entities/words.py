@@ -129,6 +129,16 @@ _OWNED_NOUNS = frozenset(
 _DEAL_NOUNS = frozenset(
     "rachat rachats acquisition filiale filiales actionnaire actionnaires".split()
 )
+# Nouns before "de X" that make X a company: its heads and staff ("le PDG de Polestar",
+# "le patron de Renault"), where a town after "le maire de" is a place.
+_COMPANY_HEADS = frozenset(
+    """pdg ceo patron patronne dirigeant dirigeante directeur directrice cofondateur
+    cofondatrice salaries employes""".split()
+)
+# What may stand between such a head and "de": "le directeur général de Renault".
+_HEAD_TITLES = frozenset(
+    "general generale executif executive financier financiere delegue deleguee".split()
+)
 # Before an unknown single name, these make an actor more likely than not.
 _ACTOR_CUES = frozenset("selon par".split())
 _MINISTRY = frozenset("ministre ministres ministere ministeres secretaire secretariat".split())

@@ -886,6 +886,9 @@ def test_a_saint_spelled_with_spaces_is_no_place() -> None:
          "radars sur la départementale 25 à Pommerieux, près de Craon.", "France Bleu"),
         ("C'est une saignée énorme, c'est scandaleux\", a déploré sur Public Sénat le chef de "
          "file des sénateurs socialistes Patrick Kanner.", "Public Sénat"),
+        # carmakers, which a bare name after "de" or "chez" read as places
+        ("Il a fait toute sa carrière chez Bentley.", "Bentley"),
+        ("Les ventes de Land Rover ont chuté en Chine.", "Land Rover"),
     ],
 )
 def test_a_pollster_company_or_medium_is_an_actor(text: str, actor: str) -> None:

@@ -33,7 +33,8 @@ Olivier Véran|UE|France 3|Matignon|Jean-Luc Mélenchon|Rachida Dati|Joe Biden|R
 Le Figaro|France Info|Franceinfo|Europe 1|Twitter|Facebook|Conseil d'État|Insee|Airbus|
 Gérald Darmanin|Nicolas Sarkozy|François Hollande|Jean Castex|Sibeth Ndiaye|Bruno Le Maire|
 Boris Johnson|Xi Jinping|CGT|SNCF|Jérôme Salomon|Didier Raoult|Mercedes|Audi|
-Porsche|Peugeot|Toyota|Volkswagen|Tesla|Apple|Google|Amazon|Le Monde|Libération|LCI|CNews|
+Porsche|Peugeot|Toyota|Volkswagen|Tesla|Ferrari|Bentley|Lamborghini|Apple|Google|Amazon|
+Le Monde|Libération|LCI|CNews|
 France Inter|M6|Conseil constitutionnel|Haute Autorité de santé|Institut Pasteur|Inserm|
 Ouest-France|Agence régionale de santé|ARS|Sénat américain|Congrès|
 Parlement européen|Commission européenne|Banque centrale européenne|BCE|FMI|Otan|Kremlin

@@ -898,6 +898,34 @@ def test_a_pollster_company_or_medium_is_an_actor(text: str, actor: str) -> None
     assert not any(actor != a and a in actor for a in (*entities.actors, *entities.places))
 
 
+@pytest.mark.parametrize(
+    "text, make",
+    [
+        # OrangeSum's car pages: "Porsche Cayenne" gave the place Cayenne, "Bugatti Chiron Super
+        # Sport" and "Tesla Model S" false actors
+        ("La nouvelle Porsche Cayenne est arrivée.", "Porsche"),
+        ("La Bugatti Chiron Super Sport roule vite.", "Bugatti"),
+        ("Une Audi A4 a été volée.", "Audi"),
+        ("La Tesla Model S est chère.", "Tesla"),
+        ("Le constructeur Toyota Motor a annoncé des pertes.", "Toyota"),
+    ],
+)
+def test_a_car_model_after_its_make_is_no_name(text: str, make: str) -> None:
+    entities = entities_of(text)
+    assert entities.actors == (make,)
+    assert entities.places == ()
+
+
+def test_a_make_s_model_stops_at_a_person_or_an_organisation() -> None:
+    assert entities_of("Chez Renault Carlos Ghosn a été arrêté.").actors == (
+        "Carlos Ghosn",
+        "Renault",
+    )
+    assert entities_of("Il a rejoint Jaguar Land Rover.").actors == ("Jaguar", "Land Rover")
+    # a given name that is also a make's is a person's before a surname
+    assert entities_of("Mercedes Bresso a parlé.").persons == ("Mercedes Bresso",)
+
+
 # --------------------------------------------------------------------------- movements
 # A named movement is an actor, in lower case too; a trade or a crowd is not. Real OrangeSum
 # sentences.

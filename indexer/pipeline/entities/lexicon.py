@@ -58,6 +58,7 @@ class Gazetteer:
     keep: frozenset[str]
     nationalities: frozenset[str]  # folded, all genders and numbers
     not_names: frozenset[str]  # name keys of what is never an actor or a place
+    makes: frozenset[str]  # canonical names of carmakers, whose models follow them
 
 
 def _read_lines(name: str) -> Iterator[str]:
@@ -96,7 +97,7 @@ def _article_free(phrase: Phrase | None) -> Phrase | None:
 
 def _gazetteer_entries() -> Iterator[tuple[str, str, str, bool]]:
     """(variant, canonical, kind, strong) from the files, most trusted first."""
-    for name, kind in (("organizations.txt", ORG), ("places.txt", PLACE)):
+    for name, kind in (("organizations.txt", ORG), ("makes.txt", ORG), ("places.txt", PLACE)):
         for line in _read_lines(name):
             canonical, *variants = line.split("|")
             for variant in (canonical, *variants):
@@ -204,6 +205,7 @@ def _load(corrections: Corrections) -> Gazetteer:
         keep=frozenset(keep) | first_names,
         nationalities=_nationalities(),
         not_names=_not_names(),
+        makes=_makes(),
     )
 
 
@@ -241,6 +243,12 @@ def _by_first_two_keys(table: dict[str, list[Phrase]]) -> dict[str, list[Phrase]
 def _not_names() -> frozenset[str]:
     """Diseases, holidays, events (``not_names.txt``), as :func:`~indexer.text.name_key`."""
     return frozenset(name_key(line) for line in _read_lines("not_names.txt"))
+
+
+@cache
+def _makes() -> frozenset[str]:
+    """Carmakers (``makes.txt``), by canonical name."""
+    return frozenset(line.split("|")[0] for line in _read_lines("makes.txt"))
 
 
 @cache

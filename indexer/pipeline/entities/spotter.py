@@ -527,6 +527,8 @@ class _Spotter:
                 if phrase.kind == ORG:
                     yield from self._nested(k, k + len(phrase.keys))
                 k += len(phrase.keys)
+                if phrase.canonical in gaz.makes:
+                    k = self._model_end(k, end)
                 honorific = False
                 continue
             if self._skippable(k, end, honorific):
@@ -540,6 +542,20 @@ class _Spotter:
                     yield from self._nested(k, stop)
             k = stop
             honorific = False
+
+    def _model_end(self, k: int, end: int) -> int:
+        """Past the model after a make ("Porsche Cayenne", "Audi A4", "Tesla Model S"): no
+        name of its own. An organisation ("Jaguar Land Rover") or a person ("chez Renault
+        Carlos Ghosn", a given name and a capitalised word) ends it."""
+        tokens, gaz = self.tokens, self.gaz
+        while k < end and tokens[k].cap:
+            phrase = _match_phrase(tokens, k, gaz)
+            if phrase and phrase.kind == ORG:
+                break
+            if k + 1 < end and tokens[k + 1].cap and _first_name(tokens[k], gaz):
+                break
+            k += 1
+        return k
 
     def _nested(self, i: int, j: int) -> Iterator[Mention]:
         """Known names inside an organisation's name: 'Nations unies' in 'Conseil de

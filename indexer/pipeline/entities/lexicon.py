@@ -97,8 +97,12 @@ def _article_free(phrase: Phrase | None) -> Phrase | None:
 
 def _gazetteer_entries() -> Iterator[tuple[str, str, str, bool]]:
     """(variant, canonical, kind, strong) from the files, most trusted first."""
-    for name, kind in (("organizations.txt", ORG), ("makes.txt", ORG), ("places.txt", PLACE)):
-        for line in _read_lines(name):
+    for lines, kind in (
+        (_read_lines("organizations.txt"), ORG),
+        (_make_lines(), ORG),
+        (_read_lines("places.txt"), PLACE),
+    ):
+        for line in lines:
             canonical, *variants = line.split("|")
             for variant in (canonical, *variants):
                 yield variant, canonical, kind, True
@@ -246,9 +250,14 @@ def _not_names() -> frozenset[str]:
 
 
 @cache
+def _make_lines() -> tuple[str, ...]:
+    """``makes.txt``, read once: its names are organisations, and the makes of models."""
+    return tuple(_read_lines("makes.txt"))
+
+
 def _makes() -> frozenset[str]:
     """Carmakers (``makes.txt``), by canonical name."""
-    return frozenset(line.split("|")[0] for line in _read_lines("makes.txt"))
+    return frozenset(line.split("|")[0] for line in _make_lines())
 
 
 @cache

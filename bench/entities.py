@@ -47,6 +47,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from indexer.pipeline.clean import clean_lines  # noqa: E402
 from indexer.pipeline.entities import Entities, extract_entities  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -138,9 +139,9 @@ def normalise(name: str) -> str:
 
 def paragraphs(body: str) -> list[str]:
     """Body paragraphs as indexing cuts them (``indexer.pipeline.clean.clean_lines``): one per
-    non-empty line, whitespace collapsed.  A line break ends a name: line-ups list
-    one player a line."""
-    return [" ".join(line.split()) for line in body.splitlines() if line.strip()]
+    non-empty line, whitespace collapsed, web furniture dropped and intertitles left out, as
+    extraction sees them.  A line break ends a name: line-ups list one player a line."""
+    return [b.text for b in clean_lines(body) if b.kind == "paragraph"]
 
 
 def load_dev() -> list[tuple[dict, dict]]:

@@ -117,6 +117,19 @@ def test_clean_lines_makes_paragraphs_and_headings_and_drops_furniture():
     ]
 
 
+def test_the_buttons_after_a_share_invitation_go_with_it():
+    # Wikinews pages end so: each button left in read as a paragraph naming a company.
+    raw = ("Le texte.\nPartager cet article :\nCourriel,\nFacebook,\nTwitter,\nIdenti.ca,\n"
+           "Yahoo! '\nUne phrase de plus après.\nFacebook,\n")
+    assert clean_lines(raw) == [
+        Block("Le texte."),
+        Block("Une phrase de plus après."),
+        Block("Facebook,"),  # only the run right after the invitation is furniture
+    ]
+    assert clean_lines("Partager le pouvoir ?\nNon.\n") == [
+        Block("Partager le pouvoir ?"), Block("Non.")]
+
+
 def test_an_intertitle_in_the_lede_slot_opens_the_body():
     article = Article(id="x", title="T", lede="- Plus de 517.000 morts -",
                       blocks=(Block("La pandémie a fait au moins 517.416 morts."),))

@@ -53,6 +53,13 @@ _BOILERPLATE = re.compile(
 )
 _BOILERPLATE_MAX = 200  # a real paragraph may mention "publicité"; furniture is short
 
+# "Partager cet article :" heads a run of share buttons scraped one a line ("Courriel,",
+# "Facebook,", … "Yahoo!"): short lines of a word or two. Left in, each button reads as
+# a paragraph naming a company. A line of three words or more ends the run.
+_SHARE = re.compile(r"^partager\b", re.IGNORECASE)
+_BUTTON = re.compile(r"^\S+(?: \S+)?$")
+_BUTTON_MAX = 24
+
 # Inline HTML left in a feed's text fields: Wikipedia-derived titles such as
 # "<i>Le Roi lion</i>" or "Louis <abbr title=\"16\">XVI</abbr>". Only inline tags are
 # named, so that "a < b" or "<Ville>" in prose stay as written.
@@ -124,9 +131,16 @@ def intertitle(line: str) -> str | None:
 def clean_lines(text: str) -> list[Block]:
     """Blocks from raw text: one paragraph per non-empty line, furniture dropped."""
     blocks = []
+    sharing = False  # inside the run of buttons after a share invitation
     for raw in split_glued(strip_markup(normalize_text(text))).split("\n"):
         line = " ".join(raw.split())
-        if not line or is_boilerplate(line):
+        if not line:
+            continue
+        if sharing and len(line) <= _BUTTON_MAX and _BUTTON.match(line):
+            continue
+        sharing = False
+        if is_boilerplate(line):
+            sharing = _SHARE.match(line) is not None
             continue
         heading = intertitle(line)
         blocks.append(Block(heading, "heading") if heading else Block(line))

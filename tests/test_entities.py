@@ -1228,3 +1228,38 @@ def test_the_bench_gives_f1_an_interval_over_articles() -> None:
     assert low < mixed.f1 < high
     assert mixed.f1_interval() == (low, high)  # seeded: a run repeats
     assert str(mixed).endswith(f"F1 {mixed.f1:.3f} (95 % {low:.3f}-{high:.3f})")
+
+
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        # OrangeSum: 73 articles had the place "Gaulle", 15 the actor "Général de Gaulle"
+        ("Le général de Gaulle a lancé l'appel du 18 juin.", "de Gaulle"),
+        ("Le Général de Gaulle a lancé l'appel.", "de Gaulle"),
+        ("Le maréchal de Lattre de Tassigny arrive.", "de Lattre de Tassigny"),
+        ("Le général de Villiers démissionne.", "de Villiers"),  # Villiers is also a town
+        ("Il fut ministre de de Gaulle.", "de Gaulle"),
+        ("Il était ministre sous de Gaulle.", "de Gaulle"),
+    ],
+)
+def test_de_after_a_rank_or_a_preposition_is_a_surname_s_particle(text: str, person: str) -> None:
+    entities = entities_of(text)
+    assert person in entities.actors
+    assert entities.places == ()
+
+
+@pytest.mark.parametrize(
+    "text, name, field",
+    [
+        ("Le directeur général de Sanofi a parlé.", "Sanofi", "actors"),  # "général" qualifies
+        ("Le gouverneur militaire, le général de Paris, parle.", "Paris", "places"),
+        ("Une unité de de CRS est arrivée.", "CRS", "actors"),  # a typo, no surname
+    ],
+)
+def test_a_rank_s_de_keeps_known_and_plain_names(text: str, name: str, field: str) -> None:
+    assert name in getattr(entities_of(text), field)
+
+
+def test_a_particle_surname_folds_into_the_full_name() -> None:
+    entities = entities_of("Charles de Gaulle parle. Le général de Gaulle repart.")
+    assert entities.actors == ("Charles de Gaulle",)

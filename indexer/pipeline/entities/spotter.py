@@ -38,12 +38,15 @@ from .words import (
     _ORG_CUES,
     _ORG_HEADS,
     _OWNED_NOUNS,
+    _PARTICLE_PREPOSITIONS,
     _PARTICLES,
     _PERSON_CUES,
     _PLACE_CUES,
     _PLACE_HEADS,
     _PLACE_NOUNS,
     _PLACE_PREPOSITIONS,
+    _RANK_DETERMINERS,
+    _RANKS,
     _SENTENCE_ENDS,
     _SHORT_HEADS,
     _SHORT_REACH,
@@ -299,6 +302,8 @@ class _Spotter:
                 return [self._gazetteer_mention(i, phrase)], i + len(phrase.keys)
             return [], i + 1
         end = _span_end(tokens, i)
+        if i and self._particle_surname(i - 1):
+            return [self._mention(i - 1, end, PERSON)], end
         # A gazetteer phrase may run past the capitalised words ("Union européenne").
         phrase = _match_phrase(tokens, i, self.gaz)
         stop = self._institution_end(i, phrase)
@@ -514,6 +519,15 @@ class _Spotter:
                 honorific = True
                 k += 1
                 continue
+            if (
+                token.key in _RANKS
+                and k + 2 < end
+                # "le Directeur Général de Classic Motor Cars" heads a firm
+                and not (k and tokens[k - 1].cap and tokens[k - 1].key not in _RANK_DETERMINERS)
+                and self._particle_surname(k + 1, True)
+            ):
+                yield self._mention(k + 1, end, PERSON)  # "Général de Gaulle"
+                return
             phrase = _match_phrase(tokens, k, gaz)
             stop = self._institution_end(k, phrase)
             if stop and stop <= end:
@@ -542,6 +556,32 @@ class _Spotter:
                     yield from self._nested(k, stop)
             k = stop
             honorific = False
+
+    def _particle_surname(self, k: int, ranked: bool = False) -> bool:
+        """Whether the lowercase "de" at ``k`` is the particle of the surname after it: "le
+        général de Gaulle", "ministre de de Gaulle" (``ranked``: the rank is known to come
+        just before). A known place, organisation or given name after it stays what it is."""
+        tokens = self.tokens
+        if k + 1 >= len(tokens) or tokens[k].text != "de" or k < 1:
+            return False
+        name = tokens[k + 1]
+        if not name.cap or name.key in _PARTICLES or _is_common(name, self.gaz):
+            return False
+        if name.text.isupper():
+            return False  # "une unité de de CRS": a typo, and no surname
+        known = _match_phrase(tokens, k + 1, self.gaz)
+        # A weak town name is often a surname too ("le général de Villiers").
+        if (known and (known.strong or known.kind != PLACE)) or _first_name(name, self.gaz):
+            return False
+        before = tokens[k - 1]
+        if ranked:
+            return True
+        if before.cap:
+            return False
+        if before.key in _PARTICLE_PREPOSITIONS:
+            # One word: "de de Skoal Bandit" is a typo before a team's name.
+            return k + 2 >= len(tokens) or not tokens[k + 2].cap
+        return before.key in _RANKS and k >= 2 and tokens[k - 2].key in _RANK_DETERMINERS
 
     def _model_end(self, k: int, end: int) -> int:
         """Past the model after a make ("Porsche Cayenne", "Audi A4", "Tesla Model S"): no

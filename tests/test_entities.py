@@ -1263,3 +1263,27 @@ def test_a_rank_s_de_keeps_known_and_plain_names(text: str, name: str, field: st
 def test_a_particle_surname_folds_into_the_full_name() -> None:
     entities = entities_of("Charles de Gaulle parle. Le général de Gaulle repart.")
     assert entities.actors == ("Charles de Gaulle",)
+
+
+@pytest.mark.parametrize(
+    "text, organisation",
+    [
+        # OrangeSum: "ministère des Affaires" in 119 articles, "de la Transition" in 130
+        ("Le ministère des Affaires étrangères a convoqué l'ambassadeur.",
+         "ministère des Affaires étrangères"),
+        ("Le ministère de la Transition écologique a publié un décret.",
+         "ministère de la Transition écologique"),
+        ("Le ministère de la Défense autrichien a démenti.",  # as the Wikinews gold writes it
+         "ministère de la Défense autrichien"),
+        ("Le bilan du ministère de la Santé publié mardi est lourd.", "ministère de la Santé"),
+        ("Le ministère du Travail assure que rien ne change.", "ministère du Travail"),
+        ("La Cour d'appel de Paris a tranché.", "Cour d'appel de Paris"),  # a proper name ends it
+    ],
+)
+def test_a_portfolio_keeps_its_adjectives(text: str, organisation: str) -> None:
+    assert organisation in entities_of(text).actors
+
+
+def test_a_person_after_an_organisation_s_complement_is_no_part_of_it() -> None:
+    entities = entities_of("Le porte-parole du ministère de l'Intérieur Camille Chaize a parlé.")
+    assert entities.actors == ("Camille Chaize", "ministère de l'Intérieur")

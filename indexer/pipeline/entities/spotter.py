@@ -157,6 +157,9 @@ _DIGIT_RE = re.compile(r"\d")
 # After an adjective-or-verb, the words that keep it in the name: its complement or a
 # second adjective ("Agence spatiale et ...").
 _VERB_FREE = frozenset("de du des d' et".split())
+# Past participles ("publié", "chargée"), "-ure" verbs ("assure") and relative pronouns
+# ("auquel") end the adjectives of a portfolio.
+_NOT_PORTFOLIO_RE = re.compile(r"(?:é|ée|és|ées|ures?|quel|quels|quelles?)$")
 _DROP = "drop"  # a kind rule's verdict: no name at all ("les Kurdes", "l'État")
 
 
@@ -332,7 +335,7 @@ class _Spotter:
         if k == j or k >= len(tokens):
             return j
         if tokens[k].cap:
-            return self._name_end(k)
+            return self._portfolio_end(k)
         # Up to two lowercase complements with their adjectives, and maybe a name:
         # "Bureau de la sécurité des transports", "Cour d'appel de Nancy".
         for _ in range(2):
@@ -349,8 +352,27 @@ class _Spotter:
             if k == j or k >= len(tokens):
                 return j
             if tokens[k].cap:
-                return self._name_end(k)
+                return self._portfolio_end(k)
         return j
+
+    def _portfolio_end(self, k: int) -> int:
+        """End of the name in an organisation's complement, with the adjectives of a
+        portfolio: "ministère des Affaires étrangères", "de la Transition écologique", "de
+        la Défense autrichien", as the gold writes them; not past a proper name ("Cour
+        d'appel de Paris"). A person named after it is no part of it ("ministère de
+        l'Intérieur Christophe Castaner")."""
+        tokens = self.tokens
+        end = self._name_end(k)
+        for j in range(k + 1, end - 1):
+            if _first_name(tokens[j], self.gaz) and not _is_common(tokens[j], self.gaz):
+                return j
+        if end == k + 1 and _is_common(tokens[k], self.gaz):
+            # "le bilan du ministère de la Santé publié mardi": a participle or a verb
+            # after the portfolio is the sentence's, not the name's.
+            while (end < len(tokens) and end - k <= 2 and self._adjective(end)
+                   and not _NOT_PORTFOLIO_RE.search(tokens[end].text)):
+                end += 1
+        return end
 
     def _mandate_end(self, end: int) -> int:
         """A mission's name goes on over its field or its country: 'Haut-Commissariat

@@ -109,8 +109,8 @@ _ADJECTIVE_RE = re.compile(
 _WEAK_PLACE_PREPOSITIONS = frozenset("de d' entre".split())
 # "le général de Gaulle", "le maréchal de Lattre": after a military rank (a noun, so after
 # a determiner: "le directeur général de Sanofi" heads a firm), "de" is a surname's
-# particle. So it is after a preposition, which a place's "de" never follows: "ministre
-# de de Gaulle", "sous de Gaulle". Not "capitaine" ("le capitaine de Nantes" leads a
+# particle. It is one after a preposition too, since no place's "de" follows one:
+# "ministre de de Gaulle", "sous de Gaulle". Not "capitaine" ("le capitaine de Nantes" leads a
 # team), "commandant" ("de Barkhane") nor "lieutenant" ("un lieutenant de Poutine").
 _RANKS = frozenset("general marechal amiral colonel".split())
 _RANK_DETERMINERS = frozenset("le du au un ce ancien feu".split())

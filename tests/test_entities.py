@@ -1287,3 +1287,23 @@ def test_a_portfolio_keeps_its_adjectives(text: str, organisation: str) -> None:
 def test_a_person_after_an_organisation_s_complement_is_no_part_of_it() -> None:
     entities = entities_of("Le porte-parole du ministère de l'Intérieur Camille Chaize a parlé.")
     assert entities.actors == ("Camille Chaize", "ministère de l'Intérieur")
+
+
+@pytest.mark.parametrize(
+    "text, name, field",
+    [
+        # OrangeSum's press releases: "Président de l'ACO", "Maire de Lyon" were actors
+        ("Pierre Fillon, Président de l'ACO, a ouvert la course.", "ACO", "actors"),
+        ("Le Maire de Lyon a signé l'arrêté.", "Lyon", "places"),
+        ("Il est Directeur Général de Peugeot depuis mai.", "Peugeot", "actors"),
+    ],
+)
+def test_a_capitalised_title_is_no_part_of_the_name_it_governs(
+        text: str, name: str, field: str) -> None:
+    entities = entities_of(text)
+    assert name in getattr(entities, field)
+    assert not any(n.startswith(("Président", "Maire", "Général")) for n in entities.actors)
+
+
+def test_a_capitalised_title_keeps_its_own_common_complement() -> None:
+    assert entities_of("Le Président de la République a parlé.").places == ()

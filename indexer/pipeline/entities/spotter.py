@@ -550,6 +550,20 @@ class _Spotter:
             ):
                 yield self._mention(k + 1, end, PERSON)  # "Général de Gaulle"
                 return
+            if (
+                token.cap
+                and (token.key in _PERSON_CUES or token.key in _COMPANY_HEADS)
+                and k + 2 < end
+                and tokens[k + 1].key in ("de", "du", "d'", "des")
+                and not tokens[k + 1].cap
+            ):
+                # "Luc, Président de Bonhams": a press release's capitalised title is no
+                # part of the name it governs; a common word after it is the post's own
+                # ("Président de la République").
+                j = self._particles_end(k + 1)
+                if j < end and not _is_common(tokens[j], gaz):
+                    k, honorific = j, False
+                    continue
             phrase = _match_phrase(tokens, k, gaz)
             stop = self._institution_end(k, phrase)
             if stop and stop <= end:

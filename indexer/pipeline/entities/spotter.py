@@ -369,9 +369,7 @@ class _Spotter:
         if end == k + 1 and _is_common(tokens[k], self.gaz):
             # "le bilan du ministère de la Santé publié mardi": a participle or a verb
             # after the portfolio is the sentence's, not the name's.
-            while (end < len(tokens) and end - k <= 2 and self._adjective(end)
-                   and not _NOT_PORTFOLIO_RE.search(tokens[end].text)):
-                end += 1
+            return self._adjectives_end(end, 2, _NOT_PORTFOLIO_RE)
         return end
 
     def _mandate_end(self, end: int) -> int:
@@ -429,13 +427,18 @@ class _Spotter:
             and not self.tokens[k].cap
         )
 
-    def _adjectives_end(self, j: int, most: int) -> int:
+    def _adjectives_end(self, j: int, most: int, stop: re.Pattern[str] | None = None) -> int:
+        """Past at most ``most`` adjectives from token ``j``, none of them matching ``stop``."""
         tokens, start = self.tokens, j
+
+        def adjective(x: int) -> bool:
+            return self._adjective(x) and not (stop and stop.search(tokens[x].text))
+
         while j < len(tokens) and j - start < most and not tokens[j].cap:
             key = tokens[j].key
-            if key == "et" and j > start and self._adjective(j + 1):
+            if key == "et" and j > start and adjective(j + 1):
                 j += 1  # "Agence américaine océanique et atmosphérique"
-            elif not self._adjective(j):
+            elif not adjective(j):
                 break
             j += 1
         return j
@@ -541,13 +544,7 @@ class _Spotter:
                 honorific = True
                 k += 1
                 continue
-            if (
-                token.key in _RANKS
-                and k + 2 < end
-                # "le Directeur Général de Classic Motor Cars" heads a firm
-                and not (k and tokens[k - 1].cap and tokens[k - 1].key not in _RANK_DETERMINERS)
-                and self._particle_surname(k + 1, True)
-            ):
+            if token.key in _RANKS and k + 2 < end and self._particle_surname(k + 1):
                 yield self._mention(k + 1, end, PERSON)  # "Général de Gaulle"
                 return
             if (
@@ -593,10 +590,10 @@ class _Spotter:
             k = stop
             honorific = False
 
-    def _particle_surname(self, k: int, ranked: bool = False) -> bool:
+    def _particle_surname(self, k: int) -> bool:
         """Whether the lowercase "de" at ``k`` is the particle of the surname after it: "le
-        général de Gaulle", "ministre de de Gaulle" (``ranked``: the rank is known to come
-        just before). A known place, organisation or given name after it stays what it is."""
+        général de Gaulle", "ministre de de Gaulle". A known place or organisation, or a
+        given name, after it stays what it is."""
         tokens = self.tokens
         if k + 1 >= len(tokens) or tokens[k].text != "de" or k < 1:
             return False
@@ -610,14 +607,14 @@ class _Spotter:
         if (known and (known.strong or known.kind != PLACE)) or _first_name(name, self.gaz):
             return False
         before = tokens[k - 1]
-        if ranked:
-            return True
+        if before.key in _RANKS:  # a noun, so after a determiner if anything
+            return k < 2 or tokens[k - 2].key in _RANK_DETERMINERS
         if before.cap:
             return False
         if before.key in _PARTICLE_PREPOSITIONS:
             # One word: "de de Skoal Bandit" is a typo before a team's name.
             return k + 2 >= len(tokens) or not tokens[k + 2].cap
-        return before.key in _RANKS and k >= 2 and tokens[k - 2].key in _RANK_DETERMINERS
+        return False
 
     def _model_end(self, k: int, end: int) -> int:
         """Past the model after a make ("Porsche Cayenne", "Audi A4", "Tesla Model S"): no

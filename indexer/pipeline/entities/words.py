@@ -107,11 +107,12 @@ _ADJECTIVE_RE = re.compile(
 )
 # Before an unknown single name, these make a place more likely than not.
 _WEAK_PLACE_PREPOSITIONS = frozenset("de d' entre".split())
-# "le général de Gaulle", "le maréchal de Lattre": after a military rank (a noun, so after
-# a determiner: "le directeur général de Sanofi" heads a firm), "de" is a surname's
-# particle. It is one after a preposition too, since no place's "de" follows one:
-# "ministre de de Gaulle", "sous de Gaulle". Not "capitaine" ("le capitaine de Nantes" leads a
-# team), "commandant" ("de Barkhane") nor "lieutenant" ("un lieutenant de Poutine").
+# "le général de Gaulle", "le maréchal de Lattre": after a military rank, "de" is a
+# surname's particle. The rank is a noun, so it follows a determiner or opens the text:
+# "le directeur général de Sanofi" and "le Directeur Général de Classic Motor Cars" head
+# firms. "de" is a particle after a preposition too, since no place's "de" follows one:
+# "ministre de de Gaulle", "sous de Gaulle". Not "capitaine" ("le capitaine de Nantes"
+# leads a team), "commandant" ("de Barkhane") nor "lieutenant" ("un lieutenant de Poutine").
 _RANKS = frozenset("general marechal amiral colonel".split())
 _RANK_DETERMINERS = frozenset("le du au un ce ancien feu".split())
 _PARTICLE_PREPOSITIONS = frozenset("de sous par avec pour contre chez".split())

@@ -320,12 +320,17 @@ def test_a_town_name_after_someone_s_noun_is_a_person() -> None:
         ("Le directeur général de Vinted a parlé.", "Vinted"),
         ("Directeur général de Doctolib, il a parlé.", "Doctolib"),
         ("Les salariés de Whirlpool manifestent.", "Whirlpool"),
+        # OrangeSum: a founder's "Fondateur de Free" gave the place Free; "le fondateur de
+        # Meetic" a person Meetic
+        ("des personnalités comme le Fondateur de Free, Xavier Niel, mais aussi", "Free"),
+        ("Pour Marc Simoncini, le fondateur de Meetic, on est dans un monde", "Meetic"),
     ],
 )
 def test_a_company_s_head_or_staff_names_a_company(text: str, company: str) -> None:
     entities = entities_of(text)
     assert company in entities.actors
     assert company not in entities.places
+    assert company not in entities.persons
 
 
 def test_a_town_s_officer_still_names_a_town() -> None:

@@ -130,9 +130,9 @@ _OWNED_NOUNS = frozenset(
     declarations propos annonce demission affaire proces condamnation arrestation
     biographie memoires carriere mandat programme equipe cabinet successeur predecesseur
     rival adversaire ami amis presidence quinquennat regime politique reforme pere mere
-    frere soeur parents veuve veuf proche heritier heritiere fondateur fondatrice createur
-    creatrice biographe manager toile toiles tableaux peinture peintures sculpture
-    sculptures boson theoreme""".split()
+    frere soeur parents veuve veuf proche heritier heritiere createur creatrice biographe
+    manager toile toiles tableaux peinture peintures sculpture sculptures boson
+    theoreme""".split()
 )
 # Nouns before "de X" that make X a company: "le rachat de Pixar".
 _DEAL_NOUNS = frozenset(
@@ -141,8 +141,8 @@ _DEAL_NOUNS = frozenset(
 # Nouns before "de X" that make X a company: its heads and staff ("le PDG de Polestar",
 # "le patron de Renault"), where a town after "le maire de" is a place.
 _COMPANY_HEADS = frozenset(
-    """pdg ceo patron patronne dirigeant dirigeante directeur directrice cofondateur
-    cofondatrice salaries employes""".split()
+    """pdg ceo patron patronne dirigeant dirigeante directeur directrice fondateur
+    fondatrice cofondateur cofondatrice salaries employes""".split()
 )
 # What may stand between such a head and "de": "le directeur général de Renault".
 _HEAD_TITLES = frozenset(

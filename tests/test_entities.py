@@ -1056,10 +1056,21 @@ def test_bench_holds_out_a_year_and_shows_only_the_tuned_year_errors(
     assert "rules are fitted on 2016 (571), 2017 (393) held out" in out
     assert "2016 tuned actors" in out and "2017 held out places" in out
     assert "depeches, canonical names" in out
+    assert "depeches, one per person" in out
     assert "ms per article on one core" in out
     years = {a["id"]: a["date"][:4] for a, _ in bench.load_dev()}
     listed = {line.split()[0] for line in out.splitlines() if " FN " in line or " FP " in line}
     assert listed and {years[i] for i in listed} == {"2016"}
+
+
+def test_the_bench_folds_a_surname_under_its_full_name_in_gold_and_output_alike() -> None:
+    fold = _bench().fold
+    assert fold(["Sergueï Lavrov", "Lavrov", "Marine Le Pen", "Le Pen"]) == {
+        "sergueï lavrov", "marine le pen"}
+    # Another entity, not a shorter name of the same one.
+    assert fold(["Conseil de sécurité des Nations unies", "Nations unies"]) == {
+        "conseil de sécurité des nations unies", "nations unies"}
+    assert fold(["Lavrov"]) == {"lavrov"}
 
 
 def test_the_bench_hybrid_adds_only_what_a_model_tags_twice_and_the_rules_missed() -> None:

@@ -436,8 +436,8 @@ def report(name: str, result: Result) -> None:
         print(f"  actors  {result.actors_canonical}   (canonical names only, as facets show)")
         print(f"  places  {result.places_canonical}   (canonical names only, as facets show)")
     if result.actors_folded is not None:
+        # Places are not folded: the line would repeat the canonical one.
         print(f"  actors  {result.actors_folded}   (one per person, gold folded alike)")
-        print(f"  places  {result.places_folded}   (one per person, gold folded alike)")
 
 
 if __name__ == "__main__":

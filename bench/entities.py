@@ -135,10 +135,9 @@ class Result:
     # Canonical names only (facet values): "M. Lavrov" counts as "Sergueï Lavrov".
     actors_canonical: Score | None = None
     places_canonical: Score | None = None
-    # One value per person: gold and predicted actors folded alike (see ``fold``); places
-    # as canonical names, which no surname splits.
+    # One value per person: gold and predicted actors folded alike (see ``fold``). Places
+    # are not folded (no surname splits them): their canonical score stands for them.
     actors_folded: Score | None = None
-    places_folded: Score | None = None
 
 
 def normalise(name: str) -> str:
@@ -190,20 +189,20 @@ def score(extract: Extractor, dev: list[tuple[dict, dict]], repeat: int = 3) -> 
     for _ in range(repeat - 1):
         elapsed = min(elapsed, _timed(extract, inputs))
     actors, places, actors_canonical, places_canonical = Score(), Score(), Score(), Score()
-    actors_folded, places_folded = Score(), Score()
+    actors_folded = Score()
     for prediction, (title, paras), (_, gold) in zip(predictions, inputs, dev, strict=True):
-        gold_actors = _norm(gold["persons"] + gold["organizations"])
+        gold_actor_names = gold["persons"] + gold["organizations"]
+        gold_actors = _norm(gold_actor_names)
         gold_places = _norm(gold["locations"])
         found_actors, found_places = mention_sets(prediction, title, paras)
         actors.add(found_actors, gold_actors)
         places.add(found_places, gold_places)
         actors_canonical.add(_norm(prediction.actors), gold_actors)
         places_canonical.add(_norm(prediction.places), gold_places)
-        actors_folded.add(fold(prediction.actors), fold(gold["persons"] + gold["organizations"]))
-        places_folded.add(_norm(prediction.places), gold_places)
+        actors_folded.add(fold(prediction.actors), fold(gold_actor_names))
     rate = len(inputs) / elapsed
     return Result(actors, places, rate, len(inputs), actors_canonical, places_canonical,
-                  actors_folded, places_folded)
+                  actors_folded)
 
 
 def mention_sets(prediction: Entities, title: str, paras: list[str]) -> tuple[set[str], set[str]]:
@@ -354,7 +353,7 @@ def year_table(rows: list[tuple[str, dict[str, Result]]], tuned: str) -> str:
                 (first.actors_canonical, first.places_canonical) != (first.actors, first.places):
             counts.append(("canonical names", lambda r: (r.actors_canonical, r.places_canonical)))
         if first.actors_folded is not None:
-            counts.append(("one per person", lambda r: (r.actors_folded, r.places_folded)))
+            counts.append(("one per person", lambda r: (r.actors_folded, r.places_canonical)))
         for label, pick in counts:
             cells = [f"{score.f1:.3f}" for y in years for score in pick(results[y])]
             lines.append([f"{name}, {label}", *cells, f"{ms:.2f}"])

@@ -157,6 +157,8 @@ _DIGIT_RE = re.compile(r"\d")
 # After an adjective-or-verb, the words that keep it in the name: its complement or a
 # second adjective ("Agence spatiale et ...").
 _VERB_FREE = frozenset("de du des d' et".split())
+# "de" and its forms, which join a name to its complement.
+_OF = frozenset("de d' du des".split())
 # Past participles ("publié", "chargée"), "-ure" verbs ("assure") and relative pronouns
 # ("auquel") end the adjectives of a portfolio.
 _NOT_PORTFOLIO_RE = re.compile(r"(?:é|ée|és|ées|ures?|quel|quels|quelles?)$")
@@ -408,7 +410,7 @@ class _Spotter:
         if j < len(tokens) and not tokens[j].cap and tokens[j].key in self.gaz.nationalities:
             return j + 1
         k = j
-        if k < len(tokens) and tokens[k].key in ("de", "d'", "du", "des"):
+        if k < len(tokens) and tokens[k].key in _OF:
             k += 1
         if k < len(tokens) and tokens[k].key in ("la", "l'"):
             k += 1
@@ -551,7 +553,7 @@ class _Spotter:
                 token.cap
                 and (token.key in _PERSON_CUES or token.key in _COMPANY_HEADS)
                 and k + 2 < end
-                and tokens[k + 1].key in ("de", "du", "d'", "des")
+                and tokens[k + 1].key in _OF
                 and not tokens[k + 1].cap
             ):
                 # "Luc, Président de Bonhams": a press release's capitalised title is no
@@ -760,7 +762,7 @@ class _Spotter:
     def _complement_follows(self, e: int, end: int) -> bool:
         """Whether 'de X' at ``e`` names something else than a person's particle."""
         tokens = self.tokens
-        if tokens[e].key not in ("de", "d'", "du", "des"):
+        if tokens[e].key not in _OF:
             return False
         j = e + 1
         while j < end and tokens[j].key in _PARTICLES and not tokens[j].cap:

@@ -333,6 +333,24 @@ def test_a_company_s_head_or_staff_names_a_company(text: str, company: str) -> N
     assert company not in entities.persons
 
 
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        # OrangeSum: where "de" reads as a preposition, the lone surname was a place
+        (
+            "Le général de Gaulle était un militaire.",
+            "2020 peut-être considérée comme l'année de Gaulle, entre le 130e anniversaire",
+        ),
+        ("Insécurité et immigration à Dijon, hommage à de Gaulle sur l'île de Sein",),
+        ("a longtemps été dans une opposition farouche à de Gaulle et à son héritage",),
+    ],
+)
+def test_a_particle_surname_is_one_person_not_a_place(paragraphs: tuple[str, ...]) -> None:
+    entities = entities_of(*paragraphs)
+    assert "de Gaulle" in entities.persons
+    assert "Gaulle" not in entities.places
+
+
 def test_a_town_s_officer_still_names_a_town() -> None:
     assert entities_of("Le maire de Trifouilly a parlé.").places == ("Trifouilly",)
 

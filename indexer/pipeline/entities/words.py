@@ -115,7 +115,7 @@ _WEAK_PLACE_PREPOSITIONS = frozenset("de d' entre".split())
 # leads a team), "commandant" ("de Barkhane") nor "lieutenant" ("un lieutenant de Poutine").
 _RANKS = frozenset("general marechal amiral colonel".split())
 _RANK_DETERMINERS = frozenset("le du au un ce ancien feu".split())
-_PARTICLE_PREPOSITIONS = frozenset("de sous par avec pour contre chez".split())
+_PARTICLE_PREPOSITIONS = frozenset("de a sous par avec pour contre chez".split())
 _TIME_WORDS = frozenset(
     """lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai
     juin juillet aout septembre octobre novembre decembre annee annees mois semaine

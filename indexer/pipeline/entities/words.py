@@ -111,7 +111,8 @@ _WEAK_PLACE_PREPOSITIONS = frozenset("de d' entre".split())
 # surname's particle. The rank is a noun, so it follows a determiner or opens the text:
 # "le directeur général de Sanofi" and "le Directeur Général de Classic Motor Cars" head
 # firms. "de" is a particle after a preposition too, since no place's "de" follows one:
-# "ministre de de Gaulle", "sous de Gaulle". Not "capitaine" ("le capitaine de Nantes"
+# "ministre de de Gaulle", "sous de Gaulle", "hommage à de Gaulle" ("a" is the verb too,
+# but "il a de" rarely comes before a capital). Not "capitaine" ("le capitaine de Nantes"
 # leads a team), "commandant" ("de Barkhane") nor "lieutenant" ("un lieutenant de Poutine").
 _RANKS = frozenset("general marechal amiral colonel".split())
 _RANK_DETERMINERS = frozenset("le du au un ce ancien feu".split())

@@ -46,20 +46,16 @@ def _surname_keys(name: str) -> list[str]:
     return keys
 
 
-def _particle_surnames(mentions: list[Mention]) -> dict[str, str]:
-    """Surname key ('gaulle') -> the person the article names by it with its particle
-    alone ('de Gaulle'). One sense per article: where the particle's "de" was read as a
-    preposition ("l'année de Gaulle", "hommage à de Gaulle"), the lone word would
-    otherwise be a place of its own."""
-    owners: dict[str, str] = {}
-    for mention in mentions:
-        if mention.kind != PERSON or not mention.single or " " not in mention.surface:
-            continue
-        particle, rest = mention.surface.split(" ", 1)
-        # Written lowercase: a capitalised one may open a sentence ("La Part-Dieu").
-        if particle.islower() and word_key(particle) in _PARTICLES:
-            owners.setdefault(name_key(rest), mention.surface)
-    return owners
+def _particle_people(mentions: list[Mention]) -> set[str]:
+    """People the article names by a lowercase particle and their surname alone ('de
+    Gaulle'): their surname too is theirs. One sense per article: where the particle's
+    "de" was read as a preposition ("l'année de Gaulle", "hommage à de Gaulle"), the lone
+    word would otherwise be a place of its own. A capitalised particle may open a
+    sentence ("La Part-Dieu")."""
+    # A single name of two words is a particle and a word (Mention.single).
+    return {
+        m.surface for m in mentions if m.kind == PERSON and m.single and m.surface[:1].islower()
+    }
 
 
 def _initials_owners(mentions: list[Mention], full_persons: Iterable[str]) -> dict[str, str]:
@@ -87,8 +83,8 @@ def _resolve(mentions: list[Mention], corrections: Corrections) -> Entities:
         {m.surface for m in people if m.surface not in initials}
     ).items():
         surnames.setdefault(key, owners)
-    for key, owner in _particle_surnames(mentions).items():
-        surnames.setdefault(key, {owner})
+    for key, owners in _surname_index(_particle_people(mentions)).items():
+        surnames.setdefault(key, owners)
     for key, owners in surnames.items():
         if len(owners) > 1:
             # "François Fillon" five times, "Penelope Fillon" once: "Fillon" is the

@@ -351,6 +351,48 @@ def test_a_particle_surname_is_one_person_not_a_place(paragraphs: tuple[str, ...
     assert "Gaulle" not in entities.places
 
 
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        # Wikinews 2016
+        (
+            "dans le groupe Wham! avec des chansons comme Last Christmas ou encore",
+            "Last Christmas",
+        ),
+        ("En 2008, elle lance son propre spectacle Wishful Drinking dans lequel elle aborde",
+         "Wishful Drinking"),
+        # OrangeSum
+        ("son premier rôle à la télévision dans la série américaine General Hospital : Night",
+         "General Hospital"),
+        ("Joeystarr, venu parler de la pièce Elephant Man sur le plateau de C à Vous,",
+         "Elephant Man"),
+        ("qui a animé pendant 3 ans l'émission Team Toussaint.", "Team Toussaint"),
+        ("a-t-elle déclaré lors de l'émission portugaise Queridas Manhas.", "Queridas Manhas"),
+    ],
+)
+def test_a_work_s_title_is_no_actor(text: str, title: str) -> None:
+    entities = entities_of(text)
+    assert title not in entities.actors
+    assert title not in entities.places
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # OrangeSum: a name beside a work is not always its title
+        ("Dans le documentaire, Barack Obama a néanmoins confié", "Barack Obama"),
+        ("regrette la productrice de l'émission Rena Hutin.", "Rena Hutin"),
+        ("La journaliste et présentatrice de l'émission Léa Salamé a repris", "Léa Salamé"),
+        # Wikinews 2016
+        ("Le chanteur d'opéra ukrainien Wassyl Slipak, qui avait effectué", "Wassyl Slipak"),
+        # OrangeSum: the channel inside a dropped title is still found
+        ("les journalistes de l'émission Quotidien de TMC, présents à Brive", "TMC"),
+    ],
+)
+def test_an_actor_beside_a_work_stays(text: str, actor: str) -> None:
+    assert actor in entities_of(text).actors
+
+
 def test_a_town_s_officer_still_names_a_town() -> None:
     assert entities_of("Le maire de Trifouilly a parlé.").places == ("Trifouilly",)
 

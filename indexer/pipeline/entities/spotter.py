@@ -53,6 +53,7 @@ from .words import (
     _SINGLE_ORGS,
     _TIME_WORDS,
     _WEAK_PLACE_PREPOSITIONS,
+    _WORK_CUES,
 )
 
 
@@ -589,6 +590,8 @@ class _Spotter:
                 yield mention
                 if mention.kind == ORG:
                     yield from self._nested(k, stop)
+            elif self._work_cue(k):
+                yield from self._nested(k, stop)  # "l'émission Quotidien de TMC"
             k = stop
             honorific = False
 
@@ -809,6 +812,8 @@ class _Spotter:
             return PERSON
         if self._after_ministry(k):
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
+        if self._work_cue(k):
+            return _DROP  # "le film Star Wars", "des chansons comme Last Christmas"
         if self._cue(k, _ORG_CUES) and not (
             self.tokens[k - 1].text == "," and _first_name(words[0], self.gaz) and len(named) > 1
         ):
@@ -958,6 +963,26 @@ class _Spotter:
     def _person_cue(self, k: int) -> bool:
         """'le président Macron', 'le président français Macron'."""
         return self._cue(k, _PERSON_CUES)
+
+    def _work_cue(self, k: int) -> bool:
+        """A work's title follows: 'le film Star Wars', 'la série américaine General
+        Hospital', 'des chansons comme Last Christmas'. Not past a comma: in "Dans le
+        documentaire, Barack Obama a confié", the name is the sentence's subject."""
+        name = self.tokens[k]
+        previous = self._previous_word(k, skip_comma=False)
+        if previous == "comme" or previous in self.gaz.nationalities:
+            k -= 1
+            previous = self._previous_word(k, skip_comma=False)
+        if previous not in _WORK_CUES:
+            return False
+        before = self._previous_word(k - 1, skip_comma=False)
+        if before in ("de", "d'", "du"):  # not "des", the plural article too
+            return False  # "le chanteur d'opéra ukrainien X": the work qualifies a noun
+        # "la productrice de l'émission Léa Salamé": a person beside the work's head noun.
+        return not (
+            before in ("l'", "la", "le") and self._previous_word(k - 2, skip_comma=False) in _OF
+            and _first_name(name, self.gaz)
+        )
 
     def _cue(self, k: int, cues: frozenset[str]) -> bool:
         """The cue word before ``k``, maybe past a nationality or a kind of

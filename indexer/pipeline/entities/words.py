@@ -70,6 +70,14 @@ _CUE_COMPLEMENTS = frozenset(
     "presse information informations notation sondage sondages train transport "
     "transports".split()
 )
+# Lowercase words just before a name that say it is a work, not an actor: "le film Star
+# Wars", "son album Purple Rain", "le spectacle Wishful Drinking", "l'application" stays an
+# organisation cue. Folded; after a nationality or a genre too ("le film américain X").
+_WORK_CUES = frozenset(
+    """film films telefilm documentaire serie series feuilleton sitcom saga album albums
+    chanson chansons tube single morceau clip spectacle spectacles roman romans livre
+    ouvrage recueil poeme manga comedie opera piece exposition emission jeu""".split()
+)
 # Lowercase words just before a name that say it is a place.
 _PLACE_CUES = frozenset(
     """glacier volcan fleuve riviere ville village commune station localite region

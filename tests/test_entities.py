@@ -383,10 +383,17 @@ def test_a_work_s_title_is_no_actor(text: str, title: str) -> None:
         ("Dans le documentaire, Barack Obama a néanmoins confié", "Barack Obama"),
         ("regrette la productrice de l'émission Rena Hutin.", "Rena Hutin"),
         ("La journaliste et présentatrice de l'émission Léa Salamé a repris", "Léa Salamé"),
+        ("confirmée par l'animatrice de l'émission Apolline de Malherbe : ",
+         "Apolline de Malherbe"),
+        ("dit joliment à propos de l'influence de cet album Bertrand Dicale, journaliste",
+         "Bertrand Dicale"),
+        ("un terrain ayant appartenu au tueur en série Michel Fourniret à Floing",
+         "Michel Fourniret"),
         # Wikinews 2016
         ("Le chanteur d'opéra ukrainien Wassyl Slipak, qui avait effectué", "Wassyl Slipak"),
-        # OrangeSum: the channel inside a dropped title is still found
+        # OrangeSum: a channel or a person inside a dropped title is still found
         ("les journalistes de l'émission Quotidien de TMC, présents à Brive", "TMC"),
+        ("Invité jeudi soir de l'émission Quotidien de Yann Barthès sur TMC", "Yann Barthès"),
     ],
 )
 def test_an_actor_beside_a_work_stays(text: str, actor: str) -> None:

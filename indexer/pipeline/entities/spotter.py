@@ -142,6 +142,11 @@ def _surface(text: str, tokens: Sequence[Token], i: int, j: int) -> str:
     return " ".join(text[tokens[i].start : tokens[j - 1].end].split())
 
 
+# Before a work's noun, what makes it another noun's complement ("tueur en série").
+_WORK_COMPLEMENT = frozenset("de d' en".split())
+_WORK_DETERMINERS = frozenset("l' la le les cet cette ce ces son sa ses leur".split())
+
+
 def _first_name(token: Token, gaz: Gazetteer) -> bool:
     key = token.key
     if key in gaz.first_names:
@@ -591,7 +596,7 @@ class _Spotter:
                 if mention.kind == ORG:
                     yield from self._nested(k, stop)
             elif self._work_cue(k):
-                yield from self._nested(k, stop)  # "l'émission Quotidien de TMC"
+                yield from self._after_work(k, stop)
             k = stop
             honorific = False
 
@@ -975,14 +980,44 @@ class _Spotter:
             previous = self._previous_word(k, skip_comma=False)
         if previous not in _WORK_CUES:
             return False
+        if previous in ("serie", "series") and name.text.isupper():
+            return False  # "la série IMSA", "les séries SRO": racing series by their body
+        # The work as another noun's complement, with no determiner: "le chanteur d'opéra
+        # ukrainien X", "le tueur en série X". With one, the name is the work's unless it
+        # reads as a person's: "l'animatrice de l'émission Apolline de Malherbe", "à
+        # propos de cet album Bertrand Dicale, journaliste", but "lors de l'émission X".
         before = self._previous_word(k - 1, skip_comma=False)
-        if before in ("de", "d'", "du"):  # not "des", the plural article too
-            return False  # "le chanteur d'opéra ukrainien X": the work qualifies a noun
-        # "la productrice de l'émission Léa Salamé": a person beside the work's head noun.
+        if before in _WORK_COMPLEMENT:
+            return False
         return not (
-            before in ("l'", "la", "le") and self._previous_word(k - 2, skip_comma=False) in _OF
-            and _first_name(name, self.gaz)
+            before in _WORK_DETERMINERS
+            and self._previous_word(k - 2, skip_comma=False) in ("de", "d'")
+            and self._person_shaped(k)
+        ) and not (before == "du" and self._person_shaped(k))
+
+    def _person_shaped(self, k: int) -> bool:
+        """'Bertrand Dicale', 'Apolline de Malherbe': a given name, or a word that is no
+        common word followed by a surname's particle and a capital."""
+        tokens = self.tokens
+        if _first_name(tokens[k], self.gaz):
+            return True
+        return (
+            k + 2 < len(tokens)
+            and tokens[k + 1].text in ("de", "d'")
+            and tokens[k + 2].cap
+            and not _is_common(tokens[k], self.gaz)
         )
+
+    def _after_work(self, k: int, stop: int) -> Iterator[Mention]:
+        """What a dropped work's title still names: a known name ("Quotidien de TMC"),
+        or the person it is someone's by ("Quotidien de Yann Barthès")."""
+        tokens = self.tokens
+        # A given name and a surname at least after "de".
+        for j in range(k + 1, stop - 2):
+            if tokens[j].key in ("de", "d'") and _first_name(tokens[j + 1], self.gaz):
+                yield self._mention(j + 1, stop, PERSON)
+                return
+        yield from self._nested(k, stop)
 
     def _cue(self, k: int, cues: frozenset[str]) -> bool:
         """The cue word before ``k``, maybe past a nationality or a kind of

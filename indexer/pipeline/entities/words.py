@@ -71,12 +71,13 @@ _CUE_COMPLEMENTS = frozenset(
     "transports".split()
 )
 # Lowercase words just before a name that say it is a work, not an actor: "le film Star
-# Wars", "son album Purple Rain", "le spectacle Wishful Drinking", "l'application" stays an
-# organisation cue. Folded; after a nationality or a genre too ("le film américain X").
+# Wars", "son album Purple Rain", "le spectacle Wishful Drinking". Folded; after a
+# nationality too ("le film américain X"). Not "exposition": "l'exposition Louis de
+# Funès" is named after its subject.
 _WORK_CUES = frozenset(
     """film films telefilm documentaire serie series feuilleton sitcom saga album albums
     chanson chansons tube single morceau clip spectacle spectacles roman romans livre
-    ouvrage recueil poeme manga comedie opera piece exposition emission jeu""".split()
+    ouvrage recueil poeme manga comedie opera piece emission jeu""".split()
 )
 # Lowercase words just before a name that say it is a place.
 _PLACE_CUES = frozenset(

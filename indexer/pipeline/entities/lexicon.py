@@ -16,9 +16,10 @@ from typing import NamedTuple
 from ...text import name_key, word_key
 from ..corrections import Corrections
 from .model import GAZETTEER, ORG, PLACE
-from .tokens import tokenize
+from .tokens import Token, tokenize
 from .words import (
     _ARTICLES,
+    _FUNCTION_WORDS,
     _LOWER_OPENERS,
     _LOWER_ORG_HEADS,
     _LOWER_PLACE_HEADS,
@@ -294,3 +295,23 @@ def _runs_pattern(phrases: dict[str, list[Phrase]]) -> re.Pattern[str]:
     # a lookbehind cost a sub-match at every character (a fifth of this scan's time).
     # Before a name's first letter, ``\b(?<!-)`` is ``(?<![\w-])``.
     return re.compile(rf"\b(?:(?:{words})\b|(?<!-){word})(?:\s+{particle}{word})*")
+
+
+def _first_name(token: Token, gaz: Gazetteer) -> bool:
+    key = token.key
+    if key in gaz.first_names:
+        return True
+    head, _, rest = key.partition("-")
+    return bool(rest) and head in gaz.first_names
+
+
+# Capitals often go without their accent: "Etat" is "état", "Ecole" "école".
+_UNACCENTED = {"E": "éèê", "A": "àâ", "I": "îï", "O": "ô", "U": "ù"}
+
+
+def _is_common(token: Token, gaz: Gazetteer) -> bool:
+    lower = token.text.lower()
+    if lower in gaz.common_words or token.key in _FUNCTION_WORDS:
+        return True
+    accents = _UNACCENTED.get(token.text[0])
+    return accents is not None and any(a + lower[1:] in gaz.common_words for a in accents)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from ...text import word_key
-from .lexicon import Gazetteer, Phrase
+from .lexicon import Gazetteer, Phrase, _first_name, _is_common
 from .model import ORG, PERSON, PLACE
 from .tokens import Token, tokenize
 from .words import (
@@ -53,8 +53,8 @@ from .words import (
     _SINGLE_ORGS,
     _TIME_WORDS,
     _WEAK_PLACE_PREPOSITIONS,
-    _WORK_CUES,
 )
+from .works import work_cue
 
 
 class Mention(NamedTuple):
@@ -142,19 +142,6 @@ def _surface(text: str, tokens: Sequence[Token], i: int, j: int) -> str:
     return " ".join(text[tokens[i].start : tokens[j - 1].end].split())
 
 
-# Before a work's noun, what makes it another noun's complement ("tueur en série").
-_WORK_COMPLEMENT = frozenset("de d' en".split())
-_WORK_DETERMINERS = frozenset("l' la le les cet cette ce ces son sa ses leur".split())
-
-
-def _first_name(token: Token, gaz: Gazetteer) -> bool:
-    key = token.key
-    if key in gaz.first_names:
-        return True
-    head, _, rest = key.partition("-")
-    return bool(rest) and head in gaz.first_names
-
-
 _ACRONYM_RE = re.compile(r"^[A-ZÀ-Þ]{3,7}(?:-[A-ZÀ-Þ]{2,7})?$")
 # A capital inside a word, not after a name prefix ("McCain", "MacLeod", "DiCaprio").
 _CAMEL_RE = re.compile(r"^(?!Mc|Mac|Di|De|Da|La|Le|Van|Von)[A-Z][a-z]+[A-Z][A-Za-z]*$")
@@ -187,18 +174,6 @@ def _is_acronym(text: str) -> bool:
 def _is_demonym(token: Token, gaz: Gazetteer) -> bool:
     """'Polonaise', 'Sud-Africains', 'Kurdes': a nationality, not a name."""
     return token.key in gaz.nationalities and not _first_name(token, gaz)
-
-
-# Capitals often go without their accent: "Etat" is "état", "Ecole" "école".
-_UNACCENTED = {"E": "éèê", "A": "àâ", "I": "îï", "O": "ô", "U": "ù"}
-
-
-def _is_common(token: Token, gaz: Gazetteer) -> bool:
-    lower = token.text.lower()
-    if lower in gaz.common_words or token.key in _FUNCTION_WORDS:
-        return True
-    accents = _UNACCENTED.get(token.text[0])
-    return accents is not None and any(a + lower[1:] in gaz.common_words for a in accents)
 
 
 class _Spotter:
@@ -595,7 +570,7 @@ class _Spotter:
                 yield mention
                 if mention.kind == ORG:
                     yield from self._nested(k, stop)
-            elif self._work_cue(k):
+            elif work_cue(self.tokens, k, self.gaz):
                 yield from self._after_work(k, stop)
             k = stop
             honorific = False
@@ -817,7 +792,7 @@ class _Spotter:
             return PERSON
         if self._after_ministry(k):
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
-        if self._work_cue(k):
+        if work_cue(self.tokens, k, self.gaz):
             return _DROP  # "le film Star Wars", "des chansons comme Last Christmas"
         if self._cue(k, _ORG_CUES) and not (
             self.tokens[k - 1].text == "," and _first_name(words[0], self.gaz) and len(named) > 1
@@ -968,45 +943,6 @@ class _Spotter:
     def _person_cue(self, k: int) -> bool:
         """'le président Macron', 'le président français Macron'."""
         return self._cue(k, _PERSON_CUES)
-
-    def _work_cue(self, k: int) -> bool:
-        """A work's title follows: 'le film Star Wars', 'la série américaine General
-        Hospital', 'des chansons comme Last Christmas'. Not past a comma: in "Dans le
-        documentaire, Barack Obama a confié", the name is the sentence's subject."""
-        name = self.tokens[k]
-        previous = self._previous_word(k, skip_comma=False)
-        if previous == "comme" or previous in self.gaz.nationalities:
-            k -= 1
-            previous = self._previous_word(k, skip_comma=False)
-        if previous not in _WORK_CUES:
-            return False
-        if previous in ("serie", "series") and name.text.isupper():
-            return False  # "la série IMSA", "les séries SRO": racing series by their body
-        # The work as another noun's complement, with no determiner: "le chanteur d'opéra
-        # ukrainien X", "le tueur en série X". With one, the name is the work's unless it
-        # reads as a person's: "l'animatrice de l'émission Apolline de Malherbe", "à
-        # propos de cet album Bertrand Dicale, journaliste", but "lors de l'émission X".
-        before = self._previous_word(k - 1, skip_comma=False)
-        if before in _WORK_COMPLEMENT:
-            return False
-        return not (
-            before in _WORK_DETERMINERS
-            and self._previous_word(k - 2, skip_comma=False) in ("de", "d'")
-            and self._person_shaped(k)
-        ) and not (before == "du" and self._person_shaped(k))
-
-    def _person_shaped(self, k: int) -> bool:
-        """'Bertrand Dicale', 'Apolline de Malherbe': a given name, or a word that is no
-        common word followed by a surname's particle and a capital."""
-        tokens = self.tokens
-        if _first_name(tokens[k], self.gaz):
-            return True
-        return (
-            k + 2 < len(tokens)
-            and tokens[k + 1].text in ("de", "d'")
-            and tokens[k + 2].cap
-            and not _is_common(tokens[k], self.gaz)
-        )
 
     def _after_work(self, k: int, stop: int) -> Iterator[Mention]:
         """What a dropped work's title still names: a known name ("Quotidien de TMC"),

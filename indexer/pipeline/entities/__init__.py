@@ -20,6 +20,8 @@ of F1:
    organisation heads (``Parti``, ``Université``), acronyms, given names,
    words before the name (``le président``, ``le quotidien``, ``la ville``),
    place prepositions (``à``, ``en``), figures after it (``X (28 ans)``).
+   A work's title after its noun is no name (:mod:`.works`: ``le film Star
+   Wars``, ``l'émission Team Toussaint``).
 4. **Roads** (:mod:`.roads`): a motorway or a national or departmental road
    is a place when the press's wording makes it one (``l'autoroute A7``,
    ``sur l'A7``, ``la RN 20``, ``le périphérique``); any other code of

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from ...text import word_key
 from .lexicon import Gazetteer, Phrase, _first_name, _is_common
 from .model import ORG, PERSON, PLACE
-from .tokens import Token, tokenize
+from .tokens import Token, previous_word, tokenize
 from .words import (
     _ACTOR_CUES,
     _ADJECTIVE_RE,
@@ -565,13 +565,13 @@ class _Spotter:
                 k += 1
                 continue
             stop = self._free_end(k, end, honorific)
-            mention = self._classify(k, stop, honorific)
-            if mention:
+            if not honorific and work_cue(tokens, k, gaz):
+                # "le film Star Wars": a title, no name, but names may stand inside it
+                yield from self._after_work(k, stop)
+            elif mention := self._classify(k, stop, honorific):
                 yield mention
                 if mention.kind == ORG:
                     yield from self._nested(k, stop)
-            elif work_cue(self.tokens, k, self.gaz):
-                yield from self._after_work(k, stop)
             k = stop
             honorific = False
 
@@ -792,8 +792,6 @@ class _Spotter:
             return PERSON
         if self._after_ministry(k):
             return ORG  # "ministre de la Santé": the ministry, by its portfolio
-        if work_cue(self.tokens, k, self.gaz):
-            return _DROP  # "le film Star Wars", "des chansons comme Last Christmas"
         if self._cue(k, _ORG_CUES) and not (
             self.tokens[k - 1].text == "," and _first_name(words[0], self.gaz) and len(named) > 1
         ):
@@ -920,12 +918,9 @@ class _Spotter:
 
     def _previous_word(self, k: int, skip_comma: bool = True) -> str:
         """The lowercase word just before token ``k`` (maybe past a comma), or ''."""
-        j = k - 1
-        if skip_comma and j >= 0 and self.tokens[j].text == ",":
-            j -= 1
-        if j < 0 or self.tokens[j].cap:
-            return ""
-        return self.tokens[j].key
+        if skip_comma and k >= 1 and self.tokens[k - 1].text == ",":
+            k -= 1
+        return previous_word(self.tokens, k)
 
     def _statistics_follow(self, stop: int) -> bool:
         """'X (28 ans)', 'X (2/3)', 'X, 15 ans,': figures about a person."""

@@ -4,6 +4,7 @@ hyphenated names kept whole, and the folding that makes them comparable."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ...text import WORD_KEYS, word_key
@@ -72,3 +73,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         append(new(Token, (word, cache.get(word) or fold(word), cap, begin, stop, initial)))
         initial = False
     return tokens
+
+
+def previous_word(tokens: Sequence[Token], k: int) -> str:
+    """The lowercase word just before token ``k``, or '' (a capital, the start). A comma
+    is returned as itself: a cue does not reach past it."""
+    j = k - 1
+    if j < 0 or tokens[j].cap:
+        return ""
+    return tokens[j].key

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .lexicon import Gazetteer, _first_name, _is_common
-from .tokens import Token
+from .tokens import Token, previous_word
 from .words import _WORK_CUES
 
 # Before a work's noun, what makes it another noun's complement ("tueur en série").
@@ -21,10 +21,10 @@ def work_cue(tokens: Sequence[Token], k: int, gaz: Gazetteer) -> bool:
     américaine General Hospital', 'des chansons comme Last Christmas'. Not past a comma:
     in "Dans le documentaire, Barack Obama a confié", the name is the sentence's subject."""
     at = k
-    previous = _previous(tokens, k)
+    previous = previous_word(tokens, k)
     if previous == "comme" or previous in gaz.nationalities:
         k -= 1
-        previous = _previous(tokens, k)
+        previous = previous_word(tokens, k)
     if previous not in _WORK_CUES:
         return False
     if previous in ("serie", "series") and tokens[at].text.isupper():
@@ -33,10 +33,10 @@ def work_cue(tokens: Sequence[Token], k: int, gaz: Gazetteer) -> bool:
     # ukrainien X", "le tueur en série X". With one, the name is the work's unless it
     # reads as a person's: "l'animatrice de l'émission Apolline de Malherbe", "à
     # propos de cet album Bertrand Dicale, journaliste", but "lors de l'émission X".
-    before = _previous(tokens, k - 1)
+    before = previous_word(tokens, k - 1)
     if before in _COMPLEMENT:
         return False
-    if before == "du" or (before in _DETERMINERS and _previous(tokens, k - 2) in ("de", "d'")):
+    if before == "du" or (before in _DETERMINERS and previous_word(tokens, k - 2) in ("de", "d'")):
         return not _person_shaped(tokens, at, gaz)
     return True
 
@@ -53,10 +53,3 @@ def _person_shaped(tokens: Sequence[Token], k: int, gaz: Gazetteer) -> bool:
         and not _is_common(tokens[k], gaz)
     )
 
-
-def _previous(tokens: Sequence[Token], k: int) -> str:
-    """The lowercase word just before token ``k``, or '' (a capital, a comma, the start)."""
-    j = k - 1
-    if j < 0 or tokens[j].cap:
-        return ""
-    return tokens[j].key
